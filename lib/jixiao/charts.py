@@ -1,0 +1,73 @@
+"""Chart set-up shared by every step: the shipped Chinese font and saving figures.
+
+Charts must show Chinese on a fresh machine with no system CJK fonts. The project ships
+Noto Sans CJK SC (SIL OFL 1.1, ``lib/jixiao/fonts/``); ``use_chinese_font`` registers it with
+matplotlib. ``save_figure`` writes PNG (≥ 200 dpi), SVG (text as paths, so no font is needed to
+view it) and PDF (glyphs embedded), and refuses a figure that drew a missing glyph.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+from . import paths
+
+FONT_FILE = paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
+FORMATS = ("png", "svg", "pdf")
+MIN_DPI = 200
+
+_font_name: str | None = None
+
+
+class MissingGlyphError(RuntimeError):
+    """A chart drew a character the font does not have (it would show as a box)."""
+
+
+def use_chinese_font() -> str:
+    """Register the shipped CJK font and make it matplotlib's default; return its family name."""
+    global _font_name
+    from matplotlib import font_manager
+
+    if _font_name is None:
+        if not FONT_FILE.is_file():
+            raise FileNotFoundError(f"The shipped Chinese font is missing: {FONT_FILE}")
+        font_manager.fontManager.addfont(str(FONT_FILE))
+        _font_name = font_manager.FontProperties(fname=str(FONT_FILE)).get_name()
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [_font_name, "DejaVu Sans"]
+    # The CJK font's minus sign is fine, but keep ASCII hyphen-minus for axis labels anyway.
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["svg.fonttype"] = "path"
+    # Type 3 embeds the CFF outlines cleanly; Type 42 would mislabel them as TrueType.
+    matplotlib.rcParams["pdf.fonttype"] = 3
+    matplotlib.rcParams["figure.dpi"] = 100
+    matplotlib.rcParams["savefig.bbox"] = "tight"
+    # Fixed metadata so the same chart gives the same SVG/PDF bytes on every run.
+    matplotlib.rcParams["svg.hashsalt"] = "jixiao"
+    return _font_name
+
+
+def save_figure(fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI) -> dict[str, Path]:
+    """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing."""
+    if dpi < MIN_DPI:
+        raise ValueError(f"dpi must be at least {MIN_DPI} for hand-on charts, got {dpi}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for fmt in formats:
+        target = folder / f"{name}.{fmt}"
+        metadata = {"Date": None} if fmt in ("svg", "pdf") else {"Software": None}
+        if fmt == "pdf":
+            metadata = {"CreationDate": None, "Producer": None, "Creator": None}
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata)
+        missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+        if missing:
+            target.unlink(missing_ok=True)
+            raise MissingGlyphError(f"{target.name}: {missing[0]}")
+        written[fmt] = target
+    return written

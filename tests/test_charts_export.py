@@ -1,0 +1,94 @@
+"""Charts render Chinese with the shipped font; workbooks and CSV never carry live formulas."""
+
+import re
+import zipfile
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import openpyxl
+import pandas as pd
+import pytest
+
+from jixiao import charts, export
+
+
+@pytest.fixture(scope="module")
+def chinese_figure():
+    charts.use_chinese_font()
+    fig, ax = plt.subplots()
+    ax.bar(["投入", "过程", "产出", "效果"], [14, 19.5, 25, 28])
+    ax.set_title("各维度得分（良）")
+    yield fig
+    plt.close(fig)
+
+
+def test_shipped_font_is_an_ofl_licensed_cjk_font():
+    assert charts.FONT_FILE.is_file()
+    licence = (charts.FONT_FILE.parent / "OFL.txt").read_text(encoding="utf-8")
+    assert "SIL OPEN FONT LICENSE Version 1.1" in licence
+    assert charts.use_chinese_font() == "Noto Sans CJK SC"
+
+
+def test_figure_is_saved_as_png_svg_pdf_with_the_cjk_font_embedded(tmp_path, chinese_figure):
+    written = charts.save_figure(chinese_figure, "dimensions", tmp_path)
+    assert set(written) == {"png", "svg", "pdf"}
+    from PIL import Image
+
+    with Image.open(written["png"]) as png:
+        dpi = png.info["dpi"][0]
+    assert dpi >= 199.5
+    pdf = written["pdf"].read_bytes()
+    assert re.search(rb"/BaseFont /(?:[A-Z]{6}\+)?NotoSansCJKsc", pdf)
+    svg = written["svg"].read_text(encoding="utf-8")
+    assert "<text" not in svg  # text drawn as paths: viewable with no font installed
+
+
+def test_a_character_outside_the_font_is_refused_not_drawn_as_a_box(tmp_path):
+    charts.use_chinese_font()
+    fig, ax = plt.subplots()
+    ax.set_title("\U0001f600")  # an emoji no CJK text font carries
+    with pytest.raises(charts.MissingGlyphError):
+        charts.save_figure(fig, "bad", tmp_path, formats=("png",))
+    plt.close(fig)
+    assert not (tmp_path / "bad.png").exists()
+
+
+def test_saving_the_same_chart_twice_gives_identical_svg_and_pdf(tmp_path, chinese_figure):
+    first = charts.save_figure(chinese_figure, "a", tmp_path / "1", formats=("svg", "pdf"))
+    second = charts.save_figure(chinese_figure, "a", tmp_path / "2", formats=("svg", "pdf"))
+    for fmt in ("svg", "pdf"):
+        assert first[fmt].read_bytes() == second[fmt].read_bytes()
+
+
+def test_workbook_text_beginning_with_formula_characters_is_stored_as_text(tmp_path):
+    frame = pd.DataFrame({"摘要": ["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "正常摘要"], "金额（元）": [1.5, 2.0, -3.0, 4.0, 5.25]})
+    path = export.write_workbook(tmp_path / "w.xlsx", {"问题清单": export.Sheet(frame, money=("金额（元）",))})
+    sheet = openpyxl.load_workbook(path)["问题清单"]
+    values = [sheet.cell(row=r, column=1) for r in range(2, 7)]
+    assert [c.value for c in values] == frame["摘要"].tolist()
+    assert all(c.data_type == "s" for c in values)
+    with zipfile.ZipFile(path) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in xml  # no formula element anywhere
+    assert sheet.cell(row=2, column=2).number_format == export.MONEY_FORMAT
+    assert sheet.cell(row=4, column=2).value == -3.0  # numbers stay numbers
+    assert sheet.freeze_panes == "A2"
+
+
+def test_csv_text_beginning_with_formula_characters_is_prefixed(tmp_path):
+    frame = pd.DataFrame({"摘要": ["=1+1", "@x", "办公用品"], "金额": [-5.0, 1.0, 2.0]})
+    text = export.write_csv(frame, tmp_path / "x.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines() == ["摘要,金额", "'=1+1,-5.0", "'@x,1.0", "办公用品,2.0"]
+
+
+def test_same_frames_give_byte_identical_workbooks(tmp_path):
+    frame = pd.DataFrame({"社区": ["浏河社区"], "比例": [0.865]})
+    a = export.write_workbook(tmp_path / "a.xlsx", {"表": export.Sheet(frame, percent=("比例",))})
+    b = export.write_workbook(tmp_path / "b.xlsx", {"表": export.Sheet(frame, percent=("比例",))})
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_fen_to_yuan_is_exact_to_the_fen():
+    assert export.fen_to_yuan(pd.Series([1, 12345, -270000000])).tolist() == [0.01, 123.45, -2700000.0]
