@@ -1,0 +1,298 @@
+"""General ledger analytics, the tests an auditor runs on any 明细账: duplicate payments,
+voucher number gaps, postings on days off, round amounts, payments split under an approval
+threshold, unbalanced vouchers. (Benford's first-digit test lives in :mod:`.benford`.)
+
+These are red flags for follow-up rather than findings in themselves; every threshold is a
+parameter. All work is done with sorts, group-bys and merges over the whole ledger at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jixiao.errors import ParameterError
+
+from .benford import BenfordResult, benford_test
+from .common import (
+    blank,
+    concat_flags,
+    date_text,
+    empty_flags,
+    make_flags,
+    require_columns,
+    starts_with_any,
+    with_community,
+    yuan_text,
+)
+from .workdays import day_kinds
+
+EXPENSE_PREFIXES = ("5",)
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column in frame.columns:
+        return frame[column].fillna("").astype("str")
+    return pd.Series("", index=frame.index, dtype="str")
+
+
+def _line_label(lines: pd.DataFrame) -> pd.Series:
+    """ "浏河社区居民委员会2017年3月5日记-12“购办公用品”" for reasons."""
+    return (
+        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + _text(lines, "voucher")
+        + "“" + _text(lines, "summary") + "”"
+    )
+
+
+def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
+    """An integer id per voucher. Numbers restart every month, so the date is part of the key."""
+    cols = [c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns]
+    return ledger.groupby(cols, sort=False, dropna=False).ngroup()
+
+
+def _payments(ledger: pd.DataFrame, account_prefixes) -> pd.DataFrame:
+    require_columns(ledger, ("unit", "date", "account_code", "debit_fen"), "明细账")
+    return ledger.loc[(ledger["debit_fen"] > 0) & starts_with_any(ledger["account_code"], account_prefixes)]
+
+
+def duplicate_payments(
+    ledger: pd.DataFrame,
+    *,
+    window_days: int = 7,
+    account_prefixes=EXPENSE_PREFIXES,
+    keys=("counterparty", "summary"),
+) -> pd.DataFrame:
+    """GL-01: two payments of the same amount to the same payee (or with the same 摘要) within
+    ``window_days`` days, on different vouchers. Both lines are flagged."""
+    if window_days < 0:
+        raise ParameterError(f"window_days 不能为负：{window_days}")
+    pay = _payments(ledger, account_prefixes)
+    pay = pay.assign(_voucher=_voucher_key(pay))
+    labels = {"counterparty": "往来单位", "summary": "摘要"}
+    parts = []
+    seen = pd.Index([])
+    for key in keys:  # at most two passes
+        if key not in pay.columns:
+            continue
+        sub = pay.loc[~blank(pay[key])]
+        sub = sub.sort_values(["unit", key, "debit_fen", "date", "_voucher"], kind="stable")
+        group = sub.groupby(["unit", key, "debit_fen"], sort=False).ngroup().to_numpy()
+        dates = sub["date"].to_numpy()
+        vouchers = sub["_voucher"].to_numpy()
+        same_prev = np.r_[False, group[1:] == group[:-1]]
+        gap_prev = np.r_[np.timedelta64(0, "D"), dates[1:] - dates[:-1]].astype("timedelta64[D]").astype("int64")
+        hit_prev = same_prev & (gap_prev <= window_days) & np.r_[False, vouchers[1:] != vouchers[:-1]]
+        hit_next = np.r_[hit_prev[1:], False]
+        hit = hit_prev | hit_next
+        # The partner of each flagged line: the previous line if that one matched, else the next.
+        partner = np.where(hit_prev, np.arange(len(sub)) - 1, np.arange(len(sub)) + 1)[hit]
+        lines = sub.loc[hit]
+        other = sub.iloc[partner]
+        fresh = ~lines.index.isin(seen)
+        lines, other = lines.loc[fresh], other.loc[fresh]
+        if lines.empty:
+            continue
+        seen = seen.append(lines.index)
+        days = (lines["date"].to_numpy() - other["date"].to_numpy()).astype("timedelta64[D]").astype("int64")
+        reason = (
+            _line_label(lines) + yuan_text(lines["debit_fen"]).to_numpy() + "元，与" + date_text(other["date"]).to_numpy()
+            + _text(other, "voucher").to_numpy() + "金额相同、" + labels.get(key, key) + "相同（“" + lines[key].astype("str")
+            + "”），相隔" + pd.Series(np.abs(days), index=lines.index).astype("str") + "天，疑似重复支付。"
+        )
+        parts.append(make_flags(lines, "GL-01", reason, lines["debit_fen"]))
+    return concat_flags(parts)
+
+
+def voucher_gaps(ledger: pd.DataFrame, *, start: int = 1) -> pd.DataFrame:
+    """GL-02: missing voucher numbers per unit, voucher type and month (numbers run from
+    ``start`` each month). One flagged row per run of missing numbers, citing the voucher just
+    before the gap (or just after, for a gap at the start)."""
+    require_columns(ledger, ("unit", "date", "voucher_type", "voucher_no"), "明细账")
+    lines = ledger.loc[ledger["voucher_no"].notna()]
+    if lines.empty:
+        return empty_flags()
+    lines = lines.assign(_month=lines["date"].dt.to_period("M"), _no=lines["voucher_no"].astype("int64"))
+    keys = ["unit", "voucher_type", "_month"]
+    present = lines.drop_duplicates(keys + ["_no"]).loc[:, keys + ["_no", "voucher", "date", "source_file", "source_sheet", "source_row"]]
+    stats = present.groupby(keys, sort=True, observed=True)["_no"].agg(["max", "count"]).reset_index()
+    stats["expected"] = stats["max"] - int(start) + 1
+    # Numbers below ``start`` would make expected < count; they are not gaps, just odd numbering.
+    holes = stats.loc[stats["expected"] > stats["count"]].reset_index(drop=True)
+    if holes.empty:
+        return empty_flags()
+    lengths = holes["expected"].to_numpy()
+    owner = np.repeat(np.arange(len(holes)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    full = holes.loc[owner, keys].reset_index(drop=True).assign(_no=offsets + int(start))
+    missing = full.merge(present[keys + ["_no"]], on=keys + ["_no"], how="left", indicator=True)
+    missing = missing.loc[missing["_merge"] == "left_only", keys + ["_no"]]
+    missing = missing.sort_values(keys + ["_no"], kind="stable").reset_index(drop=True)
+    new_run = (
+        (missing["_no"].diff() != 1)
+        | (missing["unit"] != missing["unit"].shift())
+        | (missing["voucher_type"] != missing["voucher_type"].shift())
+        | (missing["_month"] != missing["_month"].shift())
+    )
+    missing["_run"] = new_run.cumsum()
+    runs = missing.groupby("_run", sort=True).agg(
+        unit=("unit", "first"), voucher_type=("voucher_type", "first"), _month=("_month", "first"),
+        first=("_no", "min"), last=("_no", "max"),
+    )
+    runs["_cite"] = np.where(runs["first"] > int(start), runs["first"] - 1, runs["last"] + 1)
+    cited = runs.merge(present, left_on=keys + ["_cite"], right_on=keys + ["_no"], how="left")
+    n_missing = cited["last"] - cited["first"] + 1
+    span = cited["voucher_type"].astype("str") + "-" + cited["first"].astype("str")
+    span = span.where(n_missing == 1, span + "至" + cited["voucher_type"].astype("str") + "-" + cited["last"].astype("str"))
+    month = cited["_month"].dt.year.astype("str") + "年" + cited["_month"].dt.month.astype("str") + "月"
+    reason = (
+        cited["unit"].astype("str") + month + cited["voucher_type"].astype("str") + "字凭证缺号：" + span
+        + "（共" + n_missing.astype("str") + "张）。"
+    )
+    return make_flags(cited, "GL-02", reason, 0)
+
+
+def off_day_postings(ledger: pd.DataFrame, *, use_holidays: bool = True) -> pd.DataFrame:
+    """GL-03: lines dated on a weekend or public holiday that was not a make-up workday.
+
+    With ``use_holidays`` off only Saturdays and Sundays count (no 调休 knowledge).
+    """
+    require_columns(ledger, ("unit", "date", "debit_fen"), "明细账")
+    kinds = day_kinds(ledger["date"], use_holidays=use_holidays).set_index("date")
+    off_dates = kinds.index[kinds["is_off"].to_numpy()]
+    lines = ledger.loc[ledger["date"].isin(off_dates)]
+    if lines.empty:
+        return empty_flags()
+    kind = lines["date"].map(kinds["day_kind"]).astype("str")
+    note = lines["date"].map(kinds["calendar_note"]).astype("str")
+    reason = _line_label(lines) + "记账日为" + kind + "（非工作日）" + ("；" + note).where(note != "", "") + "。"
+    # Debits only, so a voucher's lines add up to its total once rather than twice.
+    return make_flags(lines, "GL-03", reason, lines["debit_fen"])
+
+
+def round_amounts(
+    ledger: pd.DataFrame,
+    *,
+    multiple_fen: int = 100_000,
+    min_fen: int = 1_000_000,
+    account_prefixes=EXPENSE_PREFIXES,
+) -> pd.DataFrame:
+    """GL-04: payments of at least ``min_fen`` that are exact multiples of ``multiple_fen``
+    (defaults: multiples of 1,000 元 from 10,000 元)."""
+    if multiple_fen <= 0 or min_fen < 0:
+        raise ParameterError(f"整数金额参数应为正：multiple_fen={multiple_fen}, min_fen={min_fen}")
+    pay = _payments(ledger, account_prefixes)
+    lines = pay.loc[(pay["debit_fen"] >= min_fen) & (pay["debit_fen"] % multiple_fen == 0)]
+    if lines.empty:
+        return empty_flags()
+    reason = _line_label(lines) + "金额" + yuan_text(lines["debit_fen"]).to_numpy() + "元，为" + yuan_text([multiple_fen]).iloc[0] + "元的整数倍。"
+    return make_flags(lines, "GL-04", reason, lines["debit_fen"])
+
+
+def split_payments(
+    ledger: pd.DataFrame,
+    *,
+    threshold_fen: int = 1_000_000,
+    account_prefixes=EXPENSE_PREFIXES,
+    payee_period: str = "M",
+) -> pd.DataFrame:
+    """GL-05: payments each below the approval threshold that together exceed it.
+
+    Two groupings, each needing at least two vouchers: the same day and the same payee (往来单位,
+    or the 摘要 when the payee is blank); and the same payee within one ``payee_period``
+    (pandas period alias, default a calendar month).
+    """
+    if threshold_fen <= 0:
+        raise ParameterError(f"审批限额 threshold_fen 应为正数：{threshold_fen}")
+    pay = _payments(ledger, account_prefixes)
+    pay = pay.loc[pay["debit_fen"] < threshold_fen]
+    if pay.empty:
+        return empty_flags()
+    payee = _text(pay, "counterparty")
+    summary = _text(pay, "summary")
+    pay = pay.assign(
+        _voucher=_voucher_key(pay),
+        _payee=payee.where(payee.str.strip() != "", summary),
+        _has_payee=payee.str.strip() != "",
+        _period=pay["date"].dt.to_period(payee_period),
+    )
+    hits = []
+    for keys, label, mask in (
+        (["unit", "date", "_payee"], "同日同一对象", pay["_payee"].str.strip() != ""),
+        (["unit", "_payee", "_period"], "同一往来单位同期", pay["_has_payee"]),
+    ):
+        sub = pay.loc[mask]
+        g = sub.groupby(keys, sort=False, observed=True)
+        total = g["debit_fen"].transform("sum")
+        vouchers = g["_voucher"].transform("nunique")
+        count = g["debit_fen"].transform("size")
+        hit = (total > threshold_fen) & (vouchers >= 2)
+        hits.append(sub.loc[hit].assign(_label=label, _total=total[hit], _count=count[hit]))
+    lines = pd.concat(hits).loc[lambda f: ~f.index.duplicated(keep="first")]
+    if lines.empty:
+        return empty_flags()
+    lines = lines.sort_values(["unit", "date", "source_file", "source_row"], kind="stable")
+    reason = (
+        _line_label(lines) + yuan_text(lines["debit_fen"]).to_numpy() + "元低于审批限额" + yuan_text([threshold_fen]).iloc[0]
+        + "元，但" + lines["_label"] + "（“" + lines["_payee"] + "”）共" + lines["_count"].astype("str") + "笔合计"
+        + yuan_text(lines["_total"]).to_numpy() + "元，超过限额，疑似拆分支付。"
+    )
+    return make_flags(lines, "GL-05", reason, lines["debit_fen"])
+
+
+def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
+    """GL-06: vouchers (per unit, type, number and date) whose debits and credits differ.
+    One flagged row per voucher, citing its first line."""
+    require_columns(ledger, ("unit", "date", "debit_fen", "credit_fen"), "明细账")
+    keys = [c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns]
+    g = ledger.groupby(keys, sort=False, dropna=False)
+    diff = g["debit_fen"].transform("sum") - g["credit_fen"].transform("sum")
+    first = ~ledger.duplicated(keys, keep="first")
+    lines = ledger.loc[(diff != 0) & first]
+    if lines.empty:
+        return empty_flags()
+    debit = g["debit_fen"].transform("sum")[lines.index]
+    credit = g["credit_fen"].transform("sum")[lines.index]
+    reason = (
+        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + _text(lines, "voucher") + "借方合计"
+        + yuan_text(debit).to_numpy() + "元，贷方合计" + yuan_text(credit).to_numpy() + "元，相差"
+        + yuan_text((debit - credit).abs()).to_numpy() + "元。"
+    )
+    return make_flags(lines, "GL-06", reason, (debit - credit).abs())
+
+
+@dataclass(frozen=True)
+class LedgerAnalytics:
+    flags: pd.DataFrame  # GL-01 … GL-06
+    benford: BenfordResult
+
+
+def run_ledger_analytics(
+    ledger: pd.DataFrame,
+    *,
+    window_days: int = 7,
+    use_holidays: bool = True,
+    round_multiple_fen: int = 100_000,
+    round_min_fen: int = 1_000_000,
+    approval_threshold_fen: int = 1_000_000,
+    payee_period: str = "M",
+    benford_min_count: int = 1000,
+    account_prefixes=EXPENSE_PREFIXES,
+    allocations: pd.DataFrame | None = None,
+) -> LedgerAnalytics:
+    """Every general-ledger test with the given parameters. With ``allocations`` the flags
+    carry each unit's community, so the register groups them with the other checks."""
+    ledger = with_community(ledger, allocations) if allocations is not None else ledger
+    flags = concat_flags(
+        [
+            duplicate_payments(ledger, window_days=window_days, account_prefixes=account_prefixes),
+            voucher_gaps(ledger),
+            off_day_postings(ledger, use_holidays=use_holidays),
+            round_amounts(ledger, multiple_fen=round_multiple_fen, min_fen=round_min_fen, account_prefixes=account_prefixes),
+            split_payments(ledger, threshold_fen=approval_threshold_fen, account_prefixes=account_prefixes, payee_period=payee_period),
+            unbalanced_vouchers(ledger),
+        ]
+    )
+    amounts = ledger["debit_fen"].where(ledger["debit_fen"] > 0, ledger["credit_fen"])
+    return LedgerAnalytics(flags, benford_test(amounts, min_count=benford_min_count))

@@ -1,0 +1,315 @@
+"""What every compliance check shares: the rule catalogue, the shape of a flagged row, and
+small vectorised helpers (money and date text, unit ↔ community mapping, grant-type lookup).
+
+A check returns *flagged rows*: one row per piece of evidence, with the rule that fired, a
+Chinese sentence saying why, the amount at stake and the place in the raw files
+(``source_file`` / ``source_sheet`` / ``source_row``). The findings register groups them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from jixiao.errors import ParameterError
+
+FLAG_COLUMNS = (
+    "rule",
+    "rule_name",
+    "reason",
+    "amount_fen",
+    "unit",
+    "community",
+    "grant_type",
+    "date",
+    "voucher",
+    "source_file",
+    "source_sheet",
+    "source_row",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    rule: str  # stable id, e.g. "ARR-01"
+    name: str  # Chinese name shown to the evaluator
+    problem_no: int | None  # problem of the report it evidences (None: analytical red flag)
+    dimension: str
+    indicator: str
+    title: str  # finding title in the register
+    severity: str  # 高 / 中 / 低
+    source_kind: str  # which records the evidence rows point into
+
+
+# Order matters: the register numbers findings in this order within a problem.
+RULES: dict[str, Rule] = {
+    r.rule: r
+    for r in (
+        Rule("ARR-01", "专项资金到位不及时", 1, "投入", "到位及时率", "财政专项资金拨付滞后", "中", "资金下达记录"),
+        Rule("SEP-01", "专项支出记入基本支出", 3, "过程", "资金使用合规性", "专项资金未单独核算：项目支出记入基本支出科目", "中", "明细账"),
+        Rule("SEP-02", "专项资金收入记入基本支出收入", 3, "过程", "资金使用合规性", "专项资金未单独核算：专项收入记入基本支出收入科目", "中", "明细账"),
+        Rule("SEP-03", "未设置项目明细账", 3, "过程", "财务管理", "专项资金未单独核算：未设置项目支出明细账", "高", "资金下达记录、明细账"),
+        Rule("SEP-04", "专项资金收支不符", 3, "过程", "资金使用合规性", "专项资金收支与下达到位金额不符", "中", "资金下达记录、明细账"),
+        Rule("SCP-01", "超范围使用专项资金", 3, "过程", "资金使用合规性", "专项资金支出超出规定用途", "中", "明细账"),
+        Rule("SCP-02", "项目支出超过下达金额", 3, "过程", "资金使用合规性", "项目支出超过下达资金", "高", "明细账"),
+        Rule("SCP-03", "项目期外支出", 3, "过程", "资金使用合规性", "专项资金在项目期限外支出", "中", "明细账"),
+        Rule("EVD-01", "缺少原始凭证", 3, "过程", "财务监控有效性", "记账凭证缺少原始凭证", "中", "凭证抽查表"),
+        Rule("EVD-02", "凭证不合规", 3, "过程", "资金使用合规性", "抽查凭证不合规", "中", "凭证抽查表"),
+        Rule("SEP-00", "未提供明细账", None, "过程", "财务管理", "获得专项资金的单位未提供明细账", "中", "资金下达记录"),
+        Rule("GL-01", "疑似重复支付", None, "过程", "财务监控有效性", "疑似重复支付", "中", "明细账"),
+        Rule("GL-02", "凭证号不连续", None, "过程", "财务监控有效性", "凭证号不连续", "低", "明细账"),
+        Rule("GL-03", "非工作日记账", None, "过程", "财务监控有效性", "节假日、周末记账", "低", "明细账"),
+        Rule("GL-04", "整数金额", None, "过程", "财务监控有效性", "大额整数金额支出", "低", "明细账"),
+        Rule("GL-05", "疑似拆分支付", None, "过程", "财务监控有效性", "疑似拆分支付规避审批", "中", "明细账"),
+        Rule("GL-06", "凭证借贷不平衡", None, "过程", "财务监控有效性", "记账凭证借贷不平衡", "中", "明细账"),
+        Rule("GL-07", "首位数字分布异常", None, "过程", "财务监控有效性", "金额首位数字不符合本福特定律", "低", "明细账"),
+    )
+}
+
+
+def empty_flags() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "rule": pd.Series(dtype="str"),
+            "rule_name": pd.Series(dtype="str"),
+            "reason": pd.Series(dtype="str"),
+            "amount_fen": pd.Series(dtype="int64"),
+            "unit": pd.Series(dtype="str"),
+            "community": pd.Series(dtype="str"),
+            "grant_type": pd.Series(dtype="str"),
+            "date": pd.Series(dtype="datetime64[us]"),
+            "voucher": pd.Series(dtype="str"),
+            "source_file": pd.Series(dtype="str"),
+            "source_sheet": pd.Series(dtype="str"),
+            "source_row": pd.Series(dtype="Int64"),
+        }
+    )
+
+
+def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fen) -> pd.DataFrame:
+    """Flagged rows in the standard shape, taking whatever context columns ``rows`` has."""
+    info = RULES[rule]
+    n = len(rows)
+    if n == 0:
+        return empty_flags()
+
+    def take(name: str, dtype: str) -> pd.Series:
+        if name in rows.columns:
+            return rows[name].reset_index(drop=True).astype(dtype)
+        return pd.Series(pd.NA, index=range(n), dtype=dtype)
+
+    out = pd.DataFrame(
+        {
+            "rule": pd.Series(rule, index=range(n), dtype="str"),
+            "rule_name": pd.Series(info.name, index=range(n), dtype="str"),
+            "reason": (
+                pd.Series(reason, index=range(n), dtype="str")
+                if isinstance(reason, str)
+                else reason.reset_index(drop=True).astype("str")
+            ),
+            "amount_fen": (
+                pd.Series(amount_fen, index=range(n))
+                if np.isscalar(amount_fen)
+                else pd.Series(np.asarray(amount_fen))
+            ).astype("int64"),
+            "unit": take("unit", "str"),
+            "community": take("community", "str"),
+            "grant_type": take("grant_type", "str"),
+            "date": take("date", "datetime64[us]"),
+            "voucher": take("voucher", "str"),
+            "source_file": take("source_file", "str"),
+            "source_sheet": take("source_sheet", "str"),
+            "source_row": take("source_row", "Int64"),
+        }
+    )
+    return out
+
+
+def concat_flags(frames) -> pd.DataFrame:
+    frames = [f for f in frames if f is not None and len(f)]
+    if not frames:
+        return empty_flags()
+    return pd.concat([f.loc[:, list(FLAG_COLUMNS)] for f in frames], ignore_index=True)
+
+
+# ---------------------------------------------------------------- text helpers (vectorised)
+
+
+def yuan_text(fen) -> pd.Series:
+    """Integer fen → "1,234,567.89" (exact: no float on the way)."""
+    values = pd.Series(fen).astype("int64").reset_index(drop=True)
+    whole = values.abs() // 100
+    cents = (values.abs() % 100).astype("str").str.zfill(2)
+
+    def group(g: pd.Series, higher: pd.Series) -> pd.Series:
+        # A group of three digits is zero-padded only when a higher group precedes it.
+        text = g.astype("str")
+        return text.where(~(higher > 0), text.str.zfill(3))
+
+    rest = whole // 1000
+    text = group(whole % 1000, rest)
+    # One pass per group of three digits (at most seven for int64), not per row.
+    while bool((rest > 0).any()):
+        higher = rest // 1000
+        text = text.where(~(rest > 0), group(rest % 1000, higher) + "," + text)
+        rest = higher
+    sign = pd.Series(np.where(values < 0, "-", ""), dtype="str")
+    return sign + text + "." + cents
+
+
+def date_text(dates) -> pd.Series:
+    """Dates → "2018年5月16日" (blank for missing)."""
+    d = pd.Series(pd.to_datetime(pd.Series(dates).reset_index(drop=True)))
+    text = d.dt.year.astype("Int64").astype("str") + "年" + d.dt.month.astype("Int64").astype("str") + "月"
+    text = text + d.dt.day.astype("Int64").astype("str") + "日"
+    return text.fillna("").astype("str")
+
+
+def blank(series: pd.Series) -> pd.Series:
+    """True where a text cell is missing or whitespace only."""
+    return series.isna() | (series.astype("str").str.strip() == "")
+
+
+def starts_with_any(codes: pd.Series, prefixes) -> pd.Series:
+    prefixes = tuple(str(p) for p in prefixes if str(p))
+    if not prefixes:
+        return pd.Series(False, index=codes.index)
+    return codes.astype("str").str.startswith(prefixes).fillna(False).astype(bool)
+
+
+def keyword_pattern(keywords) -> str | None:
+    words = [str(k).strip() for k in keywords if str(k).strip()]
+    return "|".join(re.escape(w) for w in words) if words else None
+
+
+def contains_any(text: pd.Series, keywords) -> pd.Series:
+    pattern = keyword_pattern(keywords)
+    if pattern is None:
+        return pd.Series(False, index=text.index)
+    return text.astype("str").str.contains(pattern, regex=True).fillna(False).astype(bool)
+
+
+def first_match(text: pd.Series, keywords) -> pd.Series:
+    """The first keyword (by list order of appearance in the text) found in each cell, or NA."""
+    pattern = keyword_pattern(keywords)
+    if pattern is None:
+        return pd.Series(pd.NA, index=text.index, dtype="str")
+    return text.astype("str").str.extract(f"({pattern})", expand=False).astype("str")
+
+
+def require_columns(frame: pd.DataFrame, columns, what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(f"{what}缺少列：{'、'.join(missing)}（应为规范化后的表，见 jixiao.schema）")
+
+
+def as_timestamp(value, name: str) -> pd.Timestamp:
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ParameterError(f"参数 {name} 不是日期：{value!r}") from exc
+    if pd.isna(stamp):
+        raise ParameterError(f"参数 {name} 不能为空")
+    return stamp.normalize()
+
+
+# ---------------------------------------------------------------- units and communities
+
+UNIT_SUFFIXES = ("社区居民委员会", "居民委员会", "居委会", "村民委员会", "村委会")
+
+
+def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
+    """Which community each ledger unit belongs to.
+
+    A ledger unit is the community's 居委会 ("浏河社区居民委员会"), the allocation names the
+    community ("浏河社区") and maybe the recipient unit. A unit matches when it equals the
+    recipient unit, else when it contains the community name; the longest name wins so that a
+    short name inside a longer one cannot steal the match. Work is over unique unit × community
+    pairs, never over ledger rows.
+    """
+    unit_values = pd.Series(pd.unique(pd.Series(units, dtype="str").dropna()), dtype="str")
+    result = pd.DataFrame({"unit": unit_values, "community": pd.Series(pd.NA, index=unit_values.index, dtype="str")})
+    if allocations is None or allocations.empty or unit_values.empty:
+        return result
+    communities = pd.Series(pd.unique(allocations["community"].dropna().astype("str")), dtype="str")
+
+    if "recipient_unit" in allocations.columns:
+        direct = (
+            allocations.loc[~blank(allocations["recipient_unit"]), ["recipient_unit", "community"]]
+            .drop_duplicates("recipient_unit")
+            .set_index("recipient_unit")["community"]
+        )
+        result["community"] = result["unit"].map(direct).astype("str")
+
+    pairs = pd.merge(
+        pd.DataFrame({"unit": unit_values}), pd.DataFrame({"candidate": communities}), how="cross"
+    )
+    hit = np.fromiter((c in u for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)), bool, len(pairs))
+    pairs = pairs.loc[hit].assign(length=lambda f: f["candidate"].str.len())
+    best = pairs.sort_values(["unit", "length", "candidate"], ascending=[True, False, True], kind="stable")
+    best = best.drop_duplicates("unit").set_index("unit")["candidate"]
+    result["community"] = result["community"].fillna(result["unit"].map(best)).astype("str")
+    return result
+
+
+def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd.DataFrame:
+    """The ledger with a ``community`` column (kept as it is if already present)."""
+    if "community" in ledger.columns:
+        return ledger
+    mapping = community_map(ledger["unit"], allocations) if allocations is not None else None
+    if mapping is None:
+        return ledger.assign(community=pd.Series(pd.NA, index=ledger.index, dtype="str"))
+    return ledger.assign(community=ledger["unit"].map(mapping.set_index("unit")["community"]).astype("str"))
+
+
+def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
+    """Map the ledger's 项目 aux text to a grant type: exact name, or one name containing the other.
+
+    Looked up over unique project texts only.
+    """
+    grant_types = [str(g) for g in grant_types]
+    uniques = pd.Series(pd.unique(project.dropna().astype("str").str.strip()), dtype="str")
+    lookup: dict[str, str] = {}
+    for g in sorted(grant_types, key=len, reverse=True):  # a handful of grant types
+        exact = uniques == g
+        loose = uniques.str.contains(g, regex=False) | pd.Series([p in g and p != "" for p in uniques], dtype=bool)
+        for p in uniques[exact | loose]:
+            lookup.setdefault(p, g)
+    return project.astype("str").str.strip().map(lookup).astype("str")
+
+
+def grants_by_community(allocations: pd.DataFrame) -> pd.DataFrame:
+    """Allocation totals per (community, grant_type): allocated, arrived, first provenance row."""
+    alloc = allocations.copy()
+    arrived = alloc["arrived_fen"] if "arrived_fen" in alloc.columns else pd.Series(pd.NA, index=alloc.index)
+    has_date = alloc["arrived_date"].notna() if "arrived_date" in alloc.columns else pd.Series(False, index=alloc.index)
+    alloc["arrived_amount_fen"] = (
+        pd.Series(arrived, dtype="Int64").fillna(alloc["amount_fen"]).where(has_date, 0).astype("int64")
+    )
+    return alloc
+
+
+def resolve_grant_type(ledger: pd.DataFrame, allocations: pd.DataFrame | None, grant_types, project_prefixes) -> pd.Series:
+    """The grant type each ledger line belongs to, or NA.
+
+    From the 项目 aux first; a line on a project account (``project_prefixes``, e.g. 400102 /
+    500102) with the aux left blank is attributed to the community's grant type when the
+    community received only one type, since then there is nothing to confuse it with.
+    """
+    project = ledger["project"] if "project" in ledger.columns else pd.Series(pd.NA, index=ledger.index, dtype="str")
+    resolved = grant_type_of_project(project, grant_types)
+    if allocations is None or allocations.empty or "community" not in ledger.columns:
+        return resolved
+    types = allocations.groupby("community", sort=True)["grant_type"].agg(["nunique", "first"])
+    single = types.loc[types["nunique"] == 1, "first"].astype("str")
+    fallback = ledger["community"].map(single).astype("str")
+    on_project_account = starts_with_any(ledger["account_code"], project_prefixes)
+    return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")
+
+
+def first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The first row of each group (by source order), for evidence of a group-level flag."""
+    return frame.drop_duplicates(keys, keep="first")

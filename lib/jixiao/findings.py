@@ -1,0 +1,225 @@
+"""The findings register (问题清单): one table for the year combining what the compliance checks
+flagged and what the evaluator observed.
+
+Data-check findings are one per (rule, unit): their evidence is the list of raw rows
+("文件 / 工作表 / 第N行") the flags cite, numbered F-01, F-02, … in a fixed order (report
+problem, rule, unit). The evaluator's observations keep their ids (OBS-02, OBS-04a, …) and their
+evidence source (座谈会 / 实地调研 / 问卷 / 访谈 / 案卷研究); the problem number is read from the id.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import paths
+from .compliance.arrival import ArrivalSummary
+from .compliance.common import RULES, concat_flags, date_text, yuan_text
+from .metrics import Metric
+
+REGISTER_COLUMNS = (
+    "finding_id",
+    "problem_no",
+    "dimension",
+    "indicator",
+    "title",
+    "description",
+    "units",
+    "amount_fen",
+    "severity",
+    "evidence_source",
+    "evidence",
+    "rule",
+)
+REGISTER_HEADERS = {
+    "finding_id": "问题编号",
+    "problem_no": "对应报告问题",
+    "dimension": "评价维度",
+    "indicator": "相关指标",
+    "title": "问题标题",
+    "description": "问题描述",
+    "units": "涉及单位",
+    "amount_fen": "涉及金额（元）",
+    "severity": "严重程度",
+    "evidence_source": "证据来源",
+    "evidence": "证据",
+    "rule": "规则",
+}
+OBSERVATION_RULE = "OBS"
+SEPARATE_ACCOUNTING_RULES = ("SEP-01", "SEP-02", "SEP-03", "SEP-04")
+
+
+def evidence_refs(flags: pd.DataFrame) -> pd.Series:
+    """"明细账_浏河社区.xlsx / 明细账 / 第15行" per flagged row (sheet left out for CSV)."""
+    file = flags["source_file"].fillna("").astype("str")
+    sheet = flags["source_sheet"].fillna("").astype("str")
+    row = flags["source_row"].astype("Int64").astype("str")
+    text = file + (" / " + sheet).where(sheet != "", "") + (" / 第" + row + "行").where(flags["source_row"].notna(), "")
+    return text.where(file != "", "")
+
+
+def _as_flags(result) -> pd.DataFrame | None:
+    if result is None:
+        return None
+    if isinstance(result, pd.DataFrame):
+        return result
+    flags = getattr(result, "flags", None)  # ArrivalResult, LedgerAnalytics
+    if isinstance(flags, pd.DataFrame):
+        return flags
+    raise TypeError(f"build_register 需要检查结果表（DataFrame）或带 flags 的结果对象，收到 {type(result).__name__}")
+
+
+def _join_limited(values: pd.Series, groups: pd.Series, limit: int, sep: str, counter: str) -> pd.Series:
+    """Join the first ``limit`` values of each group, noting how many were left out."""
+    frame = pd.DataFrame({"g": groups.to_numpy(), "v": values.to_numpy()})
+    frame = frame.loc[frame["v"] != ""]
+    order = frame.groupby("g", sort=False).cumcount()
+    total = frame.groupby("g", sort=True).size()
+    kept = frame.loc[order < limit].groupby("g", sort=True)["v"].agg(sep.join)
+    more = (total - limit).clip(lower=0)
+    tail = pd.Series(np.where(more > 0, "……等共" + total.astype("str") + counter, ""), index=total.index, dtype="str")
+    return (kept.reindex(total.index).fillna("") + tail).astype("str")
+
+
+def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reasons: int = 10) -> pd.DataFrame:
+    """One finding per (rule, unit) from flagged rows, register columns, ids not yet assigned."""
+    if flags.empty:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in REGISTER_COLUMNS})
+    unknown = sorted(set(flags["rule"]) - set(RULES))
+    if unknown:
+        raise ValueError(f"未登记的检查规则：{'、'.join(unknown)}（见 jixiao.compliance.common.RULES）")
+    order = {rule: i for i, rule in enumerate(RULES)}
+    f = flags.assign(
+        units=flags["community"].fillna(flags["unit"]).fillna("").astype("str").replace("", "全部"),
+        _order=flags["rule"].map(order),
+        _ref=evidence_refs(flags),
+    )
+    f = f.sort_values(["_order", "units", "date", "source_file", "source_row"], kind="stable", na_position="last")
+    key = f["rule"] + "\x1f" + f["units"]
+    grouped = f.groupby(key, sort=True)
+    out = grouped.agg(rule=("rule", "first"), units=("units", "first"), _order=("_order", "first"),
+                      amount_fen=("amount_fen", "sum"), _count=("rule", "size"))
+    reasons = _join_limited(f["reason"].fillna("").astype("str"), key, max_reasons, "", "笔")
+    out["evidence"] = _join_limited(f["_ref"], key, max_evidence, "；", "处")
+    lead = pd.Series(
+        np.where(out["_count"] > 1, "共" + out["_count"].astype("str") + "笔，合计" + yuan_text(out["amount_fen"]).to_numpy() + "元：", ""),
+        index=out.index,
+        dtype="str",
+    )
+    out["description"] = lead + reasons.reindex(out.index)
+    info = pd.DataFrame([vars(r) for r in RULES.values()]).set_index("rule")
+    out = out.join(info[["problem_no", "dimension", "indicator", "title", "severity", "source_kind"]], on="rule")
+    out["evidence_source"] = "数据核查（" + out["source_kind"].astype("str") + "）"
+    out["problem_no"] = out["problem_no"].astype("Int64")
+    out["amount_fen"] = out["amount_fen"].astype("Int64")
+    out = out.sort_values(["problem_no", "_order", "units"], kind="stable", na_position="last")
+    out["finding_id"] = ""
+    return out.loc[:, list(REGISTER_COLUMNS)].reset_index(drop=True)
+
+
+def observations_to_findings(observations: pd.DataFrame) -> pd.DataFrame:
+    """The evaluator's observation rows in register form, keeping their OBS-… ids."""
+    obs = observations.copy()
+    ids = obs["observation_id"].astype("str").str.strip()
+    problem = ids.str.extract(r"OBS-0*(\d+)", expand=False)
+    detail = obs["evidence_detail"] if "evidence_detail" in obs.columns else pd.Series("", index=obs.index)
+    out = pd.DataFrame(
+        {
+            "finding_id": ids,
+            "problem_no": pd.to_numeric(problem, errors="coerce").astype("Int64"),
+            "dimension": obs["dimension"].astype("str"),
+            "indicator": obs["indicator"].astype("str"),
+            "title": obs["title"].astype("str"),
+            "description": obs["description"].astype("str"),
+            "units": (obs["units"] if "units" in obs.columns else pd.Series("", index=obs.index)).fillna("").astype("str"),
+            "amount_fen": pd.Series(pd.NA, index=obs.index, dtype="Int64"),
+            "severity": (obs["severity"] if "severity" in obs.columns else pd.Series("", index=obs.index)).fillna("").astype("str"),
+            "evidence_source": obs["evidence_source"].fillna("").astype("str"),
+            "evidence": detail.fillna("").astype("str"),
+            "rule": OBSERVATION_RULE,
+        }
+    )
+    return out.sort_values(["problem_no", "finding_id"], kind="stable", na_position="last").reset_index(drop=True)
+
+
+def build_register(
+    *check_results,
+    observations: pd.DataFrame | None = None,
+    max_evidence: int = 20,
+    max_reasons: int = 10,
+) -> pd.DataFrame:
+    """The year's findings register from check results (flag tables or result objects with
+    ``.flags``) and the evaluator's observations.
+
+    Rows are ordered by report problem (findings that bear on no problem last), data findings
+    before observations within a problem; data findings are numbered F-01, F-02, … in that order.
+    """
+    flags = concat_flags([_as_flags(r) for r in check_results])
+    data = flags_to_findings(flags, max_evidence=max_evidence, max_reasons=max_reasons)
+    width = max(2, len(str(len(data))))
+    data["finding_id"] = ["F-" + str(i).zfill(width) for i in range(1, len(data) + 1)]
+    data["_kind"] = 0
+    parts = [data]
+    if observations is not None and not observations.empty:
+        parts.append(observations_to_findings(observations).assign(_kind=1))
+    register = pd.concat(parts, ignore_index=True)
+    register["_seq"] = np.arange(len(register))
+    register = register.sort_values(["problem_no", "_kind", "_seq"], kind="stable", na_position="last")
+    register = register.loc[:, list(REGISTER_COLUMNS)].reset_index(drop=True)
+    register["problem_no"] = register["problem_no"].astype("Int64")
+    register["amount_fen"] = register["amount_fen"].astype("Int64")
+    return register
+
+
+def register_to_chinese(register: pd.DataFrame) -> pd.DataFrame:
+    """Chinese headers and amounts in 元 for export (the only place fen become 元)."""
+    out = register.loc[:, list(REGISTER_COLUMNS)].copy()
+    out["amount_fen"] = out["amount_fen"].astype("Float64") / 100
+    return out.rename(columns=REGISTER_HEADERS)
+
+
+def save_register(register: pd.DataFrame, year: int | str, *, folder: Path | None = None) -> Path:
+    """Write ``data/processed/<year>/findings.parquet`` (the contract's file)."""
+    target = (folder or paths.processed_dir(year)) / "findings.parquet"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    register.loc[:, list(REGISTER_COLUMNS)].to_parquet(target, index=False)
+    return target
+
+
+def separate_accounting_units(flags: pd.DataFrame) -> list[str]:
+    """Communities (or units) with a separate-accounting finding, sorted."""
+    sep = flags.loc[flags["rule"].isin(SEPARATE_ACCOUNTING_RULES)]
+    if "units" in sep.columns:
+        names = sep["units"]
+    else:
+        names = sep["community"].fillna(sep["unit"])
+    return sorted(pd.unique(names.dropna().astype("str")))
+
+
+def compliance_metrics(arrival: ArrivalSummary, flags: pd.DataFrame) -> list[Metric]:
+    """The figures scoring needs from this step: 资金到位率, 到位及时率 and the number of units
+    with separate-accounting findings. ``flags`` is the check output or the register."""
+    rule_text = "预算年度末" if arrival.due_rule == "budget_year_end" else "下达后规定天数内"
+    as_of = date_text([arrival.as_of]).iloc[0]
+    units = separate_accounting_units(flags)
+
+    def yuan(fen: int) -> str:
+        return yuan_text([fen]).iloc[0]
+
+    return [
+        Metric(
+            "fund_arrival_rate", arrival.arrival_rate, "资金到位率", "compliance",
+            f"截至{as_of}到位{yuan(arrival.arrived_fen)}元 ÷ 下达{yuan(arrival.allocated_fen)}元（{arrival.grants}笔）",
+        ),
+        Metric(
+            "fund_timely_rate", arrival.timely_rate, "到位及时率", "compliance",
+            f"按时到位{yuan(arrival.on_time_fen)}元 ÷ 应到位{yuan(arrival.due_fen)}元（到位期限：{rule_text}；"
+            f"逾期{arrival.late_grants}笔{yuan(arrival.late_fen)}元）",
+        ),
+        Metric(
+            "separate_accounting_units", float(len(units)), "专项资金未单独核算单位数", "compliance",
+            "、".join(units) if units else "无",
+        ),
+    ]

@@ -1,0 +1,210 @@
+"""The ingest step: load a whole year from ``data/raw/<year>/`` and write ``data/processed/<year>/``.
+
+``load_year`` finds each raw kind with the file patterns of :mod:`jixiao.schema` and loads it;
+``write_processed`` writes one parquet file per canonical table, the combined rejects and
+dropped rows, the normalisation log and ``manifest.json`` (input SHA-256s, row counts,
+parameters, software versions). Personal data in the questionnaire and interview tables is
+masked (:func:`jixiao.privacy.mask_personal_data`) before anything reaches the disk.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from jixiao import manifest, paths, schema
+from jixiao.errors import InputError
+from jixiao.loading import (
+    DATE_DTYPE,
+    PERSONAL_COLUMNS,
+    TEXT_DTYPE,
+    LoadResult,
+    empty_dropped,
+    empty_normalisations,
+    empty_rejects,
+    load_allocations,
+    load_interviews,
+    load_ledgers,
+    load_observations,
+    load_outputs,
+    load_survey,
+)
+
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+PERSONAL_TABLES = ("survey", "interviews")
+SALT_ENVIRONMENT_VARIABLE = "JIXIAO_PRIVACY_SALT"
+COUNT_HEADERS = {"table": "数据表", "title": "名称", "read": "读取行数", "loaded": "导入行数", "rejected": "拒收行数", "dropped": "剔除行数", "balanced": "行数核对"}
+
+
+@dataclass(frozen=True)
+class RawKind:
+    kind: str
+    table: schema.Table
+    required: bool
+    many: bool  # several files (one per accounting unit) rather than exactly one
+
+
+RAW_KINDS = (
+    RawKind("allocations", schema.ALLOCATIONS, True, False),
+    RawKind("ledger", schema.LEDGER, True, True),
+    RawKind("outputs", schema.OUTPUTS, True, False),
+    RawKind("survey", schema.SURVEY, True, False),
+    RawKind("interviews", schema.INTERVIEWS, False, False),
+    RawKind("observations", schema.OBSERVATIONS, False, False),
+)
+# Order of the tables in load_year's result and in the manifest.
+TABLE_ORDER = ("allocations", "ledger", "outputs", "survey", "survey_items", "survey_plan", "interviews", "observations")
+
+_SINGLE_LOADERS: dict[str, Callable[[Path], LoadResult]] = {
+    "allocations": load_allocations,
+    "outputs": load_outputs,
+    "interviews": load_interviews,
+    "observations": load_observations,
+}
+
+
+def find_files(folder: Path, raw: RawKind) -> list[Path]:
+    """Files of one raw kind in ``folder``, by name; Excel lock files (``~$…``) and hidden files skipped."""
+    found = sorted(
+        (p for p in Path(folder).glob(raw.table.file_glob) if p.is_file() and not p.name.startswith(("~$", "."))),
+        key=lambda p: p.name,
+    )
+    if raw.many:
+        found = [p for p in found if p.suffix.lower() in LEDGER_SUFFIXES]
+    return found
+
+
+def empty_result(table: schema.Table, note: str | None = None) -> LoadResult:
+    """A load of nothing: the canonical columns with their types and zero rows."""
+    dtypes = {"money": "Int64", "date": DATE_DTYPE, "int": "Int64", "number": "float64"}
+    data = pd.DataFrame({c.name: pd.Series(dtype=dtypes.get(c.type, TEXT_DTYPE)) for c in table.columns})
+    data["source_file"] = pd.Series(dtype=TEXT_DTYPE)
+    data["source_sheet"] = pd.Series(dtype=TEXT_DTYPE)
+    data["source_row"] = pd.Series(dtype="int64")
+    notes = empty_normalisations()
+    if note:
+        notes = pd.DataFrame({"file": [""], "sheet": [""], "column": [""], "action": [note], "count": [1]}).astype(notes.dtypes.to_dict())
+    return LoadResult(data, empty_rejects(), empty_dropped(), notes, {"read": 0, "loaded": 0, "rejected": 0, "dropped": 0})
+
+
+def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
+    """Load every raw kind of a year: ``{"allocations", "ledger", "outputs", "survey",
+    "survey_items", "survey_plan", "interviews", "observations"}``.
+
+    A required kind with no file (or a single-file kind with several) is an
+    :class:`InputError` naming the folder and the file pattern; the optional kinds
+    (interviews, observations) load as empty tables when absent.
+    """
+    folder = Path(raw_folder) if raw_folder is not None else paths.raw_dir(year)
+    if not folder.is_dir():
+        raise InputError(f"{year} 年的原始数据文件夹不存在：{folder}")
+    results: dict[str, LoadResult] = {}
+    for raw in RAW_KINDS:
+        files = find_files(folder, raw)
+        if not files:
+            if raw.required:
+                raise InputError(
+                    f"找不到{raw.table.title}文件：文件夹 {folder} 中没有符合「{raw.table.file_glob}」的文件",
+                    file=folder,
+                )
+            results[raw.kind] = empty_result(raw.table, f"未提供{raw.table.title}文件（{raw.table.file_glob}），按空表处理")
+            continue
+        if len(files) > 1 and not raw.many:
+            names = "、".join(p.name for p in files)
+            raise InputError(
+                f"{raw.table.title}只应有一个文件，但「{raw.table.file_glob}」匹配到 {len(files)} 个：{names}",
+                file=folder,
+            )
+        if raw.kind == "ledger":
+            results["ledger"] = load_ledgers(files)
+        elif raw.kind == "survey":
+            results.update(load_survey(files[0]))
+        else:
+            results[raw.kind] = _SINGLE_LOADERS[raw.kind](files[0])
+    return {k: results[k] for k in TABLE_ORDER if k in results}
+
+
+def counts_table(results: dict[str, LoadResult]) -> pd.DataFrame:
+    """Row-count reconciliation per table, Chinese headers (读取 = 导入 + 拒收 + 剔除)."""
+    titles = schema.RAW_TABLES
+    rows = [
+        {"table": k, "title": titles[k].title if k in titles else k, **r.counts,
+         "balanced": "一致" if r.counts["read"] == r.counts["loaded"] + r.counts["rejected"] + r.counts["dropped"] else "不一致"}
+        for k, r in results.items()
+    ]
+    frame = pd.DataFrame(rows, columns=list(COUNT_HEADERS))
+    return frame.rename(columns=COUNT_HEADERS)
+
+
+def combined(results: dict[str, LoadResult], part: str) -> pd.DataFrame:
+    """All tables' ``rejects``, ``dropped`` or ``normalisations`` in one frame, with a ``table`` column first."""
+    frames = [getattr(r, part).assign(table=k) for k, r in results.items()]
+    frame = pd.concat(frames, ignore_index=True)
+    frame["table"] = frame["table"].astype(TEXT_DTYPE)
+    return frame.loc[:, ["table", *[c for c in frame.columns if c != "table"]]]
+
+
+def _mask_rejects(rejects: pd.DataFrame, results: dict[str, LoadResult]) -> pd.DataFrame:
+    """Rejected cells of personal columns never carry the raw value (loaders already mask; belt and braces)."""
+    personal_headers = {
+        h for c in (*schema.SURVEY.columns, *schema.INTERVIEWS.columns) if c.name in PERSONAL_COLUMNS for h in (c.header, *c.aliases)
+    }
+    hit = rejects["column"].isin(personal_headers)
+    return rejects.assign(value=rejects["value"].where(~hit, "（个人信息已隐去）"))
+
+
+def write_processed(
+    year: int,
+    results: dict[str, LoadResult],
+    out_folder: Path | None = None,
+    parameters: dict | None = None,
+) -> Path:
+    """Write the year's canonical tables and ``manifest.json``; returns the output folder.
+
+    Survey and interview tables are masked with a salt from the environment variable
+    ``JIXIAO_PRIVACY_SALT`` (keep it out of the repository for real data), else a fixed
+    per-year default that is fine for the fictional case.
+    """
+    from jixiao.privacy import mask_personal_data  # written alongside; imported where it is needed
+
+    folder = Path(out_folder) if out_folder is not None else paths.processed_dir(year)
+    folder.mkdir(parents=True, exist_ok=True)
+    salt = os.environ.get(SALT_ENVIRONMENT_VARIABLE) or f"jixiao-{year}"
+    written: list[Path] = []
+    for kind, result in results.items():
+        data = result.data
+        if kind in PERSONAL_TABLES:
+            data = mask_personal_data(data, salt=salt)
+        target = folder / f"{kind}.parquet"
+        data.to_parquet(target, index=False, engine="pyarrow")
+        written.append(target)
+    for part, name in (("rejects", "rejects"), ("dropped", "dropped"), ("normalisations", "normalisations")):
+        frame = combined(results, part)
+        if part == "rejects":
+            frame = _mask_rejects(frame, results)
+        target = folder / f"{name}.parquet"
+        frame.to_parquet(target, index=False, engine="pyarrow")
+        written.append(target)
+
+    raw_files = sorted({Path(s) for r in results.values() for s in r.sources}, key=lambda p: p.as_posix())
+    raw_base = raw_files[0].parent if raw_files else folder
+    record = {
+        "step": "ingest",
+        "year": int(year),
+        "raw_folder": manifest.project_relative(raw_base),
+        "inputs": manifest.file_hashes(raw_files, raw_base),
+        "counts": {kind: dict(r.counts) for kind, r in results.items()},
+        "outputs": manifest.file_hashes(written, folder),
+        "parameters": parameters or {},
+        "privacy": {
+            "masked_tables": [k for k in PERSONAL_TABLES if k in results],
+            "salt": "environment" if os.environ.get(SALT_ENVIRONMENT_VARIABLE) else "default",
+        },
+        "environment": manifest.environment(),
+    }
+    manifest.write_json(folder / "manifest.json", record)
+    return folder

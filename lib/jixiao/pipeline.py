@@ -1,0 +1,280 @@
+"""One command per year: run the numbered notebooks through papermill, atomically.
+
+``run_year(2017)`` checks every parameter before any notebook starts, runs
+``notebooks/NN_*.ipynb`` (NN < 90) in order with the year's parameters, reports progress and
+timings, and moves the finished set into ``reports/<year>/`` only when every notebook passed, so
+a failed run never destroys the outputs of the last good one.
+
+Parameters come from ``data/raw/<year>/parameters.toml`` (top-level keys go to every notebook
+that declares them; a ``[sampling]`` table goes to ``02_sampling`` only) and are overridden by
+the command line (``-p name value`` or ``-p sampling.name value``).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import manifest as run_manifest
+from . import paths
+from .errors import ParameterError
+from .schema import PARAMETERS_FILE
+
+KERNEL_NAME = "python3"  # ipykernel's native kernel: the interpreter running jixiao, nothing to register
+LAST_REGULAR_STEP = 89  # notebooks numbered 90+ (e.g. the year comparison) are not part of a year's run
+# Parameters whose value is a path must stay inside these project folders.
+PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised: names the notebook, the failing cell and where the partial copy is."""
+
+
+@dataclass
+class StepResult:
+    notebook: str
+    seconds: float
+
+
+@dataclass
+class RunResult:
+    year: int
+    output_dir: Path
+    steps: list[StepResult] = field(default_factory=list)
+    parameters: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def total_seconds(self) -> float:
+        return sum(s.seconds for s in self.steps)
+
+
+def year_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
+    folder = notebooks_dir or paths.NOTEBOOKS_DIR
+    found = []
+    for nb in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+        if int(nb.name[:2]) <= LAST_REGULAR_STEP:
+            found.append(nb)
+    return found
+
+
+def step_name(notebook: Path) -> str:
+    """``02_sampling.ipynb`` → ``sampling``."""
+    return notebook.stem.split("_", 1)[1]
+
+
+def read_year_parameters(year: int) -> dict:
+    file = paths.raw_dir(year) / PARAMETERS_FILE
+    if not file.is_file():
+        return {}
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ParameterError(f"{file}: not valid TOML: {exc}") from exc
+
+
+def parse_cli_value(text: str):
+    """Command-line values arrive as text: read numbers and booleans as such."""
+    lowered = text.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("none", "null"):
+        return None
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return text
+
+
+def declared_parameters(notebook: Path) -> dict[str, dict]:
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+_TYPE_CHECKS = {
+    "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool),
+    "str": lambda v: isinstance(v, str),
+    "list": lambda v: isinstance(v, list),
+    "dict": lambda v: isinstance(v, dict),
+}
+
+
+def _check_type(notebook: str, name: str, declared: dict, value) -> None:
+    type_name = (declared.get("inferred_type_name") or "None").split("[")[0].strip().lower()
+    default = declared.get("default")
+    if type_name in ("none", ""):
+        # papermill infers a type only from annotations; otherwise read it off the default literal
+        try:
+            type_name = type(ast.literal_eval(default)).__name__ if default is not None else "nonetype"
+        except (ValueError, SyntaxError):
+            return
+    if type_name == "nonetype":
+        return  # a None default accepts anything; the notebook checks it
+    check = _TYPE_CHECKS.get(type_name)
+    if check is not None and not check(value):
+        raise ParameterError(
+            f"参数类型错误 / wrong type: {notebook} 的参数 {name} 应为 {type_name}（默认值 {default}），"
+            f"收到 {value!r}（{type(value).__name__}）"
+        )
+
+
+def _check_path(name: str, value) -> None:
+    if not isinstance(value, str) or not name.endswith(PATH_PARAMETER_SUFFIXES):
+        return
+    candidate = Path(value)
+    resolved = (candidate if candidate.is_absolute() else paths.ROOT / candidate).resolve()
+    allowed = (paths.DATA_DIR.resolve(), paths.REPORTS_DIR.resolve())
+    if not any(resolved == root or root in resolved.parents for root in allowed):
+        raise ParameterError(
+            f"路径超出项目数据与报告目录 / path outside the project's data and report folders: "
+            f"{name} = {value} (allowed: {paths.DATA_DIR}, {paths.REPORTS_DIR})"
+        )
+
+
+def resolve_parameters(
+    year: int,
+    overrides: dict[str, object] | None = None,
+    notebooks: list[Path] | None = None,
+) -> dict[str, dict]:
+    """Parameters per notebook, checked: unknown names, wrong types, bad paths → ParameterError."""
+    notebooks = notebooks if notebooks is not None else year_notebooks()
+    if not paths.raw_dir(year).is_dir():
+        available = sorted(p.name for p in paths.RAW_DIR.iterdir() if p.is_dir()) if paths.RAW_DIR.is_dir() else []
+        raise ParameterError(f"没有 {year} 年的数据 / no data for year {year}: {paths.raw_dir(year)} does not exist (years found: {', '.join(available) or 'none'})")
+    declared = {nb.name: declared_parameters(nb) for nb in notebooks}
+    steps = {step_name(nb): nb.name for nb in notebooks}
+    file_values = read_year_parameters(year)
+    layered: list[tuple[str, str | None, str, object]] = []  # (origin, step, name, value)
+    for key, value in file_values.items():
+        if isinstance(value, dict):
+            layered.extend(("parameters.toml", key, name, v) for name, v in value.items())
+        else:
+            layered.append(("parameters.toml", None, key, value))
+    for key, value in (overrides or {}).items():
+        step, _, name = key.rpartition(".")
+        layered.append(("command line", step or None, name, value))
+
+    resolved: dict[str, dict] = {nb.name: {"year": year} for nb in notebooks}
+    for origin, step, name, value in layered:
+        if step is not None and step not in steps:
+            raise ParameterError(f"未知步骤 / unknown step '{step}' in {origin} (steps: {', '.join(steps)})")
+        targets = [steps[step]] if step else [nb for nb, params in declared.items() if name in params]
+        if not targets or any(name not in declared[t] for t in targets):
+            raise ParameterError(
+                f"未知参数 / unknown parameter '{name}' from {origin}: no notebook"
+                f"{' ' + steps[step] if step else ''} declares it"
+            )
+        _check_path(name, value)
+        for target in targets:
+            _check_type(target, name, declared[target][name], value)
+            resolved[target][name] = value
+    for nb, params in resolved.items():
+        if "year" not in declared[nb]:
+            params.pop("year")
+    return resolved
+
+
+def _failure_message(notebook: Path, partial: Path, exc: Exception) -> str:
+    cell = getattr(exc, "exec_count", None) or getattr(exc, "cell_index", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    return (
+        f"笔记本运行失败 / notebook failed: {notebook.name}, cell {cell}: {ename}: {evalue}\n"
+        f"部分执行的副本 / partly executed copy: {partial}"
+    )
+
+
+def run_year(
+    year: int,
+    overrides: dict[str, object] | None = None,
+    *,
+    notebooks: list[Path] | None = None,
+    reports_root: Path | None = None,
+    log=print,
+) -> RunResult:
+    notebooks = notebooks if notebooks is not None else year_notebooks()
+    if not notebooks:
+        raise ParameterError(f"no numbered notebooks found in {paths.NOTEBOOKS_DIR}")
+    parameters = resolve_parameters(year, overrides, notebooks)
+    import papermill
+
+    reports_root = reports_root or paths.REPORTS_DIR
+    final_dir = reports_root / str(year)
+    work_dir = reports_root / f".{year}.running"
+    if work_dir.exists():
+        shutil.rmtree(work_dir)
+    work_dir.mkdir(parents=True)
+    result = RunResult(year=year, output_dir=final_dir, parameters=parameters)
+    log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
+    for notebook in notebooks:
+        executed = work_dir / notebook.name
+        params = dict(parameters[notebook.name])
+        if "output_dir" in declared_parameters(notebook):
+            params["output_dir"] = str(work_dir)
+        log(f"  ▶ {notebook.name} …")
+        started = time.perf_counter()
+        try:
+            papermill.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=params,
+                kernel_name=KERNEL_NAME,
+                cwd=str(notebook.parent),
+                progress_bar=False,
+            )
+        except Exception as exc:  # papermill wraps kernel errors; keep the partial copy for review
+            failed_dir = reports_root / f"{year}.failed"
+            if failed_dir.exists():
+                shutil.rmtree(failed_dir)
+            work_dir.rename(failed_dir)
+            raise NotebookFailed(_failure_message(notebook, failed_dir / notebook.name, exc)) from exc
+        seconds = time.perf_counter() - started
+        result.steps.append(StepResult(notebook.name, seconds))
+        log(f"  ✓ {notebook.name} {seconds:.1f} s")
+
+    run_manifest.write_json(
+        work_dir / "manifest.json",
+        run_manifest.run_record(
+            year=year,
+            raw_folder=paths.raw_dir(year),
+            parameters=parameters,
+            timings={s.notebook: round(s.seconds, 2) for s in result.steps},
+        ),
+    )
+    if final_dir.exists():
+        backup = reports_root / f".{year}.previous"
+        if backup.exists():
+            shutil.rmtree(backup)
+        final_dir.rename(backup)
+        work_dir.rename(final_dir)
+        shutil.rmtree(backup)
+    else:
+        work_dir.rename(final_dir)
+    failed_dir = reports_root / f"{year}.failed"
+    if failed_dir.exists():
+        shutil.rmtree(failed_dir)
+    log(f"完成 / done in {result.total_seconds:.1f} s: {final_dir}")
+    return result
+
+
+def main_run(year: int, overrides: dict[str, object]) -> int:
+    try:
+        run_year(year, overrides)
+    except (ParameterError, NotebookFailed) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+def summary_json(result: RunResult) -> str:
+    return json.dumps({"year": result.year, "timings": {s.notebook: s.seconds for s in result.steps}}, ensure_ascii=False)

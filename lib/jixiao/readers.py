@@ -1,0 +1,215 @@
+"""Low-level reading of the evaluator's files: what kind of file it is, its sheets, its raw grid.
+
+Everything here returns the cells exactly as the file holds them (numbers as numbers, text as
+text, dates as dates) in a :class:`RawGrid`; turning them into canonical columns is the job of
+:mod:`jixiao.loading`. Raw files are only ever opened for reading.
+
+Structural problems (missing, empty, encrypted, corrupt or mislabelled files, missing sheets)
+raise :class:`jixiao.errors.InputError` with a Chinese message that names the file and says
+what was found instead.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+from jixiao.errors import InputError
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+CSV_SUFFIXES = (".csv", ".txt")
+
+# Tried in this order with strict decoding: a BOM wins, plain UTF-8 next, and GB18030 (a superset
+# of GBK / GB2312) last, because any byte string that is valid UTF-8 is almost never meant as GBK.
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+# An Office file protected with an open password is an OLE2 container holding these streams.
+_ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
+_KNOWN_MAGIC = (
+    (b"\x89PNG", "PNG 图片"),
+    (b"\xff\xd8\xff", "JPEG 图片"),
+    (b"%PDF", "PDF 文档"),
+    (b"GIF8", "GIF 图片"),
+)
+
+
+@dataclass
+class RawGrid:
+    """The cells of one sheet (or CSV file) as read, with where they came from.
+
+    ``cells`` has one row per sheet row starting at Excel row 1 (CSV line 1), integer column
+    labels, and object values: ``""`` for an empty cell.
+    """
+
+    file: str  # file name shown to the evaluator
+    sheet: str | None  # None for CSV
+    cells: pd.DataFrame
+    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ((r0, c0), (r1, c1)), 0-based
+    encoding: str | None = None  # CSV only
+    delimiter: str | None = None  # CSV only
+
+
+def nfkc(text: str) -> str:
+    """Full-width letters, digits and brackets to their half-width forms."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def detect_format(path: Path) -> str:
+    """Return ``"xlsx"``, ``"xls"`` or ``"csv"`` for a raw file, judged by its bytes, not only its name.
+
+    A file whose content does not match its name is an :class:`InputError`, so the evaluator
+    learns that the export went wrong rather than seeing garbled tables.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("文件不存在", file=path.name)
+    if path.is_dir():
+        raise InputError("这是一个文件夹，不是文件", file=path.name)
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("文件为空（0 字节）", file=path.name)
+    suffix = path.suffix.lower()
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if suffix in CSV_SUFFIXES:
+        if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE2_MAGIC):
+            raise InputError("文件名是 CSV，但内容是 Excel 工作簿；请另存为 CSV 或改用 .xlsx 扩展名", file=path.name)
+        return "csv"
+    if suffix not in EXCEL_SUFFIXES:
+        raise InputError(f"不支持的文件类型「{path.suffix}」，应为 .xlsx、.xls 或 .csv", file=path.name)
+    if head.startswith(_OLE2_MAGIC):
+        data = path.read_bytes()
+        if any(marker in data for marker in _ENCRYPTION_MARKERS):
+            raise InputError("工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出", file=path.name)
+        return "xls"
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile as exc:
+            raise InputError(f"文件已损坏（ZIP 结构不完整：{exc}），请重新导出", file=path.name) from exc
+        if "xl/workbook.xml" not in names:
+            kind = "Word 文档" if "word/document.xml" in names else "不是 Excel 工作簿的 ZIP 文件"
+            raise InputError(f"文件扩展名是 {path.suffix}，但内容是{kind}", file=path.name)
+        return "xlsx"
+    for magic, what in _KNOWN_MAGIC:
+        if head.startswith(magic):
+            raise InputError(f"文件扩展名是 {path.suffix}，但内容是{what}", file=path.name)
+    raise InputError(f"文件扩展名是 {path.suffix}，但内容不是 Excel 工作簿（可能是改了扩展名的文本文件）", file=path.name)
+
+
+def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise InputError("工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出", file=path.name) from exc
+    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError, OSError) as exc:
+        raise InputError(f"无法读取工作簿（{exc}）", file=path.name) from exc
+
+
+def _normalise_sheet_name(name: str) -> str:
+    return "".join(nfkc(name).split())
+
+
+def sheet_names(path: Path) -> list[str]:
+    path = Path(path)
+    fmt = detect_format(path)
+    if fmt == "csv":
+        return []
+    return list(_open_workbook(path).sheet_names)
+
+
+def read_sheet(path: Path, sheet: str | None) -> RawGrid:
+    """Read one sheet of an .xlsx/.xls workbook (``sheet=None``: the first sheet) with calamine.
+
+    The sheet name is matched tolerantly (full-width characters, spaces); a missing sheet is an
+    :class:`InputError` listing the sheets the workbook has.
+    """
+    path = Path(path)
+    wb = _open_workbook(path)
+    names = list(wb.sheet_names)
+    if not names:
+        raise InputError("工作簿中没有工作表", file=path.name)
+    if sheet is None:
+        chosen = names[0]
+    else:
+        wanted = _normalise_sheet_name(sheet)
+        matches = [n for n in names if _normalise_sheet_name(n) == wanted]
+        if not matches:
+            found = "、".join(f"「{n}」" for n in names)
+            raise InputError(f"找不到工作表「{sheet}」；工作簿中的工作表有：{found}", file=path.name, sheet=sheet)
+        chosen = matches[0]
+    try:
+        ws = wb.get_sheet_by_name(chosen)
+        rows = ws.to_python(skip_empty_area=False)
+        merged = tuple(ws.merged_cell_ranges or ())
+    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
+        raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=chosen) from exc
+    cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+    return RawGrid(file=path.name, sheet=chosen, cells=cells, merged=merged)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode CSV bytes with the first encoding of :data:`CSV_ENCODINGS` that decodes strictly."""
+    for encoding in CSV_ENCODINGS:
+        if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
+            continue
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("gb18030", data, 0, len(data), "not UTF-8 or GB18030")
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = text.splitlines()[:30]
+    tabs = sum(line.count("\t") for line in sample)
+    commas = sum(line.count(",") for line in sample)
+    return "\t" if tabs > commas else ","
+
+
+def read_csv(path: Path) -> RawGrid:
+    """Read a CSV export as text cells; encoding and delimiter are detected and reported."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        text, encoding = decode_bytes(data)
+    except UnicodeDecodeError as exc:
+        raise InputError("CSV 文件的编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）", file=path.name) from exc
+    if not text.strip():
+        raise InputError("文件中没有任何内容", file=path.name)
+    delimiter = _sniff_delimiter(text)
+    # Title lines above the header have fewer fields than the table; naming enough columns up
+    # front lets the C parser pad them instead of failing. Blank lines are kept so that row
+    # numbers stay the file's line numbers.
+    width = max(line.count(delimiter) for line in text.splitlines()) + 1
+    cells = pd.read_csv(
+        io.StringIO(text),
+        sep=delimiter,
+        header=None,
+        names=list(range(width)),
+        dtype=object,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        engine="c",
+    ).fillna("")
+    cells = cells.loc[:, (cells != "").any(axis=0) | (cells.columns < 1)]
+    cells.columns = range(cells.shape[1])
+    return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)
+
+
+def read_grid(path: Path, sheet: str | None) -> RawGrid:
+    """Read a sheet of a workbook, or a CSV file (where ``sheet`` does not apply)."""
+    path = Path(path)
+    fmt = detect_format(path)
+    if fmt == "csv":
+        return read_csv(path)
+    return read_sheet(path, sheet)

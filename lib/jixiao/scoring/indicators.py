@@ -1,0 +1,303 @@
+"""The indicator workbook (指标体系): its layout, loading and validation.
+
+One sheet ``指标体系``, one row per leaf indicator, Chinese headers (:data:`HEADERS`). 一级指标
+and 二级指标 may be left blank under a filled cell (as merged cells read), and are then carried
+down. Everything the evaluator can get wrong is checked on load and reported in one InputError
+that names the file, sheet, row and column, and the indicator (编码 + 三级指标) — all problems at
+once, so the workbook can be fixed in one pass.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+from jixiao import readers
+from jixiao.errors import InputError
+from jixiao.schema import DIMENSIONS_2013, DIMENSIONS_2020
+
+from .rules import CENT, Rule, RuleError, build_rule, fmt, normalise_text
+
+SHEET = "指标体系"
+NOTES_SHEET = "说明"
+TOTAL_WEIGHT = Decimal(100)
+
+# Chinese header → field name, in workbook order.
+HEADERS = {
+    "指标编码": "code",
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "level3",
+    "分值": "weight",
+    "指标解释": "explanation",
+    "评价标准及评分规则": "criteria",
+    "规则类型": "rule_type",
+    "规则参数": "parameters",
+    "数据来源": "data_source",
+    "评价结论": "conclusion",
+    "评分理由": "rationale",
+    "关联问题": "links",
+}
+REQUIRED_HEADERS = ("指标编码", "一级指标", "二级指标", "三级指标", "分值", "规则类型", "规则参数")
+FRAMEWORKS = {
+    DIMENSIONS_2013: ("2013", "财预〔2013〕53号共性指标框架（投入、过程、产出、效果）"),
+    DIMENSIONS_2020: ("2020", "财预〔2020〕10号共性指标框架（决策、过程、产出、效益）"),
+}
+# Marker the shipped templates put in 评分理由: the judgement is a placeholder to overwrite.
+PLACEHOLDER_MARK = "模板占位"
+
+_PROBLEM_LINK = re.compile(r"^问题(\d+)$")
+_METRIC_LINK = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One entry of 关联问题: a finding id, a problem number of the report, or a metric name."""
+
+    kind: str  # "finding" | "problem" | "metric"
+    key: str  # OBS-02a / 3 / fund_timely_rate
+
+    @property
+    def text(self) -> str:
+        return f"问题{self.key}" if self.kind == "problem" else self.key
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str
+    level1: str
+    level2: str
+    level3: str
+    weight: Decimal
+    explanation: str
+    criteria: str
+    rule: Rule
+    data_source: str
+    conclusion: str
+    rationale: str
+    links: tuple[Link, ...]
+    row: int  # the workbook row as Excel shows it
+
+    @property
+    def name(self) -> str:
+        return self.level3 or self.level2
+
+    @property
+    def label(self) -> str:
+        """``A2.2「到位及时率」`` — how messages name the indicator."""
+        return f"{self.code}「{self.name}」"
+
+    @property
+    def is_placeholder(self) -> bool:
+        return PLACEHOLDER_MARK in self.rationale
+
+
+@dataclass(frozen=True)
+class IndicatorSystem:
+    indicators: tuple[Indicator, ...]
+    file: str
+    sheet: str = SHEET
+    year: int | None = None  # from a file named 指标体系_<year>.xlsx
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """一级指标 in workbook order."""
+        return tuple(dict.fromkeys(ind.level1 for ind in self.indicators))
+
+    @property
+    def framework(self) -> str:
+        return FRAMEWORKS.get(self.dimensions, ("custom", ""))[0]
+
+    @property
+    def framework_label(self) -> str:
+        known = FRAMEWORKS.get(self.dimensions)
+        return known[1] if known else f"自定义指标框架（{'、'.join(self.dimensions)}）"
+
+    @property
+    def total_weight(self) -> Decimal:
+        return sum((ind.weight for ind in self.indicators), Decimal(0))
+
+    def where(self, indicator: Indicator) -> str:
+        return f"{self.file}, sheet {self.sheet}, row {indicator.row}"
+
+    def indicator(self, code: str) -> Indicator:
+        for ind in self.indicators:
+            if ind.code == code:
+                return ind
+        raise KeyError(code)
+
+
+@dataclass(frozen=True)
+class _Problem:
+    row: int
+    column: str
+    message: str
+
+
+def parse_links(text: object) -> tuple[Link, ...]:
+    links = []
+    for part in normalise_text(text).replace(";", ",").split(","):
+        token = part.strip()
+        if not token:
+            continue
+        problem = _PROBLEM_LINK.match(token)
+        if problem:
+            links.append(Link("problem", str(int(problem.group(1)))))
+        elif _METRIC_LINK.match(token):
+            links.append(Link("metric", token))
+        else:
+            links.append(Link("finding", token))
+    return tuple(dict.fromkeys(links))
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _weight(value: object) -> Decimal:
+    text = normalise_text(_cell_text(value))
+    if not text:
+        raise ValueError("未填写分值")
+    try:
+        weight = Decimal(repr(value)) if isinstance(value, float) else Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"分值「{value}」不是数字") from None
+    if not weight.is_finite() or weight <= 0:
+        raise ValueError(f"分值「{value}」应为大于 0 的数")
+    if weight != weight.quantize(CENT):
+        raise ValueError(f"分值「{value}」最多保留两位小数")
+    return weight
+
+
+def _year_from_name(file: str) -> int | None:
+    match = re.match(r"^指标体系_(\d{4})", Path(file).stem)
+    return int(match.group(1)) if match else None
+
+
+def indicator_system_from_frame(
+    frame: pd.DataFrame, *, file: str = "指标体系.xlsx", sheet: str = SHEET, first_row: int = 2
+) -> IndicatorSystem:
+    """Validate a frame with the workbook's Chinese headers (row ``first_row`` = the frame's first row)."""
+    missing = [h for h in REQUIRED_HEADERS if h not in frame.columns]
+    if missing:
+        found = "、".join(str(c) for c in frame.columns if str(c).strip())
+        raise InputError(f"缺少列「{'、'.join(missing)}」；表头有：{found}", file=file, sheet=sheet, column=missing[0])
+    cells = frame.reindex(columns=list(HEADERS)).rename(columns=HEADERS)
+    cells = cells.map(_cell_text).astype("string").fillna("")
+    cells.index = pd.RangeIndex(first_row, first_row + len(cells))
+    cells = cells[(cells != "").any(axis=1)]
+    # Merged 一级/二级 cells read as blanks below the first cell: carry the name down, but 二级
+    # only within the same 一级 so a forgotten 二级 never inherits from another dimension.
+    cells["level1"] = cells["level1"].replace("", pd.NA).ffill().fillna("")
+    level2 = cells["level2"].replace("", pd.NA)
+    cells["level2"] = level2.groupby(cells["level1"], sort=False).ffill().fillna("")
+
+    problems: list[_Problem] = []
+    indicators: list[Indicator] = []
+    seen_codes: dict[str, int] = {}
+    weights_ok = True
+    for row, record in zip(cells.index, cells.to_dict("records"), strict=True):
+        code, name = record["code"], record["level3"] or record["level2"]
+        who = f"指标 {code or '（无编码）'}「{name or '（无名称）'}」"
+
+        def problem(column: str, message: str, row=row, who=who) -> None:
+            problems.append(_Problem(row, column, f"{who}：{message}"))
+
+        if not code:
+            problem("指标编码", "未填写指标编码")
+        elif code in seen_codes:
+            problem("指标编码", f"指标编码与第{seen_codes[code]}行重复")
+        else:
+            seen_codes[code] = row
+        if not record["level1"]:
+            problem("一级指标", "未填写一级指标")
+        if not name:
+            problem("三级指标", "未填写指标名称（三级指标，或无三级时的二级指标）")
+        try:
+            weight = _weight(record["weight"])
+        except ValueError as exc:
+            problem("分值", str(exc))
+            weights_ok = False
+            continue
+        try:
+            rule = build_rule(record["rule_type"], record["parameters"], weight, record["conclusion"])
+        except RuleError as exc:
+            problem(exc.column, str(exc))
+            continue
+        rationale = record["rationale"]
+        if not rationale and rule.rule_id == "judgement":
+            problem("评分理由", "专家评判必须填写评分理由")
+        elif not rationale and rule.below_full_by_judgement(weight):
+            problem("评分理由", f"{rule.label}的评价结论低于满分，必须填写评分理由（说明扣分依据）")
+        indicators.append(
+            Indicator(
+                code=code,
+                level1=record["level1"],
+                level2=record["level2"],
+                level3=record["level3"],
+                weight=weight,
+                explanation=record["explanation"],
+                criteria=record["criteria"],
+                rule=rule,
+                data_source=record["data_source"],
+                conclusion=record["conclusion"],
+                rationale=rationale,
+                links=parse_links(record["links"]),
+                row=int(row),
+            )
+        )
+    if cells.empty:
+        problems.append(_Problem(first_row, "指标编码", "工作表中没有指标"))
+    if weights_ok and not problems:
+        total = sum((ind.weight for ind in indicators), Decimal(0))
+        if total != TOTAL_WEIGHT:
+            by_dimension: dict[str, Decimal] = {}
+            for ind in indicators:
+                by_dimension[ind.level1] = by_dimension.get(ind.level1, Decimal(0)) + ind.weight
+            detail = "，".join(f"{dim} {fmt(w)}" for dim, w in by_dimension.items())
+            problems.append(_Problem(first_row, "分值", f"各指标分值合计{fmt(total)}分，应为100分（{detail}）"))
+    if problems:
+        raise _combined_error(problems, file, sheet)
+    return IndicatorSystem(indicators=tuple(indicators), file=file, sheet=sheet, year=_year_from_name(file))
+
+
+def _combined_error(problems: list[_Problem], file: str, sheet: str) -> InputError:
+    first = problems[0]
+    message = first.message
+    if len(problems) > 1:
+        rest = "\n".join(f"- row {p.row}, column {p.column}: {p.message}" for p in problems[1:])
+        message += f"\n另有{len(problems) - 1}处问题：\n{rest}"
+    error = InputError(message, file=file, sheet=sheet, row=first.row, column=first.column)
+    error.problems = [(p.row, p.column, p.message) for p in problems]
+    return error
+
+
+def _header_row(cells: pd.DataFrame, file: str) -> int:
+    """0-based index of the row holding 指标编码 (a title row above the header is allowed)."""
+    for idx in range(min(len(cells), 10)):
+        values = {normalise_text(_cell_text(v)) for v in cells.iloc[idx].tolist()}
+        if "指标编码" in values:
+            return idx
+    raise InputError("前10行中找不到表头（应含「指标编码」「三级指标」「分值」等列）", file=file, sheet=SHEET)
+
+
+def load_indicator_system(path: Path | str) -> IndicatorSystem:
+    """Read and validate ``指标体系_<year>.xlsx`` (or a template)."""
+    path = Path(path)
+    grid = readers.read_sheet(path, SHEET) if readers.detect_format(path) != "csv" else None
+    if grid is None:
+        raise InputError("指标体系应为 Excel 工作簿（.xlsx）", file=path.name)
+    header_idx = _header_row(grid.cells, grid.file)
+    headers = [normalise_text(_cell_text(v)) for v in grid.cells.iloc[header_idx].tolist()]
+    body = grid.cells.iloc[header_idx + 1 :].copy()
+    body.columns = headers
+    body = body.loc[:, [h for h in dict.fromkeys(headers) if h]]
+    return indicator_system_from_frame(body, file=grid.file, sheet=grid.sheet, first_row=header_idx + 2)

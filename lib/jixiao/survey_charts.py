@@ -1,0 +1,88 @@
+"""Survey charts with Chinese labels, drawn from the tidy frames of ``jixiao.survey``.
+
+Figures are built with ``matplotlib.figure.Figure`` (no pyplot global state), so a notebook
+shows them by returning them and ``jixiao.charts.save_figure`` writes them to
+``reports/<year>/figures/``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+# Diverging palette: reds for dissatisfied, grey for neutral, blues for satisfied (code 1 … 5).
+LEVEL_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#bababa", 4: "#67a9cf", 5: "#2166ac"}
+
+
+def _chinese_font() -> None:
+    """Use the shipped CJK font when the charts module is available (it is in a full install)."""
+    try:
+        from .charts import use_chinese_font
+    except ImportError:
+        return
+    try:
+        use_chinese_font()
+    except FileNotFoundError:
+        return
+
+
+def _percent(x, _pos) -> str:
+    return f"{abs(x) * 100:.0f}%"
+
+
+def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", label: str = "item") -> Figure:
+    """Diverging stacked bars, one per item: dissatisfied left of zero, 一般 split across it.
+
+    ``data`` is ``survey.likert_chart_data(answers)``; ``label`` names the column used for the
+    bar labels (the item text, falling back to the item id).
+    """
+    _chinese_font()
+    key = label if label in data else "item_id"
+    bars = list(dict.fromkeys(data[key].astype(str)))
+    fig = Figure(figsize=(10, 0.55 * len(bars) + 1.8))
+    ax = fig.add_subplot()
+    positions = {name: i for i, name in enumerate(reversed(bars))}
+    levels = data[["code", "level"]].drop_duplicates().sort_values("code", kind="stable")
+    for code, level in zip(levels["code"], levels["level"], strict=True):
+        part = data[data["code"] == code]
+        ax.barh(
+            [positions[str(v)] for v in part[key]], part["end"] - part["start"], left=part["start"],
+            color=LEVEL_COLOURS.get(int(code), "#999999"), edgecolor="white", linewidth=0.5, label=str(level),
+        )
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(range(len(bars)), list(reversed(bars)))
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.set_xlabel("答案占比（左侧为不满意方向，“一般”居中平分）")
+    ax.set_title(title)
+    ax.legend(ncols=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(bars), 1)), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_satisfaction_by_community(data: pd.DataFrame, *, title: str = "各社区满意率及置信区间") -> Figure:
+    """Satisfaction rate per community as a dot with its interval; dashed line = overall rate.
+
+    ``data`` is ``survey.community_chart_data(answers)``.
+    """
+    _chinese_font()
+    fig = Figure(figsize=(8, 0.32 * len(data) + 1.8))
+    ax = fig.add_subplot()
+    y = range(len(data))
+    rate = data["rate"].to_numpy()
+    errors = [rate - data["lower"].to_numpy(), data["upper"].to_numpy() - rate]
+    ax.errorbar(rate, y, xerr=errors, fmt="o", color="#2166ac", ecolor="#67a9cf", capsize=3, markersize=4)
+    if "overall_rate" in data and len(data):
+        overall = float(data["overall_rate"].iloc[0])
+        ax.axvline(overall, color="#b2182b", linestyle="--", linewidth=1, label=f"总体满意率 {overall * 100:.1f}%")
+        ax.legend(loc="lower left", frameon=False)
+    ax.set_yticks(list(y), list(data["community"].astype(str)))
+    ax.xaxis.set_major_formatter(FuncFormatter(_percent))
+    ax.set_xlim(min(0.5, float(data["lower"].min()) - 0.05) if len(data) else 0, 1.0)
+    method = data.attrs.get("method_label", "")
+    confidence = data.attrs.get("confidence")
+    note = f"（{confidence * 100:g}% {method}）" if confidence else ""
+    ax.set_xlabel(f"满意率（非常满意 + 满意）{note}")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,110 @@
+"""The runner checks parameters before anything runs, fails loudly, and never destroys good outputs."""
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from jixiao import paths, pipeline
+from jixiao.errors import ParameterError
+
+
+def _notebook(path: Path, parameters: str, body: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(parameters)
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def toy_notebooks(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    first = _notebook(
+        folder / "01_first.ipynb",
+        "year = 2017  # 评价年度\nseed = 1  # 随机种子\noutput_dir = None  # 输出目录\nlabel = 'a'",
+        "from pathlib import Path\nPath(output_dir, 'first.txt').write_text(f'{year}-{seed}-{label}')",
+    )
+    second = _notebook(
+        folder / "02_second.ipynb",
+        "year = 2017\nconfidence = 0.95\nfail = False\noutput_dir = None",
+        "if fail:\n    raise ValueError('故意失败')\nfrom pathlib import Path\nPath(output_dir, 'second.txt').write_text(str(confidence))",
+    )
+    return [first, second]
+
+
+def test_unknown_parameter_is_an_error_before_any_notebook_runs(toy_notebooks):
+    with pytest.raises(ParameterError, match="unknown parameter 'confidance'"):
+        pipeline.resolve_parameters(2017, {"confidance": 0.9}, toy_notebooks)
+
+
+def test_wrong_type_names_the_notebook_and_parameter(toy_notebooks):
+    with pytest.raises(ParameterError, match=r"02_second.ipynb 的参数 confidence 应为 float"):
+        pipeline.resolve_parameters(2017, {"confidence": "high"}, toy_notebooks)
+    with pytest.raises(ParameterError, match="seed 应为 int"):
+        pipeline.resolve_parameters(2017, {"seed": 1.5}, toy_notebooks)
+
+
+def test_year_without_data_is_an_error(toy_notebooks):
+    with pytest.raises(ParameterError, match="no data for year 1999"):
+        pipeline.resolve_parameters(1999, {}, toy_notebooks)
+
+
+def test_path_outside_project_data_and_reports_is_refused(toy_notebooks, tmp_path):
+    first = toy_notebooks[0]
+    _notebook(first, "year = 2017\nledger_dir = 'data/raw/2017'", "pass")
+    pipeline.resolve_parameters(2017, {"ledger_dir": "data/raw/2017"}, toy_notebooks)
+    with pytest.raises(ParameterError, match="path outside"):
+        pipeline.resolve_parameters(2017, {"ledger_dir": "/etc"}, toy_notebooks)
+    with pytest.raises(ParameterError, match="path outside"):
+        pipeline.resolve_parameters(2017, {"ledger_dir": "data/../../outside"}, toy_notebooks)
+
+
+def test_step_prefixed_override_reaches_only_that_notebook(toy_notebooks):
+    resolved = pipeline.resolve_parameters(2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks)
+    assert resolved["02_second.ipynb"] == {"year": 2017, "confidence": 0.9}
+    assert resolved["01_first.ipynb"] == {"year": 2017, "seed": 7}
+
+
+def test_cli_values_are_read_as_numbers_and_booleans():
+    assert pipeline.parse_cli_value("7") == 7
+    assert pipeline.parse_cli_value("0.9") == 0.9
+    assert pipeline.parse_cli_value("true") is True
+    assert pipeline.parse_cli_value("mus") == "mus"
+
+
+def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):
+    reports = tmp_path / "reports"
+    result = pipeline.run_year(2017, {"seed": 3}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
+    out = reports / "2017"
+    assert result.output_dir == out
+    assert (out / "first.txt").read_text() == "2017-3-a"
+    assert (out / "02_second.ipynb").is_file() and (out / "manifest.json").is_file()
+    assert [s.notebook for s in result.steps] == ["01_first.ipynb", "02_second.ipynb"]
+    assert not (reports / ".2017.running").exists()
+
+
+def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks, tmp_path):
+    reports = tmp_path / "reports"
+    pipeline.run_year(2017, {}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
+    good = (reports / "2017" / "second.txt").read_text()
+    with pytest.raises(pipeline.NotebookFailed) as failure:
+        pipeline.run_year(2017, {"fail": True}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
+    message = str(failure.value)
+    assert "02_second.ipynb" in message and "ValueError" in message and "故意失败" in message
+    partial = reports / "2017.failed" / "02_second.ipynb"
+    assert str(partial) in message and partial.is_file()
+    assert (reports / "2017" / "second.txt").read_text() == good  # last good run untouched
+
+
+def test_year_parameter_file_supplies_defaults(toy_notebooks, monkeypatch, tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "2030").mkdir(parents=True)
+    (raw / "2030" / "parameters.toml").write_text('seed = 11\n[second]\nconfidence = 0.9\n', encoding="utf-8")
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    resolved = pipeline.resolve_parameters(2030, {"seed": 12}, toy_notebooks)
+    assert resolved["01_first.ipynb"]["seed"] == 12  # command line wins over the file
+    assert resolved["02_second.ipynb"]["confidence"] == 0.9

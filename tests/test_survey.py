@@ -1,0 +1,399 @@
+"""Questionnaire validation, satisfaction with intervals, sample size, interviews, metrics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jixiao import paths, privacy, survey
+from jixiao.errors import InputError, ParameterError
+
+FILE = "问卷调查_2017.xlsx"
+
+
+def items_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "item_id": ["Q1", "Q2", "Q3"],
+            "item": ["对服务站设施是否满意", "对社工服务是否满意", "办事是否不便（反向题）"],
+            "reverse": ["否", "否", "是"],
+            "groups": [None, "居民、社会组织", ""],
+            "source_file": FILE,
+            "source_sheet": "题目",
+            "source_row": [2, 3, 4],
+        }
+    )
+
+
+def responses_frame() -> pd.DataFrame:
+    """Six sheet rows (Excel rows 2–7); worked out by hand in the comments."""
+    return pd.DataFrame(
+        {
+            "respondent_id": ["R001", "R002", "R003", "R002", "R004", "R005"],
+            "group": ["居民", "居民", "社区工作者", "居民", "社会组织", "社区工作者"],
+            "community": ["浏河社区", "沿河社区", "浏河社区", "沿河社区", "沿河社区", "沿河社区"],
+            "person_key": ["P-a", "P-b", "P-c", "P-b", "P-d", "P-e"],
+            "source_file": FILE,
+            "source_sheet": "问卷数据",
+            "source_row": [2, 3, 4, 5, 6, 7],
+            # R003 "６" is full-width six: out of scale. R004 "满意吧" is unrecognised.
+            "Q1": pd.Series(["非常满意", 4, "６", "满意", "满意吧", "  一般 "], dtype=object),
+            # R003 and R005 are 社区工作者, to whom Q2 does not apply: blank is fine, an answer is not.
+            "Q2": pd.Series(["满意", None, None, "满意", "0", "满意"], dtype=object),
+            # Reverse item: codes become 6 − code.
+            "Q3": pd.Series(["1", "不满意", "一般", "满意", "5.0", 4.0], dtype=object),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def validated() -> survey.SurveyValidation:
+    return survey.validate_responses(responses_frame(), items_frame())
+
+
+def test_every_cell_is_accounted_for_exactly(validated):
+    assert validated.counts == {
+        "rows_read": 6,
+        "rows_duplicate": 1,
+        "respondents": 5,
+        "cells_read": 18,
+        "valid": 9,
+        "blank": 1,
+        "out_of_scale": 2,
+        "unrecognised": 1,
+        "not_applicable_answered": 1,
+        "not_applicable": 1,
+        "duplicate_cells": 3,
+    }
+    assert "有效答案" in validated.counts_table()["项目"].tolist()
+    assert "有效问卷 5 份" in validated.summary()
+
+
+def test_each_invalid_answer_is_rejected_with_file_sheet_row_column_and_reason(validated):
+    rejects = validated.rejects
+    assert list(rejects.columns) == ["file", "sheet", "row", "column", "value", "reason"]
+    assert set(rejects["file"]) == {FILE} and set(rejects["sheet"]) == {"问卷数据"}
+    assert list(zip(rejects["row"], rejects["column"], rejects["reason"], strict=True)) == [
+        (3, "Q2", "空白"),
+        (4, "Q1", "超出量表"),
+        (5, "问卷编号", "重复问卷编号"),
+        (6, "Q1", "无法识别"),
+        (6, "Q2", "超出量表"),
+        (7, "Q2", "该题不适用于此类受访者"),
+    ]
+    assert rejects["value"].tolist()[1:5] == ["６", "R002", "满意吧", "0"]
+
+
+def test_text_digits_floats_and_full_width_answers_are_all_read(validated):
+    codes = validated.answers.set_index(["respondent_id", "item_id"])["raw_code"]
+    assert codes[("R001", "Q1")] == 5  # 非常满意
+    assert codes[("R002", "Q1")] == 4  # the number 4
+    assert codes[("R004", "Q3")] == 5  # "5.0"
+    assert codes[("R005", "Q3")] == 4  # the float 4.0
+    assert codes[("R005", "Q1")] == 3  # "  一般 " with spaces
+
+
+def test_full_width_digit_inside_the_scale_is_accepted():
+    parsed = survey.parse_answers(pd.Series(["４", "５.0", "+3", "4.5", "6", "-1"]))
+    assert parsed["code"].tolist()[:3] == [4, 5, 3]
+    assert parsed["reason"].tolist()[3:] == ["无法识别", "超出量表", "超出量表"]
+
+
+def test_reverse_items_are_recoded_six_minus_code(validated):
+    q3 = validated.answers[validated.answers["item_id"] == "Q3"].set_index("respondent_id")
+    assert q3["raw_code"].tolist() == [1, 2, 3, 5, 4]
+    assert q3["code"].tolist() == [5, 4, 3, 1, 2]
+    assert q3["reverse"].all()
+
+
+def test_duplicate_respondent_keeps_the_first_row_only(validated):
+    r002 = validated.answers[validated.answers["respondent_id"] == "R002"]
+    assert set(r002["source_row"]) == {3}
+    assert r002["item_id"].tolist() == ["Q1", "Q3"]
+
+
+def test_validation_runs_on_the_masked_frame_the_ingest_step_writes():
+    raw = responses_frame().assign(name="张三", phone="13812345678", id_number="420802199001011234")
+    masked = privacy.mask_personal_data(raw, salt="s")
+    result = survey.validate_responses(masked, items_frame())
+    assert result.counts["valid"] == 9
+    assert result.answers["person_key"].str.fullmatch(r"P-[0-9a-f]{10}").all()
+
+
+def test_answers_carry_provenance_and_pseudonym_not_names(validated):
+    answers = validated.answers
+    assert {"source_file", "source_sheet", "source_row", "person_key"} <= set(answers.columns)
+    assert not {"name", "phone", "id_number"} & set(answers.columns)
+
+
+def test_missing_item_column_names_the_file_and_sheet():
+    with pytest.raises(InputError, match=r"问卷调查_2017\.xlsx, sheet 问卷数据: 问卷数据缺少题目列 Q3"):
+        survey.validate_responses(responses_frame().drop(columns="Q3"), items_frame())
+
+
+def test_unknown_group_in_item_applicability_names_the_items_sheet_row():
+    items = items_frame()
+    items.loc[1, "groups"] = "居民、志愿者"
+    with pytest.raises(InputError, match=r"sheet 题目, row 3, column 适用对象.*志愿者"):
+        survey.validate_responses(responses_frame(), items)
+
+
+def test_satisfaction_counts_very_satisfied_and_satisfied_among_valid_answers(validated):
+    # Valid codes after recoding: 5 4 5 | 4 4 | 3 | 1 | 3 2 → 5 of 9 are 4 or 5.
+    overall = survey.satisfaction(validated.answers)
+    assert (overall["n_valid"].iloc[0], overall["n_satisfied"].iloc[0]) == (9, 5)
+    assert overall["rate"].iloc[0] == pytest.approx(5 / 9)
+    by_group = survey.satisfaction(validated.answers, "group").set_index("group")
+    assert list(by_group.index) == ["居民", "社区工作者", "社会组织"]  # schema order, not character order
+    assert by_group.loc["居民", ["n_valid", "n_satisfied"]].tolist() == [5, 5]
+    assert by_group.loc["社区工作者", ["n_valid", "n_satisfied"]].tolist() == [3, 0]
+    assert by_group.loc["社会组织", ["n_valid", "n_satisfied"]].tolist() == [1, 0]
+    by_item = survey.satisfaction(validated.answers, "item_id").set_index("item_id")
+    assert by_item["n_satisfied"].tolist() == [2, 1, 2]
+    assert by_item["n_valid"].tolist() == [3, 1, 5]
+
+
+def test_satisfied_levels_are_a_parameter(validated):
+    strict = survey.satisfaction(validated.answers, satisfied_levels=(5,))
+    assert strict["n_satisfied"].iloc[0] == 2
+
+
+def test_wilson_interval_matches_the_published_example():
+    # 81 successes in 263 trials at 95%: Wilson (0.2553, 0.3662).
+    table = survey.satisfaction(pd.DataFrame({"code": [5] * 81 + [2] * 182}))
+    assert table["lower"].iloc[0] == pytest.approx(0.2553, abs=5e-5)
+    assert table["upper"].iloc[0] == pytest.approx(0.3662, abs=5e-5)
+    assert table["margin"].iloc[0] == pytest.approx((0.36621 - 0.25529) / 2, abs=5e-5)
+    assert table.attrs["method"] == "wilson"
+
+
+@pytest.mark.parametrize(
+    ("successes", "lower", "upper"),
+    [
+        (0, 0.0, 1 - 0.025 ** (1 / 10)),  # 0.3085
+        (10, 0.025 ** (1 / 10), 1.0),  # 0.6915
+        (5, 0.1871, 0.8129),
+    ],
+)
+def test_clopper_pearson_interval_for_ten_trials(successes, lower, upper):
+    answers = pd.DataFrame({"code": [4] * successes + [1] * (10 - successes)})
+    table = survey.satisfaction(answers, method="exact")
+    assert table["lower"].iloc[0] == pytest.approx(lower, abs=5e-5)
+    assert table["upper"].iloc[0] == pytest.approx(upper, abs=5e-5)
+    assert table.attrs["method_label"] == "Clopper–Pearson 精确区间"
+
+
+def test_interval_is_empty_when_there_are_no_valid_answers():
+    lower, upper = survey.wilson_interval(np.array([0]), np.array([0]))
+    assert np.isnan(lower[0]) and np.isnan(upper[0])
+    lower, upper = survey.exact_interval(np.array([0]), np.array([0]))
+    assert np.isnan(lower[0]) and np.isnan(upper[0])
+
+
+@pytest.mark.parametrize("kwargs", [{"method": "bayes"}, {"confidence": 1.2}, {"satisfied_levels": ()}])
+def test_satisfaction_refuses_bad_parameters(validated, kwargs):
+    with pytest.raises(ParameterError):
+        survey.satisfaction(validated.answers, **kwargs)
+
+
+def test_weighted_index_uses_the_given_weights(validated):
+    # 100+80+100 + 80+80 + 60 + 20 + 60+40 = 620 over 9 answers.
+    overall = survey.weighted_index(validated.answers)
+    assert overall["index"].iloc[0] == pytest.approx(620 / 9)
+    flat = survey.weighted_index(validated.answers, {5: 1, 4: 1, 3: 0, 2: 0, 1: 0}, by="group").set_index("group")
+    assert flat.loc["居民", "index"] == 1.0
+    assert flat.loc["社区工作者", "index"] == 0.0
+
+
+def test_weighted_index_refuses_weights_missing_a_code(validated):
+    with pytest.raises(ParameterError, match=r"\[1\]"):
+        survey.weighted_index(validated.answers, {5: 100, 4: 80, 3: 60, 2: 40})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, 385),  # 1.96² × 0.25 / 0.05² = 384.15
+        ({"population": 52_000}, 382),  # 384.15 / (1 + 383.15 / 52000) = 381.34
+        ({"population": 260}, 156),  # 384.15 / (1 + 383.15 / 260) = 155.30
+        ({"margin": 0.03}, 1068),  # 1067.07
+        ({"confidence": 0.90}, 271),  # 1.6449² × 0.25 / 0.0025 = 270.55
+        ({"p": 0.9}, 139),  # 3.8415 × 0.09 / 0.0025 = 138.29
+    ],
+)
+def test_sample_size_with_finite_population_correction(kwargs, expected):
+    assert survey.sample_size(**kwargs) == expected
+
+
+@pytest.mark.parametrize("kwargs", [{"margin": 0}, {"confidence": 1}, {"p": 1}, {"population": 0}])
+def test_sample_size_refuses_impossible_parameters(kwargs):
+    with pytest.raises(ParameterError):
+        survey.sample_size(**kwargs)
+
+
+def plan_frame() -> pd.DataFrame:
+    return pd.DataFrame({"group": ["居民", "社区工作者", "社会组织"], "population": [52_000, 260, 150], "planned": [385, 100, 60]})
+
+
+def test_coverage_states_plainly_when_the_resident_sample_is_too_small():
+    ids = [f"J{i}" for i in range(300)] + ["J0", "J1"]  # two duplicates must not count
+    responses = pd.DataFrame({"respondent_id": ids, "group": "居民"})
+    others = pd.DataFrame({"respondent_id": [f"S{i}" for i in range(120)], "group": "社会组织"})
+    table = survey.response_coverage(pd.concat([responses, others]), plan_frame()).set_index("group")
+    residents = table.loc["居民"]
+    assert (residents["achieved"], residents["required"]) == (300, 382)
+    # 1.96 × √(0.25/300 × 51700/51999) = 0.05642
+    assert residents["achieved_margin"] == pytest.approx(0.05642, abs=5e-5)
+    assert residents["completion"] == pytest.approx(300 / 385)
+    assert residents["statement"] == "居民样本 300 份，少于 ±5% 误差所需的 382 份，实际误差约 ±5.6%：样本不足，结论代表性有限"
+    # 120 of 150 ≥ 109 required: 1.96 × √(0.25/120 × 30/149) = 0.0401
+    assert bool(table.loc["社会组织", "sufficient"])
+    assert table.loc["社会组织", "statement"] == "社会组织样本 120 份，达到 ±5% 误差所需的 109 份，实际误差约 ±4.0%"
+    assert table.loc["社区工作者", "achieved"] == 0
+    assert "未取得样本" in table.loc["社区工作者", "statement"]
+    assert "计划样本量 100 份本身也低于所需" in table.loc["社区工作者", "statement"]
+
+
+def test_coverage_lists_a_group_missing_from_the_plan():
+    responses = pd.DataFrame({"respondent_id": ["X1"], "group": ["志愿者"]})
+    table = survey.response_coverage(responses, plan_frame()).set_index("group")
+    assert "抽样计划未列此类受访者" in table.loc["志愿者", "statement"]
+    assert list(table.index[:3]) == ["居民", "社区工作者", "社会组织"]
+
+
+def interviews_frame() -> pd.DataFrame:
+    rows = [
+        ("I1", "浏河社区", "A", "满意", "服务站环境好"),
+        ("I1", "浏河社区", "B", "是", None),
+        ("I2", "浏河社区", "A", "不满意", "活动少"),
+        ("I2", "浏河社区", "B", "否", None),
+        ("I3", "沿河社区", "A", "满意", ""),
+        ("I3", "沿河社区", "B", "是", None),
+        ("I4", "沿河社区", "A", "基本满意", None),
+        ("I4", "沿河社区", "B", "是", None),
+    ]
+    frame = pd.DataFrame(rows, columns=["interview_id", "community", "question_id", "answer_code", "note"])
+    frame["question"] = frame["question_id"].map({"A": "您对项目是否满意", "B": "是否知晓服务站"})
+    frame["interview_date"] = pd.Timestamp("2019-09-10")
+    frame["group"] = "居民"
+    frame["name"] = "张**"
+    frame["phone"] = "138****5678"
+    frame["person_key"] = frame["interview_id"].map(lambda i: f"P-{i}")
+    return frame
+
+
+def test_interview_answers_are_counted_by_question_and_community():
+    result = survey.summarise_interviews(interviews_frame())
+    a = result.by_question[result.by_question["question_id"] == "A"]
+    assert list(zip(a["answer_code"], a["n"], a["share"], strict=True)) == [("满意", 2, 0.5), ("基本满意", 1, 0.25), ("不满意", 1, 0.25)]
+    b = result.by_question[result.by_question["question_id"] == "B"].set_index("answer_code")
+    assert b["n"].to_dict() == {"是": 3, "否": 1}
+    cell = result.by_community.set_index(["question_id", "community", "answer_code"])
+    assert cell.loc[("A", "沿河社区", "基本满意"), "share"] == 0.5
+    assert cell.loc[("B", "浏河社区", "否"), "n"] == 1
+    assert result.interviews == 4
+
+
+def test_interview_notes_are_kept_with_the_pseudonym_and_without_names():
+    notes = survey.summarise_interviews(interviews_frame()).notes
+    assert notes["note"].tolist() == ["服务站环境好", "活动少"]
+    assert notes["person_key"].tolist() == ["P-I1", "P-I2"]
+    assert not {"name", "phone"} & set(notes.columns)
+
+
+def test_metrics_give_the_overall_rate_per_group_rates_and_index(validated):
+    metrics = {m.metric: m for m in survey.satisfaction_metrics(validated.answers)}
+    rate = metrics["satisfaction_rate"]
+    assert rate.value == pytest.approx(5 / 9)
+    assert rate.label == "社会公众或服务对象满意度"
+    assert rate.source == "survey"
+    assert "有效答案 9 个" in rate.evidence and "Wilson" in rate.evidence and "Q3" in rate.evidence
+    assert metrics["satisfaction_rate_residents"].value == 1.0
+    assert metrics["satisfaction_rate_workers"].value == 0.0
+    assert metrics["satisfaction_rate_organisations"].value == 0.0
+    assert metrics["satisfaction_index"].value == pytest.approx(620 / 9)
+
+
+def test_likert_chart_data_centres_the_neutral_share_on_zero():
+    # Codes 1, 2, 3, 3, 4, 5, 5, 5: left of zero 1/8 + 1/8 + half of 2/8 = 3/8.
+    answers = pd.DataFrame({"item_id": "Q1", "item": "题目一", "code": [1, 2, 3, 3, 4, 5, 5, 5]})
+    data = survey.likert_chart_data(answers)
+    assert data["level"].tolist() == ["非常不满意", "不满意", "一般", "满意", "非常满意"]
+    assert data["n"].tolist() == [1, 1, 2, 1, 3]
+    assert data["start"].tolist() == pytest.approx([-0.375, -0.25, -0.125, 0.125, 0.25])
+    assert data["end"].tolist() == pytest.approx([-0.25, -0.125, 0.125, 0.25, 0.625])
+    assert data["item"].iloc[0] == "题目一"
+
+
+def test_community_chart_data_orders_by_rate_and_carries_the_overall_rate(validated):
+    data = survey.community_chart_data(validated.answers)
+    # 浏河社区: 5 4 5 3 → 3/4; 沿河社区: 4 4 1 3 2 → 2/5.
+    assert data["community"].tolist() == ["沿河社区", "浏河社区"]
+    assert data["rate"].tolist() == pytest.approx([0.4, 0.75])
+    assert data["overall_rate"].iloc[0] == pytest.approx(5 / 9)
+
+
+def test_charts_draw_one_bar_segment_per_item_and_level(validated):
+    from jixiao import survey_charts
+
+    fig = survey_charts.plot_likert(survey.likert_chart_data(validated.answers))
+    ax = fig.axes[0]
+    assert len(ax.patches) == 3 * 5
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["办事是否不便（反向题）", "对社工服务是否满意", "对服务站设施是否满意"]
+    fig = survey_charts.plot_satisfaction_by_community(survey.community_chart_data(validated.answers))
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["沿河社区", "浏河社区"]
+
+
+CASE_FILE = paths.raw_dir(2017) / "问卷调查_2017.xlsx"
+
+
+@pytest.mark.skipif(not CASE_FILE.is_file(), reason="2017 case questionnaire not generated yet")
+def test_2017_case_overall_satisfaction_is_about_93_percent():
+    loading = pytest.importorskip("jixiao.loading")
+    loaded = loading.load_survey(CASE_FILE)
+    responses = privacy.mask_personal_data(loaded["survey"].data, salt="test")
+    result = survey.validate_responses(responses, loaded["survey_items"].data)
+    counts = result.counts
+    assert counts["cells_read"] == counts["valid"] + len(result.rejects) - counts["rows_duplicate"] + counts["duplicate_cells"] + counts["not_applicable"]
+    assert set(result.rejects["reason"]) >= {"空白", "超出量表", "无法识别", "重复问卷编号"}
+    overall = survey.satisfaction(result.answers)
+    # The committed case file: 3,176 of 3,418 valid answers are 非常满意 or 满意 (92.92%).
+    assert (overall["n_satisfied"].iloc[0], overall["n_valid"].iloc[0]) == (3176, 3418)
+    assert 0.91 < overall["rate"].iloc[0] < 0.95
+    coverage = survey.response_coverage(result.answers, loaded["survey_plan"].data).set_index("group")
+    assert not coverage.loc["居民", "sufficient"]
+
+
+def test_workbook_through_loader_masking_and_validation(tmp_path):
+    loading = pytest.importorskip("jixiao.loading")
+    path = tmp_path / "问卷调查_2099.xlsx"
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        pd.DataFrame(
+            {
+                "问卷编号": ["R1", "R2", "R2"],
+                "受访者类别": ["居民", "社区工作者", "居民"],
+                "社区": ["浏河社区"] * 3,
+                "姓名": ["张三", "李四", "王五"],
+                "联系电话": ["13812345678", "13912345678", "13712345678"],
+                "Q1": ["满意", 4, 6],
+                "Q2": ["非常满意", "满意吧", None],
+            }
+        ).to_excel(writer, sheet_name="问卷数据", index=False)
+        pd.DataFrame({"题号": ["Q1", "Q2"], "题目": ["甲", "乙"], "反向题": ["否", "是"]}).to_excel(writer, sheet_name="题目", index=False)
+        pd.DataFrame({"受访者类别": ["居民"], "总体数量": [52000], "计划样本量": [385]}).to_excel(writer, sheet_name="抽样计划", index=False)
+    loaded = loading.load_survey(path)
+    masked = privacy.mask_personal_data(loaded["survey"].data, salt="s")
+    result = survey.validate_responses(masked, loaded["survey_items"].data)
+    # R1: 满意 4, 非常满意 reversed → 1; R2: 4 valid, 满意吧 rejected; second R2 (row 4) rejected whole.
+    assert result.answers["code"].tolist() == [4, 1, 4]
+    assert list(zip(result.rejects["row"], result.rejects["column"], result.rejects["reason"], strict=True)) == [
+        (3, "Q2", "无法识别"),
+        (4, "问卷编号", "重复问卷编号"),
+    ]
+    assert privacy.find_personal_data(result.answers, names=["张三", "李四", "王五"]) == []
+
+
+def test_metrics_refuse_a_survey_without_valid_answers(validated):
+    with pytest.raises(InputError, match="没有有效答案"):
+        survey.satisfaction_metrics(validated.answers.iloc[0:0])
