@@ -112,14 +112,18 @@ WEEKEND_POSTING_UNITS = ("竹园社区", "凤凰社区")  # one Saturday posting
 DUPLICATE_PAYMENT_UNIT = "文峰社区"  # one ordinary payment entered twice
 
 
-def unit_specs(grants: list[Grant]) -> list[ledgers.UnitSpec]:
+def unit_specs(grants: list[Grant], rng: np.random.Generator) -> list[ledgers.UnitSpec]:
     by_community: dict[str, list[Grant]] = {}
     district = {}
     for g in grants:
         by_community.setdefault(g.community, []).append(g)
         district[g.community] = g.district
+    # Monthly payroll 6,000–60,000 元, spread evenly over the decade on a log scale (one
+    # stratum per unit) so the books' first digits follow Benford's law as real ones do.
+    strata = (rng.permutation(len(by_community)) + rng.random(len(by_community))) / len(by_community)
+    payroll = np.round(6_000 * 10 ** strata) * 100
     specs = []
-    for community in by_community:  # allocation order: infrastructure list first
+    for k, community in enumerate(by_community):  # allocation order: infrastructure list first
         booking = ledgers.BOOKING_SEPARATE
         if community in NO_SEPARATE_ACCOUNTING:
             booking = ledgers.BOOKING_NONE
@@ -127,7 +131,7 @@ def unit_specs(grants: list[Grant]) -> list[ledgers.UnitSpec]:
             booking = ledgers.BOOKING_PARTIAL
         specs.append(ledgers.UnitSpec(
             community=community, district=district[community], grants=tuple(by_community[community]),
-            booking=booking, mixed_payments=PARTLY_MIXED.get(community, 0),
+            booking=booking, monthly_payroll_fen=int(payroll[k]), mixed_payments=PARTLY_MIXED.get(community, 0),
             voucher_style="记" if community in JI_VOUCHER_UNITS else "收付",
             file_format="csv" if community in CSV_UNITS else "xlsx",
             amount_style="text" if community in TEXT_AMOUNT_UNITS else "number",
@@ -317,9 +321,9 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     summary[name] = n
 
     suppliers_trades = ("物业管理有限公司", "办公用品经营部", "广告印务有限公司", "商贸有限公司")
-    payees = {t: common.fictional_companies(rng, 6, s.payee_trades) for t, s in LEDGER_CASE.grant_spending.items()}
+    payees = {t: common.fictional_companies(rng, 8, s.payee_trades) for t, s in LEDGER_CASE.grant_spending.items()}
     total_entries = 0
-    for spec in unit_specs(grants):
+    for spec in unit_specs(grants, rng):
         suppliers = [common.fictional_companies(rng, 1, (trade,))[0] for trade in suppliers_trades]
         ledger = ledgers.build_unit_ledger(rng, spec, LEDGER_CASE, suppliers, payees)
         info = ledgers.write_unit_ledger(ledger, LEDGER_CASE, out, timestamp=TIMESTAMP)

@@ -312,13 +312,11 @@ def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
     actions: dict[str, int] = {}
     present = text.notna()
     norm = to_halfwidth(text)
-    actions["全角字符转为半角"] = _count(present & (norm != text))
+    wide = present & (norm != text)
     norm = norm.str.replace("\u2212", "-", regex=False).str.replace(SPACES, "", regex=True)
     currency = norm.str.contains("¥|RMB|CNY|元", na=False)
-    actions["去除货币符号（¥/元）"] = _count(currency)
     norm = norm.str.replace("¥|RMB|CNY|元", "", regex=True)
     paren = norm.str.fullmatch(r"\(.*\)", na=False)
-    actions["括号红字转为负数"] = _count(paren)
     norm = norm.where(~paren, norm.str.slice(1, -1))
     minus = norm.str.startswith("-", na=False)
     negative = paren | minus
@@ -326,12 +324,16 @@ def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
     body = _expand_exponents(body)
     commas = body.str.contains(",", regex=False, na=False)
     body, good_commas = _drop_thousands(body)
-    actions["去除千位分隔符"] = _count(good_commas)
     shape_ok = body.str.fullmatch(r"[0-9]*(\.[0-9]*)?", na=False) & body.str.contains("[0-9]", na=False)
     whole = body.str.replace(r"\..*", "", regex=True)
     frac = body.str.replace(r"^[^.]*\.?", "", regex=True)
     too_big = shape_ok & (whole.str.len() > 15)
     ok = shape_ok & ~too_big & ~(commas & ~good_commas) & ~(paren & minus)
+    # What was done to the cells that became amounts (bad cells are listed in rejects instead).
+    actions["全角字符转为半角"] = _count(wide & ok)
+    actions["去除货币符号（¥/元）"] = _count(currency & ok)
+    actions["括号红字转为负数"] = _count(paren & ok)
+    actions["去除千位分隔符"] = _count(good_commas & ok)
     whole = whole.where(ok & (whole.str.len() > 0), "0")
     frac3 = frac.where(ok, "").fillna("").str.pad(3, side="right", fillchar="0")
     cents = pd.to_numeric(frac3.str.slice(0, 2)).astype("int64")
@@ -472,7 +474,9 @@ def _prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = 
     body.index = pd.RangeIndex(start + 1, start + 1 + len(body), name="row")
     frame = _Frame(grid, table, header, body, {}, {}, [])
     if grid.encoding:
-        frame.note("", f"CSV 编码识别为 {grid.encoding}，分隔符为{'制表符' if grid.delimiter == chr(9) else '逗号'}", 1)
+        compatible = "（兼容 GBK）" if grid.encoding == "gb18030" else ""
+        separator = "制表符" if grid.delimiter == "\t" else "逗号"
+        frame.note("", f"CSV 编码识别为 {grid.encoding}{compatible}，分隔符为{separator}", 1)
     if header.row:
         frame.note("", f"表头位于第 {header.row + 1} 行，上方 {header.row} 行标题已跳过", 1)
     if header.n_rows == 2:
@@ -766,9 +770,13 @@ def load_ledger(path, *, unit: str | None = None) -> LoadResult:
         )
         result.counts["rejected"] += int(vbad.sum())
         result.counts["loaded"] -= int(vbad.sum())
+    voucher = data["voucher"]
     if type_text is not None:
-        note(frame.found["voucher_type_text"], "凭证字与凭证号分列，已合并", int(type_text.notna().sum()))
-    data = data.assign(voucher_type=vtype, voucher_no=vno).loc[~vbad.to_numpy()]
+        # 凭证字 and 凭证号 in two columns: rebuild the usual 记-12 so every unit reads the same.
+        digits_only = voucher.str.fullmatch("[0-9]+", na=False) & vtype.notna()
+        voucher = voucher.where(~digits_only, vtype + "-" + vno.astype(TEXT_DTYPE))
+        note(frame.found["voucher_type_text"], "凭证字与凭证号分列，已合并为「字-号」", int(digits_only.sum()))
+    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~vbad.to_numpy()]
 
     title_unit = unit_from_title(grid.cells.iloc[: frame.header.row])
     file_unit = unit_from_filename(path)

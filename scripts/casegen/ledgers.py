@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import chinese_calendar
 import numpy as np
 
 from jixiao import schema
@@ -151,6 +152,8 @@ def basic_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
         quarter_start = month.month % 3 == 1
         raise_ = 1.0 if month.year == case.first_month.year else 1.05
         gross = int(round(monthly_gross * raise_ * rng.uniform(0.97, 1.04), -2))  # attendance, allowances
+        if gross % 100_000 == 0:  # a wage bill in whole thousands would read as a round-sum payment
+            gross += 3_700
         withheld = round(gross * 0.105)
         if quarter_start:
             funding = int(round(3 * gross * rng.uniform(1.1, 1.3), -4))  # to the 100 元, covering wages and running costs
@@ -196,7 +199,7 @@ def basic_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
                                  counterparty=suppliers[supplier] if supplier else "",
                                  attachments=int(rng.integers(1, 4))))
         if donations and month.month == 1:
-            gift = _log_fen(rng, 2000, 20_000, 10_000)
+            gift = _log_fen(rng, 1000, 9000, 100)
             vouchers.append(_receive(_pick(rng, days, 0, 8), "收到辖区单位春节慰问捐赠款", "4401", gift,
                                      counterparty=suppliers[3]))
             vouchers.append(_pay(_pick(rng, days, 10), "春节走访慰问困难群众", "50010102", gift,
@@ -228,12 +231,17 @@ def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
         days = common.working_days(lo, hi)
         dates = sorted(days[int(i)] for i in rng.choice(len(days), size=n, replace=n > len(days)))
         summaries = rng.choice(len(plan.payment_summaries), size=n, replace=n > len(plan.payment_summaries))
-        for date, amount, s in zip(dates, amounts, summaries, strict=True):
-            who = payees[grant.grant_type]
+        # A different payee for each payment of a grant: repeated small payments to one payee in
+        # a month would look like split payments, which the case does not intend.
+        who = payees[grant.grant_type]
+        if n > len(who):
+            raise ValueError(f"{spec.unit}: {n} payments but only {len(who)} payees for {grant.grant_type}")
+        chosen = rng.permutation(len(who))[:n]
+        for date, amount, s, w in zip(dates, amounts, summaries, chosen, strict=True):
             voucher = _pay(date, plan.payment_summaries[int(s)],
                            "50010201" if separate else "50010101", int(amount),
                            project=grant.grant_type if separate else "",
-                           counterparty=who[int(rng.integers(len(who)))],
+                           counterparty=who[int(w)],
                            attachments=int(rng.integers(2, 6)), basic=False)
             vouchers.append(voucher)
             project_payments.append(voucher)
@@ -248,14 +256,20 @@ def add_blemishes(rng: np.random.Generator, vouchers: list[Voucher], spec: UnitS
     """Weekend postings and one payment entered twice, on ordinary basic vouchers only."""
     candidates = [i for i, v in enumerate(vouchers)
                   if v.basic and v.kind == "付" and len(v.lines) == 2 and 8 <= v.date.day <= 20]
-    picks = rng.choice(len(candidates), size=spec.weekend_postings + int(spec.duplicate_payment), replace=False)
+    # The duplicated payment stays small so the pair does not also read as a split payment.
+    small = [i for i in candidates if vouchers[i].lines[0][2] < 300_000]
+    picks = rng.choice(len(candidates), size=spec.weekend_postings, replace=False)
     out = list(vouchers)
     for k in picks[: spec.weekend_postings]:
         v = out[candidates[int(k)]]
-        saturday = v.date + dt.timedelta(days=5 - v.date.weekday())
-        out[candidates[int(k)]] = Voucher(saturday, v.kind, list(v.lines), v.attachments, v.basic)
+        day_off = v.date + dt.timedelta(days=5 - v.date.weekday())  # that week's Saturday …
+        if chinese_calendar.is_workday(day_off):  # … unless it is a make-up workday (调休)
+            day_off += dt.timedelta(days=1)
+        out[candidates[int(k)]] = Voucher(day_off, v.kind, list(v.lines), v.attachments, v.basic)
     if spec.duplicate_payment:
-        v = out[candidates[int(picks[-1])]]
+        chosen = {candidates[int(k)] for k in picks}
+        small = [i for i in small if i not in chosen]
+        v = out[small[int(rng.integers(len(small)))]]
         out.append(Voucher(v.date, v.kind, list(v.lines), v.attachments, v.basic))
     return out
 

@@ -77,6 +77,8 @@ def duplicate_payments(
         if key not in pay.columns:
             continue
         sub = pay.loc[~blank(pay[key])]
+        if len(sub) < 2:
+            continue
         sub = sub.sort_values(["unit", key, "debit_fen", "date", "_voucher"], kind="stable")
         group = sub.groupby(["unit", key, "debit_fen"], sort=False).ngroup().to_numpy()
         dates = sub["date"].to_numpy()

@@ -251,7 +251,7 @@ def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
     pairs = pairs.loc[hit].assign(length=lambda f: f["candidate"].str.len())
     best = pairs.sort_values(["unit", "length", "candidate"], ascending=[True, False, True], kind="stable")
     best = best.drop_duplicates("unit").set_index("unit")["candidate"]
-    result["community"] = result["community"].fillna(result["unit"].map(best)).astype("str")
+    result["community"] = result["community"].fillna(result["unit"].map(best).astype("str")).astype("str")
     return result
 
 

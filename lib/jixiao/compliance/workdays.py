@@ -28,7 +28,7 @@ def day_kinds(dates: pd.Series, *, use_holidays: bool = True) -> pd.DataFrame:
     """
     unique = pd.Series(pd.unique(pd.to_datetime(pd.Series(dates)).dropna().dt.normalize()), dtype="datetime64[us]")
     unique = unique.sort_values(ignore_index=True)
-    weekday = unique.dt.weekday.to_numpy()
+    weekday = unique.dt.day_of_week.to_numpy()
     weekend = weekday >= 5
     kind = pd.Series(_WEEKDAY_NAMES[weekday], dtype="str")
     out = pd.DataFrame({"date": unique, "is_off": weekend, "day_kind": kind.where(weekend, "工作日")})

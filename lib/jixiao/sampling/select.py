@@ -127,7 +127,9 @@ def item_ids(frame: pd.DataFrame) -> pd.Series:
 def prepare_population(population: pd.DataFrame, amount_column: str = AMOUNT_COLUMN) -> pd.DataFrame:
     """Validate a population and put it in canonical order (source file, sheet, row).
 
-    Adds ``item_id`` when absent. Amounts must be whole fen (an integer column without blanks).
+    Amounts must be whole fen (an integer column without blanks) and no source row may appear
+    twice. Item ids are added to the selected rows only (building a million id strings would
+    cost more than the whole selection).
     """
     missing = [c for c in (*PROVENANCE_COLUMNS, amount_column) if c not in population.columns]
     if missing:
@@ -138,19 +140,29 @@ def prepare_population(population: pd.DataFrame, amount_column: str = AMOUNT_COL
             f"金额列必须是不含空值的整数（分），实际类型 {amounts.dtype} / amounts must be whole fen without blanks",
             column=amount_column,
         )
-    frame = population if ID_COLUMN in population.columns else population.assign(**{ID_COLUMN: item_ids(population)})
-    frame = frame.sort_values(list(PROVENANCE_COLUMNS), kind="stable", ignore_index=True)
-    frame[amount_column] = frame[amount_column].astype("int64")
-    duplicated = frame[ID_COLUMN].duplicated()
-    if duplicated.any():
-        first = frame.loc[duplicated.idxmax()]
+    # Sorting on factorised codes (few distinct files and sheets) is several times faster than
+    # sort_values on the strings, and gives the same code-point order.
+    file_codes = pd.factorize(population["source_file"], sort=True)[0]
+    sheet_codes = pd.factorize(population["source_sheet"], sort=True)[0]
+    rows = population["source_row"].to_numpy(dtype=np.int64)
+    order = np.lexsort((rows, sheet_codes, file_codes))
+    file_codes, sheet_codes, rows = file_codes[order], sheet_codes[order], rows[order]
+    repeated = (file_codes[1:] == file_codes[:-1]) & (sheet_codes[1:] == sheet_codes[:-1]) & (rows[1:] == rows[:-1])
+    if repeated.any():
+        first = population.iloc[order[int(np.argmax(repeated)) + 1]]
         raise InputError(
-            f"同一来源行在抽样总体中出现多次（项目编号 {first[ID_COLUMN]}） / duplicate item in the population",
+            "同一来源行在抽样总体中出现多次 / the same source row appears twice in the population",
             file=first["source_file"],
             sheet=first["source_sheet"],
             row=int(first["source_row"]),
         )
+    frame = population.take(order).reset_index(drop=True)
+    frame[amount_column] = frame[amount_column].astype("int64")
     return frame
+
+
+def _ids(frame: pd.DataFrame) -> pd.Series:
+    return frame[ID_COLUMN] if ID_COLUMN in frame.columns else item_ids(frame)
 
 
 def population_from_ledger(
@@ -187,6 +199,8 @@ def _selected(frame: pd.DataFrame, positions: np.ndarray, method: str, reason, *
     """Rows at ``positions`` of a prepared frame with the selection columns filled in."""
     positions = np.sort(np.asarray(positions, dtype=np.int64))
     rows = frame.take(positions).reset_index(drop=True)
+    if ID_COLUMN not in rows.columns:
+        rows.insert(0, ID_COLUMN, item_ids(rows))
     size = len(positions)
     columns = {
         "selection_method": pd.array(_as_array(method, size), dtype="str"),
@@ -281,11 +295,13 @@ def select_mus(
     _require_rows(frame)
     amounts = frame[amount_column].to_numpy()
     positive = amounts > 0
-    excluded = frame.loc[~positive, [ID_COLUMN, *PROVENANCE_COLUMNS, amount_column]].assign(
+    excluded = frame.loc[~positive, [*PROVENANCE_COLUMNS, amount_column]]
+    excluded = excluded.assign(
+        **{ID_COLUMN: _ids(excluded)},
         exclusion_reason=np.where(
             amounts[~positive] < 0, "金额为负数，货币单位抽样无法选中，需另行检查", "金额为零，货币单位抽样无法选中，需另行检查"
         )
-    ).reset_index(drop=True)
+    )[[ID_COLUMN, *PROVENANCE_COLUMNS, amount_column, "exclusion_reason"]].reset_index(drop=True)
     positions = np.flatnonzero(positive)
     if positions.size == 0:
         raise ParameterError("总体中没有正金额项目，无法进行货币单位抽样 / no positive amounts to sample by monetary unit")
@@ -479,11 +495,12 @@ def select_key_items(population: pd.DataFrame, threshold_fen: int, *, amount_col
 
 def _lookup(frame: pd.DataFrame, ids: Iterable[str], what: str) -> np.ndarray:
     wanted = pd.Index(pd.array(list(ids), dtype="str")).drop_duplicates()
-    known = wanted.isin(frame[ID_COLUMN])
+    ids = _ids(frame)
+    known = wanted.isin(ids)
     if not known.all():
         unknown = ", ".join(wanted[~known][:5])
         raise ParameterError(f"{what}中的项目在抽样总体中不存在：{unknown} / item id(s) not in the population: {unknown}")
-    return frame[ID_COLUMN].isin(wanted).to_numpy()
+    return ids.isin(wanted).to_numpy()
 
 
 def select_flagged(
@@ -510,7 +527,7 @@ def select_judgemental(population: pd.DataFrame, picks: Mapping[str, str], *, am
             f"judgemental picks need a written reason: {blank[:5]}"
         )
     mask = _lookup(frame, picks.keys(), "职业判断清单")
-    reasons = frame[ID_COLUMN].map({item: f"职业判断：{why.strip()}" for item, why in picks.items()})
+    reasons = _ids(frame).map({item: f"职业判断：{why.strip()}" for item, why in picks.items()})
     return _non_statistical(frame, mask, JUDGEMENTAL, reasons.to_numpy(dtype=object), amount_column)
 
 
@@ -583,7 +600,7 @@ def select_sample(
     if key_threshold_fen is not None:
         key = select_key_items(frame, key_threshold_fen, amount_column=amount_column)
         parts.append(key)
-        rest = frame[~frame[ID_COLUMN].isin(key.sample[ID_COLUMN])]
+        rest = frame[frame[amount_column].to_numpy() < key_threshold_fen]
     runners = {
         "random": lambda: select_random(rest, sample_size, seed, amount_column=amount_column),
         "systematic": lambda: select_systematic(rest, sample_size, seed, amount_column=amount_column),

@@ -297,6 +297,9 @@ def load_indicator_system(path: Path | str) -> IndicatorSystem:
         raise InputError("指标体系应为 Excel 工作簿（.xlsx）", file=path.name)
     header_idx = _header_row(grid.cells, grid.file)
     headers = [normalise_text(_cell_text(v)) for v in grid.cells.iloc[header_idx].tolist()]
+    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if repeated:
+        raise InputError(f"表头中「{'、'.join(repeated)}」出现了不止一次", file=grid.file, sheet=grid.sheet, row=header_idx + 1)
     body = grid.cells.iloc[header_idx + 1 :].copy()
     body.columns = headers
     body = body.loc[:, [h for h in dict.fromkeys(headers) if h]]

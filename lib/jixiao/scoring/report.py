@@ -12,7 +12,7 @@ import pandas as pd
 from jixiao.errors import ParameterError
 
 from .engine import GRADE_BANDS, ScoreResult, grade, score
-from .rules import fmt
+from .rules import fmt, to_decimal
 
 SCORING_TABLE_HEADERS = ("一级指标", "二级指标", "三级指标", "分值", "评价标准", "得分", "扣分说明", "数据来源")
 
@@ -187,8 +187,6 @@ class GradeMargins:
 
 
 def grade_margins(total: Decimal | float | int) -> GradeMargins:
-    from .rules import to_decimal
-
     value = to_decimal(total)
     current = grade(value)
     bands = list(GRADE_BANDS)  # highest first

@@ -1,0 +1,464 @@
+"""Fieldwork round trip: the 抽样清单 workbook the evaluators fill in, read back and evaluated.
+
+Export writes one row per selected item with its voucher reference and blank columns to fill
+(原始凭证是否齐全, 是否合规 as 是/否 drop-downs, 审定金额, 差错金额, 备注), plus a sheet of the
+sampling parameters. Reading it back validates it like any raw input: bad cells go to
+``rejects`` with the file, sheet, Excel row and column; a missing sheet or column raises
+:class:`jixiao.errors.InputError`.
+
+In the data read back, ``source_file`` / ``source_sheet`` / ``source_row`` keep pointing at the
+ledger line (the evidence); ``fieldwork_file`` / ``fieldwork_sheet`` / ``fieldwork_row`` name the
+row of the filled-in workbook.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from jixiao import schema
+from jixiao.errors import InputError
+
+from ._common import markdown_table, yuan
+from .evaluate import AttributeEvaluation, MonetaryEvaluation, evaluate_attributes, evaluate_misstatements
+from .select import AMOUNT_COLUMN, MUS, MUS_CELL, STATISTICAL_METHODS, Selection
+
+SHEET = "抽样清单"
+PARAMETER_SHEET = "抽样参数"
+YES, NO = "是", "否"
+
+# canonical name → Chinese header, in sheet order. 命中次数 is written for MUS samples only.
+REFERENCE_HEADERS = {
+    "item_no": "序号",
+    "unit": "核算单位",
+    "date": "日期",
+    "voucher": "凭证字号",
+    "summary": "摘要",
+    "account_code": "科目编码",
+    "account_name": "科目名称",
+    "amount_fen": "金额（元）",
+    "selection_method": "抽样方法",
+    "selection_reason": "选取理由",
+    "mus_hits": "命中次数",
+    "source_file": "来源文件",
+    "source_sheet": "来源工作表",
+    "source_row": "来源行号",
+}
+FILL_HEADERS = {
+    "documents_complete": "原始凭证是否齐全",
+    "compliant": "是否合规",
+    "audited_fen": "审定金额（元）",
+    "misstatement_fen": "差错金额（元）",
+    "note": "备注",
+}
+HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS}
+REQUIRED_HEADERS = ("amount_fen", "source_file", "source_row", "documents_complete", "compliant", "misstatement_fen")
+MONEY_COLUMNS = ("amount_fen", "audited_fen", "misstatement_fen")
+YES_NO_COLUMNS = ("documents_complete", "compliant")
+# Where a population that is not a ledger (e.g. the allocation table) finds the same facts.
+_FALLBACKS = {
+    "unit": ("unit", "recipient_unit", "community"),
+    "date": ("date", "issued_date"),
+    "voucher": ("voucher", "doc_number", "grant_id"),
+    "summary": ("summary", "grant_type"),
+}
+_WIDTHS = {"序号": 6, "摘要": 30, "选取理由": 40, "来源文件": 28, "备注": 24, "核算单位": 20, "日期": 12}
+_FORMULA_STARTS = ("=", "+", "-", "@")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+
+
+def _column(sample: pd.DataFrame, name: str) -> pd.Series:
+    for candidate in _FALLBACKS.get(name, (name,)):
+        if candidate in sample.columns:
+            return sample[candidate]
+    return pd.Series([None] * len(sample), index=sample.index, dtype=object)
+
+
+def _cell_value(value):
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _parameter_rows(selection: Selection) -> list[tuple[str, object]]:
+    return [
+        ("抽样方法", selection.method),
+        ("随机种子", selection.seed),
+        ("抽样总体项目数", selection.population_count),
+        ("抽样总体金额（元）", selection.population_amount_fen / 100),
+        ("统计样本量", selection.sample_size),
+        ("抽样区间（元）", None if selection.interval_fen is None else round(selection.interval_fen / 100, 2)),
+        ("排除项目数（负数或零金额）", len(selection.excluded)),
+        ("选取项目数", len(selection.sample)),
+    ]
+
+
+def export_fieldwork(selection: Selection, path: str | Path) -> Path:
+    """Write the 抽样清单 workbook for the fieldwork; returns the path written."""
+    path = Path(path)
+    sample = selection.sample
+    headers = {k: v for k, v in HEADERS.items() if k != "mus_hits" or selection.interval_fen is not None}
+    values = {
+        "item_no": pd.Series(np.arange(1, len(sample) + 1), index=sample.index),
+        "amount_fen": sample[selection.amount_column] / 100,
+        **{name: _column(sample, name) for name in ("unit", "date", "voucher", "summary", "account_code", "account_name")},
+        **{name: sample[name] for name in ("selection_method", "selection_reason", "mus_hits", *schema.PROVENANCE_COLUMNS)},
+    }
+    columns = [values.get(name, pd.Series([None] * len(sample), index=sample.index, dtype=object)) for name in headers]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = SHEET
+    sheet.append(list(headers.values()))
+    # One append per selected item: a sample is a few hundred rows and openpyxl writes cell by cell.
+    for row in zip(*(column.astype(object).tolist() for column in columns)):
+        sheet.append([_cell_value(v) for v in row])
+    _format_sheet(sheet, list(headers), len(sample))
+    params = workbook.create_sheet(PARAMETER_SHEET)
+    params.append(["参数", "值"])
+    for label, value in _parameter_rows(selection):
+        params.append([label, value])
+    params.column_dimensions["A"].width = 30
+    params.column_dimensions["B"].width = 40
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+def _format_sheet(sheet, names: list[str], rows: int) -> None:
+    last = rows + 1
+    for index, name in enumerate(names, start=1):
+        letter = get_column_letter(index)
+        header = sheet.cell(row=1, column=index)
+        header.font = Font(bold=True)
+        header.fill = _INPUT_FILL if name in FILL_HEADERS else _HEADER_FILL
+        header.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[letter].width = _WIDTHS.get(HEADERS[name], 16)
+        cells = [sheet.cell(row=r, column=index) for r in range(2, last + 1)]
+        if name in MONEY_COLUMNS:
+            for cell in cells:
+                cell.number_format = "#,##0.00"
+        elif name == "date":
+            for cell in cells:
+                cell.number_format = "yyyy-mm-dd"
+        for cell in cells:
+            # Text from a ledger must never run as a formula when the workbook is opened.
+            if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_STARTS):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+    for name in YES_NO_COLUMNS:
+        letter = get_column_letter(names.index(name) + 1)
+        validation = DataValidation(
+            type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
+            errorTitle="请选择", error="请填写“是”或“否”",
+        )
+        validation.add(f"{letter}2:{letter}{max(last, 2)}")
+        sheet.add_data_validation(validation)
+    sheet.freeze_panes = "A2"
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+@dataclass(frozen=True)
+class FieldworkResult:
+    """The filled-in 抽样清单, shaped like a loader's LoadResult."""
+
+    data: pd.DataFrame
+    rejects: pd.DataFrame
+    dropped: pd.DataFrame
+    normalisations: pd.DataFrame
+    counts: dict
+    parameters: dict = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+
+def _reject_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    columns = list(schema.REJECT_COLUMNS)
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in columns})
+    frame = pd.concat(parts, ignore_index=True)[columns]
+    return frame.astype({"row": "int64"}).sort_values(["row", "column"], kind="stable", ignore_index=True)
+
+
+def _text(raw: pd.Series) -> pd.Series:
+    text = raw.astype("str").str.strip()
+    return text.mask(raw.isna() | (text == ""))
+
+
+def _money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(fen as Int64, bad mask) — numbers or numeric text such as '1,234.50'; blanks stay NA."""
+    text = _text(raw)
+    numbers = pd.to_numeric(text.str.replace(",", "", regex=False).str.replace("，", "", regex=False), errors="coerce")
+    bad = text.notna() & (numbers.isna() | ~np.isfinite(numbers.fillna(0.0)))
+    fen = (numbers * 100).round().astype("Int64")
+    return fen.mask(bad), bad
+
+
+def _yes_no(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    text = _text(raw)
+    value = text.map({YES: True, NO: False}).astype("boolean")
+    return value, text.notna() & ~text.isin([YES, NO])
+
+
+def read_fieldwork(path: str | Path) -> FieldworkResult:
+    """Read and validate a filled-in 抽样清单 workbook."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("找不到抽样清单文件 / fieldwork workbook not found", file=path.name)
+    try:
+        sheets = load_workbook(path, read_only=True).sheetnames
+    except Exception as error:  # openpyxl raises several kinds for a damaged file
+        raise InputError(f"无法读取工作簿（{type(error).__name__}） / unreadable workbook", file=path.name) from error
+    if SHEET not in sheets:
+        raise InputError(f"缺少工作表“{SHEET}”，现有工作表：{'、'.join(sheets)}", file=path.name, sheet=SHEET)
+    raw = pd.read_excel(path, sheet_name=SHEET, engine="openpyxl", dtype=object, header=0)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    by_header = {header: name for name, header in HEADERS.items()}
+    missing = [HEADERS[name] for name in REQUIRED_HEADERS if HEADERS[name] not in raw.columns]
+    if missing:
+        raise InputError(f"缺少必需的列：{'、'.join(missing)}", file=path.name, sheet=SHEET, row=1, column=missing[0])
+    raw = raw.rename(columns=by_header)
+    excel_row = pd.Series(np.arange(len(raw)) + 2, index=raw.index, dtype="int64")
+    blank = raw.isna().all(axis=1)
+    dropped = pd.DataFrame(
+        {"file": path.name, "sheet": SHEET, "row": excel_row[blank], "kind": "空行", "text": ""}, columns=list(schema.DROPPED_COLUMNS)
+    ).astype({"row": "int64", "file": "str", "sheet": "str", "kind": "str", "text": "str"})
+    raw, excel_row = raw[~blank], excel_row[~blank]
+
+    rejects: list[pd.DataFrame] = []
+
+    def reject(mask: pd.Series, name: str, reason: str) -> None:
+        if mask.any():
+            rejects.append(
+                pd.DataFrame(
+                    {
+                        "file": path.name,
+                        "sheet": SHEET,
+                        "row": excel_row[mask],
+                        "column": HEADERS[name],
+                        "value": raw.loc[mask, name].astype("str"),
+                        "reason": reason,
+                    }
+                )
+            )
+
+    data = pd.DataFrame(index=raw.index)
+    for name in ("amount_fen", "audited_fen", "misstatement_fen"):
+        if name in raw.columns:
+            data[name], bad = _money(raw[name])
+            reject(bad, name, "不是有效金额")
+        else:
+            data[name] = pd.array([pd.NA] * len(raw), dtype="Int64")
+    reject(raw["amount_fen"].isna(), "amount_fen", "金额不能为空")
+    for name in YES_NO_COLUMNS:
+        data[name], bad = _yes_no(raw[name])
+        reject(bad, name, f"应填“{YES}”或“{NO}”")
+    rows = pd.to_numeric(_text(raw["source_row"]), errors="coerce")
+    reject(rows.isna() | (rows % 1 != 0) | (rows < 1), "source_row", "来源行号应为正整数")
+    data["source_row"] = rows.where(rows % 1 == 0).astype("Int64")
+    hits = pd.to_numeric(_text(raw["mus_hits"]), errors="coerce") if "mus_hits" in raw.columns else pd.Series(1, index=raw.index)
+    if "mus_hits" in raw.columns:
+        reject(_text(raw["mus_hits"]).notna() & (hits.isna() | (hits < 0) | (hits % 1 != 0)), "mus_hits", "命中次数应为非负整数")
+    data["mus_hits"] = hits.where(hits % 1 == 0).fillna(1).astype("int64")
+
+    # Either money column may be left blank; the other one then says it. Both filled must agree.
+    derived_misstatement = data["misstatement_fen"].isna() & data["audited_fen"].notna()
+    derived_audited = data["audited_fen"].isna() & data["misstatement_fen"].notna()
+    data["misstatement_fen"] = data["misstatement_fen"].fillna(data["amount_fen"] - data["audited_fen"])
+    data["audited_fen"] = data["audited_fen"].fillna(data["amount_fen"] - data["misstatement_fen"])
+    disagree = (data["amount_fen"] - data["audited_fen"] != data["misstatement_fen"]).fillna(False)
+    reject(disagree & ~derived_misstatement & ~derived_audited, "misstatement_fen", "差错金额应等于金额减审定金额")
+
+    for name in ("unit", "voucher", "summary", "account_code", "account_name", "selection_method", "selection_reason", "source_file", "source_sheet", "note"):
+        data[name] = _text(raw[name]).astype("str") if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="str")
+    data["date"] = pd.to_datetime(raw["date"], errors="coerce") if "date" in raw.columns else pd.NaT
+    data["statistical"] = data["selection_method"].isin(STATISTICAL_METHODS).to_numpy()
+    data["item_no"] = pd.to_numeric(raw["item_no"], errors="coerce").astype("Int64") if "item_no" in raw.columns else pd.NA
+    data["fieldwork_file"] = path.name
+    data["fieldwork_sheet"] = SHEET
+    data["fieldwork_row"] = excel_row
+
+    reject_frame = _reject_frame(rejects)
+    bad_rows = excel_row.isin(reject_frame["row"])
+    ordered = ["item_no", *[c for c in HEADERS if c not in ("item_no",)], "statistical", "fieldwork_file", "fieldwork_sheet", "fieldwork_row"]
+    loaded = data.loc[~bad_rows.to_numpy(), ordered].reset_index(drop=True)
+    normalisations = pd.DataFrame(
+        {
+            "file": path.name,
+            "sheet": SHEET,
+            "column": [HEADERS["misstatement_fen"], HEADERS["audited_fen"]],
+            "action": ["由金额减审定金额推算差错金额", "由金额减差错金额推算审定金额"],
+            "count": [int(derived_misstatement.sum()), int(derived_audited.sum())],
+        }
+    )
+    normalisations = normalisations[normalisations["count"] > 0].reset_index(drop=True)
+    counts = {
+        "read": int(len(blank)),
+        "loaded": int(len(loaded)),
+        "rejected": int(bad_rows.sum()),
+        "dropped": int(blank.sum()),
+    }
+    assert counts["read"] == counts["loaded"] + counts["rejected"] + counts["dropped"]
+    return FieldworkResult(
+        data=loaded,
+        rejects=reject_frame,
+        dropped=dropped.reset_index(drop=True),
+        normalisations=normalisations,
+        counts=counts,
+        parameters=_read_parameters(path, sheets),
+        sources=(path.name,),
+    )
+
+
+_PARAMETER_NAMES = {
+    "抽样方法": ("method", str),
+    "随机种子": ("seed", int),
+    "抽样总体项目数": ("population_count", int),
+    "抽样总体金额（元）": ("population_amount_fen", "money"),
+    "统计样本量": ("sample_size", int),
+    "抽样区间（元）": ("interval_fen", "money"),
+}
+
+
+def _read_parameters(path: Path, sheets: list[str]) -> dict:
+    if PARAMETER_SHEET not in sheets:
+        return {}
+    table = pd.read_excel(path, sheet_name=PARAMETER_SHEET, engine="openpyxl", dtype=object)
+    found: dict = {}
+    # A handful of key/value rows, not a population.
+    for label, value in zip(table.iloc[:, 0], table.iloc[:, 1]):
+        if label not in _PARAMETER_NAMES or pd.isna(value):
+            continue
+        name, kind = _PARAMETER_NAMES[label]
+        try:
+            found[name] = round(float(value) * 100) if kind == "money" else kind(value)
+        except (TypeError, ValueError):
+            raise InputError(f"参数“{label}”的值无效：{value!r}", file=path.name, sheet=PARAMETER_SHEET, column="值") from None
+    return found
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+@dataclass(frozen=True)
+class FieldworkEvaluation:
+    """What the fieldwork found: the statistical conclusions and the non-statistical items."""
+
+    attribute: AttributeEvaluation | None
+    monetary: MonetaryEvaluation | None
+    deviations: pd.DataFrame  # every examined row with a deviation (statistical or not)
+    misstatements: pd.DataFrame  # every row with a misstatement
+    statistical_items: int
+    other_items: int
+    other_deviations: int
+    other_misstatement_fen: int
+    total_misstatement_fen: int
+    notes: tuple[str, ...] = ()
+
+    def rows(self) -> list[tuple[str, str]]:
+        return [
+            ("统计样本项目", f"{self.statistical_items} 项"),
+            ("非统计选取项目", f"{self.other_items} 项，其中偏差 {self.other_deviations} 项"),
+            ("发现偏差合计", f"{len(self.deviations)} 项"),
+            ("发现差错合计", f"{len(self.misstatements)} 项，金额 {yuan(self.total_misstatement_fen)} 元"),
+        ]
+
+    def __str__(self) -> str:
+        parts = ["现场检查结果评价"] + [f"  {label}：{value}" for label, value in self.rows()]
+        parts += [str(result) for result in (self.attribute, self.monetary) if result is not None]
+        parts += [f"说明：{note}" for note in self.notes]
+        return "\n".join(parts)
+
+    def _repr_markdown_(self) -> str:
+        parts = ["**现场检查结果评价**\n\n" + markdown_table(self.rows())]
+        parts += [result._repr_markdown_() for result in (self.attribute, self.monetary) if result is not None]
+        parts += [f"- {note}" for note in self.notes]
+        return "\n\n".join(parts)
+
+
+def evaluate_fieldwork(
+    filled: FieldworkResult,
+    *,
+    tolerable_rate: float = 0.05,
+    confidence: float = 0.95,
+    tolerable_misstatement_fen: int | None = None,
+    population_size: int | None = None,
+    model: str = "poisson",
+) -> FieldworkEvaluation:
+    """Evaluate a filled-in 抽样清单.
+
+    A deviation is 原始凭证是否齐全 = 否 or 是否合规 = 否; an item whose two checks are not both
+    filled in counts as a deviation too (an item that could not be examined cannot count as
+    clean). Only statistically selected items enter the attribute and monetary conclusions;
+    misstatements in other items (key items, flagged, judgemental) are known misstatements,
+    added to the monetary upper limit. The monetary evaluation needs a MUS sample, its
+    parameters (抽样参数 sheet) and ``tolerable_misstatement_fen``.
+    """
+    data = filled.data
+    unfilled = (data["documents_complete"].isna() | data["compliant"].isna()).to_numpy()
+    deviation = unfilled | (~data["documents_complete"].fillna(True)).to_numpy() | (~data["compliant"].fillna(True)).to_numpy()
+    statistical = data["statistical"].to_numpy(dtype=bool)
+    misstatement = data["misstatement_fen"].fillna(0).astype("int64")
+    notes: list[str] = []
+    if unfilled.any():
+        notes.append(f"{int(unfilled.sum())} 项未填写检查结果，按偏差处理（无法检查的项目不能视为无偏差）。")
+    if filled.counts.get("rejected", 0):
+        notes.append(f"{filled.counts['rejected']} 行填写有误未纳入评价，请按拒收清单更正后重新评价。")
+    attribute = None
+    if statistical.any():
+        attribute = evaluate_attributes(
+            int(statistical.sum()),
+            int(deviation[statistical].sum()),
+            tolerable_rate=tolerable_rate,
+            confidence=confidence,
+            population_size=population_size,
+        )
+    other_misstatement = int(misstatement[~statistical].clip(lower=0).sum())
+    monetary = None
+    params = filled.parameters
+    if params.get("method") in (MUS, MUS_CELL) and statistical.any():
+        if tolerable_misstatement_fen is None:
+            notes.append("未给出可容忍错报，未作货币单位抽样评价。")
+        else:
+            items = pd.DataFrame(
+                {
+                    AMOUNT_COLUMN: data[AMOUNT_COLUMN].astype("int64"),
+                    "audited_fen": data[AMOUNT_COLUMN].astype("int64") - misstatement,
+                    "mus_hits": data["mus_hits"],
+                }
+            )[statistical]
+            monetary = evaluate_misstatements(
+                items,
+                population_amount_fen=params["population_amount_fen"],
+                sample_size=params["sample_size"],
+                tolerable_misstatement_fen=tolerable_misstatement_fen,
+                confidence=confidence,
+                model=model,
+                known_misstatement_fen=other_misstatement,
+            )
+    return FieldworkEvaluation(
+        attribute=attribute,
+        monetary=monetary,
+        deviations=data[deviation].reset_index(drop=True),
+        misstatements=data[(misstatement != 0).to_numpy()].reset_index(drop=True),
+        statistical_items=int(statistical.sum()),
+        other_items=int((~statistical).sum()),
+        other_deviations=int(deviation[~statistical].sum()),
+        other_misstatement_fen=other_misstatement,
+        total_misstatement_fen=int(misstatement.sum()),
+        notes=tuple(notes),
+    )
