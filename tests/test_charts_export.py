@@ -84,8 +84,11 @@ def test_csv_text_beginning_with_formula_characters_is_prefixed(tmp_path):
 
 
 def test_same_frames_give_byte_identical_workbooks(tmp_path):
+    import time
+
     frame = pd.DataFrame({"社区": ["浏河社区"], "比例": [0.865]})
     a = export.write_workbook(tmp_path / "a.xlsx", {"表": export.Sheet(frame, percent=("比例",))})
+    time.sleep(2.1)  # ZIP timestamps have 2-second resolution: a later save must not differ
     b = export.write_workbook(tmp_path / "b.xlsx", {"表": export.Sheet(frame, percent=("比例",))})
     assert a.read_bytes() == b.read_bytes()
 

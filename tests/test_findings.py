@@ -125,7 +125,13 @@ def test_long_evidence_lists_are_cut_with_a_count():
     finding = build_register(many, max_evidence=20, max_reasons=3).iloc[0]
     assert finding["evidence"].count("第") == 20
     assert finding["evidence"].endswith("……等共25处")
-    assert finding["description"] == "共25笔，合计25.00元：原因。原因。原因。……等共25笔"
+    assert finding["description"] == "共25笔，合计25.00元：原因。"  # one sentence, said once
+
+
+def test_long_descriptions_are_cut_with_a_count_of_distinct_reasons():
+    many = flags([flag("GL-03", "白庙社区居民委员会", "白庙社区", 100, row, reason=f"第{row}行。") for row in range(5, 30)])
+    finding = build_register(many, max_reasons=3).iloc[0]
+    assert finding["description"] == "共25笔，合计25.00元：第5行。第6行。第7行。……等共25条"
 
 
 def test_unknown_rule_is_refused():

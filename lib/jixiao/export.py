@@ -9,6 +9,8 @@ frozen header rows, and protection against formula injection — a text cell tha
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -23,6 +25,33 @@ DATE_FORMAT = "yyyy-mm-dd"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Fixed workbook timestamps so two runs on the same inputs give identical files.
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
+
+
+def save_workbook(workbook, path: Path, *, timestamp: dt.datetime = FIXED_TIMESTAMP) -> Path:
+    """Save an openpyxl workbook byte-for-byte reproducibly.
+
+    openpyxl stamps the current time into docProps/core.xml and into every ZIP entry; fixing
+    both makes two runs on the same inputs give identical files (and identical SHA-256s).
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    workbook.properties.created = timestamp
+    workbook.properties.modified = timestamp
+    workbook.properties.creator = "jixiao"
+    workbook.properties.lastModifiedBy = None
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    stamp = timestamp.timetuple()[:6]
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return path
 
 
 @dataclass
@@ -133,8 +162,4 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet]) -> Pa
         worksheet.freeze_panes = "A2"
         if len(frame.columns):
             worksheet.auto_filter.ref = worksheet.dimensions
-    workbook.properties.created = FIXED_TIMESTAMP
-    workbook.properties.modified = FIXED_TIMESTAMP
-    workbook.properties.creator = "jixiao"
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path)

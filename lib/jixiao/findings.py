@@ -101,7 +101,9 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
     grouped = f.groupby(key, sort=True)
     out = grouped.agg(rule=("rule", "first"), units=("units", "first"), _order=("_order", "first"),
                       amount_fen=("amount_fen", "sum"), _count=("rule", "size"))
-    reasons = _join_limited(f["reason"].fillna("").astype("str"), key, max_reasons, "", "笔")
+    # Lines of one voucher often share a sentence: say it once.
+    distinct = pd.DataFrame({"key": key, "reason": f["reason"].fillna("").astype("str")}).drop_duplicates()
+    reasons = _join_limited(distinct["reason"], distinct["key"], max_reasons, "", "条")
     out["evidence"] = _join_limited(f["_ref"], key, max_evidence, "；", "处")
     lead = pd.Series(
         np.where(out["_count"] > 1, "共" + out["_count"].astype("str") + "笔，合计" + yuan_text(out["amount_fen"]).to_numpy() + "元：", ""),
@@ -219,7 +221,7 @@ def compliance_metrics(arrival: ArrivalSummary, flags: pd.DataFrame) -> list[Met
             f"逾期{arrival.late_grants}笔{yuan(arrival.late_fen)}元）",
         ),
         Metric(
-            "separate_accounting_units", float(len(units)), "专项资金未单独核算单位数", "compliance",
+            "separate_accounting_units", float(len(units)), "专项资金未单独核算的核算单位数", "compliance",
             "、".join(units) if units else "无",
         ),
     ]

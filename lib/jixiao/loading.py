@@ -36,7 +36,9 @@ MASKED_VALUE = "（个人信息已隐去）"
 TOTAL_ROW_WORDS = ("合计", "总计", "小计")
 NORMALISATION_COLUMNS = ("file", "sheet", "column", "action", "count")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # serial 1 = 1900-01-01, with Excel's 1900 leap-year bug
-_MIN_SERIAL, _MAX_SERIAL = 61, 2958465  # 1900-03-01 … 9999-12-31; below 61 the leap bug shifts days
+# 1900-03-01 … 2173-10-14: below 61 Excel's leap-year bug shifts days, and a number of six or more
+# digits (201705) is far likelier a typing slip than a date in the 23rd century.
+_MIN_SERIAL, _MAX_SERIAL = 61, 99999
 _CHOICE_SEPARATORS = r"[、,;/]"
 
 
@@ -368,7 +370,7 @@ def parse_dates(text: pd.Series) -> Converted:
     )
     is_ymd = dashed.str.fullmatch("[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", na=False)
     is_compact = ~is_ymd & norm.str.fullmatch("[0-9]{8}", na=False)
-    is_serial = ~is_ymd & ~is_compact & norm.str.fullmatch(r"[0-9]{1,7}(\.[0-9]+)?", na=False)
+    is_serial = ~is_ymd & ~is_compact & norm.str.fullmatch(r"[0-9]{1,5}(\.[0-9]+)?", na=False)
     from_ymd = pd.to_datetime(dashed.where(is_ymd), format="%Y-%m-%d", errors="coerce")
     from_compact = pd.to_datetime(norm.where(is_compact), format="%Y%m%d", errors="coerce")
     serial = pd.to_numeric(norm.where(is_serial).str.replace(r"\..*", "", regex=True))

@@ -8,14 +8,13 @@ them in (one ledger file per accounting unit: copy ``明细账_模板.xlsx`` to 
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
 from . import paths, schema
 from .errors import ParameterError
+from .export import save_workbook
 
-FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 # (file name pattern, [tables in sheet order])
 WORKBOOKS = (
@@ -66,10 +65,7 @@ def _write_workbook(target: Path, tables) -> None:
             validation.add(f"{letter}2:{letter}{DATA_ROWS_WITH_VALIDATION + 1}")
             sheet.add_data_validation(validation)
         sheet.freeze_panes = "A2"
-    workbook.properties.created = FIXED_TIMESTAMP
-    workbook.properties.modified = FIXED_TIMESTAMP
-    workbook.properties.creator = "jixiao"
-    workbook.save(target)
+    save_workbook(workbook, target)
 
 
 def write_year_templates(year: int, *, folder: Path | None = None, overwrite: bool = False) -> list[Path]:

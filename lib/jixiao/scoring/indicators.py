@@ -124,6 +124,27 @@ class IndicatorSystem:
     def where(self, indicator: Indicator) -> str:
         return f"{self.file}, sheet {self.sheet}, row {indicator.row}"
 
+    def summary(self) -> str:
+        return (
+            f"{self.framework_label}：{len(self.dimensions)} 个一级指标（{'、'.join(self.dimensions)}），"
+            f"{len(self.indicators)} 个三级指标，分值合计 {self.total_weight.normalize():f} 分。"
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """The indicator tree as the evaluator sees it (Chinese headers)."""
+        return pd.DataFrame(
+            {
+                "指标编码": [i.code for i in self.indicators],
+                "一级指标": [i.level1 for i in self.indicators],
+                "二级指标": [i.level2 for i in self.indicators],
+                "三级指标": [i.level3 for i in self.indicators],
+                "分值": [float(i.weight) for i in self.indicators],
+                "规则类型": [i.rule.label for i in self.indicators],
+                "评价标准": [i.criteria for i in self.indicators],
+                "数据来源": [i.data_source for i in self.indicators],
+            }
+        )
+
     def indicator(self, code: str) -> Indicator:
         for ind in self.indicators:
             if ind.code == code:
