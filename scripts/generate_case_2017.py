@@ -308,12 +308,16 @@ def write_readme(out: Path, seed: int, lines: list[str], blemishes: str, rate: t
 # --------------------------------------------------------------------------- main
 def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     """Write every reconstructed raw file into ``out``; returns counts per file."""
-    rng = np.random.default_rng(seed)
+    # One independent stream per file kind: changing how ledgers are drawn leaves the
+    # questionnaire (and its satisfaction rate) as it was, and vice versa.
+    streams = np.random.SeedSequence(seed).spawn(5)
+    rng_grants, rng_ledgers, rng_survey, rng_interviews, rng_observations = (
+        np.random.default_rng(s) for s in streams)
     out.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
     summary: dict = {}
 
-    grants = build_grants(rng)
+    grants = build_grants(rng_grants)
     name = f"资金下达明细_{YEAR}.xlsx"
     n = allocations.write_allocations(grants, out / name, timestamp=TIMESTAMP,
                                       title="2017年荆门市中心城区社区公共服务站和“三社联动”试点建设专项资金下达及到位明细")
@@ -321,11 +325,11 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     summary[name] = n
 
     suppliers_trades = ("物业管理有限公司", "办公用品经营部", "广告印务有限公司", "商贸有限公司")
-    payees = {t: common.fictional_companies(rng, 8, s.payee_trades) for t, s in LEDGER_CASE.grant_spending.items()}
+    payees = {t: common.fictional_companies(rng_ledgers, 8, s.payee_trades) for t, s in LEDGER_CASE.grant_spending.items()}
     total_entries = 0
-    for spec in unit_specs(grants, rng):
-        suppliers = [common.fictional_companies(rng, 1, (trade,))[0] for trade in suppliers_trades]
-        ledger = ledgers.build_unit_ledger(rng, spec, LEDGER_CASE, suppliers, payees)
+    for spec in unit_specs(grants, rng_ledgers):
+        suppliers = [common.fictional_companies(rng_ledgers, 1, (trade,))[0] for trade in suppliers_trades]
+        ledger = ledgers.build_unit_ledger(rng_ledgers, spec, LEDGER_CASE, suppliers, payees)
         info = ledgers.write_unit_ledger(ledger, LEDGER_CASE, out, timestamp=TIMESTAMP)
         total_entries += info["entries"]
         where = "CSV（GB18030），前 3 行标题" if info["format"] == "csv" else "工作表 `明细账`，前 3 行标题"
@@ -341,7 +345,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     lines.append(f"- `{name}` — 工作表 `产出指标`：第 1 行标题，第 2 行表头，{n} 个产出指标（计划数 = 实际完成数）/ planned vs actual outputs.")
     summary[name] = n
 
-    result = survey.build_survey(rng, SURVEY_CASE)
+    result = survey.build_survey(rng_survey, SURVEY_CASE)
     name = f"问卷调查_{YEAR}.xlsx"
     counts = survey.write_survey(result, out / name, timestamp=TIMESTAMP, applies_to="、".join(schema.RESPONDENT_GROUPS),
                                  title="2017年社区公共服务站和“三社联动”试点建设项目满意度调查问卷录入表")
@@ -353,7 +357,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     summary[name] = counts
     summary["satisfaction"] = rate
 
-    rows = interviews.build_interviews(rng, INTERVIEW_CASE)
+    rows = interviews.build_interviews(rng_interviews, INTERVIEW_CASE)
     name = f"电话访谈记录_{YEAR}.xlsx"
     n = interviews.write_interviews(rows, out / name, timestamp=TIMESTAMP,
                                     title="2017年社区公共服务站和“三社联动”试点建设项目电话访谈记录")
@@ -361,7 +365,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     lines.append(f"- `{name}` — 工作表 `电话访谈`：第 1 行标题，第 2 行表头，{n} 行（{n_interviews} 次访谈 × 3–4 个问题）。")
     summary[name] = n
 
-    recorders = common.fictional_names(rng, 2)
+    recorders = common.fictional_names(rng_observations, 2)
     name = f"评价组观察记录_{YEAR}.xlsx"
     n = observations.write_observations(build_observations(recorders), out / name, timestamp=TIMESTAMP,
                                         title="评价组观察记录（案卷研究、座谈会、实地调研、问卷、访谈）")

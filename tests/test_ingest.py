@@ -187,3 +187,13 @@ def test_case_2017_ingests_with_the_published_grant_totals(tmp_path):
     assert results["ledger"].counts["rejected"] == 0
     assert results["survey_plan"].data["planned"].tolist() == [385, 100, 60]
     ingest.write_processed(2017, results, tmp_path / "processed")
+
+
+def test_run_record_hashes_every_raw_file_but_skips_excel_lock_files(raw_year):
+    from jixiao import manifest
+
+    (raw_year / "~$资金下达明细_2017.xlsx").write_bytes(b"lock")
+    record = manifest.run_record(year=2017, raw_folder=raw_year, parameters={"sampling": {"seed": 1}})
+    assert sorted(record["inputs"]) == sorted(p.name for p in raw_year.iterdir() if not p.name.startswith("~$"))
+    assert record["inputs"]["产出完成情况_2017.xlsx"] == hashlib.sha256((raw_year / "产出完成情况_2017.xlsx").read_bytes()).hexdigest()
+    assert record["raw_folder"] == "2017" and record["parameters"] == {"sampling": {"seed": 1}}

@@ -19,6 +19,15 @@ def _notebook(path: Path, parameters: str, body: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def toy_year(tmp_path, monkeypatch):
+    """A raw folder with an empty 2017 year, so the real parameters.toml does not apply."""
+    raw = tmp_path / "raw"
+    (raw / "2017").mkdir(parents=True)
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    return raw
+
+
 @pytest.fixture
 def toy_notebooks(tmp_path):
     folder = tmp_path / "notebooks"
@@ -63,6 +72,12 @@ def test_path_outside_project_data_and_reports_is_refused(toy_notebooks, tmp_pat
         pipeline.resolve_parameters(2017, {"ledger_dir": "data/../../outside"}, toy_notebooks)
 
 
+def test_parameter_file_section_for_a_step_without_notebook_is_an_error(toy_notebooks, toy_year):
+    (toy_year / "2017" / "parameters.toml").write_text("[sampling]\nconfidence = 0.9\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="unknown step 'sampling' in parameters.toml"):
+        pipeline.resolve_parameters(2017, {}, toy_notebooks)
+
+
 def test_step_prefixed_override_reaches_only_that_notebook(toy_notebooks):
     resolved = pipeline.resolve_parameters(2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks)
     assert resolved["02_second.ipynb"] == {"year": 2017, "confidence": 0.9}
@@ -100,11 +115,9 @@ def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks
     assert (reports / "2017" / "second.txt").read_text() == good  # last good run untouched
 
 
-def test_year_parameter_file_supplies_defaults(toy_notebooks, monkeypatch, tmp_path):
-    raw = tmp_path / "raw"
-    (raw / "2030").mkdir(parents=True)
-    (raw / "2030" / "parameters.toml").write_text('seed = 11\n[second]\nconfidence = 0.9\n', encoding="utf-8")
-    monkeypatch.setattr(paths, "RAW_DIR", raw)
+def test_year_parameter_file_supplies_defaults(toy_notebooks, toy_year):
+    (toy_year / "2030").mkdir()
+    (toy_year / "2030" / "parameters.toml").write_text('seed = 11\n[second]\nconfidence = 0.9\n', encoding="utf-8")
     resolved = pipeline.resolve_parameters(2030, {"seed": 12}, toy_notebooks)
     assert resolved["01_first.ipynb"]["seed"] == 12  # command line wins over the file
     assert resolved["02_second.ipynb"]["confidence"] == 0.9

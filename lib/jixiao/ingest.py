@@ -148,7 +148,26 @@ def combined(results: dict[str, LoadResult], part: str) -> pd.DataFrame:
     return frame.loc[:, ["table", *[c for c in frame.columns if c != "table"]]]
 
 
-def _mask_rejects(rejects: pd.DataFrame, results: dict[str, LoadResult]) -> pd.DataFrame:
+PART_HEADERS = {
+    "rejects": {"table": "数据表", **schema.REJECT_HEADERS},
+    "dropped": {"table": "数据表", **schema.DROPPED_HEADERS},
+    "normalisations": {"table": "数据表", "file": "文件", "sheet": "工作表", "column": "列", "action": "处理", "count": "次数"},
+}
+
+
+def report_table(results: dict[str, LoadResult], part: str) -> pd.DataFrame:
+    """``combined(results, part)`` with Chinese headers, for the evaluator to read."""
+    return combined(results, part).rename(columns=PART_HEADERS[part])
+
+
+def dropped_summary(results: dict[str, LoadResult]) -> pd.DataFrame:
+    """How many rows of each kind (合计行, 空行, …) were dropped from each table."""
+    dropped = combined(results, "dropped")
+    summary = dropped.groupby(["table", "kind"], sort=True).size().rename("count").reset_index()
+    return summary.rename(columns={"table": "数据表", "kind": "类型", "count": "行数"})
+
+
+def _mask_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     """Rejected cells of personal columns never carry the raw value (loaders already mask; belt and braces)."""
     personal_headers = {
         h for c in (*schema.SURVEY.columns, *schema.INTERVIEWS.columns) if c.name in PERSONAL_COLUMNS for h in (c.header, *c.aliases)
@@ -185,7 +204,7 @@ def write_processed(
     for part, name in (("rejects", "rejects"), ("dropped", "dropped"), ("normalisations", "normalisations")):
         frame = combined(results, part)
         if part == "rejects":
-            frame = _mask_rejects(frame, results)
+            frame = _mask_rejects(frame)
         target = folder / f"{name}.parquet"
         frame.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)

@@ -101,20 +101,22 @@ def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fe
             return rows[name].reset_index(drop=True).astype(dtype)
         return pd.Series(pd.NA, index=range(n), dtype=dtype)
 
+    def aligned(values, dtype: str) -> pd.Series:
+        # A Series built from ``rows`` is matched by label, anything else by position.
+        if isinstance(values, pd.Series):
+            if values.index.is_unique and rows.index.is_unique and values.index.isin(rows.index).all() and len(values) == n:
+                values = values.reindex(rows.index)
+            return values.reset_index(drop=True).astype(dtype)
+        if np.isscalar(values):
+            return pd.Series(values, index=range(n), dtype=dtype)
+        return pd.Series(np.asarray(values)).astype(dtype)
+
     out = pd.DataFrame(
         {
             "rule": pd.Series(rule, index=range(n), dtype="str"),
             "rule_name": pd.Series(info.name, index=range(n), dtype="str"),
-            "reason": (
-                pd.Series(reason, index=range(n), dtype="str")
-                if isinstance(reason, str)
-                else reason.reset_index(drop=True).astype("str")
-            ),
-            "amount_fen": (
-                pd.Series(amount_fen, index=range(n))
-                if np.isscalar(amount_fen)
-                else pd.Series(np.asarray(amount_fen))
-            ).astype("int64"),
+            "reason": aligned(reason, "str"),
+            "amount_fen": aligned(amount_fen, "int64"),
             "unit": take("unit", "str"),
             "community": take("community", "str"),
             "grant_type": take("grant_type", "str"),
@@ -281,17 +283,6 @@ def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
     return project.astype("str").str.strip().map(lookup).astype("str")
 
 
-def grants_by_community(allocations: pd.DataFrame) -> pd.DataFrame:
-    """Allocation totals per (community, grant_type): allocated, arrived, first provenance row."""
-    alloc = allocations.copy()
-    arrived = alloc["arrived_fen"] if "arrived_fen" in alloc.columns else pd.Series(pd.NA, index=alloc.index)
-    has_date = alloc["arrived_date"].notna() if "arrived_date" in alloc.columns else pd.Series(False, index=alloc.index)
-    alloc["arrived_amount_fen"] = (
-        pd.Series(arrived, dtype="Int64").fillna(alloc["amount_fen"]).where(has_date, 0).astype("int64")
-    )
-    return alloc
-
-
 def resolve_grant_type(ledger: pd.DataFrame, allocations: pd.DataFrame | None, grant_types, project_prefixes) -> pd.Series:
     """The grant type each ledger line belongs to, or NA.
 
@@ -309,7 +300,3 @@ def resolve_grant_type(ledger: pd.DataFrame, allocations: pd.DataFrame | None, g
     on_project_account = starts_with_any(ledger["account_code"], project_prefixes)
     return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")
 
-
-def first_rows(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """The first row of each group (by source order), for evidence of a group-level flag."""
-    return frame.drop_duplicates(keys, keep="first")

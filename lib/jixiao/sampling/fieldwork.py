@@ -83,10 +83,10 @@ def _column(sample: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _cell_value(value):
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return None
     if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
+        return value.date()
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.floating):

@@ -440,9 +440,9 @@ def select_stratified(
         [f"统计抽样：分层随机抽样，{label}层（总体 {size} 项，抽取 {count} 项）" for label, size, count in zip(labels, sizes, counts)],
         dtype=object,
     )
-    selected_codes = np.sort(positions)
-    selected_codes = codes[selected_codes]
-    sample = _selected(frame, positions, STRATIFIED, reasons[selected_codes], statistical=True, stratum=stratum_labels[selected_codes])
+    positions = np.sort(positions)  # reasons and labels below must line up with the rows taken
+    chosen_codes = codes[positions]
+    sample = _selected(frame, positions, STRATIFIED, reasons[chosen_codes], statistical=True, stratum=stratum_labels[chosen_codes])
     strata = pd.DataFrame(
         {
             "stratum": pd.array(labels, dtype="str"),

@@ -1,0 +1,87 @@
+"""Charts of the compliance step: the fund arrival timeline and account mixing per unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MIXING_LABELS = {
+    "basic_spending_fen": "项目支出记入基本支出",
+    "basic_income_fen": "专项收入记入基本支出收入",
+    "no_project_ledger_fen": "未设项目明细账（下达金额）",
+    "unreconciled_fen": "专项资金收支不符",
+}
+
+
+def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金下达与到位时间"):
+    """One line per grant from the allocation date to the arrival date; late grants in red.
+
+    ``timeline`` is ``arrival_timeline(check_arrival(...).grants)``.
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+
+    from jixiao.charts import use_chinese_font
+
+    use_chinese_font()
+    data = timeline.sort_values(["arrived_date", "issued_date", "grant_id"], kind="stable", ignore_index=True)
+    labels = data["community"].astype(str) + "·" + data["grant_type"].astype(str).str.replace("公共服务站基础设施建设", "基础设施", regex=False)
+    late = data["days_late"].fillna(0).astype("int64") > 0
+    fig = Figure(figsize=(9, max(4.0, 0.28 * len(data) + 1.5)))
+    ax = fig.add_subplot()
+    y = range(len(data))
+    for position, row, is_late in zip(y, data.itertuples(index=False), late, strict=True):
+        color = "#c0392b" if is_late else "#2e86c1"
+        end = row.arrived_date if pd.notna(row.arrived_date) else row.due_date
+        ax.plot([row.issued_date, end], [position, position], color=color, linewidth=2.2)
+        ax.plot([row.issued_date], [position], marker="o", color=color, markersize=4)
+        if pd.notna(row.arrived_date):
+            ax.plot([row.arrived_date], [position], marker="s", color=color, markersize=5)
+        ax.plot([row.due_date], [position], marker="|", color="#555555", markersize=10)
+    ax.set_yticks(list(y), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("日期（圆点：下达；方块：到位；竖线：应到位日期）")
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(
+        handles=[
+            Line2D([0], [0], color="#2e86c1", linewidth=2.2, label="按时到位"),
+            Line2D([0], [0], color="#c0392b", linewidth=2.2, label="到位滞后"),
+        ],
+        loc="lower right",
+    )
+    fig.autofmt_xdate()
+    return fig
+
+
+def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未单独核算金额（按社区）"):
+    """Stacked horizontal bars per community, in 元, one colour per kind of mixing.
+
+    ``mixing`` is ``account_mixing_by_unit(flags)``.
+    """
+    from matplotlib.figure import Figure
+
+    from jixiao.charts import use_chinese_font
+
+    use_chinese_font()
+    fig = Figure(figsize=(9, max(3.0, 0.6 * len(mixing) + 1.6)))
+    ax = fig.add_subplot()
+    if mixing.empty:
+        ax.text(0.5, 0.5, "未发现专项资金未单独核算的情况", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    left = pd.Series(0.0, index=mixing.index)
+    for column, label in MIXING_LABELS.items():
+        if column not in mixing:
+            continue
+        values = mixing[column].astype("float64") / 100
+        if not values.any():
+            continue
+        ax.barh(mixing["community"].astype(str), values, left=left, label=label)
+        left = left + values
+    ax.invert_yaxis()
+    ax.set_xlabel("金额（元）")
+    ax.set_title(title)
+    ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig

@@ -1,0 +1,137 @@
+CELLS = [
+("md", """
+# 03 合规性检查与问题清单
+
+评价报告第三部分“主要问题”中，问题 1（财政专项资金拨付滞后）和问题 3（专项资金未单独核算、会计科目混用）
+在资金下达记录和明细账中可以直接看到。本笔记本用规则对数据逐项检查，列出每一个被标记的记录及其出处
+（文件、工作表、Excel 行号），并与评价组的观察记录（问题 2、4、5、6）合并成本年度的问题清单。
+检查结果同时生成评分所用的指标：资金到位率、到位及时率、未单独核算的单位数。
+
+所有阈值和日期都是参数，可按年度调整。
+"""),
+("params", """
+year = 2017  # 评价年度
+evaluation_date = "2019-10-31"  # 评价基准日：计算资金到位率的截止日
+due_rule = "budget_year_end"  # 应到位日期规则：budget_year_end（预算年度内到位）或 days_after_issue（下达后若干天内到位）
+due_days = 30  # due_rule 为 days_after_issue 时的天数
+grant_period_end = "2018-12-31"  # 专项资金使用期限截止日，其后的支出列为期外支出
+use_holiday_calendar = True  # True：按法定节假日及调休判断非工作日；False：只看周末
+duplicate_window_days = 7  # 疑似重复支付：同金额、同对象或摘要相隔天数上限
+round_amount_yuan = 1000  # 整数金额：金额为该数的整数倍
+round_min_yuan = 10000  # 整数金额：只看不低于此金额的支出
+approval_threshold_yuan = 10000  # 审批限额：同日或同对象多笔均低于限额、合计超过限额视为疑似拆分
+benford_min_count = 1000  # 首位数字检验所需的最少金额个数
+output_dir = None  # 图表输出目录；None 表示 reports/<year>/
+"""),
+("code", """
+import pandas as pd
+from IPython.display import display
+
+from jixiao import charts, compliance, findings, metrics, paths, processed
+from jixiao.compliance import charts as compliance_charts
+
+charts.use_chinese_font()
+out = processed.output_folder(year, output_dir)
+allocations = processed.read_table(year, "allocations")
+ledger = processed.read_table(year, "ledger")
+observations = processed.read_table(year, "observations")
+scope_rules = compliance.load_scope_rules(year=year)
+print(f"资金下达记录 {len(allocations)} 条，明细账分录 {len(ledger)} 行（{ledger['unit'].nunique()} 个核算单位），观察记录 {len(observations)} 条")
+"""),
+("md", """
+## 1 资金到位情况
+
+资金到位率 = 评价基准日前实际到位资金 ÷ 下达资金；到位及时率 = 按应到位日期及时到位的资金 ÷ 应到位资金。
+"""),
+("code", """
+arrival = compliance.check_arrival(
+    allocations, as_of=evaluation_date, due_rule=due_rule,
+    due_days=due_days if due_rule == "days_after_issue" else None, budget_year=year,
+)
+display(arrival.summary.to_frame())
+arrival.flags[["community", "grant_type", "amount_fen", "reason", "source_file", "source_row"]]
+"""),
+("code", """
+timeline = compliance.arrival_timeline(arrival.grants)
+fig = compliance_charts.plot_arrival_timeline(timeline)
+charts.save_figure(fig, "arrival_timeline", out / "figures")
+display(fig)
+"""),
+("md", """
+## 2 专款专用：专项资金是否单独核算
+
+检查四种情形：专项资金支出（摘要含用途关键词）记入基本支出科目；专项资金收入记入基本支出收入；获得专项资金的单位没有项目明细账；
+按单位和资金类型核对专项资金收支是否相符。
+"""),
+("code", """
+separate = compliance.check_separate_accounting(ledger, allocations, scope_rules)
+mixing = compliance.account_mixing_by_unit(separate)
+print("未单独核算的单位：", "、".join(findings.separate_accounting_units(separate)) or "无")
+mixing.assign(**{c: mixing[c] / 100 for c in compliance_charts.MIXING_LABELS if c in mixing}).rename(
+    columns={"community": "社区", **compliance_charts.MIXING_LABELS, "flags": "标记行数"})
+"""),
+("code", """
+fig = compliance_charts.plot_account_mixing(mixing)
+charts.save_figure(fig, "account_mixing", out / "figures")
+display(fig)
+"""),
+("md", """
+## 3 用途范围与金额
+
+按资金类型的用途规则（可编辑的规则表）检查超范围支出、超过下达金额的支出和项目期限外的支出。
+"""),
+("code", """
+scope = compliance.check_scope(ledger, allocations, scope_rules, period_end=grant_period_end)
+print(f"用途范围与金额检查标记 {len(scope)} 行")
+scope.head(20)
+"""),
+("md", """
+## 4 明细账通用分析
+
+疑似重复支付、凭证号不连续、非工作日记账（考虑法定节假日与调休）、大额整数金额、疑似拆分支付、借贷不平衡，以及首位数字（本福特）检验。
+这些是审计常用的疑点筛查，标记的记录需要结合凭证核实，不等同于问题。
+"""),
+("code", """
+analytics = compliance.run_ledger_analytics(
+    ledger,
+    window_days=duplicate_window_days,
+    use_holidays=use_holiday_calendar,
+    round_multiple_fen=round_amount_yuan * 100,
+    round_min_fen=round_min_yuan * 100,
+    approval_threshold_fen=approval_threshold_yuan * 100,
+    benford_min_count=benford_min_count,
+    allocations=allocations,
+)
+print(analytics.benford.summary())
+analytics.flags.groupby("rule_name").size().rename("标记行数").to_frame()
+"""),
+("md", """
+## 5 凭证抽查结果
+
+抽样步骤（02_sampling）读回的凭证抽查表中，缺少原始凭证或经判断不合规的凭证列为问题。
+"""),
+("code", """
+fieldwork_file = paths.processed_dir(year) / "fieldwork_results.parquet"
+if fieldwork_file.is_file():
+    evidence = compliance.voucher_evidence_findings(pd.read_parquet(fieldwork_file))
+    print(f"凭证抽查发现 {len(evidence)} 项")
+else:
+    evidence = None
+    print("尚无凭证抽查结果（02_sampling 未读回填写后的抽样清单）")
+"""),
+("md", """
+## 6 问题清单
+
+数据检查发现的问题按“规则 × 单位”归并，附证据行；评价组观察到的问题保留其编号和证据来源。
+"""),
+("code", """
+register = findings.build_register(arrival, separate, scope, analytics.flags, *([evidence] if evidence is not None else []), observations=observations)
+findings.save_register(register, year)
+all_flags = compliance.concat_flags([arrival.flags, separate, scope, analytics.flags] + ([evidence] if evidence is not None else []))
+processed.write_table(year, "compliance_flags", all_flags)
+processed.write_table(year, "arrival_grants", arrival.grants)
+processed.write_table(year, "account_mixing", mixing)
+metrics.write_metrics(year, "compliance", findings.compliance_metrics(arrival.summary, separate))
+findings.register_to_chinese(register)
+"""),
+]
