@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from casegen import allocations, common, interviews, ledgers, observations, outputs, survey  # noqa: E402
+from casegen import allocations, common, fieldwork, interviews, ledgers, observations, outputs, survey  # noqa: E402
 from casegen.allocations import Grant  # noqa: E402
 
 from jixiao import paths, schema  # noqa: E402
@@ -284,7 +284,7 @@ Raw files of the 2017 evaluation of Jingmen's community service stations and "�
 
 {files}
 
-另有其他人维护的文件 / maintained elsewhere: `指标体系_2017.xlsx`, `抽样清单_已填_2017.xlsx`, `parameters.toml`.
+另有文件 / maintained elsewhere: `指标体系_2017.xlsx`（评价组的指标体系、评分规则与判断，由 `scripts/make_indicator_workbooks.py` 写出）、`parameters.toml`（本年度各步骤的默认参数）。
 
 ## 重新生成 / Regenerate
 
@@ -372,6 +372,13 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     lines.append(f"- `{name}` — 工作表 `观察记录`：第 1 行标题，第 2 行表头，{n} 条（OBS-02a、OBS-02b、OBS-04、OBS-05、OBS-06；"
                  "问题 1、3 不录入，由检查从数据中发现）。")
     summary[name] = n
+
+    name = f"抽样清单_已填_{YEAR}.xlsx"
+    filled = fieldwork.write_filled_fieldwork(out, YEAR, out / name, seed=seed, timestamp=TIMESTAMP)
+    lines.append(f"- `{name}` — 工作表 `抽样清单`：评价组填写后的凭证抽查表，{filled['items']} 个项目（按 parameters.toml 的抽样参数"
+                 f"与种子选取，与 02_sampling 的选取一致）；{filled['non_compliant']} 项为专项支出记入基本支出（不合规），"
+                 f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符；`抽样参数`：抽样参数。")
+    summary[name] = filled
 
     blemishes = (f"{DUPLICATE_PAYMENT_UNIT}同一笔日常付款重复记账一次（两张凭证，日期、摘要、金额相同）；"
                  f"{'、'.join(WEEKEND_POSTING_UNITS)}各有一笔周六记账的日常支出；除此之外没有其他异常。")

@@ -329,7 +329,7 @@ def test_sampled_vouchers_without_documents_or_non_compliant_become_findings():
             "source_file": "凭证抽查表_2017.xlsx",
             "source_sheet": "抽查记录",
             "source_row": pd.array([2, 3, 4], dtype="Int64"),
-            "has_original_docs": pd.array([True, False, True], dtype="boolean"),
+            "documents_complete": pd.array([True, False, True], dtype="boolean"),
             "compliant": pd.array([True, True, False], dtype="boolean"),
             "misstatement_fen": pd.array([0, 0, 123_456], dtype="Int64"),
         }
@@ -340,5 +340,5 @@ def test_sampled_vouchers_without_documents_or_non_compliant_become_findings():
 
 
 def test_fieldwork_frame_missing_a_column_is_refused_naming_it():
-    with pytest.raises(ParameterError, match="has_original_docs"):
+    with pytest.raises(ParameterError, match="documents_complete"):
         voucher_evidence_findings(pd.DataFrame({"unit": [], "voucher": []}))

@@ -1,6 +1,5 @@
 """Fieldwork round trip: export the 抽样清单, fill it in, read it back, evaluate — exact numbers."""
 
-import math
 import zipfile
 
 import numpy as np

@@ -54,19 +54,39 @@ def settle_arrivals(grants: list[Grant], rng: np.random.Generator,
     return settled
 
 
-def write_allocations(grants: list[Grant], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP) -> int:
+def excel_serial(day: dt.date) -> int:
+    """The number Excel stores for a date (days since 1899-12-30)."""
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def write_allocations(grants: list[Grant], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP,
+                      subtitle: str = "", serial_arrival_dates: bool = False,
+                      blank_after: tuple[int, ...] = ()) -> int:
+    """One row per grant. Options for messier sheets: a ``subtitle`` line under the title,
+    arrival dates keyed as bare Excel serial numbers (a column pasted without its date
+    format), and empty rows after the given (1-based) grant positions.
+
+    Returns the number of grant rows written.
+    """
     table = schema.ALLOCATIONS
     header = [c.header for c in table.columns]
     wb, ws = common.new_workbook(table.sheet)
     common.title_row(ws, 1, title, len(header))
-    rows = [
-        (g.grant_id, g.district, g.street, g.community, g.grant_type, g.doc_number, g.issued_date,
-         common.yuan(g.amount_fen), g.arrived_date, common.yuan(g.arrived_fen), g.recipient_unit,
-         g.note or None)
-        for g in grants
-    ]
-    n = common.write_table(ws, header, rows, start_row=2,
-                           formats={6: "yyyy-mm-dd", 7: "#,##0.00", 8: "yyyy-mm-dd", 9: "#,##0.00"})
+    if subtitle:
+        ws.cell(row=2, column=1, value=subtitle)
+    rows = []
+    for k, g in enumerate(grants, start=1):
+        arrived = excel_serial(g.arrived_date) if serial_arrival_dates else g.arrived_date
+        rows.append((g.grant_id, g.district, g.street, g.community, g.grant_type, g.doc_number, g.issued_date,
+                     common.yuan(g.amount_fen), arrived, common.yuan(g.arrived_fen), g.recipient_unit,
+                     g.note or None))
+        if k in blank_after:
+            rows.append((None,) * len(header))
+    formats = {6: "yyyy-mm-dd", 7: "#,##0.00", 9: "#,##0.00"}
+    if not serial_arrival_dates:
+        formats[8] = "yyyy-mm-dd"
+    common.write_table(ws, header, rows, start_row=3 if subtitle else 2, formats=formats)
+    n = len(grants)
     common.set_widths(ws, (12, 9, 11, 12, 22, 20, 12, 15, 12, 15, 22, 30))
     common.save_workbook(wb, path, timestamp=timestamp)
     return n

@@ -58,6 +58,23 @@ class GrantSpending:
 
 
 @dataclass(frozen=True)
+class ExtraPayment:
+    """A project payment planted on purpose, on top of the drawn ones (the case's problems).
+
+    ``over_grant_fen`` set: the payment takes the grant's spending to the amount received plus
+    that much (spending above the allocation); otherwise it pays ``amount_fen``.
+    """
+
+    grant_type: str
+    date: dt.date
+    summary: str
+    counterparty: str
+    amount_fen: int = 0
+    over_grant_fen: int | None = None
+    attachments: int = 3
+
+
+@dataclass(frozen=True)
 class UnitSpec:
     community: str
     district: str
@@ -71,6 +88,13 @@ class UnitSpec:
     csv_encoding: str = "gb18030"
     weekend_postings: int = 0
     duplicate_payment: bool = False
+    # Optional messiness and planted problems (defaults leave the 2017 case as it was).
+    share_spent: tuple[float, float] | None = None  # overrides GrantSpending.share_spent
+    extra_payments: tuple[ExtraPayment, ...] = ()
+    date_style: str = "date"  # "date" (cells / ISO text), "chinese" (2018年5月3日), "dotted" (2018.05.03)
+    header_aliases: tuple[tuple[str, str], ...] = ()  # (template header, header the export writes)
+    extra_title_lines: tuple[str, ...] = ()  # printed below the 期间 line
+    blank_rows: int = 0  # empty lines the export leaves between months
 
     @property
     def unit(self) -> str:
@@ -222,7 +246,7 @@ def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
                                  counterparty=payer, project=grant.grant_type if separate else "",
                                  attachments=1, basic=False))
         n = int(rng.integers(plan.payments[0], plan.payments[1] + 1))
-        spent = int(grant.arrived_fen * rng.uniform(*plan.share_spent))
+        spent = int(grant.arrived_fen * rng.uniform(*(spec.share_spent or plan.share_spent)))
         weights = rng.dirichlet(np.full(n, 3.0))
         amounts = np.floor(weights * spent).astype(np.int64)
         amounts[-1] += spent - int(amounts.sum())
@@ -245,6 +269,14 @@ def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
                            attachments=int(rng.integers(2, 6)), basic=False)
             vouchers.append(voucher)
             project_payments.append(voucher)
+        for extra in (e for e in spec.extra_payments if e.grant_type == grant.grant_type):
+            amount = extra.amount_fen
+            if extra.over_grant_fen is not None:
+                amount = grant.arrived_fen - spent + extra.over_grant_fen
+            vouchers.append(_pay(extra.date, extra.summary, "50010201" if separate else "50010101", int(amount),
+                                 project=grant.grant_type if separate else "", counterparty=extra.counterparty,
+                                 attachments=extra.attachments, basic=False))
+            spent += int(amount)
     if spec.booking == BOOKING_PARTIAL and spec.mixed_payments:
         for k in sorted(rng.choice(len(project_payments), size=spec.mixed_payments, replace=False)):
             summary, _, amount, _, _, who = project_payments[int(k)].lines[0]
@@ -390,16 +422,41 @@ def _cells(row: dict, amount, date_fn) -> list:
 
 def title_lines(spec: UnitSpec, case: LedgerCase) -> list[str]:
     return ["明细账", f"核算单位：{spec.unit}",
-            f"期间：{case.first_month:%Y年%m月}-{case.last_month:%Y年%m月}"]
+            f"期间：{case.first_month:%Y年%m月}-{case.last_month:%Y年%m月}", *spec.extra_title_lines]
+
+
+DATE_STYLES = {
+    "chinese": lambda d: f"{d.year}年{d.month}月{d.day}日",
+    "dotted": lambda d: f"{d:%Y.%m.%d}",
+}
+
+
+def with_blank_rows(cells: list[list], n: int) -> list[list]:
+    """``n`` empty lines after month totals spread evenly through the export (no randomness:
+    the positions follow from the row count)."""
+    if n <= 0:
+        return cells
+    ends = [i for i, row in enumerate(cells) if row[2] == "本年累计"]
+    picks = {ends[(k + 1) * len(ends) // (n + 1)] for k in range(n)}
+    out: list[list] = []
+    for i, row in enumerate(cells):
+        out.append(row)
+        if i in picks:
+            out.append([None] * len(row))
+    return out
 
 
 def write_unit_ledger(ledger: dict, case: LedgerCase, folder: Path, *, timestamp=common.DEFAULT_TIMESTAMP) -> dict:
     spec: UnitSpec = ledger["spec"]
     rows = display_rows(ledger, case)
-    header = [c.header for c in schema.LEDGER.columns]
+    aliases = dict(spec.header_aliases)
+    header = [aliases.get(c.header, c.header) for c in schema.LEDGER.columns]
     titles = title_lines(spec, case)
     stem = case.file_stem.format(community=spec.community)
-    if spec.amount_style == "text":
+    styled_date = DATE_STYLES.get(spec.date_style)
+    if spec.amount_style == "yen":
+        amount = lambda fen: "￥" + common.yuan_text(fen)  # noqa: E731
+    elif spec.amount_style == "text":
         amount = common.yuan_text
     elif spec.file_format == "csv":
         amount = lambda fen: f"{int(fen) / 100:.2f}"  # noqa: E731
@@ -409,7 +466,8 @@ def write_unit_ledger(ledger: dict, case: LedgerCase, folder: Path, *, timestamp
         path = folder / f"{stem}.csv"
         pad = [""] * (len(header) - 1)
         lines = [[t, *pad] for t in titles] + [header]
-        lines += [_cells(r, amount, lambda d: d.isoformat()) for r in rows]
+        body = [_cells(r, amount, styled_date or (lambda d: d.isoformat())) for r in rows]
+        lines += with_blank_rows(body, spec.blank_rows)
         common.write_csv(path, lines, encoding=spec.csv_encoding)
     else:
         path = folder / f"{stem}.xlsx"
@@ -420,9 +478,10 @@ def write_unit_ledger(ledger: dict, case: LedgerCase, folder: Path, *, timestamp
         formats = {0: "yyyy-mm-dd", 3: "@"}
         if spec.amount_style == "number":
             formats.update({5: "#,##0.00", 6: "#,##0.00", 8: "#,##0.00"})
-        common.write_table(ws, header, (_cells(r, amount, lambda d: d) for r in rows),
+        body = [_cells(r, amount, styled_date or (lambda d: d)) for r in rows]
+        common.write_table(ws, header, with_blank_rows(body, spec.blank_rows),
                            start_row=len(titles) + 1, formats=formats)
         common.set_widths(ws, (11, 9, 34, 11, 30, 13, 13, 6, 14, 22, 34, 9, 8))
         common.save_workbook(wb, path, timestamp=timestamp)
-    return dict(file=path.name, rows=len(rows), entries=len(ledger["entries"]),
+    return dict(file=path.name, rows=len(rows) + max(spec.blank_rows, 0), entries=len(ledger["entries"]),
                 header_row=len(titles) + 1, format=spec.file_format, amount_style=spec.amount_style)

@@ -8,6 +8,7 @@ seed; a few invalid cells and duplicated respondents are planted as real entry s
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class SurveyCase:
     out_of_range: int = 3  # … keyed as 6 …
     unclear: tuple[str, ...] = ("满意吧", "满意吧", "满意吧")  # … or written as unclear text
     duplicates: int = 2  # respondents keyed in twice (exact copies, same 问卷编号)
+    # Valid answers keyed untidily (digits as text or full-width, stray spaces in the words):
+    # they mean the same answer. 0 keeps the sheet as tidy as the 2017 one.
+    untidy_valid: int = 0
 
 
 def _exact_counts(shares: np.ndarray, n: int) -> np.ndarray:
@@ -113,6 +117,8 @@ def build_survey(rng: np.random.Generator, case: SurveyCase) -> dict:
     for k, rec in enumerate(records, start=1):
         rec[0] = f"{case.id_prefix}{k:04d}"
     _plant_invalid(rng, records, case)
+    if case.untidy_valid:
+        _plant_untidy(rng, records, case)
     for k in sorted(rng.choice(len(records), size=case.duplicates, replace=False), reverse=True):
         records.insert(int(k) + 1, list(records[int(k)]))
     return dict(records=records, items=case.items, groups=case.groups)
@@ -128,10 +134,41 @@ def _plant_invalid(rng: np.random.Generator, records: list[list], case: SurveyCa
         records[row][first_answer + forward[col]] = value
 
 
+FULLWIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def untidy(value, style: int):
+    """The same answer as an entry clerk might key it: '4', '４', '满 意', '非常满意　'."""
+    if isinstance(value, int):
+        return str(value) if style % 2 == 0 else str(value).translate(FULLWIDTH_DIGITS)
+    if style % 2 == 0 and len(value) > 1:
+        return value[:-1] + " " + value[-1]
+    return value + "\u3000"
+
+
+def _plant_untidy(rng: np.random.Generator, records: list[list], case: SurveyCase) -> None:
+    first_answer = len(schema.SURVEY.columns)
+    width = len(case.items)
+    cells = rng.permutation(len(records) * width)
+    done = 0
+    for cell in cells:  # a few dozen cells are wanted; stop at the first valid ones found
+        row, col = divmod(int(cell), width)
+        value = records[row][first_answer + col]
+        if answer_code(value) is None:
+            continue
+        records[row][first_answer + col] = untidy(value, done)
+        done += 1
+        if done == case.untidy_valid:
+            break
+
+
 def answer_code(value) -> int | None:
-    """1–5 for a valid answer (text level or digit), None otherwise."""
+    """1–5 for a valid answer (text level or digit, full-width or spaced), None otherwise."""
     if isinstance(value, str):
-        return schema.LIKERT_LEVELS.get(value.strip())
+        text = "".join(unicodedata.normalize("NFKC", value).split())
+        if text in schema.LIKERT_LEVELS:
+            return schema.LIKERT_LEVELS[text]
+        return int(text) if text in ("1", "2", "3", "4", "5") else None
     if isinstance(value, int) and 1 <= value <= 5:
         return value
     return None

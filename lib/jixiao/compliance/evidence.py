@@ -2,7 +2,7 @@
 non-compliant become findings (EVD-01, EVD-02).
 
 The input is the canonical fieldwork frame the sampling step produces: one row per sampled
-voucher with ``unit``, ``voucher``, provenance, ``has_original_docs`` (bool),
+voucher with ``unit``, ``voucher``, provenance, ``documents_complete`` (bool),
 ``compliant`` (bool) and ``misstatement_fen``. A missing answer (not yet checked) is not a
 finding.
 """
@@ -13,7 +13,7 @@ import pandas as pd
 
 from .common import concat_flags, make_flags, require_columns, yuan_text
 
-FIELDWORK_COLUMNS = ("unit", "voucher", "source_file", "source_sheet", "source_row", "has_original_docs", "compliant", "misstatement_fen")
+FIELDWORK_COLUMNS = ("unit", "voucher", "source_file", "source_sheet", "source_row", "documents_complete", "compliant", "misstatement_fen")
 
 
 def voucher_evidence_findings(fieldwork: pd.DataFrame) -> pd.DataFrame:
@@ -21,7 +21,7 @@ def voucher_evidence_findings(fieldwork: pd.DataFrame) -> pd.DataFrame:
     require_columns(fieldwork, FIELDWORK_COLUMNS, "凭证抽查表")
     misstatement = pd.Series(fieldwork["misstatement_fen"], dtype="Int64").fillna(0).astype("int64")
     label = fieldwork["unit"].fillna("").astype("str") + "凭证" + fieldwork["voucher"].fillna("").astype("str")
-    no_docs = pd.Series(fieldwork["has_original_docs"], dtype="boolean").eq(False).fillna(False).astype(bool)
+    no_docs = pd.Series(fieldwork["documents_complete"], dtype="boolean").eq(False).fillna(False).astype(bool)
     bad = pd.Series(fieldwork["compliant"], dtype="boolean").eq(False).fillna(False).astype(bool)
     yuan = pd.Series(yuan_text(misstatement).to_numpy(), index=fieldwork.index, dtype="str")
     amount_text = ("，错报金额" + yuan + "元").where(misstatement != 0, "")

@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from jixiao import schema
 from jixiao.errors import InputError
+from jixiao.export import save_workbook
 
 from ._common import markdown_table, yuan
 from .evaluate import AttributeEvaluation, MonetaryEvaluation, evaluate_attributes, evaluate_misstatements
@@ -133,9 +134,7 @@ def export_fieldwork(selection: Selection, path: str | Path) -> Path:
         params.append([label, value])
     params.column_dimensions["A"].width = 30
     params.column_dimensions["B"].width = 40
-    path.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
-    return path
+    return save_workbook(workbook, path)
 
 
 def _format_sheet(sheet, names: list[str], rows: int) -> None:

@@ -15,7 +15,7 @@ on ``DataFrame.sample`` or on the order rows happened to arrive in.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -628,6 +628,4 @@ def select_sample(
 
 
 def _with_note(selection: Selection, note: str) -> Selection:
-    from dataclasses import replace
-
     return replace(selection, notes=(note, *selection.notes))

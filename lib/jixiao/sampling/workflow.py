@@ -1,0 +1,97 @@
+"""The year's sampling step as the evaluators ran it: plan, then select from the ledger.
+
+Statistical and non-statistical sampling combined (the report's 统计抽样和非统计抽样相结合):
+a statistical sample (MUS by default) from the expenditure population, every item at or above
+the key-item threshold, and every line a compliance check flagged. The notebook and the case
+generator (which fills in the 2017 fieldwork sheet) both call :func:`plan_and_select`, so the
+sheet matches the selection for the same parameters and seed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from jixiao.errors import ParameterError
+
+from .plan import SamplingPlan, plan_attribute, plan_mus
+from .select import Selection, population_from_ledger, select_sample
+
+STATISTICAL_METHODS = ("mus", "mus_cell", "random", "systematic", "stratified")
+
+
+@dataclass(frozen=True)
+class SamplingSettings:
+    seed: int
+    method: str = "mus"
+    confidence: float = 0.95
+    tolerable_rate: float = 0.05
+    expected_rate: float = 0.0
+    tolerable_misstatement_ratio: float = 0.05
+    key_item_threshold_fen: int | None = None
+    include_flagged: bool = True
+    strata_by: str | None = None
+    population_accounts: tuple[str, ...] = ("5001",)
+
+    def __post_init__(self):
+        if self.method not in STATISTICAL_METHODS:
+            raise ParameterError(f"method 只能是 {', '.join(STATISTICAL_METHODS)}，收到 {self.method!r}")
+        if not 0 < self.tolerable_misstatement_ratio < 1:
+            raise ParameterError(f"tolerable_misstatement_ratio 应在 0 与 1 之间，收到 {self.tolerable_misstatement_ratio}")
+        if self.method == "stratified" and not self.strata_by:
+            raise ParameterError("分层抽样需要 strata_by（按哪一列分层，例如 unit）")
+
+
+def expenditure_population(ledger: pd.DataFrame, settings: SamplingSettings) -> pd.DataFrame:
+    """Expenditure lines with a positive net amount; the rest are recorded by the selection."""
+    return population_from_ledger(ledger, settings.population_accounts)
+
+
+def plan_for(population: pd.DataFrame, settings: SamplingSettings) -> SamplingPlan:
+    """MUS methods plan in money (Poisson); the others plan an attribute sample (hypergeometric)."""
+    if settings.method.startswith("mus"):
+        book = int(population.loc[population["amount_fen"] > 0, "amount_fen"].sum())
+        tolerable = int(round(book * settings.tolerable_misstatement_ratio))
+        return plan_mus(book, tolerable, 0, settings.confidence)
+    return plan_attribute(settings.confidence, settings.tolerable_rate, settings.expected_rate, population_size=len(population))
+
+
+def plan_and_select(
+    ledger: pd.DataFrame,
+    settings: SamplingSettings,
+    flagged_rows: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, SamplingPlan, Selection]:
+    """Population, plan and combined selection for the year's ledger."""
+    population = expenditure_population(ledger, settings)
+    # Key items are examined in full, so the statistical plan covers only what remains.
+    remaining = population
+    if settings.key_item_threshold_fen is not None:
+        remaining = population[population["amount_fen"] < settings.key_item_threshold_fen]
+    plan = plan_for(remaining, settings)
+    flagged = flagged_rows if (settings.include_flagged and flagged_rows is not None) else pd.DataFrame(columns=["source_file", "source_sheet", "source_row"])
+    if not flagged.empty:
+        # Only flagged ledger lines that are in the population can be vouched.
+        in_population = flagged.merge(population[["source_file", "source_sheet", "source_row"]], how="inner")
+        flagged = in_population.drop_duplicates(["source_file", "source_sheet", "source_row"])
+    selection = select_sample(
+        population,
+        method=settings.method,
+        sample_size=plan.sample_size,
+        seed=settings.seed,
+        key_threshold_fen=settings.key_item_threshold_fen,
+        flagged_ids=flagged[["source_file", "source_sheet", "source_row"]] if not flagged.empty else (),
+        flagged_reason="合规检查标记（专项资金未单独核算等）",
+        strata_by=settings.strata_by,
+    )
+    return population, plan, selection
+
+
+def fieldwork_for_compliance(filled: pd.DataFrame) -> pd.DataFrame:
+    """The read-back 抽样清单 in the shape the voucher-evidence check takes."""
+    columns = ["unit", "voucher", "source_file", "source_sheet", "source_row", "documents_complete", "compliant", "misstatement_fen"]
+    frame = filled.copy()
+    for column in columns:
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    return frame.loc[:, columns]

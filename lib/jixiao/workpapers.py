@@ -1,0 +1,180 @@
+"""``workpapers.xlsx``: every table an evaluator hands on, in one formatted workbook.
+
+The workbook is assembled from what the steps left in ``data/processed/<year>/`` (评分表,
+抽样清单, 问题清单, 问卷统计, and the data behind each chart). Canonical columns are mapped to
+Chinese headers here, at the edge: money columns (``*_fen``) become 元 with a ``（元）`` header,
+rates become percentages. A sheet whose step has not run is left out and listed in 说明.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, schema
+from .export import Sheet, fen_to_yuan, write_workbook
+from .findings import REGISTER_HEADERS
+from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS
+
+# Headers for canonical columns that are not raw-table columns (derived by the steps).
+DERIVED_HEADERS = {
+    "due_date": "应到位日期",
+    "arrived_by_as_of": "基准日前到位金额",
+    "due": "应到位金额",
+    "on_time": "按时到位金额",
+    "late": "逾期金额",
+    "days_late": "逾期天数",
+    "status": "到位状态",
+    "rule": "规则编号",
+    "rule_name": "规则名称",
+    "reason": "标记原因",
+    "unit": "核算单位",
+    "community": "社区",
+    "grant_type": "资金类型",
+    "date": "日期",
+    "voucher": "凭证字号",
+    "basic_spending": "项目支出记入基本支出",
+    "basic_income": "专项收入记入基本支出收入",
+    "no_project_ledger": "未设项目明细账（下达金额）",
+    "unreconciled": "专项资金收支不符",
+    "flags": "标记行数",
+    "question_id": "问题编号",
+    "question": "访谈问题",
+    "answer_code": "回答编码",
+    "n": "人次",
+    "share": "占比",
+    "table": "数据表",
+    "kind": "类型",
+    "text": "内容",
+    "action": "处理",
+    "count": "次数",
+}
+PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate"}
+
+
+def header_map() -> dict[str, str]:
+    """One mapping from canonical column names to Chinese headers, for every table we export."""
+    mapping: dict[str, str] = {}
+    for table in schema.RAW_TABLES.values():
+        for column in table.columns:
+            mapping.setdefault(column.name, column.header)
+    mapping.update(schema.PROVENANCE_HEADERS)
+    mapping.update(DERIVED_HEADERS)
+    mapping.update(SATISFACTION_HEADERS)
+    mapping.update(COVERAGE_HEADERS)
+    mapping.update({k: v for k, v in REGISTER_HEADERS.items() if not k.endswith("_fen")})
+    return mapping
+
+
+def display_sheet(frame: pd.DataFrame, headers: dict[str, str] | None = None) -> Sheet:
+    """Canonical frame → Chinese headers, 元 for ``*_fen`` columns, % for rates."""
+    mapping = {**header_map(), **(headers or {})}
+    shown = pd.DataFrame(index=frame.index)
+    money, percent, integer = [], [], []
+    for column in frame.columns:
+        values = frame[column]
+        if column.endswith("_fen"):
+            base = column[: -len("_fen")]
+            header = mapping.get(column) or f"{mapping.get(base, base)}（元）"
+            if not header.endswith("（元）"):
+                header = header.split("（")[0] + "（元）"
+            shown[header] = fen_to_yuan(values)
+            money.append(header)
+            continue
+        header = mapping.get(column, column)
+        shown[header] = values
+        if column in PERCENT_COLUMNS:
+            percent.append(header)
+        elif pd.api.types.is_integer_dtype(values) and column not in ("source_row",):
+            integer.append(header)
+    return Sheet(shown.reset_index(drop=True), money=tuple(money), percent=tuple(percent), integer=tuple(integer))
+
+
+def _read(folder: Path, name: str) -> pd.DataFrame | None:
+    file = folder / f"{name}.parquet"
+    return pd.read_parquet(file) if file.is_file() else None
+
+
+def _stack(parts: dict[str, pd.DataFrame | None], label: str) -> pd.DataFrame | None:
+    present = {k: v for k, v in parts.items() if v is not None}
+    if not present:
+        return None
+    return pd.concat([v.assign(**{label: k}) for k, v in present.items()], ignore_index=True).pipe(
+        lambda f: f.loc[:, [label, *[c for c in f.columns if c != label]]]
+    )
+
+
+def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> tuple[dict[str, Sheet], list[str]]:
+    """The sheets that exist for the year (in hand-on order) and the names of those missing."""
+    folder = Path(processed_folder) if processed_folder is not None else paths.processed_dir(year)
+    sheets: dict[str, Sheet] = {}
+    missing: list[str] = []
+
+    def add(name: str, frame: pd.DataFrame | None, headers: dict[str, str] | None = None) -> None:
+        if frame is None:
+            missing.append(name)
+        else:
+            sheets[name] = display_sheet(frame, headers)
+
+    scoring_table = _read(folder, "scoring_table")
+    if scoring_table is not None:
+        sheets["评分表"] = Sheet(scoring_table, widths={"评价标准": 50, "扣分说明": 60, "数据来源": 24})
+    else:
+        missing.append("评分表")
+    add("抽样清单", _read(folder, "sampling_selection"))
+    register = _read(folder, "findings")
+    if register is not None:
+        sheets["问题清单"] = Sheet(
+            register.assign(amount_fen=fen_to_yuan(register["amount_fen"])).rename(columns=REGISTER_HEADERS),
+            money=(REGISTER_HEADERS["amount_fen"],),
+            widths={"问题描述": 60, "证据": 50},
+        )
+    else:
+        missing.append("问题清单")
+    add(
+        "问卷统计",
+        _stack(
+            {
+                "总体": _read(folder, "survey_satisfaction_overall"),
+                "受访者类别": _read(folder, "survey_satisfaction_group"),
+                "题目": _read(folder, "survey_satisfaction_item"),
+                "社区": _read(folder, "survey_satisfaction_community"),
+            },
+            "统计口径",
+        ),
+        {"统计口径": "统计口径"},
+    )
+    add("样本量检查", _read(folder, "survey_coverage"))
+    add("敏感性分析", _read(folder, "scoring_sensitivity"))
+    add("资金到位", _read(folder, "arrival_grants"))
+    add("检查标记明细", _read(folder, "compliance_flags"))
+    add("抽样评价", _read(folder, "sampling_evaluation"))
+    add("电话访谈汇总", _read(folder, "interview_summary"))
+    # The data behind each chart, so a reviewer can redraw or check it.
+    add("图表数据_科目混用", _read(folder, "account_mixing"))
+    add("图表数据_抽样分层", _read(folder, "sampling_strata"))
+    dims = _dimension_chart_data(scoring_table)
+    if dims is not None:
+        sheets["图表数据_维度得分"] = Sheet(dims)
+    add("数据导入_剔除记录", _read(folder, "rejects"))
+    return sheets, missing
+
+
+def _dimension_chart_data(scoring_table: pd.DataFrame | None) -> pd.DataFrame | None:
+    if scoring_table is None:
+        return None
+    rows = scoring_table[scoring_table["一级指标"].notna() & (scoring_table["一级指标"] != "合计")]
+    grouped = rows.groupby("一级指标", sort=False)[["分值", "得分"]].sum(min_count=1).reset_index()
+    return grouped
+
+
+def build_workpapers(year: int | str, target: Path, *, processed_folder: Path | None = None) -> Path:
+    sheets, missing = workpaper_sheets(year, processed_folder)
+    notes = pd.DataFrame(
+        {
+            "工作表": list(sheets) + missing,
+            "状态": ["已生成"] * len(sheets) + ["未生成（对应步骤未运行）"] * len(missing),
+        }
+    )
+    return write_workbook(Path(target), {**sheets, "说明": Sheet(notes)})
