@@ -29,6 +29,7 @@ from .schema import PARAMETERS_FILE
 KERNEL_NAME = "python3"  # ipykernel's native kernel: the interpreter running jixiao, nothing to register
 LAST_REGULAR_STEP = 89  # notebooks numbered 90+ (e.g. the year comparison) are not part of a year's run
 # Parameters whose value is a path must stay inside these project folders.
+REPORT_NOTEBOOK = "06_report.ipynb"  # exported to report.html after a successful run
 PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
 
 
@@ -242,6 +243,12 @@ def run_year(
         result.steps.append(StepResult(notebook.name, seconds))
         log(f"  ✓ {notebook.name} {seconds:.1f} s")
 
+    report_notebook = work_dir / REPORT_NOTEBOOK
+    if report_notebook.is_file():
+        from .report import export_html
+
+        export_html(report_notebook, work_dir / "report.html")
+        log(f"  ✓ report.html")
     run_manifest.write_json(
         work_dir / "manifest.json",
         run_manifest.run_record(

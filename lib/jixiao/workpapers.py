@@ -15,6 +15,7 @@ import pandas as pd
 from . import paths, schema
 from .export import Sheet, fen_to_yuan, write_workbook
 from .findings import REGISTER_HEADERS
+from .sampling.fieldwork import REFERENCE_HEADERS
 from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS
 
 # Headers for canonical columns that are not raw-table columns (derived by the steps).
@@ -36,7 +37,7 @@ DERIVED_HEADERS = {
     "voucher": "凭证字号",
     "basic_spending": "项目支出记入基本支出",
     "basic_income": "专项收入记入基本支出收入",
-    "no_project_ledger": "未设项目明细账（下达金额）",
+    "no_project_ledger": "未设项目明细账",
     "unreconciled": "专项资金收支不符",
     "flags": "标记行数",
     "question_id": "问题编号",
@@ -50,7 +51,15 @@ DERIVED_HEADERS = {
     "action": "处理",
     "count": "次数",
 }
-PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate"}
+STRATA_HEADERS = {
+    "stratum": "分层（核算单位）",
+    "population_items": "总体笔数",
+    "population_fen": "总体金额（元）",
+    "selected_items": "选取笔数",
+    "selected_fen": "选取金额（元）",
+    "coverage": "金额覆盖率",
+}
+PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate", "coverage"}
 
 
 def header_map() -> dict[str, str]:
@@ -122,7 +131,7 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
         sheets["评分表"] = Sheet(scoring_table, widths={"评价标准": 50, "扣分说明": 60, "数据来源": 24})
     else:
         missing.append("评分表")
-    add("抽样清单", _read(folder, "sampling_selection"))
+    add("抽样清单", _selection_sheet(_read(folder, "sampling_selection")), REFERENCE_HEADERS)
     register = _read(folder, "findings")
     if register is not None:
         sheets["问题清单"] = Sheet(
@@ -148,17 +157,27 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
     add("样本量检查", _read(folder, "survey_coverage"))
     add("敏感性分析", _read(folder, "scoring_sensitivity"))
     add("资金到位", _read(folder, "arrival_grants"))
-    add("检查标记明细", _read(folder, "compliance_flags"))
+    add("检查标记明细", _read(folder, "compliance_flags"), {"amount_fen": "标记金额（元）", "rule": "规则编号"})
     add("抽样评价", _read(folder, "sampling_evaluation"))
     add("电话访谈汇总", _read(folder, "interview_summary"))
     # The data behind each chart, so a reviewer can redraw or check it.
     add("图表数据_科目混用", _read(folder, "account_mixing"))
-    add("图表数据_抽样分层", _read(folder, "sampling_strata"))
+    add("图表数据_抽样分层", _read(folder, "sampling_strata"), STRATA_HEADERS)
     dims = _dimension_chart_data(scoring_table)
     if dims is not None:
         sheets["图表数据_维度得分"] = Sheet(dims)
-    add("数据导入_剔除记录", _read(folder, "rejects"))
+    add("数据导入_剔除记录", _read(folder, "rejects"), {**schema.REJECT_HEADERS, "table": "数据表"})
     return sheets, missing
+
+
+def _selection_sheet(selection: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The selection laid out like the exported 抽样清单 (reference columns, in its order)."""
+    if selection is None:
+        return None
+    columns = [c for c in REFERENCE_HEADERS if c in selection.columns]
+    frame = selection.loc[:, columns].copy()
+    frame.insert(0, "item_no", range(1, len(frame) + 1))
+    return frame
 
 
 def _dimension_chart_data(scoring_table: pd.DataFrame | None) -> pd.DataFrame | None:

@@ -29,9 +29,11 @@ from jixiao.sampling.workflow import SamplingSettings, plan_and_select
 SEPARATE_ACCOUNTING_SPENDING_RULE = "SEP-01"
 
 
-def settings_from_parameters(year: int) -> SamplingSettings:
-    """The sampling settings a year's parameters.toml gives the notebook."""
-    params = tomllib.loads((paths.raw_dir(year) / "parameters.toml").read_text(encoding="utf-8"))
+def settings_from_parameters(year: int, parameters_file: Path | None = None) -> SamplingSettings:
+    """The sampling settings a year's parameters.toml gives the notebook (``parameters_file``:
+    read that file instead of ``data/raw/<year>/parameters.toml``, e.g. a case written elsewhere)."""
+    file = parameters_file or paths.raw_dir(year) / "parameters.toml"
+    params = tomllib.loads(file.read_text(encoding="utf-8"))
     sampling = params.get("sampling", {})
     threshold = sampling.get("key_item_threshold_yuan")
     return SamplingSettings(
@@ -56,12 +58,13 @@ def write_filled_fieldwork(
     missing_documents: int = 2,
     misstatement_share: float = 0.1,
     timestamp: dt.datetime,
+    parameters_file: Path | None = None,
 ) -> dict:
     """Select as the notebook does from the ledgers in ``raw_folder``, then fill in the findings."""
     allocations = loading.load_allocations(next(raw_folder.glob("资金下达*.xlsx"))).data
     ledger = loading.load_ledgers(sorted(raw_folder.glob("明细账*"))).data
     flags = compliance.check_separate_accounting(ledger, allocations, compliance.load_scope_rules(year=year))
-    _, _, selection = plan_and_select(ledger, settings_from_parameters(year), flags)
+    _, _, selection = plan_and_select(ledger, settings_from_parameters(year, parameters_file), flags)
     export_fieldwork(selection, target)
 
     sample = selection.sample.reset_index(drop=True)

@@ -1,0 +1,202 @@
+"""The evaluation report's text, in the order of the published report, written from the data.
+
+Sections: 基本情况 (money and grants from the allocation records), 项目成效 (outputs against
+plan, satisfaction), 主要问题 (the findings register), 工作建议 (chosen from an editable
+template by the problems actually found). Every number is read from the year's processed
+tables and score; nothing here is specific to one year.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+from .errors import InputError
+
+RECOMMENDATIONS_TEMPLATE = paths.PACKAGE_DIR / "templates" / "recommendations.csv"
+KEYWORD_SEPARATORS = r"[；;、,，\s]+"
+
+
+def yuan(fen: int | float) -> str:
+    return f"{fen / 100:,.2f}"
+
+
+def wan_yuan(fen: int | float) -> str:
+    """Amount in 万元 as the report writes it (200万元, 110万元, 12.5万元)."""
+    value = fen / 100 / 10_000
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def read_score(path: Path) -> dict:
+    if not Path(path).is_file():
+        raise InputError("没有找到 score.json：请先运行 05_scoring", file=path)
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def overall_conclusion(score: dict) -> str:
+    dims = "、".join(d["dimension"] for d in score["dimensions"])
+    if not score.get("complete", True) or score.get("grade") is None:
+        return f"评分尚不完整（{score.get('summary', '')}），暂不能给出综合结论。"
+    return (
+        f"本次绩效评价从项目{dims}{len(score['dimensions'])}个维度开展，总分{score['max_total']}分，"
+        f"项目综合得分{score['total']}分，评价等级为“{score['grade']}”。"
+    )
+
+
+def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
+    """基本情况: the special funds issued, by grant type, with the communities funded."""
+    total = int(allocations["amount_fen"].sum())
+    by_type = allocations.groupby("grant_type", sort=False).agg(
+        grants=("grant_id", "size"), amount=("amount_fen", "sum"), communities=("community", "nunique")
+    )
+    parts = [
+        f"{row.Index}资金（{row.communities}个社区，{row.grants}笔）共{wan_yuan(row.amount)}万元"
+        for row in by_type.itertuples()
+    ]
+    communities = allocations["community"].nunique()
+    return (
+        f"{year}年，下达专项资金{wan_yuan(total)}万元（{yuan(total)}元），其中" + "，".join(parts) + "。"
+        f"共涉及{communities}个社区、{len(allocations)}笔资金。"
+    )
+
+
+def outputs_table(outputs: pd.DataFrame) -> pd.DataFrame:
+    """产出完成情况 with the completion rate per output."""
+    table = pd.DataFrame(
+        {
+            "产出指标": outputs["indicator"],
+            "计量单位": outputs["measure_unit"],
+            "计划数": outputs["planned"],
+            "实际完成数": outputs["actual"],
+        }
+    )
+    planned = pd.to_numeric(outputs["planned"], errors="coerce")
+    table["完成率"] = (pd.to_numeric(outputs["actual"], errors="coerce") / planned.where(planned > 0)).round(4)
+    return table
+
+
+def effects_text(outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, coverage: pd.DataFrame | None) -> str:
+    planned = pd.to_numeric(outputs["planned"], errors="coerce")
+    actual = pd.to_numeric(outputs["actual"], errors="coerce")
+    met = int((actual >= planned).sum())
+    text = f"产出指标{len(outputs)}项，其中{met}项达到或超过计划数"
+    short = outputs.loc[actual < planned, "indicator"].astype(str).tolist()
+    text += f"，未完成计划的有：{'、'.join(short)}。" if short else "，全部完成计划。"
+    if satisfaction is not None and not satisfaction.empty:
+        row = satisfaction.iloc[0]
+        text += (
+            f"问卷调查有效答案{int(row['n_valid'])}个，满意率（非常满意＋满意）{row['rate']:.1%}"
+            f"（95%置信区间{row['lower']:.1%}–{row['upper']:.1%}）。"
+        )
+    if coverage is not None and not coverage.empty:
+        short_groups = coverage.loc[~coverage["sufficient"].astype(bool), "statement"].astype(str).tolist()
+        if short_groups:
+            text += "样本量说明：" + "；".join(short_groups) + "。"
+    return text
+
+
+def problems_markdown(register: pd.DataFrame) -> str:
+    """主要问题: one numbered item per report problem (data findings and observations merged);
+    findings tied to no problem (ledger red flags) listed afterwards as 其他疑点."""
+    if register.empty:
+        return "未发现问题。"
+    lines: list[str] = []
+    numbered = register[register["problem_no"].notna()]
+    for number, (problem_no, group) in enumerate(numbered.groupby("problem_no", sort=True), start=1):
+        # "专项资金未单独核算：项目支出记入…" and "…：专项收入记入…" share one heading.
+        titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
+        lines.append(f"{number}. **{'；'.join(titles)}**（问题{int(problem_no)}）")
+        for row in group.itertuples():
+            lines.append(f"   - {_finding_line(row)}")
+    others = register[register["problem_no"].isna()]
+    if not others.empty:
+        lines.append("")
+        lines.append("其他疑点（明细账分析标记，需结合凭证核实）：")
+        for row in others.itertuples():
+            lines.append(f"- {_finding_line(row)}")
+    return "\n".join(lines)
+
+
+def _finding_line(row) -> str:
+    """Observations keep the evaluator's wording; data findings are summarised (the row-level
+    reasons stay in the 问题清单 workbook sheet with their evidence references)."""
+    if row.rule == "OBS":
+        return f"{row.description}〔{row.finding_id}，证据来源：{row.evidence_source}〕"
+    evidence_rows = len([e for e in str(row.evidence or "").split("；") if e.strip()])
+    amount = f"，涉及金额{yuan(int(row.amount_fen))}元" if pd.notna(row.amount_fen) and int(row.amount_fen) else ""
+    units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
+    return f"{units}{row.title}{amount}（证据{evidence_rows}处，见问题清单）〔{row.finding_id}〕"
+
+
+def export_html(executed_notebook: Path, target: Path) -> Path:
+    """The executed report notebook as HTML without code cells, with a Chinese font embedded.
+
+    The font is the shipped Noto Sans CJK SC cut down to the characters the page uses, so the
+    report shows Chinese on a machine without CJK fonts and stays small.
+    """
+    import base64
+    import io
+
+    import nbformat
+    from fontTools import subset
+    from nbconvert import HTMLExporter
+
+    from .charts import FONT_FILE
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed_notebook, as_version=4))
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.layout_features = ["*"]
+    font = subset.load_font(str(FONT_FILE), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(ch) for ch in body if ord(ch) > 0x7F} | set(range(0x20, 0x7F)))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    style = (
+        "<style>@font-face{font-family:'JixiaoCJK';src:url(data:font/otf;base64," + encoded + ") format('opentype');}"
+        "body,.jp-RenderedHTMLCommon,.jp-RenderedHTMLCommon table{font-family:'JixiaoCJK',sans-serif !important;}</style>"
+    )
+    Path(target).write_text(body.replace("</head>", style + "</head>", 1), encoding="utf-8")
+    return Path(target)
+
+
+def load_recommendations(path: Path | None = None) -> pd.DataFrame:
+    file = Path(path) if path is not None else RECOMMENDATIONS_TEMPLATE
+    if not file.is_file():
+        raise InputError("找不到工作建议模板", file=file)
+    table = pd.read_csv(file, dtype=str, encoding="utf-8-sig")
+    required = {"序号", "建议标题", "建议内容", "触发关键词"}
+    missing = required - set(table.columns)
+    if missing:
+        raise InputError(f"工作建议模板缺少列：{'、'.join(sorted(missing))}", file=file)
+    return table
+
+
+def recommendations(register: pd.DataFrame, template: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The template's recommendations triggered by the findings, each with the findings behind it."""
+    template = template if template is not None else load_recommendations()
+    text = (
+        register["title"].astype(str) + " " + register["description"].astype(str) + " " + register["indicator"].fillna("").astype(str)
+    )
+    # Ledger red flags alone (no report problem) do not call for a recommendation.
+    relevant = register["problem_no"].notna()
+    rows = []
+    for rec in template.itertuples(index=False):
+        keywords = [k for k in pd.Series([rec.触发关键词]).str.split(KEYWORD_SEPARATORS, regex=True).iloc[0] if k]
+        hit = relevant & text.apply(lambda t, kws=tuple(keywords): any(k in t for k in kws))
+        if hit.any():
+            rows.append({"建议": rec.建议标题, "内容": rec.建议内容, "依据问题": "、".join(register.loc[hit, "finding_id"].astype(str))})
+    return pd.DataFrame(rows, columns=["建议", "内容", "依据问题"])
+
+
+def recommendations_markdown(table: pd.DataFrame) -> str:
+    if table.empty:
+        return "本年度未发现需要提出建议的问题。"
+    return "\n".join(f"{i}. **{row.建议}**。{row.内容}（针对：{row.依据问题}）" for i, row in enumerate(table.itertuples(), start=1))
