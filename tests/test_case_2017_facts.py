@@ -201,6 +201,6 @@ def _sha256(path) -> str:
 def test_regenerating_the_case_gives_the_committed_bytes(tmp_path):
     subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True, capture_output=True)
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 27 + 6  # 27 ledgers, 5 workbooks, README.md
+    assert len(written) == 27 + 7  # 27 ledgers, 5 workbooks, the filled-in 抽样清单, README.md
     changed = [name for name in written if _sha256(tmp_path / name) != _sha256(RAW / name)]
     assert changed == []

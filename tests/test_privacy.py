@@ -142,3 +142,16 @@ def test_scan_refuses_files_it_cannot_read_and_names_them(tmp_path):
     assert not privacy.is_scannable(image)
     with pytest.raises(ParameterError, match="chart.png"):
         privacy.find_personal_data(image)
+
+
+def test_scan_ignores_digit_runs_inside_decimal_numbers():
+    text = "rate 0.0339240000000085 and path M 31.6611841184 L 2.4208021990010100123"
+    assert privacy.find_personal_data(text) == []
+    assert [h.kind for h in privacy.find_personal_data("电话13812345678，身份证420802199001011234")] == ["phone", "id_number"]
+
+
+def test_svg_path_coordinates_are_not_mistaken_for_phone_numbers(tmp_path):
+    svg = tmp_path / "chart.svg"
+    svg.write_text('<svg><path d="M 0 0\nC 1446 166 1952 1184 1952 2432"/><title>13812345678</title></svg>', encoding="utf-8")
+    hits = privacy.find_personal_data(svg)
+    assert [(h.kind, h.where) for h in hits] == [("phone", "chart.svg 第2行")]

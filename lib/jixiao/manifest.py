@@ -15,7 +15,10 @@ from pathlib import Path
 
 from jixiao import paths
 
-PACKAGES = ("pandas", "numpy", "pyarrow", "python-calamine", "openpyxl", "jixiao")
+PACKAGES = (
+    "pandas", "numpy", "scipy", "pyarrow", "python-calamine", "openpyxl", "matplotlib",
+    "papermill", "nbconvert", "ipykernel", "chinese-calendar", "jixiao",
+)
 _CHUNK = 1 << 20
 
 

@@ -249,15 +249,17 @@ def run_year(
 
         export_html(report_notebook, work_dir / "report.html")
         log(f"  ✓ report.html")
-    run_manifest.write_json(
-        work_dir / "manifest.json",
-        run_manifest.run_record(
-            year=year,
-            raw_folder=paths.raw_dir(year),
-            parameters=parameters,
-            timings={s.notebook: round(s.seconds, 2) for s in result.steps},
-        ),
+    record = run_manifest.run_record(
+        year=year,
+        raw_folder=paths.raw_dir(year),
+        parameters=parameters,
+        timings={s.notebook: round(s.seconds, 2) for s in result.steps},
     )
+    seeds = sorted({params["seed"] for params in parameters.values() if "seed" in params})
+    record["seed"] = seeds[0] if len(seeds) == 1 else seeds
+    record["kernel"] = KERNEL_NAME
+    record["outputs"] = run_manifest.folder_hashes(work_dir)
+    run_manifest.write_json(work_dir / "manifest.json", record)
     if final_dir.exists():
         backup = reports_root / f".{year}.previous"
         if backup.exists():

@@ -223,7 +223,10 @@ class PersonalDataHit:
 
 def _scan_pattern(names) -> re.Pattern:
     raw_names = sorted({str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 2}, key=lambda n: (-len(n), n))
-    parts = [f"(?P<id_number>{ID18_PATTERN})", f"(?P<phone>{PHONE_SCAN_PATTERN})"]
+    # A digit run right after a decimal point is the fraction of a number (a rate in a table,
+    # a coordinate in an SVG), not an ID or phone number.
+    not_a_fraction = r"(?<!\.)"
+    parts = [f"(?P<id_number>{not_a_fraction}{ID18_PATTERN})", f"(?P<phone>{not_a_fraction}{PHONE_SCAN_PATTERN})"]
     if raw_names:
         parts.append("(?P<name>" + "|".join(re.escape(n) for n in raw_names) + ")")
     return re.compile("|".join(parts))
@@ -291,8 +294,16 @@ def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
         return [hit for sheet, frame in sheets.items() for hit in _scan_frame(frame, pattern, f"{path.name} {sheet} ")]
     if suffix in TEXT_SUFFIXES:
-        return _scan_text(_read_text(path), pattern, f"{path.name} ")
+        text = _read_text(path)
+        if suffix == ".svg":
+            # Path geometry (d="M 1446 166 1952 1184 …") is coordinates, not text; blank it out
+            # line by line so reported line numbers still match the file.
+            text = SVG_GEOMETRY.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        return _scan_text(text, pattern, f"{path.name} ")
     raise ParameterError(f"{path}: cannot scan {suffix or 'files without a suffix'} for personal data; scannable: {', '.join(SCANNABLE_SUFFIXES)}")
+
+
+SVG_GEOMETRY = re.compile(r'\s(?:d|points|transform|viewBox)="[^"]*"')
 
 
 def is_scannable(path: Path | str) -> bool:

@@ -1,0 +1,139 @@
+"""The whole 2017 evaluation through `jixiao run`: 86.5 / 良 from the case file, complete outputs,
+raw data untouched, no personal data anywhere, the same results on a second run."""
+
+import json
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from jixiao import loading, manifest, paths, pipeline, privacy
+from jixiao.scoring import grade
+
+YEAR = 2017
+CHARTS = (
+    "arrival_timeline",
+    "account_mixing",
+    "sampling_strata",
+    "survey_likert_items",
+    "survey_satisfaction_by_community",
+    "score_by_dimension",
+    "score_waterfall",
+)
+
+
+@pytest.fixture(scope="module")
+def raw_hashes_before():
+    return manifest.folder_hashes(paths.raw_dir(YEAR))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, raw_hashes_before):
+    reports = tmp_path_factory.mktemp("reports")
+    result = pipeline.run_year(YEAR, notebooks=pipeline.year_notebooks(), reports_root=reports, log=lambda *_: None)
+    return result, reports / str(YEAR)
+
+
+@pytest.fixture(scope="module")
+def score(run):
+    return json.loads((run[1] / "score.json").read_text(encoding="utf-8"))
+
+
+def test_2017_scores_86_5_grade_liang_with_the_dimension_subtotals(score):
+    assert score["complete"] is True
+    assert score["total"] == 86.5 and score["grade"] == "良" == grade(86.5)
+    assert {d["dimension"]: d["score"] for d in score["dimensions"]} == {"投入": 14, "过程": 19.5, "产出": 25, "效果": 28}
+
+
+def test_every_indicator_that_lost_points_says_why_and_points_to_its_evidence(score):
+    losers = {i["levels"][-1]: i for i in score["indicators"] if i["score"] < i["weight"]}
+    assert set(losers) == {
+        "绩效目标合理性", "绩效指标明确性", "到位及时率", "制度执行有效性", "管理制度健全性",
+        "资金使用合规性", "财务监控有效性", "可持续影响",
+    }
+    for indicator in losers.values():
+        assert indicator["reasons"], indicator
+    assert "86.5%" in " ".join(losers["到位及时率"]["reasons"])  # the computed arrival rate
+    assert "OBS-04" in " ".join(losers["可持续影响"]["reasons"])  # weak social organisations
+    assert "3" in " ".join(losers["资金使用合规性"]["reasons"])  # three units mixing accounts
+
+
+def test_raw_folder_is_byte_identical_after_the_run(run, raw_hashes_before):
+    assert manifest.folder_hashes(paths.raw_dir(YEAR)) == raw_hashes_before
+
+
+def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
+    out = run[1]
+    for notebook in pipeline.year_notebooks():
+        assert (out / notebook.name).is_file()
+    for chart in CHARTS:
+        for fmt in ("png", "svg", "pdf"):
+            assert (out / "figures" / f"{chart}.{fmt}").stat().st_size > 1000, (chart, fmt)
+    book = openpyxl.load_workbook(out / "workpapers.xlsx", read_only=True)
+    assert {"评分表", "抽样清单", "问题清单", "问卷统计"} <= set(book.sheetnames)
+    for sheet in book.worksheets:
+        headers = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
+        assert all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in headers), (sheet.title, headers)
+    record = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert record["seed"] == 20171231
+    assert set(record["inputs"]) >= {"资金下达明细_2017.xlsx", "指标体系_2017.xlsx", "parameters.toml"}
+    assert all(len(h) == 64 for h in record["inputs"].values())
+    assert set(record["timings_s"]) == {nb.name for nb in pipeline.year_notebooks()}
+    assert record["environment"]["packages"]["pandas"]
+
+
+def test_html_report_follows_the_published_report_and_shows_no_code(run):
+    html = (run[1] / "report.html").read_text(encoding="utf-8")
+    positions = [html.index(title) for title in ("一、基本情况", "二、项目成效", "三、主要问题", "四、工作建议")]
+    assert positions == sorted(positions)
+    assert "86.5分" in html and "“良”" in html
+    assert "import pandas" not in html and "processed.read_table" not in html
+    assert "@font-face" in html  # Chinese readable without system fonts
+
+
+def test_register_reproduces_all_six_problems_with_problems_1_and_3_found_in_the_data(run):
+    register = pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet")
+    assert set(register["problem_no"].dropna().astype(int)) == {1, 2, 3, 4, 5, 6}
+    late = register[register["problem_no"] == 1]
+    assert (late["rule"] == "ARR-01").all()
+    assert set(late["units"]) == {"浏河社区", "沿河社区"}
+    assert late["amount_fen"].sum() == 27_000_000
+    assert late["description"].str.contains("2018年5月").all()
+    mixing = register[register["rule"].str.startswith("SEP")]
+    assert set(mixing["units"]) == {"沿河社区", "中天社区", "荆南社区"}
+    observed = register[register["rule"] == "OBS"]
+    assert set(observed["finding_id"]) == {"OBS-02a", "OBS-02b", "OBS-04", "OBS-05", "OBS-06"}
+
+
+def test_no_personal_data_reaches_processed_data_or_outputs(run):
+    raw = paths.raw_dir(YEAR)
+    survey = loading.load_survey(next(raw.glob("问卷调查*.xlsx")))["survey"].data
+    interviews = loading.load_interviews(next(raw.glob("电话访谈*.xlsx"))).data
+    # 制单人 in the ledgers are accounting staff named in the books, not respondents; the
+    # fictional generators happen to give a few of them a respondent's name.
+    staff = set(loading.load_ledgers(sorted(raw.glob("明细账*"))).data["preparer"].dropna())
+    respondents = set(survey["name"].dropna()) | set(interviews["name"].dropna())
+    names = sorted(n for n in respondents if not any(n in person for person in staff))
+    assert len(names) > 100
+    files = [f for folder in (paths.processed_dir(YEAR), run[1]) for f in folder.rglob("*") if f.is_file() and privacy.is_scannable(f)]
+    assert len(files) > 20
+    leaks = [hit for f in files for hit in privacy.find_personal_data(f, names=names)]
+    assert leaks == []
+
+
+def test_processed_manifest_reconciles_every_table(run):
+    record = json.loads((paths.processed_dir(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    for kind, counts in record["counts"].items():
+        assert counts["read"] == counts["loaded"] + counts["rejected"] + counts["dropped"], kind
+    assert record["counts"]["ledger"]["loaded"] == 5_252  # the case file's entries (README)
+
+
+def test_a_second_run_gives_the_same_tables_and_scores(run, tmp_path):
+    first = {name: pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet") for name in ("findings", "sampling_selection", "scoring_table")}
+    first_score = (run[1] / "score.json").read_text(encoding="utf-8")
+    pipeline.run_year(YEAR, reports_root=tmp_path, log=lambda *_: None)
+    assert (tmp_path / str(YEAR) / "score.json").read_text(encoding="utf-8") == first_score
+    for name, frame in first.items():
+        pd.testing.assert_frame_equal(pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet"), frame)
+    assert (tmp_path / str(YEAR) / "workpapers.xlsx").read_bytes() == (run[1] / "workpapers.xlsx").read_bytes()
