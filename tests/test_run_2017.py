@@ -137,3 +137,23 @@ def test_a_second_run_gives_the_same_tables_and_scores(run, tmp_path):
     for name, frame in first.items():
         pd.testing.assert_frame_equal(pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet"), frame)
     assert (tmp_path / str(YEAR) / "workpapers.xlsx").read_bytes() == (run[1] / "workpapers.xlsx").read_bytes()
+
+
+def test_liuhe_money_arriving_on_time_raises_the_total_by_exactly_one_point(run):
+    """Proof the 86.5 is computed: change one input, the rules move the total by what they say."""
+    from jixiao import compliance, metrics, scoring
+
+    allocations = pd.read_parquet(paths.processed_dir(YEAR) / "allocations.parquet")
+    liuhe = allocations["community"].eq("浏河社区")
+    allocations.loc[liuhe, "arrived_date"] = pd.Timestamp("2017-12-20")
+    arrival = compliance.check_arrival(allocations, as_of="2019-10-31", budget_year=YEAR)
+    assert arrival.summary.timely_rate == pytest.approx(0.925)  # 1,850,000 / 2,000,000
+    table = metrics.read_metrics(YEAR)
+    table.loc[table["metric"] == "fund_timely_rate", "value"] = arrival.summary.timely_rate
+    register = pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet")
+    register = register[~(register["rule"].eq("ARR-01") & register["units"].eq("浏河社区"))]
+    system = scoring.load_indicator_system(paths.raw_dir(YEAR) / "指标体系_2017.xlsx")
+    baseline = scoring.score(system, metrics.read_metrics(YEAR), pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet"))
+    changed = scoring.score(system, table, register)
+    # 到位及时率: 7.5 points short of 100% is two 5-point steps (a part step counts whole) → 3 of 5.
+    assert str(baseline.total.normalize()) == "86.5" and str(changed.total.normalize()) == "87.5"

@@ -89,7 +89,8 @@ def write_year_templates(year: int, *, folder: Path | None = None, overwrite: bo
     for source, target in extra:
         if source.exists():
             if target.suffix == ".toml":
-                target.write_text(source.read_text(encoding="utf-8").replace("{year}", str(year)), encoding="utf-8")
+                text = source.read_text(encoding="utf-8").replace("{next_year}", str(int(year) + 1)).replace("{year}", str(year))
+                target.write_text(text, encoding="utf-8")
             else:
                 shutil.copyfile(source, target)
             written.append(target)
