@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import sys
-import zipfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,14 +23,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from jixiao import paths
+from jixiao.export import save_workbook
 from jixiao.scoring.indicators import HEADERS, NOTES_SHEET, PLACEHOLDER_MARK, SHEET
 from jixiao.scoring.rules import DEFAULT_GRADES, RULE_TYPES
 
 FIXED_TIME = dt.datetime(2019, 10, 31, 0, 0, 0)
-ZIP_TIME = (2019, 10, 31, 0, 0, 0)
 PLACEHOLDER = f"【{PLACEHOLDER_MARK}】请评价组根据核查情况改写得分和理由。"
 
 
@@ -368,20 +365,6 @@ def build_workbook(rows: tuple[Row, ...], title: str) -> Workbook:
     return wb
 
 
-def workbook_bytes(wb: Workbook) -> bytes:
-    """Serialise with fixed ZIP entry times (openpyxl stamps the current time otherwise)."""
-    raw = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
-
-
 def targets(out: Path | None = None) -> dict[Path, tuple[tuple[Row, ...], str]]:
     template_dir = out or paths.PACKAGE_DIR / "templates"
     raw_2017 = out or paths.raw_dir(2017)
@@ -396,7 +379,7 @@ def write_all(out: Path | None = None) -> list[Path]:
     written = []
     for path, (rows, title) in targets(out).items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(workbook_bytes(build_workbook(rows, title)))
+        save_workbook(build_workbook(rows, title), path, timestamp=FIXED_TIME)
         written.append(path)
     return written
 

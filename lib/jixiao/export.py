@@ -27,7 +27,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 
-def save_workbook(workbook, path: Path, *, timestamp: dt.datetime = FIXED_TIMESTAMP) -> Path:
+def save_workbook(workbook, path: Path, *, timestamp: dt.datetime = FIXED_TIMESTAMP, creator: str | None = "jixiao") -> Path:
     """Save an openpyxl workbook byte-for-byte reproducibly.
 
     openpyxl stamps the current time into docProps/core.xml and into every ZIP entry; fixing
@@ -37,7 +37,7 @@ def save_workbook(workbook, path: Path, *, timestamp: dt.datetime = FIXED_TIMEST
 
     workbook.properties.created = timestamp
     workbook.properties.modified = timestamp
-    workbook.properties.creator = "jixiao"
+    workbook.properties.creator = creator
     workbook.properties.lastModifiedBy = None
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -14,7 +13,8 @@ import numpy as np
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+
+from jixiao import export as jixiao_export
 
 # Written into docProps/core.xml and every zip entry so two runs give identical bytes.
 DEFAULT_TIMESTAMP = dt.datetime(2019, 10, 31, 9, 0, 0)
@@ -78,27 +78,8 @@ def write_table(ws, header: Sequence[str], rows: Iterable[Sequence], *, start_ro
 
 def save_workbook(wb: Workbook, path: Path, *, timestamp: dt.datetime = DEFAULT_TIMESTAMP,
                   author: str = "") -> Path:
-    """Save with fixed document properties and zip timestamps (byte-for-byte reproducible).
-
-    openpyxl's own ``save`` stamps the current time into core.xml and every zip entry.
-    """
-    wb.properties.created = timestamp
-    wb.properties.modified = timestamp
-    wb.properties.creator = author or None
-    wb.properties.lastModifiedBy = author or None
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    stamp = timestamp.timetuple()[:6]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return path
+    """Save byte-for-byte reproducibly (fixed document properties and zip timestamps)."""
+    return jixiao_export.save_workbook(wb, path, timestamp=timestamp, creator=author or None)
 
 
 def write_csv(path: Path, rows: Iterable[Sequence], *, encoding: str = "gb18030") -> Path:

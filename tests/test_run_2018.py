@@ -1,0 +1,44 @@
+"""The second year runs through the same command with no code change and gets its own score."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from jixiao import manifest, paths, pipeline, scoring
+
+YEAR = 2018
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    before = manifest.folder_hashes(paths.raw_dir(YEAR))
+    reports = tmp_path_factory.mktemp("reports")
+    pipeline.run_year(YEAR, reports_root=reports, log=lambda *_: None)
+    return reports / str(YEAR), before
+
+
+def test_2018_gets_its_own_score_from_its_own_evidence(run):
+    score = json.loads((run[0] / "score.json").read_text(encoding="utf-8"))
+    assert score["complete"] and score["year"] == YEAR
+    system = scoring.load_indicator_system(paths.raw_dir(YEAR) / "指标体系_2018.xlsx")
+    from jixiao import metrics
+
+    recomputed = scoring.score(system, metrics.read_metrics(YEAR), pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet"))
+    assert float(recomputed.total) == score["total"] == 84.4
+    assert score["grade"] == scoring.grade(recomputed.total) == "良"
+
+
+def test_2018_problems_differ_from_2017(run):
+    register = pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet")
+    rules = set(register["rule"])
+    assert {"SCP-01", "SCP-02", "SCP-03"} <= rules
+    assert "ARR-01" not in rules  # no late money this year
+
+
+def test_messy_2018_inputs_load_and_raw_stays_untouched(run):
+    record = json.loads((paths.processed_dir(YEAR) / "manifest.json").read_text(encoding="utf-8"))
+    assert any(name.endswith(".csv") for name in record["inputs"])
+    assert all(c["rejected"] == 0 for c in record["counts"].values())
+    assert manifest.folder_hashes(paths.raw_dir(YEAR)) == run[1]
+    assert (run[0] / "report.html").is_file() and (run[0] / "workpapers.xlsx").is_file()
