@@ -178,7 +178,7 @@ def test_findings_count_per_dimension_with_zero_rows_and_a_total(two_years):
 
 def test_description_of_changes_reads_the_computed_numbers(two_years):
     text = "\n".join(compare.describe_changes(two_years))
-    assert "80分（良）→ 85.5分（良），上升5.5分" in text
+    assert "2020年80分（良）→ 2021年85.5分（良），上升5.5分" in text
     assert "投入 15→18（上升3分）" in text and "产出 20→20（持平）" in text
     assert "到位及时率 80.0%→100.0%" in text and "未按时到位 1笔600.00元 → 0笔0.00元" in text
     assert "总体满意率 90.0%→80.0%" in text and "95%置信区间 -15.8 至 -4.3" in text
@@ -195,7 +195,9 @@ def test_charts_have_chinese_titles_and_save_without_missing_glyphs(two_years, t
     assert "一级指标" in figures["score"].axes[0].get_title()
     legend = [t.get_text() for t in figures["score"].axes[0].get_legend().get_texts()]
     assert "2021年（综合 85.5 分，良）" in legend
-    assert [t.get_text() for t in figures["satisfaction"].axes[0].get_yticklabels()] == ["社会组织", "居民", "全部受访者"]
+    axis = figures["satisfaction"].axes[0]
+    rows = dict(zip(axis.get_yticks(), (t.get_text() for t in axis.get_yticklabels()), strict=True))
+    assert [rows[y] for y in sorted(rows, reverse=True)] == ["全部受访者", "居民", "社会组织"]  # top to bottom
     assert "2020年未按时到位 1 笔 600.00 元" in figures["arrival"].axes[0].get_xlabel()
     for name, fig in figures.items():
         saved = charts.save_figure(fig, name, tmp_path, formats=("png",))

@@ -350,12 +350,12 @@ def _pct(value: float) -> str:
 def describe_changes(summaries: Sequence[YearSummary]) -> list[str]:
     """Chinese sentences on what changed from the earliest to the latest year, for the notebook."""
     first, last = summaries[0], summaries[-1]
-    span = f"{first.year}年→{last.year}年"
     lines = []
     t0, t1 = first.score.get("total"), last.score.get("total")
     if t0 is not None and t1 is not None:
         lines.append(
-            f"综合得分：{span} {t0:g}分（{first.score.get('grade')}）→ {t1:g}分（{last.score.get('grade')}），"
+            f"综合得分：{first.year}年{t0:g}分（{first.score.get('grade')}）→ {last.year}年{t1:g}分"
+            f"（{last.score.get('grade')}），"
             f"{_signed(round(t1 - t0, 4))}。"
         )
     dims = dimension_comparison(summaries)

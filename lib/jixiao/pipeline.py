@@ -232,6 +232,8 @@ def run_year(
                 kernel_name=KERNEL_NAME,
                 cwd=str(notebook.parent),
                 progress_bar=False,
+                # The kernel's start-up chatter (e.g. its TCP notice) is not the evaluator's concern.
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except Exception as exc:  # papermill wraps kernel errors; keep the partial copy for review
             failed_dir = reports_root / f"{year}.failed"
@@ -273,6 +275,10 @@ def run_year(
     if failed_dir.exists():
         shutil.rmtree(failed_dir)
     log(f"完成 / done in {result.total_seconds:.1f} s: {final_dir}")
+    score_file = final_dir / "score.json"
+    if score_file.is_file():
+        score = json.loads(score_file.read_text(encoding="utf-8"))
+        log(f"综合得分 / total {score.get('total')}，评价等级 / grade {score.get('grade')}")
     return result
 
 

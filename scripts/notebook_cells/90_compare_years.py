@@ -80,8 +80,10 @@ show(charts.save_figure(fig, "compare_arrival_rates", out / "figures"))
 ("code", """
 satisfaction = compare.satisfaction_by_group(summaries)
 satisfaction_delta = compare.satisfaction_change(satisfaction)
-rate_columns = [c for c in satisfaction_delta.columns if "满意率" in c or c.startswith("变化区间")]
-display(satisfaction_delta.style.format({c: percent for c in rate_columns}).hide(axis="index"))
+rate_columns = [c for c in satisfaction_delta.columns if c.endswith("年满意率")]
+change_columns = ["满意率变化", "变化区间下限", "变化区间上限"]
+display(satisfaction_delta.style.format({c: percent for c in rate_columns} | {c: "{:+.1%}".format for c in change_columns})
+        .hide(axis="index"))
 """),
 ("code", """
 fig = compare.plot_satisfaction(satisfaction, confidence=summaries[-1].confidence)
