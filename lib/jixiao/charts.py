@@ -71,3 +71,20 @@ def save_figure(fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN
             raise MissingGlyphError(f"{target.name}: {missing[0]}")
         written[fmt] = target
     return written
+
+
+def show(fig, *, dpi: int = 110) -> None:
+    """Display a figure in the notebook as a PNG image.
+
+    The step modules build figures with ``matplotlib.figure.Figure`` (no pyplot state, so
+    nothing leaks between charts); such figures are not shown automatically, and papermill
+    would record only their text form. Rendering to PNG here works in JupyterLab, in executed
+    copies and in the HTML export alike.
+    """
+    import io
+
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    display(Image(data=buffer.getvalue()))

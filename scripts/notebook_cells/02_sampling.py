@@ -74,7 +74,7 @@ if not selection.excluded.empty:
 strata = sampling_charts.strata_table(population, selection.sample, by="unit")
 fig = sampling_charts.plot_strata(strata)
 charts.save_figure(fig, "sampling_strata", out / "figures")
-display(fig)
+charts.show(fig)
 """),
 ("md", """
 ## 3 导出抽样清单

@@ -23,7 +23,6 @@ margin = 0.05  # 抽样计划要求的误差范围（±）
 output_dir = None  # 图表与工作底稿输出目录；None 表示 reports/<year>/
 """),
 ("code", """
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from jixiao import charts, metrics, processed, schema, survey, survey_charts
@@ -69,12 +68,12 @@ by_item.rename(columns=survey.SATISFACTION_HEADERS)
 ("code", """
 fig = survey_charts.plot_likert(survey.likert_chart_data(validation.answers))
 charts.save_figure(fig, "survey_likert_items", out / "figures")
-plt.show()
+charts.show(fig)
 """),
 ("code", """
 fig = survey_charts.plot_satisfaction_by_community(survey.community_chart_data(validation.answers, **settings))
 charts.save_figure(fig, "survey_satisfaction_by_community", out / "figures")
-plt.show()
+charts.show(fig)
 """),
 ("md", """
 ## 3 样本量是否充足

@@ -82,12 +82,12 @@ result.subtotals()
 ("code", """
 fig = scoring_charts.plot_dimension_scores(result)
 charts.save_figure(fig, "score_by_dimension", out / "figures")
-display(fig)
+charts.show(fig)
 """),
 ("code", """
 fig = scoring_charts.plot_waterfall(result)
 charts.save_figure(fig, "score_waterfall", out / "figures")
-display(fig)
+charts.show(fig)
 """),
 ("md", """
 ## 5 敏感性分析
