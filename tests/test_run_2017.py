@@ -67,6 +67,12 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
     out = run[1]
     for notebook in pipeline.year_notebooks():
         assert (out / notebook.name).is_file()
+    import nbformat
+
+    for name, charts in (("02_sampling.ipynb", 1), ("03_compliance.ipynb", 2), ("04_survey.ipynb", 2), ("05_scoring.ipynb", 2)):
+        executed = nbformat.read(out / name, as_version=4)
+        images = sum("image/png" in o.get("data", {}) for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+        assert images == charts, name  # charts are visible in the executed copy, not just text
     for chart in CHARTS:
         for fmt in ("png", "svg", "pdf"):
             assert (out / "figures" / f"{chart}.{fmt}").stat().st_size > 1000, (chart, fmt)

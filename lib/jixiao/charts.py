@@ -18,6 +18,7 @@ from . import paths
 FONT_FILE = paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
 FORMATS = ("png", "svg", "pdf")
 MIN_DPI = 200
+TIGHT_PAD_INCHES = 0.1  # matplotlib's own pad for bbox_inches="tight"
 
 _font_name: str | None = None
 
@@ -50,27 +51,51 @@ def use_chinese_font() -> str:
     return _font_name
 
 
-def save_figure(fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI) -> dict[str, Path]:
-    """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing."""
+def save_figure(
+    fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI, show: bool = False
+) -> dict[str, Path]:
+    """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
+
+    The tight bounding box is computed once and reused for every format (each format would
+    otherwise draw the figure twice). With ``show=True`` the saved PNG is displayed in the
+    notebook, so the chart is not drawn a fourth time.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     if dpi < MIN_DPI:
         raise ValueError(f"dpi must be at least {MIN_DPI} for hand-on charts, got {dpi}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for fmt in formats:
-        target = folder / f"{name}.{fmt}"
-        metadata = {"Date": None} if fmt in ("svg", "pdf") else {"Software": None}
-        if fmt == "pdf":
-            metadata = {"CreationDate": None, "Producer": None, "Creator": None}
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata)
-        missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
-        if missing:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        canvas = FigureCanvasAgg(fig) if not hasattr(fig.canvas, "get_renderer") else fig.canvas
+        canvas.draw()
+        bbox = fig.get_tightbbox(canvas.get_renderer()).padded(TIGHT_PAD_INCHES)
+        for fmt in formats:
+            target = folder / f"{name}.{fmt}"
+            metadata = {"Software": None}
+            if fmt == "svg":
+                metadata = {"Date": None}
+            elif fmt == "pdf":
+                metadata = {"CreationDate": None, "Producer": None, "Creator": None}
+            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, bbox_inches=bbox)
+            written[fmt] = target
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    if missing:
+        for target in written.values():
             target.unlink(missing_ok=True)
-            raise MissingGlyphError(f"{target.name}: {missing[0]}")
-        written[fmt] = target
+        raise MissingGlyphError(f"{name}: {missing[0]}")
+    if show and "png" in written:
+        show_file(written["png"])
     return written
+
+
+def show_file(png: Path, *, width: int = 720) -> None:
+    """Display a saved PNG in the notebook (JupyterLab, executed copies and HTML export)."""
+    from IPython.display import Image, display
+
+    display(Image(filename=str(png), width=width))
 
 
 def show(fig, *, dpi: int = 110) -> None:

@@ -521,8 +521,12 @@ def _prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = 
 def _row_text(body: pd.DataFrame) -> pd.Series:
     if body.empty:
         return pd.Series(dtype=TEXT_DTYPE)
-    text = body.apply(as_text)
-    return text.agg(lambda r: " ".join(v for v in r if isinstance(v, str)), axis=1).astype(TEXT_DTYPE)
+    # Frame-wide operations (not one as_text per column): this runs once per file on the few
+    # dropped rows, where per-column overhead would dominate.
+    text = body.where(body.notna(), "").astype(TEXT_DTYPE).replace(r"^\s*(-?[0-9]+)\.0\s*$", r"\1", regex=True)
+    joined = text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=" ") if len(text.columns) > 1 else text.iloc[:, 0]
+    # Blank cells leave runs of separators; one space between the values that are there.
+    return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
 
 def _dropped_rows(frame: _Frame, mask: pd.Series, kind: pd.Series | str, text: pd.Series | None = None) -> pd.DataFrame:

@@ -73,8 +73,7 @@ if not selection.excluded.empty:
 ("code", """
 strata = sampling_charts.strata_table(population, selection.sample, by="unit")
 fig = sampling_charts.plot_strata(strata)
-charts.save_figure(fig, "sampling_strata", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "sampling_strata", out / "figures", show=True)
 """),
 ("md", """
 ## 3 导出抽样清单

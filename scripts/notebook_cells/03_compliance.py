@@ -54,8 +54,7 @@ arrival.flags[["community", "grant_type", "amount_fen", "reason", "source_file",
 ("code", """
 timeline = compliance.arrival_timeline(arrival.grants)
 fig = compliance_charts.plot_arrival_timeline(timeline)
-charts.save_figure(fig, "arrival_timeline", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "arrival_timeline", out / "figures", show=True)
 """),
 ("md", """
 ## 2 专款专用：专项资金是否单独核算
@@ -72,8 +71,7 @@ mixing.assign(**{c: mixing[c] / 100 for c in compliance_charts.MIXING_LABELS if 
 """),
 ("code", """
 fig = compliance_charts.plot_account_mixing(mixing)
-charts.save_figure(fig, "account_mixing", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "account_mixing", out / "figures", show=True)
 """),
 ("md", """
 ## 3 用途范围与金额

@@ -67,13 +67,11 @@ by_item.rename(columns=survey.SATISFACTION_HEADERS)
 """),
 ("code", """
 fig = survey_charts.plot_likert(survey.likert_chart_data(validation.answers))
-charts.save_figure(fig, "survey_likert_items", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "survey_likert_items", out / "figures", show=True)
 """),
 ("code", """
 fig = survey_charts.plot_satisfaction_by_community(survey.community_chart_data(validation.answers, **settings))
-charts.save_figure(fig, "survey_satisfaction_by_community", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "survey_satisfaction_by_community", out / "figures", show=True)
 """),
 ("md", """
 ## 3 样本量是否充足

@@ -81,13 +81,11 @@ result.subtotals()
 """),
 ("code", """
 fig = scoring_charts.plot_dimension_scores(result)
-charts.save_figure(fig, "score_by_dimension", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "score_by_dimension", out / "figures", show=True)
 """),
 ("code", """
 fig = scoring_charts.plot_waterfall(result)
-charts.save_figure(fig, "score_waterfall", out / "figures")
-charts.show(fig)
+charts.save_figure(fig, "score_waterfall", out / "figures", show=True)
 """),
 ("md", """
 ## 5 敏感性分析
