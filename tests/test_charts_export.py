@@ -95,3 +95,28 @@ def test_same_frames_give_byte_identical_workbooks(tmp_path):
 
 def test_fen_to_yuan_is_exact_to_the_fen():
     assert export.fen_to_yuan(pd.Series([1, 12345, -270000000])).tolist() == [0.01, 123.45, -2700000.0]
+
+
+def _png_size(path):
+    from PIL import Image
+
+    with Image.open(path) as png:
+        return png.size
+
+
+def test_png_is_cropped_to_the_same_tight_box_as_matplotlib(tmp_path, chinese_figure):
+    ours = charts.save_figure(chinese_figure, "dims", tmp_path, formats=("png",))["png"]
+    chinese_figure.savefig(tmp_path / "reference.png", dpi=charts.MIN_DPI, bbox_inches="tight")
+    width, height = _png_size(ours)
+    ref_width, ref_height = _png_size(tmp_path / "reference.png")
+    assert abs(width - ref_width) <= 2 and abs(height - ref_height) <= 2
+
+
+def test_png_keeps_a_label_that_reaches_past_the_canvas(tmp_path):
+    charts.use_chinese_font()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.text(1.3, 0.5, "超出画布的说明文字", transform=ax.transAxes)
+    canvas_width = 4 * charts.MIN_DPI
+    written = charts.save_figure(fig, "wide", tmp_path, formats=("png",))
+    plt.close(fig)
+    assert _png_size(written["png"])[0] > canvas_width  # the text is in the file, not cut off

@@ -1,5 +1,6 @@
 """The runner checks parameters before anything runs, fails loudly, and never destroys good outputs."""
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -112,6 +113,10 @@ def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks
     assert "02_second.ipynb" in message and "ValueError" in message and "故意失败" in message
     partial = reports / "2017.failed" / "02_second.ipynb"
     assert str(partial) in message and partial.is_file()
+    # The partial copy shows the evaluator the cells that ran and the error where it stopped.
+    cells = json.loads(partial.read_text(encoding="utf-8"))["cells"]
+    errors = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert [e["ename"] for e in errors] == ["ValueError"]
     assert (reports / "2017" / "second.txt").read_text() == good  # last good run untouched
 
 

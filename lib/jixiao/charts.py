@@ -56,12 +56,10 @@ def save_figure(
 ) -> dict[str, Path]:
     """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
 
-    The tight bounding box is computed once and reused for every format (each format would
-    otherwise draw the figure twice). With ``show=True`` the saved PNG is displayed in the
-    notebook, so the chart is not drawn a fourth time.
+    The figure is drawn once at ``dpi``: that drawing gives the tight bounding box used by every
+    format and, cropped to it, the PNG itself, so only SVG and PDF draw again. With
+    ``show=True`` the saved PNG is displayed in the notebook (no further drawing).
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     if dpi < MIN_DPI:
         raise ValueError(f"dpi must be at least {MIN_DPI} for hand-on charts, got {dpi}")
     folder = Path(folder)
@@ -69,17 +67,18 @@ def save_figure(
     written: dict[str, Path] = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        canvas = FigureCanvasAgg(fig) if not hasattr(fig.canvas, "get_renderer") else fig.canvas
-        canvas.draw()
-        bbox = fig.get_tightbbox(canvas.get_renderer()).padded(TIGHT_PAD_INCHES)
+        bbox, pixels = _draw(fig, dpi)
         for fmt in formats:
             target = folder / f"{name}.{fmt}"
-            metadata = {"Software": None}
-            if fmt == "svg":
-                metadata = {"Date": None}
-            elif fmt == "pdf":
-                metadata = {"CreationDate": None, "Producer": None, "Creator": None}
-            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, bbox_inches=bbox)
+            if fmt == "png" and pixels is not None:
+                _write_png(pixels, target, dpi)
+            else:
+                metadata = {"Software": None}
+                if fmt == "svg":
+                    metadata = {"Date": None}
+                elif fmt == "pdf":
+                    metadata = {"CreationDate": None, "Producer": None, "Creator": None}
+                fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, bbox_inches=bbox)
             written[fmt] = target
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     if missing:
@@ -89,6 +88,36 @@ def save_figure(
     if show and "png" in written:
         show_file(written["png"])
     return written
+
+
+def _draw(fig, dpi: int):
+    """Draw ``fig`` at ``dpi`` on Agg; return its padded tight bounding box (inches) and the
+    RGBA pixels inside it, or ``None`` for the pixels when the box reaches past the canvas."""
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    shown_dpi = fig.dpi
+    fig.dpi = dpi
+    try:
+        canvas.draw()
+        bbox = fig.get_tightbbox(canvas.get_renderer()).padded(TIGHT_PAD_INCHES)
+        rgba = np.asarray(canvas.buffer_rgba())
+    finally:
+        fig.dpi = shown_dpi
+    height, width = rgba.shape[:2]
+    # Pixel edges of the box; rows count from the top of the canvas.
+    left, right = int(np.floor(bbox.x0 * dpi)), int(np.ceil(bbox.x1 * dpi))
+    top, bottom = height - int(np.ceil(bbox.y1 * dpi)), height - int(np.floor(bbox.y0 * dpi))
+    if left < 0 or top < 0 or right > width or bottom > height:
+        return bbox, None  # content outside the canvas: let savefig lay it out for the PNG too
+    return bbox, rgba[top:bottom, left:right].copy()
+
+
+def _write_png(pixels, target: Path, dpi: int) -> None:
+    from PIL import Image
+
+    Image.fromarray(pixels, mode="RGBA").save(target, format="png", dpi=(dpi, dpi))
 
 
 def show_file(png: Path, *, width: int = 720) -> None:

@@ -232,6 +232,9 @@ def run_year(
                 kernel_name=KERNEL_NAME,
                 cwd=str(notebook.parent),
                 progress_bar=False,
+                # One write at the end (papermill still writes the partial copy when a cell fails)
+                # instead of two full re-serialisations of the notebook, images included, per cell.
+                request_save_on_cell_execute=False,
                 # The kernel's start-up chatter (e.g. its TCP notice) is not the evaluator's concern.
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
