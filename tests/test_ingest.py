@@ -198,3 +198,15 @@ def test_run_record_hashes_every_raw_file_but_skips_excel_lock_files(raw_year):
     assert sorted(record["inputs"]) == sorted(p.name for p in raw_year.iterdir() if not p.name.startswith("~$"))
     assert record["inputs"]["产出完成情况_2017.xlsx"] == hashlib.sha256((raw_year / "产出完成情况_2017.xlsx").read_bytes()).hexdigest()
     assert record["raw_folder"] == "2017" and record["parameters"] == {"sampling": {"seed": 1}}
+
+
+def test_ingest_clears_tables_and_metrics_left_by_an_earlier_run(raw_year, tmp_path):
+    folder = tmp_path / "processed"
+    (folder / "metrics").mkdir(parents=True)
+    (folder / "fieldwork_results.parquet").write_bytes(b"from an earlier run")
+    (folder / "metrics" / "sampling.json").write_text("[]", encoding="utf-8")
+    (folder / "notes.txt").write_text("the evaluator's own file", encoding="utf-8")
+    ingest.write_processed(2017, ingest.load_year(2017, raw_year), folder)
+    assert not (folder / "fieldwork_results.parquet").exists()
+    assert not (folder / "metrics" / "sampling.json").exists()
+    assert (folder / "notes.txt").exists()  # only derived tables and metrics are cleared

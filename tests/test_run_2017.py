@@ -1,6 +1,7 @@
 """The whole 2017 evaluation through `jixiao run`: 86.5 / 良 from the case file, complete outputs,
 raw data untouched, no personal data anywhere, the same results on a second run."""
 
+import dataclasses
 import json
 import re
 
@@ -163,3 +164,37 @@ def test_liuhe_money_arriving_on_time_raises_the_total_by_exactly_one_point(run)
     changed = scoring.score(system, table, register)
     # 到位及时率: 7.5 points short of 100% is two 5-point steps (a part step counts whole) → 3 of 5.
     assert str(baseline.total.normalize()) == "86.5" and str(changed.total.normalize()) == "87.5"
+
+
+def _sampling_settings(**changes):
+    from jixiao.sampling.workflow import SamplingSettings
+
+    given = pipeline.read_year_parameters(YEAR)["sampling"] | changes
+    threshold = given.pop("key_item_threshold_yuan")
+    return SamplingSettings(seed=pipeline.read_year_parameters(YEAR)["seed"], key_item_threshold_fen=threshold * 100, **given)
+
+
+def test_fieldwork_is_evaluated_against_the_tolerable_misstatement_it_was_planned_with(run):
+    from jixiao import compliance, sampling
+    from jixiao.sampling import workflow
+
+    ledger = pd.read_parquet(paths.processed_dir(YEAR) / "ledger.parquet")
+    allocations = pd.read_parquet(paths.processed_dir(YEAR) / "allocations.parquet")
+    flags = compliance.check_separate_accounting(ledger, allocations, compliance.load_scope_rules(year=YEAR))
+    settings = _sampling_settings()
+    population, plan, selection = workflow.plan_and_select(ledger, settings, flags)
+    filled = sampling.read_fieldwork(workflow.filled_sheet_path(YEAR))
+    evaluation, differences = workflow.evaluate_selection(filled, selection, plan, settings)
+    assert differences.empty  # the shipped sheet was filled in for this very selection
+    # Key items (≥ 50,000 元) are examined in full; tolerable misstatement is 5 % of what remains.
+    remaining = population.loc[(population["amount_fen"] > 0) & (population["amount_fen"] < 5_000_000), "amount_fen"].sum()
+    assert evaluation.monetary.tolerable_misstatement_fen == plan.tolerable_misstatement_fen == round(remaining * 0.05)
+    assert evaluation.monetary.acceptable == (evaluation.monetary.upper_limit_fen <= plan.tolerable_misstatement_fen)
+    recorded = pd.read_parquet(paths.processed_dir(YEAR) / "sampling_evaluation.parquet")
+    assert evaluation.monetary.conclusion in recorded["结果"].tolist()  # the notebook recorded this same conclusion
+
+    other_seed = dataclasses.replace(settings, seed=7)
+    _, plan7, selection7 = workflow.plan_and_select(ledger, other_seed, flags)
+    evaluation7, differences7 = workflow.evaluate_selection(filled, selection7, plan7, other_seed)
+    assert evaluation7 is None  # a sheet filled in for another selection is not projected
+    assert set(differences7["情况"]) == {"本次选取，抽样清单中没有", "抽样清单中有，本次未选取"}

@@ -192,6 +192,10 @@ def write_processed(
 
     folder = Path(out_folder) if out_folder is not None else paths.processed_dir(year)
     folder.mkdir(parents=True, exist_ok=True)
+    # Ingest starts the year afresh: a table or metric derived by an earlier run (say from a
+    # fieldwork sheet since removed) must not outlive the inputs behind it.
+    for stale in (*folder.glob("*.parquet"), *folder.glob("metrics/*.json")):
+        stale.unlink()
     salt = os.environ.get(SALT_ENVIRONMENT_VARIABLE) or f"jixiao-{year}"
     written: list[Path] = []
     for kind, result in results.items():

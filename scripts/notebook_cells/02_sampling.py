@@ -27,15 +27,15 @@ fieldwork_file = None  # 填写后的抽样清单；None 表示 data/raw/<year>/
 output_dir = None  # 抽样清单与图表输出目录；None 表示 reports/<year>/
 """),
 ("code", """
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import Markdown, display
 
 from jixiao import charts, compliance, metrics, paths, processed, sampling
 from jixiao.metrics import Metric
 from jixiao.sampling import charts as sampling_charts
-from jixiao.sampling.workflow import SamplingSettings, fieldwork_for_compliance, plan_and_select
+from jixiao.sampling.workflow import (
+    SamplingSettings, evaluate_selection, fieldwork_for_compliance, filled_sheet_path, plan_and_select,
+)
 
 charts.use_chinese_font()
 out = processed.output_folder(year, output_dir)
@@ -91,37 +91,36 @@ print(f"已导出：{blank_sheet}")
 偏差 = 原始凭证不齐全或不合规；偏差率上限超过可容忍偏差率时，相关内部控制不能信赖。
 """),
 ("code", """
-filled_path = Path(fieldwork_file) if fieldwork_file else paths.raw_dir(year) / f"抽样清单_已填_{year}.xlsx"
-if not filled_path.is_absolute():
-    filled_path = paths.ROOT / filled_path
+filled_path = filled_sheet_path(year, fieldwork_file)
+filled = evaluation = None
 if filled_path.is_file():
     filled = sampling.read_fieldwork(filled_path)
     print(f"读回 {filled.counts}")
-    examined = set(zip(filled.data["source_file"], filled.data["source_row"]))
-    current = set(zip(selection.sample["source_file"], selection.sample["source_row"]))
-    if current - examined:
-        print(f"注意：本次选取的 {len(current - examined)} 项不在填写后的抽样清单中（参数或种子与现场抽样不同）")
-    book_fen = int(population.loc[population["amount_fen"] > 0, "amount_fen"].sum())
-    evaluation = sampling.evaluate_fieldwork(
-        filled, tolerable_rate=tolerable_rate, confidence=confidence,
-        tolerable_misstatement_fen=int(round(book_fen * tolerable_misstatement_ratio)),
-    )
-    display(Markdown(evaluation._repr_markdown_()))
+    evaluation, differences = evaluate_selection(filled, selection, plan, settings)
+    if evaluation is None:
+        display(Markdown(
+            f"**填写后的抽样清单与本次选取不一致（{len(differences)} 项不符），不作统计推断。** "
+            "本次参数或随机种子与现场抽样时不同：请用本次导出的抽样清单到现场填写，或恢复现场抽样时的参数和种子。"
+            "已检查凭证发现的问题仍进入合规检查。"
+        ))
+        display(differences.head(20))
+    else:
+        display(Markdown(evaluation._repr_markdown_()))
 else:
-    filled = evaluation = None
     print(f"尚无填写后的抽样清单：{filled_path}")
 """),
 ("code", """
 processed.write_table(year, "sampling_selection", selection.sample.drop(columns=["statistical"]))
 processed.write_table(year, "sampling_strata", strata)
-if evaluation is not None:
+if filled is not None:
     processed.write_table(year, "fieldwork_results", fieldwork_for_compliance(filled.data))
-    processed.write_table(year, "sampling_evaluation", pd.DataFrame(evaluation.rows(), columns=["项目", "结果"]))
     if not filled.rejects.empty:
         display(filled.rejects)
-    if evaluation.attribute is not None:
-        metrics.write_metrics(year, "sampling", [Metric(
-            "voucher_deviation_upper_limit", evaluation.attribute.upper_limit, "凭证抽查偏差率上限", "sampling",
-            evaluation.attribute.conclusion)])
+rows = evaluation.report_rows() if evaluation is not None else [("评价", "未作统计推断（抽样清单与本次选取不一致或尚未填写）")]
+processed.write_table(year, "sampling_evaluation", pd.DataFrame(rows, columns=["项目", "结果"]))
+# Always rewritten, so a metric from an earlier run never outlives the evaluation behind it.
+metrics.write_metrics(year, "sampling", [Metric(
+    "voucher_deviation_upper_limit", evaluation.attribute.upper_limit, "凭证抽查偏差率上限", "sampling",
+    evaluation.attribute.conclusion)] if evaluation is not None and evaluation.attribute is not None else [])
 """),
 ]

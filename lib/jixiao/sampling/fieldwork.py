@@ -376,6 +376,16 @@ class FieldworkEvaluation:
             ("发现差错合计", f"{len(self.misstatements)} 项，金额 {yuan(self.total_misstatement_fen)} 元"),
         ]
 
+    def report_rows(self) -> list[tuple[str, str]]:
+        """Every figure and conclusion, for the 抽样评价 workpaper (section-prefixed labels)."""
+        rows = list(self.rows())
+        for section, result in (("属性抽样", self.attribute), ("货币单位抽样", self.monetary)):
+            if result is not None:
+                rows += [(f"{section}：{label}", value) for label, value in result.rows()]
+                rows.append((f"{section}：结论", result.conclusion))
+        rows += [("说明", note) for note in self.notes]
+        return rows
+
     def __str__(self) -> str:
         parts = ["现场检查结果评价"] + [f"  {label}：{value}" for label, value in self.rows()]
         parts += [str(result) for result in (self.attribute, self.monetary) if result is not None]

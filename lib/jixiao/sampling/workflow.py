@@ -10,13 +10,16 @@ sheet matches the selection for the same parameters and seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
+from jixiao import paths
 from jixiao.errors import ParameterError
 
+from .fieldwork import FieldworkEvaluation, FieldworkResult, evaluate_fieldwork
 from .plan import SamplingPlan, plan_attribute, plan_mus
-from .select import Selection, population_from_ledger, select_sample
+from .select import Selection, item_ids, population_from_ledger, select_sample
 
 STATISTICAL_METHODS = ("mus", "mus_cell", "random", "systematic", "stratified")
 
@@ -85,6 +88,55 @@ def plan_and_select(
         strata_by=settings.strata_by,
     )
     return population, plan, selection
+
+
+def filled_sheet_path(year: int, fieldwork_file: str | Path | None = None) -> Path:
+    """The filled-in 抽样清单: the given file (relative to the project), else the year's raw one."""
+    if not fieldwork_file:
+        return paths.raw_dir(year) / f"抽样清单_已填_{year}.xlsx"
+    path = Path(fieldwork_file)
+    return path if path.is_absolute() else paths.ROOT / path
+
+
+def selection_differences(filled: FieldworkResult, selection: Selection) -> pd.DataFrame:
+    """Items selected now but missing from the filled sheet, and items on the sheet not selected now.
+
+    Empty when the sheet was filled in for exactly this selection. Columns: 项目, 情况.
+    """
+    on_sheet = pd.Index(item_ids(filled.data))
+    selected = pd.Index(item_ids(selection.sample))
+    missing = selected.difference(on_sheet, sort=False)
+    extra = on_sheet.difference(selected, sort=False)
+    return pd.DataFrame(
+        {
+            "项目": [*missing, *extra],
+            "情况": ["本次选取，抽样清单中没有"] * len(missing) + ["抽样清单中有，本次未选取"] * len(extra),
+        },
+        dtype="str",
+    )
+
+
+def evaluate_selection(
+    filled: FieldworkResult, selection: Selection, plan: SamplingPlan, settings: SamplingSettings
+) -> tuple[FieldworkEvaluation | None, pd.DataFrame]:
+    """Evaluate the filled sheet against the plan it was drawn under: ``(evaluation, differences)``.
+
+    The conclusions use the plan's own tolerable misstatement (on the book value left after key
+    items) and its population size (hypergeometric attribute plans). A sheet filled in for a
+    different selection (other seed or parameters) is not projected to the population: the
+    evaluation is ``None`` and ``differences`` lists the items that do not match.
+    """
+    differences = selection_differences(filled, selection)
+    if not differences.empty:
+        return None, differences
+    evaluation = evaluate_fieldwork(
+        filled,
+        tolerable_rate=settings.tolerable_rate,
+        confidence=settings.confidence,
+        tolerable_misstatement_fen=plan.tolerable_misstatement_fen,
+        population_size=plan.population_size if plan.distribution == "hypergeometric" else None,
+    )
+    return evaluation, differences
 
 
 def fieldwork_for_compliance(filled: pd.DataFrame) -> pd.DataFrame:
