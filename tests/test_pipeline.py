@@ -90,6 +90,9 @@ def test_cli_values_are_read_as_numbers_and_booleans():
     assert pipeline.parse_cli_value("0.9") == 0.9
     assert pipeline.parse_cli_value("true") is True
     assert pipeline.parse_cli_value("mus") == "mus"
+    assert pipeline.parse_cli_value("[5000, 20000]") == [5000, 20000]
+    with pytest.raises(ParameterError, match="not a list"):
+        pipeline.parse_cli_value("[5000, 2O000]")
 
 
 def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):

@@ -80,12 +80,19 @@ def read_year_parameters(year: int) -> dict:
 
 
 def parse_cli_value(text: str):
-    """Command-line values arrive as text: read numbers and booleans as such."""
+    """Command-line values arrive as text: read numbers, booleans and lists (``[5000, 20000]``) as such."""
     lowered = text.strip().lower()
     if lowered in ("true", "false"):
         return lowered == "true"
     if lowered in ("none", "null"):
         return None
+    if lowered.startswith("[") and lowered.endswith("]"):
+        try:
+            value = ast.literal_eval(text.strip())
+        except (ValueError, SyntaxError):
+            raise ParameterError(f"无法读取列表参数 / not a list: {text!r} (write e.g. [5000, 20000])") from None
+        if isinstance(value, list):
+            return value
     for cast in (int, float):
         try:
             return cast(text)

@@ -20,9 +20,12 @@ confidence = 0.95  # 置信水平
 tolerable_rate = 0.05  # 可容忍偏差率（属性抽样及抽查结论）
 expected_rate = 0.0  # 预计偏差率
 tolerable_misstatement_ratio = 0.05  # 可容忍错报占抽样总体账面金额的比例
+expected_misstatement_ratio = 0.0  # 预计错报占抽样总体账面金额的比例（货币单位抽样）
 key_item_threshold_yuan = 50000  # 关键项目阈值（元）：不低于此金额的支出全部检查
 include_flagged = True  # 合规检查标记的支出是否全部检查
-strata_by = None  # 分层抽样的分层列，例如 unit（核算单位）；method 为 stratified 时必填
+strata_by = None  # 分层抽样的分层列，例如 unit（核算单位）、community；与 strata_bands 二选一
+strata_bands_yuan = None  # 按金额分层的界限（元），例如 [5000, 20000]；与 strata_by 二选一
+allocation = "proportional"  # 分层样本分配：proportional（按项目数）、equal（平均）、neyman（按项目数 × 金额标准差）
 fieldwork_file = None  # 填写后的抽样清单；None 表示 data/raw/<year>/抽样清单_已填_<year>.xlsx
 output_dir = None  # 抽样清单与图表输出目录；None 表示 reports/<year>/
 """),
@@ -41,9 +44,10 @@ charts.use_chinese_font()
 out = processed.output_folder(year, output_dir)
 settings = SamplingSettings(
     seed=seed, method=method, confidence=confidence, tolerable_rate=tolerable_rate, expected_rate=expected_rate,
-    tolerable_misstatement_ratio=tolerable_misstatement_ratio,
+    tolerable_misstatement_ratio=tolerable_misstatement_ratio, expected_misstatement_ratio=expected_misstatement_ratio,
     key_item_threshold_fen=None if key_item_threshold_yuan is None else int(round(key_item_threshold_yuan * 100)),
-    include_flagged=include_flagged, strata_by=strata_by,
+    include_flagged=include_flagged, strata_by=strata_by, allocation=allocation,
+    strata_bands_fen=None if strata_bands_yuan is None else tuple(int(round(b * 100)) for b in strata_bands_yuan),
 )
 ledger = processed.read_table(year, "ledger")
 allocations = processed.read_table(year, "allocations")

@@ -32,9 +32,12 @@ class SamplingSettings:
     tolerable_rate: float = 0.05
     expected_rate: float = 0.0
     tolerable_misstatement_ratio: float = 0.05
+    expected_misstatement_ratio: float = 0.0
     key_item_threshold_fen: int | None = None
     include_flagged: bool = True
     strata_by: str | None = None
+    strata_bands_fen: tuple[int, ...] | None = None  # amount band edges for stratified sampling
+    allocation: str = "proportional"  # stratified: proportional / equal / neyman
     population_accounts: tuple[str, ...] = ("5001",)
 
     def __post_init__(self):
@@ -42,8 +45,15 @@ class SamplingSettings:
             raise ParameterError(f"method 只能是 {', '.join(STATISTICAL_METHODS)}，收到 {self.method!r}")
         if not 0 < self.tolerable_misstatement_ratio < 1:
             raise ParameterError(f"tolerable_misstatement_ratio 应在 0 与 1 之间，收到 {self.tolerable_misstatement_ratio}")
-        if self.method == "stratified" and not self.strata_by:
-            raise ParameterError("分层抽样需要 strata_by（按哪一列分层，例如 unit）")
+        if not 0 <= self.expected_misstatement_ratio < self.tolerable_misstatement_ratio:
+            raise ParameterError(
+                f"expected_misstatement_ratio 应不小于 0 且小于可容忍错报比例 {self.tolerable_misstatement_ratio}，"
+                f"收到 {self.expected_misstatement_ratio}"
+            )
+        if self.method == "stratified" and not (self.strata_by or self.strata_bands_fen):
+            raise ParameterError("分层抽样需要 strata_by（按哪一列分层，例如 unit）或 strata_bands（金额分层界限）")
+        if self.strata_by and self.strata_bands_fen:
+            raise ParameterError("strata_by 与 strata_bands 只能给出一个：按列分层或按金额分层")
 
 
 def expenditure_population(ledger: pd.DataFrame, settings: SamplingSettings) -> pd.DataFrame:
@@ -56,7 +66,8 @@ def plan_for(population: pd.DataFrame, settings: SamplingSettings) -> SamplingPl
     if settings.method.startswith("mus"):
         book = int(population.loc[population["amount_fen"] > 0, "amount_fen"].sum())
         tolerable = int(round(book * settings.tolerable_misstatement_ratio))
-        return plan_mus(book, tolerable, 0, settings.confidence)
+        expected = int(round(book * settings.expected_misstatement_ratio))
+        return plan_mus(book, tolerable, expected, settings.confidence)
     return plan_attribute(settings.confidence, settings.tolerable_rate, settings.expected_rate, population_size=len(population))
 
 
@@ -86,6 +97,8 @@ def plan_and_select(
         flagged_ids=flagged[["source_file", "source_sheet", "source_row"]] if not flagged.empty else (),
         flagged_reason="合规检查标记（专项资金未单独核算等）",
         strata_by=settings.strata_by,
+        bands_fen=settings.strata_bands_fen,
+        allocation=settings.allocation,
     )
     return population, plan, selection
 
