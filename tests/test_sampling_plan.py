@@ -110,7 +110,11 @@ def test_hypergeometric_sample_size_approaches_binomial_for_a_large_population()
 
 
 def test_small_population_needs_at_most_every_item():
-    assert attribute_sample_size(0.95, 0.05, population_size=10) <= 10
+    # N = 10 holds ceil(0.05 × 10) = 1 deviation; a sample of n misses it with probability
+    # (10 − n) / 10, which is ≤ 5 % only for n = 10: every item must be examined.
+    assert attribute_sample_size(0.95, 0.05, population_size=10) == 10
+    # N = 20 holds 1 deviation: (20 − n) / 20 ≤ 0.05 → n ≥ 19.
+    assert attribute_sample_size(0.95, 0.05, population_size=20) == 19
 
 
 def test_hypergeometric_upper_limit_is_the_largest_count_the_sample_cannot_rule_out():

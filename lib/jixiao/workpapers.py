@@ -132,6 +132,7 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
     else:
         missing.append("评分表")
     add("抽样清单", _selection_sheet(_read(folder, "sampling_selection")), REFERENCE_HEADERS)
+    add("资金下达抽样", _allocation_sheet(_read(folder, "sampling_allocations")), REFERENCE_HEADERS)
     register = _read(folder, "findings")
     if register is not None:
         sheets["问题清单"] = Sheet(
@@ -176,6 +177,15 @@ def _selection_sheet(selection: pd.DataFrame | None) -> pd.DataFrame | None:
         return None
     columns = [c for c in REFERENCE_HEADERS if c in selection.columns]
     frame = selection.loc[:, columns].copy()
+    frame.insert(0, "item_no", range(1, len(frame) + 1))
+    return frame
+
+
+def _allocation_sheet(selection: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The grant records selected for checking, with the grant's own columns."""
+    if selection is None:
+        return None
+    frame = selection.drop(columns=[c for c in ("item_id", "mus_hits", "stratum") if c in selection.columns])
     frame.insert(0, "item_no", range(1, len(frame) + 1))
     return frame
 

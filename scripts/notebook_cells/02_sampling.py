@@ -38,6 +38,7 @@ from jixiao.metrics import Metric
 from jixiao.sampling import charts as sampling_charts
 from jixiao.sampling.workflow import (
     SamplingSettings, evaluate_selection, fieldwork_for_compliance, filled_sheet_path, plan_and_select,
+    plan_and_select_allocations,
 )
 
 charts.use_chinese_font()
@@ -89,6 +90,19 @@ blank_sheet = sampling.export_fieldwork(selection, out / f"抽样清单_{year}.x
 print(f"已导出：{blank_sheet}")
 """),
 ("md", """
+## 3.1 资金下达记录的抽查
+
+资金下达记录（拨款文件、到账凭据）按属性抽样确定样本量：总体只有几十笔，按超几何分布计算；
+样本量达到总体时全部核对。抽查清单单独导出，与支出抽样清单格式相同。
+"""),
+("code", """
+allocation_plan, allocation_selection = plan_and_select_allocations(allocations, settings)
+print(allocation_plan)
+print(allocation_selection)
+allocation_sheet = sampling.export_fieldwork(allocation_selection, out / f"抽样清单_资金下达_{year}.xlsx")
+print(f"已导出：{allocation_sheet}")
+"""),
+("md", """
 ## 4 读回填写后的抽样清单并评价
 
 填写后的抽样清单与其他原始资料一样校验：是/否以外的取值、无法识别的金额均列入剔除清单。
@@ -116,6 +130,7 @@ else:
 ("code", """
 processed.write_table(year, "sampling_selection", selection.sample.drop(columns=["statistical"]))
 processed.write_table(year, "sampling_strata", strata)
+processed.write_table(year, "sampling_allocations", allocation_selection.sample.drop(columns=["statistical"]))
 if filled is not None:
     processed.write_table(year, "fieldwork_results", fieldwork_for_compliance(filled.data))
     if not filled.rejects.empty:

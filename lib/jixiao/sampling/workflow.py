@@ -103,6 +103,18 @@ def plan_and_select(
     return population, plan, selection
 
 
+def plan_and_select_allocations(allocations: pd.DataFrame, settings: SamplingSettings) -> tuple[SamplingPlan, Selection]:
+    """The grant records (资金下达) to check against their allocation documents and bank receipts.
+
+    An attribute plan over the grants (hypergeometric: the population is a few dozen records),
+    then a simple random selection of that size; when the plan needs every grant, all are
+    examined and each selected row says so.
+    """
+    plan = plan_attribute(settings.confidence, settings.tolerable_rate, settings.expected_rate, population_size=len(allocations))
+    selection = select_sample(allocations, method="random", sample_size=plan.sample_size, seed=settings.seed)
+    return plan, selection
+
+
 def filled_sheet_path(year: int, fieldwork_file: str | Path | None = None) -> Path:
     """The filled-in 抽样清单: the given file (relative to the project), else the year's raw one."""
     if not fieldwork_file:
