@@ -325,7 +325,11 @@ INDICATOR_CHANGES = {
                  rationale="财务制度已建立，各社区专项资金均设项目辅助核算，但缺少项目支出的预算控制和审批要求："
                            "出现超过下达金额支出、项目期外支出、超范围列支招待费和重复付款（合规性检查，问题3）。",
                  links="问题3"),
-    "B2.3": dict(conclusion="2",
+    # The 2018 evaluator judged financial monitoring as a whole (overspending, out-of-period and
+    # out-of-scope spending, duplicate payments), not by the voucher sample alone.
+    "B2.3": dict(rule_type="专家评判", parameters="",
+                 criteria="监控措施有效得满分；由评价组依据凭证抽查、合规性检查和案卷研究评判，须写明理由。",
+                 conclusion="2",
                  rationale="监控措施未能发现和阻止超支、期外支出、超范围列支和重复付款（合规性检查）；"
                            "凭证抽查中有原始凭证不齐、发票金额与记账金额不符的情况。",
                  links="问题3, voucher_deviation_upper_limit"),

@@ -1,7 +1,8 @@
 """The 2017 case: 86.5 / 良 computed from the metrics and the findings register, and moved by them.
 
 Expected values are worked by hand from the rules in 指标体系_2017.xlsx:
-投入 4 + (3−1) + (3−2) + 5 + (5−3) = 14;  过程 4 + (4−1) + 4 + 5×60% + (4−3×0.5) + 3 = 19.5;
+投入 4 + (3−1) + (3−2) + 5 + (5−3) = 14;  过程 4 + (4−1) + 4 + 5×60% + (4−3×0.5) + (4−1) = 19.5
+(财务监控有效性: deviation upper limit 12.42 % is 7.42 points above 5 %, one 10-point step → −1);
 产出 10 + 5 + 5 + 5 = 25;  效果 10 + (8−1−0.5−0.5) + 12 = 28;  total 86.5.
 """
 
@@ -44,6 +45,7 @@ def metric_rows(**changes):
         "output_timely_rate": ("完成及时率", "outputs", 1.0),
         "output_quality_rate": ("质量达标率", "outputs", 1.0),
         "satisfaction_rate": ("满意率", "survey", 0.9306),
+        "voucher_deviation_upper_limit": ("凭证抽查偏差率上限", "sampling", 0.1242),
     }
     return [
         Metric(name, changes.get(name, value), label, step, "手工构造")
@@ -58,7 +60,7 @@ def metrics_2017(tmp_path):
     def build(**changes):
         folder = tmp_path / f"metrics_{len(list(tmp_path.iterdir()))}"
         rows = metric_rows(**changes)
-        for step in ("compliance", "outputs", "survey"):
+        for step in ("compliance", "outputs", "survey", "sampling"):
             write_metrics(2017, step, [m for m in rows if m.source == step], folder=folder)
         return read_metrics(2017, folder=folder)
 
@@ -147,7 +149,7 @@ def test_every_lost_point_is_explained_with_its_evidence(result_2017):
     assert "OBS-02a「评价指标体系尚未形成」扣2分" in reasons["A1.3"]
     assert "专项资金未单独核算的核算单位数为3个" in reasons["B2.2"]
     assert "理由：财务管理制度不够健全" in reasons["B2.1"]
-    assert "理由：项目资金缺乏有效监管" in reasons["B2.3"]
+    assert reasons["B2.3"].startswith("凭证抽查偏差率上限为12.42%，比目标5%高7.42个百分点")  # computed, no typed 3
     assert "OBS-04「社会组织缺乏发展后劲」扣1分" in reasons["D1.2"]
     assert result_2017.get("B2.3").linked_findings == ("CMP-03-01",)
 
@@ -217,9 +219,9 @@ def test_2013_template_loads_and_scores_with_placeholders_flagged(metrics_2017):
     system = load_indicator_system(TEMPLATES / "指标体系模板_2013.xlsx")
     result = score(system, metrics_2017(), register_2017())
     assert system.year is None and system.framework == "2013"
-    # Only the metric rules bite: 到位及时率 −3, 资金使用合规性 −1.5 → 95.5.
-    assert result.total == D("95.5")
-    assert "评价结论为模板占位值，请评价组改写。" in result.get("B2.3").notes
+    # Only the metric rules bite: 到位及时率 −3, 资金使用合规性 −1.5, 财务监控有效性 −1 → 94.5.
+    assert result.total == D("94.5")
+    assert "评价结论为模板占位值，请评价组改写。" in result.get("C4.1").notes
 
 
 def test_2020_template_loads_and_scores_on_the_same_metrics(metrics_2017):
