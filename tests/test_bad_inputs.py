@@ -143,6 +143,22 @@ def test_title_lines_above_header_are_skipped_and_unit_read_from_split_title_cel
     assert "表头位于第 5 行，上方 4 行标题已跳过" in actions(result)
 
 
+def test_money_unit_title_lines_are_not_the_accounting_unit_so_the_file_name_gives_it():
+    # Title lines 金额单位：元 and 单位：/元 (split over two cells) above the header.
+    result = load_ledger(corpus("明细账_沿河社区.xlsx"))
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["unit"].tolist() == ["沿河社区"] * 3
+    assert result.data["source_row"].tolist() == [5, 6, 7]
+    assert actions(result)["核算单位取自文件名：沿河社区"] == 1
+
+
+def test_compiled_by_title_line_names_the_unit_and_the_money_unit_beside_it_is_ignored():
+    result = load_ledger(corpus("title_compiled_by.xlsx"))
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["unit"].tolist() == ["泉口社区居民委员会"] * 3
+    assert actions(result)["核算单位取自标题行「编制单位」：泉口社区居民委员会"] == 1
+
+
 def test_header_with_spaces_full_width_brackets_and_yuan_suffix_is_recognised():
     result = load_allocations(corpus("allocations_fullwidth_header.xlsx"))
     assert result.counts == counts(3, 2, 0, 1)  # the 合计 row is dropped

@@ -174,6 +174,11 @@ def build() -> list[Path]:
 
     title = [["明细账"], ["核算单位：", None, "泉口街道浏河社区居民委员会"], ["期间：2017年01月-2018年06月"], []]
     add(ledger("title_lines.xlsx", e, title=title))
+    # 金额单位：元 and 单位：元 name the money unit, not the accounting unit: the unit is the file name's.
+    money_unit = [["明细账"], ["金额单位：元"], ["期间：2017年01月-2018年06月", None, None, None, "单位：", "元"]]
+    add(ledger("明细账_沿河社区.xlsx", e, title=money_unit))
+    compiled_by = [["明细账"], ["编制单位：泉口社区居民委员会", None, None, None, None, None, None, None, "金额单位：元"]]
+    add(ledger("title_compiled_by.xlsx", e, title=compiled_by))
     codes = [r[:] for r in e]
     codes[0][3], codes[1][3], codes[2][3] = "0101", 1002, "00123"
     add(ledger("account_code_leading_zeros.xlsx", codes))
