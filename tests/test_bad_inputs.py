@@ -48,11 +48,61 @@ def test_corpus_has_at_least_25_files_and_each_is_tested_here():
 
 def test_missing_sheet_names_the_sheet_wanted_and_the_sheets_found():
     with pytest.raises(InputError) as err:
-        load_ledger(corpus("missing_sheet.xlsx"), unit="测试")
-    message = str(err.value)
-    assert message.startswith("missing_sheet.xlsx, sheet 明细账:")
-    assert "找不到工作表「明细账」" in message and "「Sheet1」、「汇总」" in message
+        load_ledger(corpus("missing_sheet.xlsx"), unit="测试", sheet="明细账")
+    assert str(err.value) == "missing_sheet.xlsx, sheet 明细账: 找不到工作表「明细账」；工作簿中的工作表有：「Sheet1」、「汇总」"
     assert err.value.sheet == "明细账"
+
+
+def test_without_a_ledger_named_sheet_the_one_sheet_with_a_ledger_header_is_read_and_recorded():
+    result = load_ledger(corpus("missing_sheet.xlsx"), unit="测试")  # Sheet1 has the ledger, 汇总 does not
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["source_sheet"].tolist() == ["Sheet1"] * 3
+    assert result.data["debit_fen"].tolist() == [RECEIPT, 0, PAYMENT]
+    notes = result.normalisations
+    used = notes[notes["action"].str.startswith("明细账读自工作表")]
+    assert used[["sheet", "action"]].values.tolist() == [
+        ["Sheet1", "明细账读自工作表「Sheet1」（工作簿中没有「明细账」工作表，只有这一张工作表的表头与明细账相符）"]
+    ]
+
+
+def test_one_sheet_export_named_sheet1_loads_and_records_the_sheet_used():
+    result = load_ledger(corpus("sheet1_export.xlsx"))
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["source_sheet"].tolist() == ["Sheet1"] * 3
+    assert result.data["source_row"].tolist() == [4, 5, 6]
+    assert result.data["unit"].tolist() == ["沿河社区居民委员会"] * 3
+    assert result.data["credit_fen"].tolist() == [0, RECEIPT, 0]
+    assert actions(result)["明细账读自工作表「Sheet1」（工作簿只有这一张工作表）"] == 1
+
+
+def test_workbook_without_any_ledger_sheet_lists_its_sheets():
+    with pytest.raises(InputError) as err:
+        load_ledger(corpus("no_ledger_sheet.xlsx"), unit="测试")
+    assert str(err.value) == (
+        "no_ledger_sheet.xlsx: 找不到明细账：工作簿中没有名为「明细账」的工作表，"
+        "也没有前 15 行中有明细账表头（日期、凭证字号、科目编码、借方、贷方）的工作表；"
+        "工作簿中的工作表有：「封面」、「科目汇总」；请在调用时用 sheet 指定工作表"
+    )
+
+
+def test_two_ledger_sheets_and_none_named_ledger_need_the_sheet_argument():
+    with pytest.raises(InputError) as err:
+        load_ledger(corpus("two_ledger_sheets.xlsx"), unit="测试")
+    assert str(err.value) == (
+        "two_ledger_sheets.xlsx: 无法确定明细账在哪张工作表：工作簿中没有名为「明细账」的工作表，"
+        "而 2 张工作表的表头都与明细账相符：「2017年」、「2018年」；工作簿中的工作表有：「2017年」、「2018年」；"
+        "请在调用时用 sheet 指定工作表"
+    )
+    result = load_ledger(corpus("two_ledger_sheets.xlsx"), unit="测试", sheet="2018年")
+    assert result.counts == counts(2, 2, 0, 0)
+    assert result.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-01-05", "2018-01-05"]
+    assert result.data["source_sheet"].tolist() == ["2018年", "2018年"]
+    assert actions(result)["明细账读自工作表「2018年」（调用时指定）"] == 1
+
+
+def test_ledger_read_from_its_ledger_named_sheet_records_no_sheet_choice():
+    result = load_ledger(corpus("title_lines.xlsx"))
+    assert not result.normalisations["action"].str.startswith("明细账读自工作表").any()
 
 
 def test_missing_required_column_names_it_with_aliases_and_lists_headers_found():

@@ -26,7 +26,7 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.errors import InputError
-from jixiao.readers import RawGrid, nfkc, read_grid
+from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_grid, read_sheet
 
 HEADER_SCAN_ROWS = 15  # title lines above the header: exports put 1–5, leave room
 DATE_DTYPE = "datetime64[us]"
@@ -779,8 +779,35 @@ def unit_from_filename(path: Path) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def load_ledger(path, *, unit: str | None = None) -> LoadResult:
+def _has_ledger_header(grid: RawGrid) -> bool:
+    """True when the first rows of a sheet hold a header with every required ledger column."""
+    match = find_header(grid, header_lookup(schema.LEDGER, _VOUCHER_TYPE_HEADERS))
+    found = {name for name, _ in match.columns.values()} if match else set()
+    return all(c.name in found for c in schema.LEDGER.columns if c.required)
+
+
+def _read_ledger_grid(path: Path, sheet: str | None) -> tuple[RawGrid, str | None]:
+    """The ledger's cells and, when the sheet read is not 明细账, why that sheet was taken."""
+    if detect_format(path) == "csv":
+        return read_csv(path), None
+    if sheet is not None:
+        grid = read_sheet(path, sheet)
+        named = "".join(nfkc(grid.sheet).split()) == schema.LEDGER.sheet
+        return grid, None if named else "调用时指定"
+    required = "、".join(c.header for c in schema.LEDGER.columns if c.required)
+    return find_sheet(
+        path, schema.LEDGER.sheet, _has_ledger_header,
+        what="明细账", fits_hint=f"前 {HEADER_SCAN_ROWS} 行中有明细账表头（{required}）", head_rows=HEADER_SCAN_ROWS + 1,
+    )
+
+
+def load_ledger(path, *, unit: str | None = None, sheet: str | None = None) -> LoadResult:
     """One unit's 明细账 export (.xlsx, .xls or .csv) → one row per entry line.
+
+    The sheet read is ``sheet`` when given (ignored for CSV); else the sheet named 明细账; else
+    the only sheet of a one-sheet workbook (a plain ``Sheet1`` export); else the one sheet whose
+    header has the ledger's required columns. A sheet other than 明细账 is recorded in
+    ``normalisations``; no fitting sheet, or several, is an :class:`InputError` listing the sheets.
 
     Adds ``unit`` (the ``unit`` argument, else a 核算单位 / 编制单位 / 单位名称 / 单位 title line
     whose value is not a money or measure unit such as 元, else the file name ``明细账_<unit>``),
@@ -789,13 +816,16 @@ def load_ledger(path, *, unit: str | None = None) -> LoadResult:
     compliance step flags them) and counted in ``normalisations``.
     """
     path = Path(path)
-    grid = read_grid(path, schema.LEDGER.sheet)
+    grid, why = _read_ledger_grid(path, sheet)
     frame, result = _load(grid, schema.LEDGER, extra=_VOUCHER_TYPE_HEADERS, drop_rule=_ledger_drop_rule)
     notes: list[dict] = []
 
     def note(column: str, action: str, count: int) -> None:
         if count:
             notes.append({"file": grid.file, "sheet": grid.sheet, "column": column, "action": action, "count": int(count)})
+
+    if why:
+        note("", f"明细账读自工作表「{grid.sheet}」（{why}）", 1)
 
     data = result.data
     type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None

@@ -90,6 +90,12 @@ def build() -> list[Path]:
     e = entries()
 
     add(workbook("missing_sheet.xlsx", {"Sheet1": [HEADER, *e], "汇总": [["合计"]]}))
+    # A plain one-sheet export whose sheet is called Sheet1, not 明细账.
+    add(ledger("sheet1_export.xlsx", e, sheet="Sheet1", title=[["明细账"], ["核算单位：沿河社区居民委员会"]]))
+    summary = [["科目编码", "科目名称", "本期借方", "本期贷方"], ["1002", "银行存款", 50000.0, 0.0]]
+    add(workbook("no_ledger_sheet.xlsx", {"封面": [["2017年度明细账"], ["编制单位：浏河社区居民委员会"]], "科目汇总": summary}))
+    later = [[r[0].replace(year=2018), *r[1:]] for r in e[:2]]
+    add(workbook("two_ledger_sheets.xlsx", {"2017年": [HEADER, *e], "2018年": [HEADER, *later]}))
     add(ledger("missing_column.xlsx", [r[:6] + r[7:] for r in e], header=HEADER[:6] + HEADER[7:]))
     aliased = ["制单日期", "凭证号", "摘要", "科目代码", "科目名称", "借方金额", "贷方金额", "方向", "余额"]
     add(ledger("aliased_headers.xlsx", [r[:9] for r in e], header=aliased))
