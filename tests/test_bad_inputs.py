@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import python_calamine
 
 from jixiao.errors import InputError
 from jixiao.loading import load_allocations, load_ledger, load_survey
@@ -130,8 +131,20 @@ def test_truncated_xlsx_is_reported_as_corrupt():
 
 
 def test_password_protected_workbook_is_recognised_by_its_ole2_encryption_stream():
-    with pytest.raises(InputError, match=r"^encrypted\.xlsx: 工作簿设置了打开密码（已加密）"):
+    with pytest.raises(InputError) as err:
         load_ledger(corpus("encrypted.xlsx"), unit="测试")
+    assert str(err.value) == "encrypted.xlsx: 工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出"
+    assert err.value.file == "encrypted.xlsx"
+
+
+def test_encrypted_corpus_file_is_a_real_password_encrypted_workbook():
+    # Made by make_external.py with msoffcrypto-tool, not a stand-in carrying the marker names.
+    data = corpus("encrypted.xlsx").read_bytes()
+    assert data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE2 container
+    assert b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"' in data  # agile EncryptionInfo
+    assert b'cipherAlgorithm="AES"' in data and b"keyEncryptor/password" in data
+    with pytest.raises(python_calamine.PasswordError):  # an independent reader agrees
+        python_calamine.CalamineWorkbook.from_path(str(corpus("encrypted.xlsx")))
 
 
 def test_png_renamed_xlsx_is_reported_as_a_picture():
@@ -153,6 +166,28 @@ def test_ole2_xls_is_routed_to_calamine_and_an_unreadable_one_gets_a_clear_error
     assert detect_format(corpus("ole2_without_workbook.xls")) == "xls"
     with pytest.raises(InputError, match=r"^ole2_without_workbook\.xls: 无法读取工作簿（"):
         load_ledger(corpus("ole2_without_workbook.xls"), unit="测试")
+
+
+def test_legacy_xls_export_loads_with_exact_counts_dates_and_amounts():
+    # Excel 97–2003 file written by xlwt (make_external.py): title lines, date cells, the code
+    # 1002 typed as a number, 1,234.50 typed as text, an opening balance and a month total.
+    assert detect_format(corpus("legacy_biff8.xls")) == "xls"
+    result = load_ledger(corpus("legacy_biff8.xls"))
+    assert result.counts == counts(5, 3, 0, 2)
+    data = result.data
+    assert data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2017-01-05", "2017-01-05", "2017-01-20"]
+    assert data["voucher"].tolist() == ["记-1", "记-1", "付-1"]
+    assert data["account_code"].tolist() == ["1002", "400102", "50010201"]
+    assert data["debit_fen"].tolist() == [RECEIPT, 0, PAYMENT]
+    assert data["credit_fen"].tolist() == [0, RECEIPT, 0]
+    assert data["balance_fen"].tolist() == [5_100_000, 5_000_000, 123_450]
+    assert data["attachments"].tolist() == [1, 1, 2]
+    assert data["unit"].tolist() == ["旧账社区居民委员会"] * 3  # 金额单位：元 below it is not the unit
+    assert data["source_sheet"].tolist() == ["明细账"] * 3
+    assert data["source_row"].tolist() == [6, 7, 8]
+    assert result.dropped[["row", "kind"]].values.tolist() == [[5, "期初/结转余额行"], [9, "合计行"]]
+    assert actions(result, "借方")["去除千位分隔符"] == 1
+    assert result.rejects.empty
 
 
 def test_ledger_without_title_line_or_unit_file_name_needs_the_unit_argument():

@@ -3,6 +3,12 @@
 Run from anywhere: ``.venv/bin/python tests/bad_inputs/make_corpus.py``. The output is
 byte-for-byte deterministic (fixed workbook timestamps and ZIP entry dates), so re-running it
 leaves git clean. tests/test_bad_inputs.py holds one test per file with the exact outcome.
+
+Two committed files are not written here, because the project's own packages cannot make them:
+``legacy_biff8.xls`` (a real Excel 97–2003 ledger, made with xlwt) and ``encrypted.xlsx``
+(``title_lines.xlsx`` with a real open password, made with msoffcrypto-tool). They come from
+``make_external.py`` beside this file, run in a throwaway virtual environment that has those two
+tools; its docstring gives the commands. This script never writes or deletes them.
 """
 
 from __future__ import annotations
@@ -162,11 +168,6 @@ def build() -> list[Path]:
     full = (HERE / "text_amounts.xlsx").read_bytes()
     (HERE / "truncated.xlsx").write_bytes(full[: len(full) // 2])
     add(HERE / "truncated.xlsx")
-    # An Office file with an open password is an OLE2 compound file holding an EncryptionInfo stream.
-    ole = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
-    ole += "EncryptionInfo".encode("utf-16-le") + bytes(50) + "EncryptedPackage".encode("utf-16-le") + bytes(438)
-    (HERE / "encrypted.xlsx").write_bytes(bytes(ole))
-    add(HERE / "encrypted.xlsx")
     (HERE / "picture_named.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(56))
     add(HERE / "picture_named.xlsx")
     with zipfile.ZipFile(HERE / "word_named.xlsx", "w") as zf:
