@@ -148,6 +148,8 @@ def test_unit_is_read_from_the_ledger_file_name():
         ([["金额单位：元  编制单位：泉口社区"]], "泉口社区"),
         ([["单位：元"], ["核算单位：", "", "浏河社区"]], "浏河社区"),
         ([["期间：2017年01月-2018年06月"]], None),
+        ([["明细账—核算单位：浏河社区"]], "浏河社区"),
+        ([["货币单位：人民币", "数量单位：个"]], None),
     ],
 )
 def test_unit_title_line_names_a_unit_never_a_money_or_measure_unit(lines, expected):

@@ -702,9 +702,9 @@ def load_observations(path) -> LoadResult:
 # --------------------------------------------------------------------------- ledger
 
 _VOUCHER_TYPE_HEADERS = {"凭证字": "voucher_type_text", "凭证类别": "voucher_type_text", "凭证类型": "voucher_type_text", "字": "voucher_type_text"}
-# A title-line label naming the accounting unit. It must open the cell or follow a separator,
-# so 金额单位 / 计量单位 / 货币单位 (which name a measure, not a unit) never match.
-_UNIT_LINE = re.compile(r"(?:^|[\s,;|])(?P<label>核算单位|编制单位|单位名称|单位)\s*[:：]\s*(?P<unit>[^\s:：]*)")
+# A title-line label naming the accounting unit. Plain 单位 counts only where no Chinese
+# character stands before it, so 金额单位 / 计量单位 / 货币单位 (a measure, not a unit) never match.
+_UNIT_LINE = re.compile(r"(?P<label>核算单位|编制单位|单位名称|(?<![\u4e00-\u9fff])单位)\s*[:：]\s*(?P<unit>[^\s:：]*)")
 # Values that are a currency or a measure, never a unit's name: 单位：元, 单位：万元, 核算单位：人民币元.
 _NOT_A_UNIT = re.compile(
     r"(人民币)?[十百千万亿]*元|人民币|rmb|cny|¥|美元|港元|"
