@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import python_calamine
 
 from jixiao.errors import InputError
 from jixiao.loading import load_allocations, load_ledger, load_survey
@@ -48,11 +49,61 @@ def test_corpus_has_at_least_25_files_and_each_is_tested_here():
 
 def test_missing_sheet_names_the_sheet_wanted_and_the_sheets_found():
     with pytest.raises(InputError) as err:
-        load_ledger(corpus("missing_sheet.xlsx"), unit="测试")
-    message = str(err.value)
-    assert message.startswith("missing_sheet.xlsx, sheet 明细账:")
-    assert "找不到工作表「明细账」" in message and "「Sheet1」、「汇总」" in message
+        load_ledger(corpus("missing_sheet.xlsx"), unit="测试", sheet="明细账")
+    assert str(err.value) == "missing_sheet.xlsx, sheet 明细账: 找不到工作表「明细账」；工作簿中的工作表有：「Sheet1」、「汇总」"
     assert err.value.sheet == "明细账"
+
+
+def test_without_a_ledger_named_sheet_the_one_sheet_with_a_ledger_header_is_read_and_recorded():
+    result = load_ledger(corpus("missing_sheet.xlsx"), unit="测试")  # Sheet1 has the ledger, 汇总 does not
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["source_sheet"].tolist() == ["Sheet1"] * 3
+    assert result.data["debit_fen"].tolist() == [RECEIPT, 0, PAYMENT]
+    notes = result.normalisations
+    used = notes[notes["action"].str.startswith("明细账读自工作表")]
+    assert used[["sheet", "action"]].values.tolist() == [
+        ["Sheet1", "明细账读自工作表「Sheet1」（工作簿中没有「明细账」工作表，只有这一张工作表的表头与明细账相符）"]
+    ]
+
+
+def test_one_sheet_export_named_sheet1_loads_and_records_the_sheet_used():
+    result = load_ledger(corpus("sheet1_export.xlsx"))
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["source_sheet"].tolist() == ["Sheet1"] * 3
+    assert result.data["source_row"].tolist() == [4, 5, 6]
+    assert result.data["unit"].tolist() == ["沿河社区居民委员会"] * 3
+    assert result.data["credit_fen"].tolist() == [0, RECEIPT, 0]
+    assert actions(result)["明细账读自工作表「Sheet1」（工作簿只有这一张工作表）"] == 1
+
+
+def test_workbook_without_any_ledger_sheet_lists_its_sheets():
+    with pytest.raises(InputError) as err:
+        load_ledger(corpus("no_ledger_sheet.xlsx"), unit="测试")
+    assert str(err.value) == (
+        "no_ledger_sheet.xlsx: 找不到明细账：工作簿中没有名为「明细账」的工作表，"
+        "也没有前 15 行中有明细账表头（日期、凭证字号、科目编码、借方、贷方）的工作表；"
+        "工作簿中的工作表有：「封面」、「科目汇总」；请在调用时用 sheet 指定工作表"
+    )
+
+
+def test_two_ledger_sheets_and_none_named_ledger_need_the_sheet_argument():
+    with pytest.raises(InputError) as err:
+        load_ledger(corpus("two_ledger_sheets.xlsx"), unit="测试")
+    assert str(err.value) == (
+        "two_ledger_sheets.xlsx: 无法确定明细账在哪张工作表：工作簿中没有名为「明细账」的工作表，"
+        "而 2 张工作表的表头都与明细账相符：「2017年」、「2018年」；工作簿中的工作表有：「2017年」、「2018年」；"
+        "请在调用时用 sheet 指定工作表"
+    )
+    result = load_ledger(corpus("two_ledger_sheets.xlsx"), unit="测试", sheet="2018年")
+    assert result.counts == counts(2, 2, 0, 0)
+    assert result.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-01-05", "2018-01-05"]
+    assert result.data["source_sheet"].tolist() == ["2018年", "2018年"]
+    assert actions(result)["明细账读自工作表「2018年」（调用时指定）"] == 1
+
+
+def test_ledger_read_from_its_ledger_named_sheet_records_no_sheet_choice():
+    result = load_ledger(corpus("title_lines.xlsx"))
+    assert not result.normalisations["action"].str.startswith("明细账读自工作表").any()
 
 
 def test_missing_required_column_names_it_with_aliases_and_lists_headers_found():
@@ -80,8 +131,20 @@ def test_truncated_xlsx_is_reported_as_corrupt():
 
 
 def test_password_protected_workbook_is_recognised_by_its_ole2_encryption_stream():
-    with pytest.raises(InputError, match=r"^encrypted\.xlsx: 工作簿设置了打开密码（已加密）"):
+    with pytest.raises(InputError) as err:
         load_ledger(corpus("encrypted.xlsx"), unit="测试")
+    assert str(err.value) == "encrypted.xlsx: 工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出"
+    assert err.value.file == "encrypted.xlsx"
+
+
+def test_encrypted_corpus_file_is_a_real_password_encrypted_workbook():
+    # Made by make_external.py with msoffcrypto-tool, not a stand-in carrying the marker names.
+    data = corpus("encrypted.xlsx").read_bytes()
+    assert data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE2 container
+    assert b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"' in data  # agile EncryptionInfo
+    assert b'cipherAlgorithm="AES"' in data and b"keyEncryptor/password" in data
+    with pytest.raises(python_calamine.PasswordError):  # an independent reader agrees
+        python_calamine.CalamineWorkbook.from_path(str(corpus("encrypted.xlsx")))
 
 
 def test_png_renamed_xlsx_is_reported_as_a_picture():
@@ -103,6 +166,28 @@ def test_ole2_xls_is_routed_to_calamine_and_an_unreadable_one_gets_a_clear_error
     assert detect_format(corpus("ole2_without_workbook.xls")) == "xls"
     with pytest.raises(InputError, match=r"^ole2_without_workbook\.xls: 无法读取工作簿（"):
         load_ledger(corpus("ole2_without_workbook.xls"), unit="测试")
+
+
+def test_legacy_xls_export_loads_with_exact_counts_dates_and_amounts():
+    # Excel 97–2003 file written by xlwt (make_external.py): title lines, date cells, the code
+    # 1002 typed as a number, 1,234.50 typed as text, an opening balance and a month total.
+    assert detect_format(corpus("legacy_biff8.xls")) == "xls"
+    result = load_ledger(corpus("legacy_biff8.xls"))
+    assert result.counts == counts(5, 3, 0, 2)
+    data = result.data
+    assert data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2017-01-05", "2017-01-05", "2017-01-20"]
+    assert data["voucher"].tolist() == ["记-1", "记-1", "付-1"]
+    assert data["account_code"].tolist() == ["1002", "400102", "50010201"]
+    assert data["debit_fen"].tolist() == [RECEIPT, 0, PAYMENT]
+    assert data["credit_fen"].tolist() == [0, RECEIPT, 0]
+    assert data["balance_fen"].tolist() == [5_100_000, 5_000_000, 123_450]
+    assert data["attachments"].tolist() == [1, 1, 2]
+    assert data["unit"].tolist() == ["旧账社区居民委员会"] * 3  # 金额单位：元 below it is not the unit
+    assert data["source_sheet"].tolist() == ["明细账"] * 3
+    assert data["source_row"].tolist() == [6, 7, 8]
+    assert result.dropped[["row", "kind"]].values.tolist() == [[5, "期初/结转余额行"], [9, "合计行"]]
+    assert actions(result, "借方")["去除千位分隔符"] == 1
+    assert result.rejects.empty
 
 
 def test_ledger_without_title_line_or_unit_file_name_needs_the_unit_argument():
@@ -141,6 +226,22 @@ def test_title_lines_above_header_are_skipped_and_unit_read_from_split_title_cel
     assert result.data["unit"].unique().tolist() == ["泉口街道浏河社区居民委员会"]
     assert result.data["source_row"].tolist() == [6, 7, 8]
     assert "表头位于第 5 行，上方 4 行标题已跳过" in actions(result)
+
+
+def test_money_unit_title_lines_are_not_the_accounting_unit_so_the_file_name_gives_it():
+    # Title lines 金额单位：元 and 单位：/元 (split over two cells) above the header.
+    result = load_ledger(corpus("明细账_沿河社区.xlsx"))
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["unit"].tolist() == ["沿河社区"] * 3
+    assert result.data["source_row"].tolist() == [5, 6, 7]
+    assert actions(result)["核算单位取自文件名：沿河社区"] == 1
+
+
+def test_compiled_by_title_line_names_the_unit_and_the_money_unit_beside_it_is_ignored():
+    result = load_ledger(corpus("title_compiled_by.xlsx"))
+    assert result.counts == counts(3, 3, 0, 0)
+    assert result.data["unit"].tolist() == ["泉口社区居民委员会"] * 3
+    assert actions(result)["核算单位取自标题行「编制单位」：泉口社区居民委员会"] == 1
 
 
 def test_header_with_spaces_full_width_brackets_and_yuan_suffix_is_recognised():

@@ -24,6 +24,7 @@ from jixiao.loading import (
     parse_money,
     parse_vouchers,
     unit_from_filename,
+    unit_from_title,
 )
 from jixiao.readers import decode_bytes
 
@@ -126,6 +127,35 @@ def test_unit_is_read_from_the_ledger_file_name():
     assert unit_from_filename("明细账_浏河社区.xlsx") == "浏河社区"
     assert unit_from_filename("明细账-沿河社区.csv") == "沿河社区"
     assert unit_from_filename("ledger.xlsx") is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([["金额单位：元"]], None),
+        ([["单位：元"]], None),
+        ([["单位：万元"]], None),
+        ([["单位:人民币元"]], None),
+        ([["单位：人民币"]], None),
+        ([["（单位：元）"]], None),
+        ([["单位：", "", "元"]], None),  # label and value in separate cells
+        ([["计量单位：个"]], None),
+        ([["核算单位：元"]], None),  # a money unit is never a unit's name, whatever the label
+        ([["编制单位：沿河社区"]], "沿河社区"),
+        ([["单位：沿河社区居民委员会"]], "沿河社区居民委员会"),
+        ([["单位名称：浏河社区"]], "浏河社区"),
+        ([["核算单位：浏河社区\u3000\u3000期间：2017年"]], "浏河社区"),
+        ([["金额单位：元  编制单位：泉口社区"]], "泉口社区"),
+        ([["单位：元"], ["核算单位：", "", "浏河社区"]], "浏河社区"),
+        ([["期间：2017年01月-2018年06月"]], None),
+        ([["明细账—核算单位：浏河社区"]], "浏河社区"),
+        ([["货币单位：人民币", "数量单位：个"]], None),
+    ],
+)
+def test_unit_title_line_names_a_unit_never_a_money_or_measure_unit(lines, expected):
+    width = max(len(line) for line in lines)
+    title = pd.DataFrame([line + [""] * (width - len(line)) for line in lines], dtype=object)
+    assert unit_from_title(title) == expected
 
 
 def test_csv_encoding_detection_prefers_bom_then_utf8_then_gb18030():

@@ -26,7 +26,7 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.errors import InputError
-from jixiao.readers import RawGrid, nfkc, read_grid
+from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_grid, read_sheet
 
 HEADER_SCAN_ROWS = 15  # title lines above the header: exports put 1–5, leave room
 DATE_DTYPE = "datetime64[us]"
@@ -702,7 +702,14 @@ def load_observations(path) -> LoadResult:
 # --------------------------------------------------------------------------- ledger
 
 _VOUCHER_TYPE_HEADERS = {"凭证字": "voucher_type_text", "凭证类别": "voucher_type_text", "凭证类型": "voucher_type_text", "字": "voucher_type_text"}
-_UNIT_LINE = re.compile(r"(?:核算单位|单位名称|单位)\s*[:：]\s*(?P<unit>[^\s:：]*)")
+# A title-line label naming the accounting unit. Plain 单位 counts only where no Chinese
+# character stands before it, so 金额单位 / 计量单位 / 货币单位 (a measure, not a unit) never match.
+_UNIT_LINE = re.compile(r"(?P<label>核算单位|编制单位|单位名称|(?<![\u4e00-\u9fff])单位)\s*[:：]\s*(?P<unit>[^\s:：]*)")
+# Values that are a currency or a measure, never a unit's name: 单位：元, 单位：万元, 核算单位：人民币元.
+_NOT_A_UNIT = re.compile(
+    r"(人民币)?[十百千万亿]*元|人民币|rmb|cny|¥|美元|港元|"
+    r"个|件|人|人次|次|户|份|套|台|处|项|米|平方米|吨|公斤|千克|%"
+)
 _OPENING_MARKERS = ("上年结转", "期初余额", "年初余额", "期末余额")
 _PAGE_MARKERS = ("承前页", "过次页")
 
@@ -742,20 +749,29 @@ def parse_vouchers(voucher: pd.Series, type_text: pd.Series | None = None) -> tu
     return vtype.astype(TEXT_DTYPE), number, bad
 
 
-def unit_from_title(title: pd.DataFrame) -> str | None:
-    """The accounting unit named on a title line above the header (核算单位：… / 单位：…)."""
+def _title_unit(title: pd.DataFrame) -> tuple[str, str] | None:
+    """(unit, label as written) from the first title line naming the unit, or None."""
     for _, row in title.iterrows():  # a handful of title lines, not data rows
-        cells = [_cell_text(v) for v in row]
+        cells = [nfkc(_cell_text(v)) for v in row]
         for j, cell in enumerate(cells):
-            m = _UNIT_LINE.search(nfkc(cell))
-            if not m:
-                continue
-            if m.group("unit"):
-                return m.group("unit")
-            after = [c for c in cells[j + 1 :] if c]
-            if after:
-                return after[0]
+            for m in _UNIT_LINE.finditer(cell):
+                value = m.group("unit")
+                if not value:  # 核算单位： in one cell, the name in the next one
+                    after = [c for c in cells[j + 1 :] if c]
+                    value = after[0] if after else ""
+                if value and not _NOT_A_UNIT.fullmatch(value.strip("()[]").lower()):
+                    return value, m.group("label")
     return None
+
+
+def unit_from_title(title: pd.DataFrame) -> str | None:
+    """The accounting unit named on a title line above the header.
+
+    Accepted labels are 核算单位 / 编制单位 / 单位名称 / 单位; a value that is a currency or a
+    measure (``金额单位：元``, ``单位：万元``, ``单位：人民币元``) is never taken as the unit.
+    """
+    found = _title_unit(title)
+    return found[0] if found else None
 
 
 def unit_from_filename(path: Path) -> str | None:
@@ -763,22 +779,53 @@ def unit_from_filename(path: Path) -> str | None:
     return m.group(1).strip() if m else None
 
 
-def load_ledger(path, *, unit: str | None = None) -> LoadResult:
+def _has_ledger_header(grid: RawGrid) -> bool:
+    """True when the first rows of a sheet hold a header with every required ledger column."""
+    match = find_header(grid, header_lookup(schema.LEDGER, _VOUCHER_TYPE_HEADERS))
+    found = {name for name, _ in match.columns.values()} if match else set()
+    return all(c.name in found for c in schema.LEDGER.columns if c.required)
+
+
+def _read_ledger_grid(path: Path, sheet: str | None) -> tuple[RawGrid, str | None]:
+    """The ledger's cells and, when the sheet read is not 明细账, why that sheet was taken."""
+    if detect_format(path) == "csv":
+        return read_csv(path), None
+    if sheet is not None:
+        grid = read_sheet(path, sheet)
+        named = "".join(nfkc(grid.sheet).split()) == schema.LEDGER.sheet
+        return grid, None if named else "调用时指定"
+    required = "、".join(c.header for c in schema.LEDGER.columns if c.required)
+    return find_sheet(
+        path, schema.LEDGER.sheet, _has_ledger_header,
+        what="明细账", fits_hint=f"前 {HEADER_SCAN_ROWS} 行中有明细账表头（{required}）", head_rows=HEADER_SCAN_ROWS + 1,
+    )
+
+
+def load_ledger(path, *, unit: str | None = None, sheet: str | None = None) -> LoadResult:
     """One unit's 明细账 export (.xlsx, .xls or .csv) → one row per entry line.
 
-    Adds ``unit`` (the ``unit`` argument, else the 核算单位 title line, else the file name
-    ``明细账_<unit>``), ``voucher_type`` and ``voucher_no``. Subtotal, carried-balance and
+    The sheet read is ``sheet`` when given (ignored for CSV); else the sheet named 明细账; else
+    the only sheet of a one-sheet workbook (a plain ``Sheet1`` export); else the one sheet whose
+    header has the ledger's required columns. A sheet other than 明细账 is recorded in
+    ``normalisations``; no fitting sheet, or several, is an :class:`InputError` listing the sheets.
+
+    Adds ``unit`` (the ``unit`` argument, else a 核算单位 / 编制单位 / 单位名称 / 单位 title line
+    whose value is not a money or measure unit such as 元, else the file name ``明细账_<unit>``),
+    ``voucher_type`` and ``voucher_no``. Subtotal, carried-balance and
     blank rows are dropped and listed in ``dropped``; exact duplicate lines are kept (the
     compliance step flags them) and counted in ``normalisations``.
     """
     path = Path(path)
-    grid = read_grid(path, schema.LEDGER.sheet)
+    grid, why = _read_ledger_grid(path, sheet)
     frame, result = _load(grid, schema.LEDGER, extra=_VOUCHER_TYPE_HEADERS, drop_rule=_ledger_drop_rule)
     notes: list[dict] = []
 
     def note(column: str, action: str, count: int) -> None:
         if count:
             notes.append({"file": grid.file, "sheet": grid.sheet, "column": column, "action": action, "count": int(count)})
+
+    if why:
+        note("", f"明细账读自工作表「{grid.sheet}」（{why}）", 1)
 
     data = result.data
     type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None
@@ -809,17 +856,18 @@ def load_ledger(path, *, unit: str | None = None) -> LoadResult:
         note(frame.found["voucher_type_text"], "凭证字与凭证号分列，已合并为「字-号」", int(digits_only.sum()))
     data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~vbad.to_numpy()]
 
-    title_unit = unit_from_title(grid.cells.iloc[: frame.header.row])
+    title_unit = _title_unit(grid.cells.iloc[: frame.header.row])
     file_unit = unit_from_filename(path)
     if unit:
         chosen, source = unit, "调用参数"
     elif title_unit:
-        chosen, source = title_unit, "标题行「核算单位」"
+        chosen, source = title_unit[0], f"标题行「{title_unit[1]}」"
     elif file_unit:
         chosen, source = file_unit, "文件名"
     else:
         raise InputError(
-            "无法确定核算单位：表头上方没有「核算单位：…」标题行，文件名也不是「明细账_单位名称」格式；请在调用时指定 unit",
+            "无法确定核算单位：表头上方没有「核算单位：…」或「编制单位：…」标题行（「金额单位：元」之类不算），"
+            "文件名也不是「明细账_单位名称」格式；请在调用时指定 unit",
             file=grid.file,
             sheet=grid.sheet,
         )

@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import python_calamine
@@ -127,6 +128,39 @@ def sheet_names(path: Path) -> list[str]:
     return list(_open_workbook(path).sheet_names)
 
 
+def _listed(names: list[str]) -> str:
+    return "、".join(f"「{n}」" for n in names)
+
+
+def _names(wb: python_calamine.CalamineWorkbook, path: Path) -> list[str]:
+    names = list(wb.sheet_names)
+    if not names:
+        raise InputError("工作簿中没有工作表", file=path.name)
+    return names
+
+
+def _matching(names: list[str], sheet: str) -> list[str]:
+    wanted = _normalise_sheet_name(sheet)
+    return [n for n in names if _normalise_sheet_name(n) == wanted]
+
+
+def _sheet(wb: python_calamine.CalamineWorkbook, path: Path, name: str) -> python_calamine.CalamineSheet:
+    try:
+        return wb.get_sheet_by_name(name)
+    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
+        raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=name) from exc
+
+
+def _grid(path: Path, ws: python_calamine.CalamineSheet, nrows: int | None = None) -> RawGrid:
+    try:
+        rows = ws.to_python(skip_empty_area=False, nrows=nrows)
+        merged = tuple(ws.merged_cell_ranges or ())
+    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
+        raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=ws.name) from exc
+    cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+    return RawGrid(file=path.name, sheet=ws.name, cells=cells, merged=merged)
+
+
 def read_sheet(path: Path, sheet: str | None) -> RawGrid:
     """Read one sheet of an .xlsx/.xls workbook (``sheet=None``: the first sheet) with calamine.
 
@@ -135,26 +169,51 @@ def read_sheet(path: Path, sheet: str | None) -> RawGrid:
     """
     path = Path(path)
     wb = _open_workbook(path)
-    names = list(wb.sheet_names)
-    if not names:
-        raise InputError("工作簿中没有工作表", file=path.name)
+    names = _names(wb, path)
     if sheet is None:
         chosen = names[0]
     else:
-        wanted = _normalise_sheet_name(sheet)
-        matches = [n for n in names if _normalise_sheet_name(n) == wanted]
+        matches = _matching(names, sheet)
         if not matches:
-            found = "、".join(f"「{n}」" for n in names)
-            raise InputError(f"找不到工作表「{sheet}」；工作簿中的工作表有：{found}", file=path.name, sheet=sheet)
+            raise InputError(f"找不到工作表「{sheet}」；工作簿中的工作表有：{_listed(names)}", file=path.name, sheet=sheet)
         chosen = matches[0]
-    try:
-        ws = wb.get_sheet_by_name(chosen)
-        rows = ws.to_python(skip_empty_area=False)
-        merged = tuple(ws.merged_cell_ranges or ())
-    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
-        raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=chosen) from exc
-    cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-    return RawGrid(file=path.name, sheet=chosen, cells=cells, merged=merged)
+    return _grid(path, _sheet(wb, path, chosen))
+
+
+def find_sheet(
+    path: Path, preferred: str, fits: Callable[[RawGrid], bool], *, what: str, fits_hint: str, head_rows: int
+) -> tuple[RawGrid, str | None]:
+    """Read the sheet of a workbook that holds ``what`` when its name is not known for sure.
+
+    In this order: the sheet named ``preferred`` (matched tolerantly); the only sheet of a
+    one-sheet workbook; the one sheet whose first ``head_rows`` rows ``fits`` accepts
+    (``fits_hint`` says in Chinese what that means). Returns the grid and why that sheet was
+    taken (``None`` for the ``preferred`` sheet). No fitting sheet, or several, is an
+    :class:`InputError` listing the sheets the workbook has.
+    """
+    path = Path(path)
+    wb = _open_workbook(path)
+    names = _names(wb, path)
+    matches = _matching(names, preferred)
+    if matches:
+        return _grid(path, _sheet(wb, path, matches[0])), None
+    if len(names) == 1:
+        return _grid(path, _sheet(wb, path, names[0])), "工作簿只有这一张工作表"
+    sheets = {n: _sheet(wb, path, n) for n in names}
+    fitting = [n for n, ws in sheets.items() if fits(_grid(path, ws, nrows=head_rows))]
+    if len(fitting) == 1:
+        return _grid(path, sheets[fitting[0]]), f"工作簿中没有「{preferred}」工作表，只有这一张工作表的表头与{what}相符"
+    if not fitting:
+        raise InputError(
+            f"找不到{what}：工作簿中没有名为「{preferred}」的工作表，也没有{fits_hint}的工作表；"
+            f"工作簿中的工作表有：{_listed(names)}；请在调用时用 sheet 指定工作表",
+            file=path.name,
+        )
+    raise InputError(
+        f"无法确定{what}在哪张工作表：工作簿中没有名为「{preferred}」的工作表，而 {len(fitting)} 张工作表的表头都与{what}相符："
+        f"{_listed(fitting)}；工作簿中的工作表有：{_listed(names)}；请在调用时用 sheet 指定工作表",
+        file=path.name,
+    )
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

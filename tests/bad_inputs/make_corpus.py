@@ -3,6 +3,12 @@
 Run from anywhere: ``.venv/bin/python tests/bad_inputs/make_corpus.py``. The output is
 byte-for-byte deterministic (fixed workbook timestamps and ZIP entry dates), so re-running it
 leaves git clean. tests/test_bad_inputs.py holds one test per file with the exact outcome.
+
+Two committed files are not written here, because the project's own packages cannot make them:
+``legacy_biff8.xls`` (a real Excel 97–2003 ledger, made with xlwt) and ``encrypted.xlsx``
+(``title_lines.xlsx`` with a real open password, made with msoffcrypto-tool). They come from
+``make_external.py`` beside this file, run in a throwaway virtual environment that has those two
+tools; its docstring gives the commands. This script never writes or deletes them.
 """
 
 from __future__ import annotations
@@ -90,6 +96,12 @@ def build() -> list[Path]:
     e = entries()
 
     add(workbook("missing_sheet.xlsx", {"Sheet1": [HEADER, *e], "汇总": [["合计"]]}))
+    # A plain one-sheet export whose sheet is called Sheet1, not 明细账.
+    add(ledger("sheet1_export.xlsx", e, sheet="Sheet1", title=[["明细账"], ["核算单位：沿河社区居民委员会"]]))
+    summary = [["科目编码", "科目名称", "本期借方", "本期贷方"], ["1002", "银行存款", 50000.0, 0.0]]
+    add(workbook("no_ledger_sheet.xlsx", {"封面": [["2017年度明细账"], ["编制单位：浏河社区居民委员会"]], "科目汇总": summary}))
+    later = [[r[0].replace(year=2018), *r[1:]] for r in e[:2]]
+    add(workbook("two_ledger_sheets.xlsx", {"2017年": [HEADER, *e], "2018年": [HEADER, *later]}))
     add(ledger("missing_column.xlsx", [r[:6] + r[7:] for r in e], header=HEADER[:6] + HEADER[7:]))
     aliased = ["制单日期", "凭证号", "摘要", "科目代码", "科目名称", "借方金额", "贷方金额", "方向", "余额"]
     add(ledger("aliased_headers.xlsx", [r[:9] for r in e], header=aliased))
@@ -156,11 +168,6 @@ def build() -> list[Path]:
     full = (HERE / "text_amounts.xlsx").read_bytes()
     (HERE / "truncated.xlsx").write_bytes(full[: len(full) // 2])
     add(HERE / "truncated.xlsx")
-    # An Office file with an open password is an OLE2 compound file holding an EncryptionInfo stream.
-    ole = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
-    ole += "EncryptionInfo".encode("utf-16-le") + bytes(50) + "EncryptedPackage".encode("utf-16-le") + bytes(438)
-    (HERE / "encrypted.xlsx").write_bytes(bytes(ole))
-    add(HERE / "encrypted.xlsx")
     (HERE / "picture_named.xlsx").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(56))
     add(HERE / "picture_named.xlsx")
     with zipfile.ZipFile(HERE / "word_named.xlsx", "w") as zf:
@@ -174,6 +181,11 @@ def build() -> list[Path]:
 
     title = [["明细账"], ["核算单位：", None, "泉口街道浏河社区居民委员会"], ["期间：2017年01月-2018年06月"], []]
     add(ledger("title_lines.xlsx", e, title=title))
+    # 金额单位：元 and 单位：元 name the money unit, not the accounting unit: the unit is the file name's.
+    money_unit = [["明细账"], ["金额单位：元"], ["期间：2017年01月-2018年06月", None, None, None, "单位：", "元"]]
+    add(ledger("明细账_沿河社区.xlsx", e, title=money_unit))
+    compiled_by = [["明细账"], ["编制单位：泉口社区居民委员会", None, None, None, None, None, None, None, "金额单位：元"]]
+    add(ledger("title_compiled_by.xlsx", e, title=compiled_by))
     codes = [r[:] for r in e]
     codes[0][3], codes[1][3], codes[2][3] = "0101", 1002, "00123"
     add(ledger("account_code_leading_zeros.xlsx", codes))
