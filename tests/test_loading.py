@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -255,3 +257,27 @@ def test_load_result_refuses_counts_that_do_not_reconcile():
     empty = pd.DataFrame()
     with pytest.raises(AssertionError, match="do not reconcile"):
         LoadResult(empty, empty, empty, empty, {"read": 3, "loaded": 0, "rejected": 1, "dropped": 1})
+
+
+def test_ledgers_loaded_together_equal_each_file_loaded_alone(tmp_path):
+    """load_ledgers converts all files in one batch; every record must stay that file's own."""
+    corpus = Path(__file__).parent / "bad_inputs"
+    names = [
+        "aliased_headers.xlsx", "bad_amount.xlsx", "bad_voucher.xlsx", "duplicate_lines.xlsx",
+        "ledger_gbk.csv", "ledger_utf8_bom.csv", "legacy_biff8.xls", "red_ink_negatives.xlsx",
+        "serial_dates.xlsx", "subtotal_rows.xlsx", "title_lines.xlsx", "two_row_header.xlsx",
+        "sheet1_export.xlsx", "明细账_沿河社区.xlsx",
+    ]  # fmt: skip
+    files = []
+    for name in names:  # named 明细账_<单位> so files without a 核算单位 line still have a unit
+        target = tmp_path / (name if name.startswith("明细账_") else f"明细账_{name}")
+        shutil.copyfile(corpus / name, target)
+        files.append(target)
+    files.sort(key=lambda p: p.name)
+    together = load_ledgers(files)
+    alone = LoadResult.concat(load_ledger(f) for f in files)
+    for part in ("data", "rejects", "dropped", "normalisations"):
+        pd.testing.assert_frame_equal(getattr(together, part), getattr(alone, part))
+    assert together.counts == alone.counts and together.sources == alone.sources
+    # The batch really mixes files with different headers, encodings and problems.
+    assert together.rejects["file"].nunique() >= 2 and together.normalisations["file"].nunique() == len(files)

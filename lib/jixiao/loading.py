@@ -280,11 +280,17 @@ class Converted:
     values: pd.Series
     bad: pd.Series  # bool: the cell cannot be used
     reason: pd.Series | str  # Chinese reason for bad cells
-    actions: dict[str, int] = field(default_factory=dict)  # normalisation → count
+    # normalisation → the cells it was applied to (bool, aligned with the text), so a batch of
+    # files converted together can still report each file's own counts
+    actions: dict[str, pd.Series] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {action: int(mask.sum()) for action, mask in self.actions.items()}
 
 
-def _count(mask: pd.Series) -> int:
-    return int(mask.fillna(False).sum())
+def _count(mask: pd.Series) -> pd.Series:
+    """The cells a normalisation applied to (NA counts as not applied)."""
+    return mask.fillna(False).astype(bool)
 
 
 def _expand_exponents(text: pd.Series) -> pd.Series:
@@ -318,13 +324,13 @@ def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
     other = present & ~plain
     bad = pd.Series(False, index=text.index)
     reason = pd.Series("", index=text.index, dtype=TEXT_DTYPE)
-    actions: dict[str, int] = {}
+    actions: dict[str, pd.Series] = {}
     if other.any():
         slow = parse_money_text(text[other])
         values[other] = slow.values
         bad[other] = slow.bad
         reason[other] = slow.reason
-        actions = slow.actions
+        actions = {action: mask.reindex(text.index, fill_value=False) for action, mask in slow.actions.items()}
     if blank_is_zero:
         values = values.where(present, 0)
         actions["空白金额按 0 处理"] = _count(~present)
@@ -339,7 +345,7 @@ def parse_money_text(text: pd.Series) -> Converted:
     ``12,3.4`` is not an amount. Excel numbers arrive as their shortest decimal form
     (``0.295``), so they round as written rather than as the binary float (29.4999…).
     """
-    actions: dict[str, int] = {}
+    actions: dict[str, pd.Series] = {}
     present = text.notna()
     norm = to_halfwidth(text)
     wide = present & (norm != text)
@@ -474,54 +480,113 @@ def _dtype_for(column: schema.Column) -> str:
 
 
 @dataclass
-class _Frame:
-    """A sheet's data region: raw cells by canonical column, indexed by Excel row number."""
+class _Part:
+    """One sheet's data region: its header match and its raw rows, indexed by Excel row number."""
 
     grid: RawGrid
-    table: schema.Table
     header: HeaderMatch
     body: pd.DataFrame  # all grid columns, rows below the header
-    texts: dict[str, pd.Series]  # canonical (or extra) name → text cells
-    found: dict[str, str]  # canonical name → header as found
-    notes: list[dict]
-
-    def note(self, column: str, action: str, count: int) -> None:
-        if count:
-            self.notes.append(
-                {"file": self.grid.file, "sheet": self.grid.sheet, "column": column, "action": action, "count": int(count)}
-            )
+    found: dict[str, str]  # canonical (or extra) name → header as found, in sheet order
+    notes: list[tuple[str, str, int]]  # (column, action, count) recorded while preparing
 
 
-def _prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = None) -> _Frame:
+def _prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = None) -> _Part:
     lookup = header_lookup(table, extra)
     required = [c.name for c in table.columns if c.required]
     header = _require_header(grid, table, lookup, required)
     start = header.row + header.n_rows
     body = grid.cells.iloc[start:]
     body.index = pd.RangeIndex(start + 1, start + 1 + len(body), name="row")
-    frame = _Frame(grid, table, header, body, {}, {}, [])
+    part = _Part(grid, header, body, {}, [])
     if grid.encoding:
         compatible = "（兼容 GBK）" if grid.encoding == "gb18030" else ""
         separator = "制表符" if grid.delimiter == "\t" else "逗号"
-        frame.note("", f"CSV 编码识别为 {grid.encoding}{compatible}，分隔符为{separator}", 1)
+        part.notes.append(("", f"CSV 编码识别为 {grid.encoding}{compatible}，分隔符为{separator}", 1))
     if header.row:
-        frame.note("", f"表头位于第 {header.row + 1} 行，上方 {header.row} 行标题已跳过", 1)
+        part.notes.append(("", f"表头位于第 {header.row + 1} 行，上方 {header.row} 行标题已跳过", 1))
     if header.n_rows == 2:
-        frame.note("", f"第 {header.row + 1}–{header.row + 2} 行为两行合并表头，已合并识别", 1)
+        part.notes.append(("", f"第 {header.row + 1}–{header.row + 2} 行为两行合并表头，已合并识别", 1))
     known = {c.name: c.header for c in table.columns}
-    for j, (name, shown) in sorted(header.columns.items()):
-        frame.texts[name] = as_text(body[j]) if j in body.columns else pd.Series(pd.NA, index=body.index, dtype=TEXT_DTYPE)
-        frame.found[name] = shown
+    for _, (name, shown) in sorted(header.columns.items()):
+        part.found[name] = shown
         target = known.get(name, name)
         if name in known and shown != target:
-            frame.note(shown, f"表头「{shown}」识别为「{target}」（{name}）", 1)
+            part.notes.append((shown, f"表头「{shown}」识别为「{target}」（{name}）", 1))
+    return part
+
+
+@dataclass
+class _Frame:
+    """The rows of one or more sheets of the same kind, converted together.
+
+    Every file's rows are stacked once, so each conversion runs once over the whole batch
+    instead of once per file and column. ``part`` and ``row`` give each position's file (an
+    index into ``parts``) and Excel row; notes are kept per file, in the order they were made.
+    """
+
+    parts: list[_Part]
+    table: schema.Table
+    part: np.ndarray  # int: which part each row comes from
+    row: np.ndarray  # int: Excel row number within its part
+    texts: dict[str, pd.Series]  # name → text cells (NA where empty or where the part lacks the column)
+    found: dict[str, np.ndarray]  # name → header as found, per part ("" where the part lacks it)
+    notes: list[dict] = field(default_factory=list)
+
+    @property
+    def index(self) -> pd.RangeIndex:
+        return pd.RangeIndex(len(self.part))
+
+    def per_row(self, per_part) -> np.ndarray:
+        return np.asarray(per_part, dtype=object)[self.part]
+
+    def note(self, k: int, column: str, action: str, count: int) -> None:
+        if count:
+            grid = self.parts[k].grid
+            self.notes.append({"part": k, "file": grid.file, "sheet": grid.sheet, "column": column, "action": action, "count": int(count)})
+
+    def note_rows(self, columns, action: str, parts: np.ndarray) -> None:
+        """One note per file, counting the rows an action applied to by the part each came from;
+        ``columns`` is one header for all files or one per part."""
+        counts = np.bincount(np.asarray(parts, dtype="int64"), minlength=len(self.parts))
+        for k in np.flatnonzero(counts):
+            self.note(int(k), columns if isinstance(columns, str) else columns[k], action, int(counts[k]))
+
+    def notes_frame(self) -> pd.DataFrame:
+        records = sorted(self.notes, key=lambda n: n["part"])  # stable: each file keeps its order
+        return _notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
+
+
+def _stack(parts: list[_Part], table: schema.Table) -> _Frame:
+    lengths = [len(p.body) for p in parts]
+    names = list(dict.fromkeys(name for p in parts for name in p.found))
+    columns: dict[str, pd.Series] = {}
+    found: dict[str, np.ndarray] = {}
+    for name in names:
+        pieces = []
+        for p, n in zip(parts, lengths, strict=True):
+            j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
+            pieces.append(p.body[j] if j is not None and j in p.body.columns else pd.Series([None] * n, dtype=object))
+        stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
+        columns[name] = as_text(stacked.astype(object)) if len(stacked) else pd.Series(dtype=TEXT_DTYPE)
+        found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
+    frame = _Frame(
+        parts=parts,
+        table=table,
+        part=np.repeat(np.arange(len(parts)), lengths),
+        row=np.concatenate([p.body.index.to_numpy(dtype="int64") for p in parts]) if parts else np.zeros(0, dtype="int64"),
+        texts=columns,
+        found=found,
+    )
+    for k, p in enumerate(parts):
+        for column, action, count in p.notes:
+            frame.note(k, column, action, count)
     return frame
 
 
 def _row_text(body: pd.DataFrame) -> pd.Series:
     if body.empty:
         return pd.Series(dtype=TEXT_DTYPE)
-    # Frame-wide operations (not one as_text per column): this runs once per file on the few
+    # Frame-wide operations (not one as_text per column): this runs once per batch on the few
     # dropped rows, where per-column overhead would dominate.
     text = body.where(body.notna(), "").astype(TEXT_DTYPE).replace(r"^\s*(-?[0-9]+)\.0\s*$", r"\1", regex=True)
     joined = text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=" ") if len(text.columns) > 1 else text.iloc[:, 0]
@@ -529,22 +594,25 @@ def _row_text(body: pd.DataFrame) -> pd.Series:
     return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
 
-def _dropped_rows(frame: _Frame, mask: pd.Series, kind: pd.Series | str, text: pd.Series | None = None) -> pd.DataFrame:
-    rows = frame.body.index[mask.to_numpy()]
-    if text is None:
-        text = _row_text(frame.body.loc[rows])
-    else:
-        text = text.loc[rows]
-    kinds = kind.loc[rows] if isinstance(kind, pd.Series) else pd.Series(kind, index=rows)
+def _dropped_rows(frame: _Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFrame:
+    positions = np.flatnonzero(mask)
+    if not len(positions):
+        return empty_dropped()
+    # The whole sheet row (mapped and unmapped cells), so the evaluator sees what was dropped.
+    bodies = [
+        frame.parts[k].body.loc[frame.row[positions[frame.part[positions] == k]]]
+        for k in np.unique(frame.part[positions])
+    ]
+    text = _row_text(pd.concat(bodies, ignore_index=True))
     return pd.DataFrame(
         {
-            "file": pd.Series(frame.grid.file, index=rows, dtype=TEXT_DTYPE),
-            "sheet": pd.Series(frame.grid.sheet, index=rows, dtype=TEXT_DTYPE),
-            "row": pd.Series(rows, index=rows, dtype="int64"),
-            "kind": kinds.astype(TEXT_DTYPE),
-            "text": text.astype(TEXT_DTYPE),
+            "file": pd.Series(frame.per_row([p.grid.file for p in frame.parts])[positions], dtype=TEXT_DTYPE),
+            "sheet": pd.Series(frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE),
+            "row": pd.Series(frame.row[positions], dtype="int64"),
+            "kind": kind.iloc[positions].astype(TEXT_DTYPE).reset_index(drop=True),
+            "text": text.reset_index(drop=True),
         }
-    ).reset_index(drop=True)
+    )
 
 
 DropRule = Callable[[_Frame, pd.Series], tuple[pd.Series, pd.Series]]  # → (mask, kind)
@@ -552,14 +620,17 @@ DropRule = Callable[[_Frame, pd.Series], tuple[pd.Series, pd.Series]]  # → (ma
 
 def _blank_and_total_rows(frame: _Frame) -> tuple[pd.Series, pd.Series]:
     """Fully blank rows, and total rows (a text cell reading 合计 / 总计 / 小计)."""
-    body, index = frame.body, frame.body.index
-    mapped = list(frame.header.columns)
-    others = body.drop(columns=[j for j in mapped if j in body.columns])
+    index = frame.index
     blank = pd.Series(True, index=index)
     for text in frame.texts.values():
         blank &= text.isna()
-    if not others.empty:
-        blank &= ((others == "") | others.isna()).all(axis=1)
+    # Cells under no recognised header must be empty too: checked sheet by sheet (their columns differ).
+    others_blank = []
+    for p in frame.parts:
+        others = p.body.drop(columns=[j for j in p.header.columns if j in p.body.columns])
+        others_blank.append(((others == "") | others.isna()).all(axis=1).to_numpy() if not others.empty else np.ones(len(p.body), dtype=bool))
+    if others_blank:
+        blank &= np.concatenate(others_blank)
     total = pd.Series(False, index=index)
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
@@ -568,37 +639,43 @@ def _blank_and_total_rows(frame: _Frame) -> tuple[pd.Series, pd.Series]:
     return blank | total, kind
 
 
-def _load(
-    grid: RawGrid,
-    table: schema.Table,
+def _load_frame(
+    frame: _Frame,
     *,
-    extra: dict[str, str] | None = None,
     drop_rule: DropRule | None = None,
     validate_choices: bool = True,
-) -> tuple[_Frame, LoadResult]:
-    frame = _prepare(grid, table, extra)
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Drop, convert and reject over the whole batch → (data with ``_part``, rejects with ``_part``,
+    dropped, counts)."""
+    table = frame.table
     drop, kind = _blank_and_total_rows(frame)
     if drop_rule is not None:
         more, more_kind = drop_rule(frame, drop)
         kind = kind.where(drop, more_kind)
         drop = drop | more
-    dropped = _dropped_rows(frame, drop, kind)
-    index = frame.body.index[~drop.to_numpy()]
+    drop_mask = drop.to_numpy(dtype=bool)
+    dropped = _dropped_rows(frame, drop_mask, kind)
+    keep = ~drop_mask
+    index = frame.index[keep]
+    part = frame.part[keep]
+    files = frame.per_row([p.grid.file for p in frame.parts])[keep]
+    sheets = frame.per_row([p.grid.sheet for p in frame.parts])[keep]
 
     columns: dict[str, pd.Series] = {}
     reject_parts: list[pd.DataFrame] = []
-    bad_rows = pd.Series(False, index=index)
+    bad_rows = np.zeros(len(index), dtype=bool)
     for col in table.columns:
         if col.name not in frame.texts:
             columns[col.name] = pd.Series(pd.NA, index=index).astype(_dtype_for(col))
             continue
         text = frame.texts[col.name].loc[index]
         conv = convert_column(text, col, validate_choices=validate_choices)
+        headers = frame.found[col.name]
+        for action, mask in conv.actions.items():
+            frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
         missing = text.isna() & (not blank_allowed)
-        bad = conv.bad | missing
-        for action, n in conv.actions.items():
-            frame.note(frame.found[col.name], action, n)
+        bad = (conv.bad | missing).to_numpy(dtype=bool)
         if bad.any():
             reason = conv.reason if isinstance(conv.reason, pd.Series) else pd.Series(conv.reason, index=index)
             reason = reason.where(~missing, "必填项为空")
@@ -606,12 +683,13 @@ def _load(
             reject_parts.append(
                 pd.DataFrame(
                     {
-                        "file": grid.file,
-                        "sheet": grid.sheet,
-                        "row": index[bad.to_numpy()],
-                        "column": frame.found[col.name],
-                        "value": value[bad].to_numpy(),
-                        "reason": reason[bad].to_numpy(),
+                        "_part": part[bad],
+                        "file": files[bad],
+                        "sheet": sheets[bad],
+                        "row": frame.row[keep][bad],
+                        "column": headers[part[bad]],
+                        "value": value.to_numpy()[bad],
+                        "reason": reason.to_numpy()[bad],
                     }
                 )
             )
@@ -623,31 +701,50 @@ def _load(
             columns[name] = text.loc[index]
 
     loaded = ~bad_rows
-    data = pd.DataFrame(columns, index=index).loc[loaded.to_numpy()]
+    data = pd.DataFrame(columns, index=index).loc[loaded]
     for col in table.columns:
         data[col.name] = data[col.name].astype(_dtype_for(col))
-    data["source_file"] = pd.Series(grid.file, index=data.index, dtype=TEXT_DTYPE)
-    data["source_sheet"] = pd.Series(grid.sheet, index=data.index, dtype=TEXT_DTYPE)
-    data["source_row"] = data.index.to_numpy(dtype="int64")
+    data["source_file"] = pd.Series(files[loaded], index=data.index, dtype=TEXT_DTYPE)
+    data["source_sheet"] = pd.Series(sheets[loaded], index=data.index, dtype=TEXT_DTYPE)
+    data["source_row"] = frame.row[keep][loaded].astype("int64")
+    data["_part"] = part[loaded]
     data = data.reset_index(drop=True)
 
-    rejects = pd.concat(reject_parts, ignore_index=True) if reject_parts else empty_rejects()
-    rejects = _typed_rejects(rejects.sort_values(["row"], kind="stable").reset_index(drop=True))
+    rejects = pd.concat(reject_parts, ignore_index=True) if reject_parts else _empty_part_rejects()
+    rejects = rejects.sort_values(["_part", "row"], kind="stable").reset_index(drop=True)
     counts = {
-        "read": len(frame.body),
+        "read": len(frame.part),
         "loaded": int(loaded.sum()),
         "rejected": int(bad_rows.sum()),
-        "dropped": int(drop.sum()),
+        "dropped": int(drop_mask.sum()),
     }
+    return data, rejects, dropped, counts
+
+
+def _empty_part_rejects() -> pd.DataFrame:
+    return empty_rejects().assign(_part=pd.Series(dtype="int64"))
+
+
+def _load(
+    grid: RawGrid,
+    table: schema.Table,
+    *,
+    extra: dict[str, str] | None = None,
+    drop_rule: DropRule | None = None,
+    validate_choices: bool = True,
+) -> tuple[_Part, LoadResult]:
+    part = _prepare(grid, table, extra)
+    frame = _stack([part], table)
+    data, rejects, dropped, counts = _load_frame(frame, drop_rule=drop_rule, validate_choices=validate_choices)
     result = LoadResult(
-        data=data,
-        rejects=rejects,
-        dropped=dropped if len(dropped) else empty_dropped(),
-        normalisations=_notes_frame(frame.notes),
+        data=data.drop(columns="_part"),
+        rejects=_typed_rejects(rejects),
+        dropped=dropped,
+        normalisations=frame.notes_frame(),
         counts=counts,
         sources=(str(grid.file),),
     )
-    return frame, result
+    return part, result
 
 
 def _typed_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
@@ -715,7 +812,7 @@ _PAGE_MARKERS = ("承前页", "过次页")
 
 
 def _ledger_drop_rule(frame: _Frame, already: pd.Series) -> tuple[pd.Series, pd.Series]:
-    index = frame.body.index
+    index = frame.index
     summary = frame.texts.get("summary", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
     key = squeeze(summary)
     voucher = frame.texts.get("voucher", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
@@ -817,80 +914,99 @@ def load_ledger(path, *, unit: str | None = None, sheet: str | None = None) -> L
     """
     path = Path(path)
     grid, why = _read_ledger_grid(path, sheet)
-    frame, result = _load(grid, schema.LEDGER, extra=_VOUCHER_TYPE_HEADERS, drop_rule=_ledger_drop_rule)
-    notes: list[dict] = []
+    return _load_ledger_batch([(path, grid, why, unit)])
 
-    def note(column: str, action: str, count: int) -> None:
-        if count:
-            notes.append({"file": grid.file, "sheet": grid.sheet, "column": column, "action": action, "count": int(count)})
 
-    if why:
-        note("", f"明细账读自工作表「{grid.sheet}」（{why}）", 1)
+def load_ledgers(paths: Iterable) -> LoadResult:
+    """Several units' ledger exports, converted together (each file's unit taken from its own title/name).
 
-    data = result.data
+    The result is what loading each file with :func:`load_ledger` and concatenating would give;
+    stacking the files first runs every conversion once for all of them.
+    """
+    paths = sorted((Path(p) for p in paths), key=lambda p: p.name)
+    if not paths:
+        raise InputError("没有找到任何明细账文件")
+    return _load_ledger_batch([(path, *_read_ledger_grid(path, None), None) for path in paths])
+
+
+def _ledger_unit(path: Path, part: _Part, unit: str | None) -> tuple[str, str]:
+    """The accounting unit and where it came from: the argument, the title line, the file name."""
+    if unit:
+        return unit, "调用参数"
+    title_unit = _title_unit(part.grid.cells.iloc[: part.header.row])
+    if title_unit:
+        return title_unit[0], f"标题行「{title_unit[1]}」"
+    file_unit = unit_from_filename(path)
+    if file_unit:
+        return file_unit, "文件名"
+    raise InputError(
+        "无法确定核算单位：表头上方没有「核算单位：…」或「编制单位：…」标题行（「金额单位：元」之类不算），"
+        "文件名也不是「明细账_单位名称」格式；请在调用时指定 unit",
+        file=part.grid.file,
+        sheet=part.grid.sheet,
+    )
+
+
+def _load_ledger_batch(items: list[tuple[Path, RawGrid, str | None, str | None]]) -> LoadResult:
+    """``(path, grid, why this sheet, unit)`` per file → one LoadResult, files in the given order."""
+    parts: list[_Part] = []
+    units: list[tuple[str, str]] = []
+    for path, grid, _, unit in items:  # structural problems surface file by file, in order
+        parts.append(_prepare(grid, schema.LEDGER, _VOUCHER_TYPE_HEADERS))
+        units.append(_ledger_unit(path, parts[-1], unit))
+    frame = _stack(parts, schema.LEDGER)
+    data, rejects, dropped, counts = _load_frame(frame, drop_rule=_ledger_drop_rule)
+    for k, (_, grid, why, _) in enumerate(items):
+        if why:
+            frame.note(k, "", f"明细账读自工作表「{grid.sheet}」（{why}）", 1)
+
+    part = data["_part"].to_numpy()
     type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None
     vtype, vno, vbad = parse_vouchers(data["voucher"], type_text)
-    if vbad.any():
+    bad = vbad.to_numpy(dtype=bool)
+    if bad.any():
         # A voucher reference we cannot read is a row-level problem: move those rows to rejects.
-        header = frame.found["voucher"]
+        shown = data.loc[bad, "voucher"]
         extra = pd.DataFrame(
             {
-                "file": grid.file,
-                "sheet": grid.sheet,
-                "row": data.loc[vbad, "source_row"].to_numpy(),
-                "column": header,
-                "value": data.loc[vbad, "voucher"].to_numpy(),
-                "reason": ("「" + data.loc[vbad, "voucher"] + "」不是可识别的凭证字号").to_numpy(),
+                "_part": part[bad],
+                "file": data.loc[bad, "source_file"].to_numpy(),
+                "sheet": data.loc[bad, "source_sheet"].to_numpy(),
+                "row": data.loc[bad, "source_row"].to_numpy(),
+                "column": frame.found["voucher"][part[bad]],
+                "value": shown.to_numpy(),
+                "reason": ("「" + shown + "」不是可识别的凭证字号").to_numpy(),
             }
         )
-        result.rejects = _typed_rejects(
-            pd.concat([result.rejects, extra], ignore_index=True).sort_values("row", kind="stable").reset_index(drop=True)
-        )
-        result.counts["rejected"] += int(vbad.sum())
-        result.counts["loaded"] -= int(vbad.sum())
+        rejects = pd.concat([rejects, extra], ignore_index=True).sort_values(["_part", "row"], kind="stable")
+        counts["rejected"] += int(bad.sum())
+        counts["loaded"] -= int(bad.sum())
     voucher = data["voucher"]
     if type_text is not None:
         # 凭证字 and 凭证号 in two columns: rebuild the usual 记-12 so every unit reads the same.
         digits_only = voucher.str.fullmatch("[0-9]+", na=False) & vtype.notna()
         voucher = voucher.where(~digits_only, vtype + "-" + vno.astype(TEXT_DTYPE))
-        note(frame.found["voucher_type_text"], "凭证字与凭证号分列，已合并为「字-号」", int(digits_only.sum()))
-    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~vbad.to_numpy()]
+        frame.note_rows(frame.found["voucher_type_text"], "凭证字与凭证号分列，已合并为「字-号」", part[digits_only.to_numpy(dtype=bool)])
+    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~bad]
+    part = data["_part"].to_numpy()
 
-    title_unit = _title_unit(grid.cells.iloc[: frame.header.row])
-    file_unit = unit_from_filename(path)
-    if unit:
-        chosen, source = unit, "调用参数"
-    elif title_unit:
-        chosen, source = title_unit[0], f"标题行「{title_unit[1]}」"
-    elif file_unit:
-        chosen, source = file_unit, "文件名"
-    else:
-        raise InputError(
-            "无法确定核算单位：表头上方没有「核算单位：…」或「编制单位：…」标题行（「金额单位：元」之类不算），"
-            "文件名也不是「明细账_单位名称」格式；请在调用时指定 unit",
-            file=grid.file,
-            sheet=grid.sheet,
-        )
-    note("", f"核算单位取自{source}：{chosen}", 1)
-    data["unit"] = pd.Series(chosen, index=data.index, dtype=TEXT_DTYPE)
+    for k, (chosen, source) in enumerate(units):
+        frame.note(k, "", f"核算单位取自{source}：{chosen}", 1)
+    data["unit"] = pd.Series(np.array([u for u, _ in units], dtype=object)[part], index=data.index, dtype=TEXT_DTYPE)
 
     canonical = [c.name for c in schema.LEDGER.columns]
-    dupes = int(data.duplicated(subset=canonical, keep="first").sum())
-    note("", "发现完全相同的分录行（未删除，由合规检查标记）", dupes)
+    dupes = data.duplicated(subset=[*canonical, "_part"], keep="first")
+    frame.note_rows("", "发现完全相同的分录行（未删除，由合规检查标记）", part[dupes.to_numpy(dtype=bool)])
 
     order = canonical + ["unit", "voucher_type", "voucher_no"] + list(schema.PROVENANCE_COLUMNS)
-    result.data = data.loc[:, order].reset_index(drop=True)
-    result.normalisations = pd.concat([result.normalisations, _notes_frame(notes)], ignore_index=True)
-    LoadResult.__post_init__(result)
-    return _with_source(result, path)
-
-
-def load_ledgers(paths: Iterable) -> LoadResult:
-    """Several units' ledger exports, concatenated (each file's unit taken from its own title/name)."""
-    paths = sorted((Path(p) for p in paths), key=lambda p: p.name)
-    if not paths:
-        raise InputError("没有找到任何明细账文件")
-    return LoadResult.concat(load_ledger(p) for p in paths)
+    return LoadResult(
+        data=data.loc[:, order].reset_index(drop=True),
+        rejects=_typed_rejects(rejects.reset_index(drop=True)),
+        dropped=dropped,
+        normalisations=frame.notes_frame(),
+        counts=counts,
+        sources=tuple(str(path) for path, *_ in items),
+    )
 
 
 # --------------------------------------------------------------------------- questionnaire
@@ -909,7 +1025,7 @@ def load_survey(path) -> dict[str, LoadResult]:
     item_ids = [str(i) for i in items.data["item_id"].tolist()]  # a few dozen items
     grid = read_grid(path, schema.SURVEY.sheet)
     frame, responses = _load(grid, schema.SURVEY, extra={i: i for i in item_ids}, validate_choices=False)
-    missing = [i for i in item_ids if i not in frame.texts]
+    missing = [i for i in item_ids if i not in frame.found]
     if missing:
         raise InputError(
             f"题目表中的题号在问卷数据表中没有对应的列：{'、'.join(missing)}；问卷数据表的表头是："
