@@ -300,3 +300,26 @@ def test_the_flag_is_read_by_ingest_and_never_passed_to_a_notebook_nor_taken_fro
     assert all("reconstructed_case" not in params for params in resolved.values())
     with pytest.raises(ParameterError, match="reconstructed_case 描述案例数据本身，只能写在"):
         pipeline.resolve_parameters(2017, {"reconstructed_case": True})
+
+
+# --------------------------------------------------------------------------- dropped and rejected text
+
+
+def test_dropped_rows_of_the_questionnaire_keep_no_name_phone_or_id_number(raw_year, tmp_path):
+    from jixiao.privacy import find_personal_data
+
+    book = openpyxl.load_workbook(raw_year / "问卷调查_2017.xlsx")
+    # A 合计 row that someone typed a respondent's details into, and one with a grouped phone.
+    book["问卷数据"].append(["合计", "居民", "浏河社区", NAMES[0], PHONES[0], ID_NUMBER, None, None, None])
+    book["问卷数据"].append(["小计", None, None, None, "139-0000-0000", None, None, None, None])
+    book.save(raw_year / "问卷调查_2017.xlsx")
+    results = ingest.load_year(2017, raw_year)
+    assert results["survey"].counts["dropped"] == 2
+    assert PHONES[0] in results["survey"].dropped["text"].iloc[0]  # the loader keeps the row as typed
+    out = ingest.write_processed(2017, results, tmp_path / "processed")
+    dropped = pd.read_parquet(out / "dropped.parquet")
+    survey_rows = dropped[dropped["table"] == "survey"]
+    assert survey_rows["text"].tolist() == ["合计 居民 浏河社区 赵** 138****0001 420802********1237", "小计 139****0000"]
+    assert find_personal_data(out / "dropped.parquet", names=NAMES) == []
+    ledger_rows = dropped[dropped["table"] == "ledger"]
+    assert ledger_rows["text"].tolist() == results["ledger"].dropped["text"].tolist()  # other tables untouched

@@ -227,6 +227,24 @@ def _mask_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     return rejects.assign(value=rejects["value"].where(~hit, "（个人信息已隐去）"))
 
 
+def _scrub_personal_rows(frame: pd.DataFrame, column: str, names: dict[str, str]) -> pd.DataFrame:
+    """``column`` of the personal tables' rows with phones, ID numbers and known names masked.
+
+    Dropped rows (blank or 合计 rows) and rejected cells of a questionnaire or interview log are
+    kept as text for the evaluator; a mobile or ID number in them is masked by its pattern and a
+    respondent's name wherever it occurs. A name that appears only in a dropped row cannot be
+    recognised as a name and stays.
+    """
+    from jixiao.privacy import redact_text
+
+    personal = frame["table"].isin(PERSONAL_TABLES)
+    if not personal.any():
+        return frame
+    out = frame.copy()
+    out.loc[personal, column] = redact_text(frame.loc[personal, column], names).astype(frame[column].dtype)
+    return out
+
+
 def write_processed(
     year: int,
     results: dict[str, LoadResult],
@@ -239,8 +257,10 @@ def write_processed(
     one from the environment variable ``JIXIAO_PRIVACY_SALT``, or — only for a case whose
     ``parameters.toml`` (next to the questionnaire) declares ``reconstructed_case = true`` — a
     public per-year one. Without either, nothing is written and the error says how to set it.
+    The dropped-row text and rejected values of those tables are scrubbed of phones, ID
+    numbers and the respondents' names too.
     """
-    from jixiao.privacy import mask_personal_data  # written alongside; imported where it is needed
+    from jixiao.privacy import mask_personal_data, name_masks  # written alongside; imported where it is needed
 
     if _holds_people(results):
         salt, salt_origin = privacy_salt(year, _raw_folder(year, results))
@@ -252,6 +272,10 @@ def write_processed(
     # fieldwork sheet since removed) must not outlive the inputs behind it.
     for stale in (*folder.glob("*.parquet"), *folder.glob("metrics/*.json")):
         stale.unlink()
+    names: dict[str, str] = {}
+    for kind in PERSONAL_TABLES:
+        if kind in results and "name" in results[kind].data:
+            names.update(name_masks(results[kind].data["name"]))
     written: list[Path] = []
     for kind, result in results.items():
         data = result.data
@@ -263,7 +287,9 @@ def write_processed(
     for part, name in (("rejects", "rejects"), ("dropped", "dropped"), ("normalisations", "normalisations")):
         frame = combined(results, part)
         if part == "rejects":
-            frame = _mask_rejects(frame)
+            frame = _scrub_personal_rows(_mask_rejects(frame), "value", names)
+        elif part == "dropped":
+            frame = _scrub_personal_rows(frame, "text", names)
         target = folder / f"{name}.parquet"
         frame.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)
