@@ -31,9 +31,9 @@ unrelated keys.
 
 Why the salt must be secret and the key slow: a masked phone (156****6328) hides only four
 digits, so anyone holding the salt can try all 10,000 candidates against ``person_key``. With a
-plain HMAC that takes milliseconds. scrypt (N = 2¹¹, r = 8: about 4 ms and 2 MiB per try)
-makes it roughly 40 s of one core per person and 5 hours for a 430-person survey: slower,
-not impossible. The protection for real data is therefore the secret salt
+plain HMAC that takes 20 ms. scrypt (N = 2¹⁰, r = 8: about 2 ms and 1 MiB per try, ≈ 1 s
+for the 431 respondents of the 2017 case) makes it about 20 s of one core per person and
+2–3 hours for the whole 2017 survey: a thousand times slower, not impossible. The protection for real data is therefore the secret salt
 (``JIXIAO_PRIVACY_SALT``; the ingest step refuses real data without it); the slow key only
 limits the damage if that salt leaks.
 """
@@ -56,8 +56,8 @@ KEY_COLUMN = "person_key"
 BASIS_COLUMN = "person_key_basis"
 KEY_PREFIX = "P-"
 KEY_HEX_DIGITS = 10
-# scrypt cost of one pseudonym (≈ 4 ms and 2 MiB): changing it changes every key, so it is fixed.
-KDF_N, KDF_R, KDF_P, KDF_LENGTH = 2**11, 8, 1, 32
+# scrypt cost of one pseudonym (≈ 2 ms and 1 MiB): changing it changes every key, so it is fixed.
+KDF_N, KDF_R, KDF_P, KDF_LENGTH = 2**10, 8, 1, 32
 KDF_CONTEXT = b"jixiao person_key v2\x00"
 # identities() prefix → the column the pseudonym was computed from.
 BASES = {"phone": "phone", "id": "id_number", "name": "name"}
