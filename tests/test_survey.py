@@ -56,6 +56,7 @@ def test_every_cell_is_accounted_for_exactly(validated):
     assert validated.counts == {
         "rows_read": 6,
         "rows_duplicate": 1,
+        "rows_same_person": 0,
         "respondents": 5,
         "cells_read": 18,
         "valid": 9,
@@ -113,8 +114,68 @@ def test_duplicate_respondent_keeps_the_first_row_only(validated):
     assert r002["item_id"].tolist() == ["Q1", "Q3"]
 
 
+def people(**columns) -> pd.DataFrame:
+    """Four questionnaires with one item, as the ingest step writes them (masked, with person_key)."""
+    raw = pd.DataFrame(
+        {
+            "respondent_id": ["R1", "R2", "R3", "R4"],
+            "group": "居民",
+            "community": "浏河社区",
+            "name": ["张三", "李四", "王五", "张三"],
+            "source_file": FILE,
+            "source_sheet": "问卷数据",
+            "source_row": [2, 3, 4, 5],
+            "Q1": ["满意", "一般", "满意", "非常满意"],
+            **columns,
+        }
+    )
+    return privacy.mask_personal_data(raw, salt="s")
+
+
+ONE_ITEM = pd.DataFrame({"item_id": ["Q1"], "item": ["总体满意度"], "reverse": ["否"], "groups": [None]})
+
+
+def test_the_same_phone_under_another_questionnaire_number_is_rejected_whole_naming_the_first_row():
+    # R4 (row 5) is 张三 again, same mobile written differently, under a new number.
+    responses = people(phone=["13812345678", "13900000001", "13900000002", "138-1234-5678"])
+    result = survey.validate_responses(responses, ONE_ITEM)
+    assert result.answers["respondent_id"].tolist() == ["R1", "R2", "R3"]
+    assert (result.counts["rows_same_person"], result.counts["respondents"], result.counts["duplicate_cells"]) == (1, 3, 1)
+    reject = result.rejects.iloc[0]
+    assert (reject["file"], reject["sheet"], reject["row"], reject["column"]) == (FILE, "问卷数据", 5, "联系电话")
+    assert reject["reason"] == "同一受访者以不同问卷编号重复作答"
+    assert reject["value"] == "138****5678（与第 2 行问卷 R1 为同一人）"
+    assert "同一受访者以不同编号重复作答 1 份" in result.summary()
+
+
+def test_the_same_id_number_without_a_phone_is_the_same_person_too():
+    responses = people(id_number=["420802199001011234", None, "420802199203034321", "420802199001011234"])
+    result = survey.validate_responses(responses, ONE_ITEM)
+    assert list(zip(result.rejects["row"], result.rejects["column"], result.rejects["value"], strict=True)) == [
+        (5, "身份证号", "420802********1234（与第 2 行问卷 R1 为同一人）")
+    ]
+
+
+def test_the_same_name_in_the_same_community_is_not_taken_for_the_same_person():
+    # 张三 twice in 浏河社区 with no phone or ID: two people may share a name, nothing is rejected.
+    result = survey.validate_responses(people(), ONE_ITEM)
+    assert result.rejects.empty and result.counts["respondents"] == 4
+
+
+def test_a_repeated_questionnaire_number_is_reported_once_not_also_as_the_same_person():
+    responses = people(phone=["13812345678", "13900000001", "13900000002", "13812345678"])
+    responses.loc[3, "respondent_id"] = "R1"
+    result = survey.validate_responses(responses, ONE_ITEM)
+    assert result.rejects["reason"].tolist() == ["重复问卷编号"]
+    assert (result.counts["rows_duplicate"], result.counts["rows_same_person"]) == (1, 0)
+
+
 def test_validation_runs_on_the_masked_frame_the_ingest_step_writes():
-    raw = responses_frame().assign(name="张三", phone="13812345678", id_number="420802199001011234")
+    raw = responses_frame().assign(
+        name="张三",
+        # Rows 3 and 5 are the same questionnaire R002 entered twice, so the same phone.
+        phone=["13812340001", "13812340002", "13812340003", "13812340002", "13812340004", "13812340005"],
+    )
     masked = privacy.mask_personal_data(raw, salt="s")
     result = survey.validate_responses(masked, items_frame())
     assert result.counts["valid"] == 9
@@ -355,7 +416,8 @@ def test_2017_case_overall_satisfaction_is_about_93_percent():
     responses = privacy.mask_personal_data(loaded["survey"].data, salt="test")
     result = survey.validate_responses(responses, loaded["survey_items"].data)
     counts = result.counts
-    assert counts["cells_read"] == counts["valid"] + len(result.rejects) - counts["rows_duplicate"] + counts["duplicate_cells"] + counts["not_applicable"]
+    whole_rows = counts["rows_duplicate"] + counts["rows_same_person"]  # one reject row each, their cells under duplicate_cells
+    assert counts["cells_read"] == counts["valid"] + len(result.rejects) - whole_rows + counts["duplicate_cells"] + counts["not_applicable"]
     assert set(result.rejects["reason"]) >= {"空白", "超出量表", "无法识别", "重复问卷编号"}
     overall = survey.satisfaction(result.answers)
     # The committed case file: 3,178 of 3,418 valid answers are 非常满意 or 满意 (92.98%).

@@ -4,8 +4,9 @@ The audit step in the order an evaluator works:
 
 1. ``validate_responses`` — every answer cell of the 问卷数据 sheet checked against the Likert
    scale; text (非常满意 …) and digits (1–5, "4", 4.0, full-width ４) accepted; blanks,
-   out-of-scale numbers, unrecognised text and duplicate 问卷编号 go to the rejects table
-   with file, sheet, row and column. Reverse-worded items are recoded (6 − code) so that 5
+   out-of-scale numbers, unrecognised text, duplicate 问卷编号 and the same person answering
+   again under another 问卷编号 (same ``person_key`` from phone or ID number) go to the
+   rejects table with file, sheet, row and column. Reverse-worded items are recoded (6 − code) so that 5
    always means the most satisfied.
 2. ``satisfaction`` / ``weighted_index`` — rate of (非常满意 + 满意) among valid answers with a
    confidence interval, and a weighted score, per item, community, group or overall.
@@ -46,6 +47,7 @@ REASON_BLANK = "空白"
 REASON_OUT_OF_SCALE = "超出量表"
 REASON_UNRECOGNISED = "无法识别"
 REASON_DUPLICATE = "重复问卷编号"
+REASON_SAME_PERSON = "同一受访者以不同问卷编号重复作答"
 REASON_NOT_APPLICABLE = "该题不适用于此类受访者"
 
 DEFAULT_SATISFIED = (5, 4)
@@ -76,7 +78,8 @@ COVERAGE_HEADERS = {
     "statement": "说明",
 }
 COUNT_LABELS = {
-    "rows_read": "问卷行数", "rows_duplicate": "重复问卷（整行剔除）", "respondents": "有效问卷数",
+    "rows_read": "问卷行数", "rows_duplicate": "重复问卷（整行剔除）",
+    "rows_same_person": "同一受访者重复作答（整行剔除）", "respondents": "有效问卷数",
     "cells_read": "答案单元格数", "valid": "有效答案", "blank": "空白", "out_of_scale": "超出量表",
     "unrecognised": "无法识别", "not_applicable_answered": "不适用却作答", "not_applicable": "不适用（未作答）",
     "duplicate_cells": "重复问卷中的答案",
@@ -127,7 +130,8 @@ class SurveyValidation:
     def summary(self) -> str:
         c = self.counts
         return (
-            f"问卷 {c['rows_read']} 份，其中重复问卷编号 {c['rows_duplicate']} 份整份剔除，有效问卷 {c['respondents']} 份；"
+            f"问卷 {c['rows_read']} 份，其中重复问卷编号 {c['rows_duplicate']} 份、同一受访者以不同编号重复作答 "
+            f"{c['rows_same_person']} 份整份剔除，有效问卷 {c['respondents']} 份；"
             f"答案单元格 {c['cells_read']} 个：有效 {c['valid']} 个，空白 {c['blank']} 个，超出量表 {c['out_of_scale']} 个，"
             f"无法识别 {c['unrecognised']} 个，不适用 {c['not_applicable'] + c['not_applicable_answered']} 个，"
             f"重复问卷中 {c['duplicate_cells']} 个。"
@@ -182,13 +186,51 @@ def parse_answers(values: pd.Series, scale: dict[str, int] = LIKERT_LEVELS) -> p
     return pd.DataFrame({"code": code, "reason": reason}, index=values.index)
 
 
+# person_key_basis values whose key identifies one person (a name + community may be two people).
+_IDENTIFYING_BASES = ("phone", "id_number")
+
+
+def _same_person_again(frame: pd.DataFrame, already: pd.Series) -> pd.DataFrame:
+    """Rows of a person who already answered under another 问卷编号, with the reject's column and value.
+
+    The person is recognised by ``person_key`` when it was computed from a phone or ID number
+    (``person_key_basis``; a frame without that column is trusted to carry only such keys).
+    The first row in sheet order is kept. ``column`` names the matching column (联系电话 /
+    身份证号) and ``value`` its masked value with the row and 问卷编号 answered first.
+    """
+    key = frame["person_key"].astype("string")
+    usable = key.notna() & ~already
+    if "person_key_basis" in frame:
+        basis = frame["person_key_basis"].astype("string")
+        usable &= basis.isin(_IDENTIFYING_BASES).fillna(False).astype(bool)
+    else:
+        basis = pd.Series("person_key", index=frame.index, dtype="string")
+    repeat = usable & key.where(usable).duplicated(keep="first")
+    first = frame.loc[usable & ~repeat].drop_duplicates("person_key").set_index("person_key")
+    rows = frame.loc[repeat]
+    headers = {"phone": SURVEY.column("phone").header, "id_number": SURVEY.column("id_number").header}
+    column = basis[repeat].map(headers).fillna(ANSWER_HEADERS["person_key"]).astype("string")
+    shown = rows["person_key"].astype("string")
+    for name in _IDENTIFYING_BASES:
+        if name in frame:
+            masked = rows[name].astype("string")
+            shown = shown.mask(basis[repeat].eq(name) & masked.notna(), masked)
+    earlier = rows["person_key"].map(first["source_row"]).astype("Int64").astype("string")
+    earlier_id = rows["person_key"].map(first["respondent_id"]).astype("string")
+    value = shown + "（与第 " + earlier + " 行问卷 " + earlier_id + " 为同一人）"
+    return pd.DataFrame({"repeat": repeat}).join(pd.DataFrame({"column": column, "value": value}))
+
+
 def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: dict[str, int] = LIKERT_LEVELS) -> SurveyValidation:
     """Check every answer cell; return valid answers (long), rejects and reconciling counts.
 
     ``responses`` is the loader's frame (one row per respondent, one text column per item id);
     ``items`` the 题目 sheet. Duplicate 问卷编号: the first row is kept and each later row is
     rejected whole (one reject row, reason 重复问卷编号; its cells are counted under
-    ``duplicate_cells``). Items whose 适用对象 excludes a respondent's group: a blank there
+    ``duplicate_cells``). The same person under another 问卷编号 (same ``person_key`` from a
+    phone or ID number) likewise: the first row is kept, each later one rejected whole with
+    reason 同一受访者以不同问卷编号重复作答, column 联系电话 or 身份证号, the masked value
+    and the row answered first. Items whose 适用对象 excludes a respondent's group: a blank there
     is not an error (``not_applicable``), an answer is rejected (该题不适用于此类受访者).
 
     Counts reconcile: cells_read = valid + blank + out_of_scale + unrecognised +
@@ -224,7 +266,9 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     frame["respondent_id"] = frame["respondent_id"].astype("string").str.strip()
     if "person_key" not in frame:
         frame["person_key"] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    duplicate = frame["respondent_id"].duplicated(keep="first") & frame["respondent_id"].notna()
+    duplicate_id = frame["respondent_id"].duplicated(keep="first") & frame["respondent_id"].notna()
+    again = _same_person_again(frame, duplicate_id)
+    duplicate = duplicate_id | again["repeat"]
     frame["row_order"] = np.arange(len(frame))
 
     id_cols = ["respondent_id", "person_key", "group", "community", *PROVENANCE_COLUMNS, "row_order"]
@@ -256,15 +300,21 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     answers = cells.loc[valid, list(ANSWER_COLUMNS)].reset_index(drop=True)
 
     cell_rejects = cells.loc[(checked & ~valid) | na_answered].assign(column=lambda d: d["item_id"])
-    dup_rows = frame.loc[duplicate, ["respondent_id", *PROVENANCE_COLUMNS, "row_order"]].assign(
+    dup_rows = frame.loc[duplicate_id, ["respondent_id", *PROVENANCE_COLUMNS, "row_order"]].assign(
         column=SURVEY.column("respondent_id").header,
         value=lambda d: d["respondent_id"],
         reason=REASON_DUPLICATE,
         item_order=-1,
     )
+    same_person_rows = frame.loc[again["repeat"], [*PROVENANCE_COLUMNS, "row_order"]].assign(
+        column=again.loc[again["repeat"], "column"],
+        value=again.loc[again["repeat"], "value"],
+        reason=REASON_SAME_PERSON,
+        item_order=-1,
+    )
+    reject_cols = ["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]
     rejects = pd.concat(
-        [cell_rejects[["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]],
-         dup_rows[["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]]],
+        [part[reject_cols] for part in (cell_rejects, dup_rows, same_person_rows) if len(part)] or [cell_rejects[reject_cols]],
         ignore_index=True,
     ).sort_values(["row_order", "item_order"], kind="stable", ignore_index=True)
     rejects = rejects.rename(columns={"source_file": "file", "source_sheet": "sheet", "source_row": "row"})[list(REJECT_COLUMNS)]
@@ -274,7 +324,8 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     reasons = cells.loc[checked, "reason"]
     counts = {
         "rows_read": int(len(frame)),
-        "rows_duplicate": int(duplicate.sum()),
+        "rows_duplicate": int(duplicate_id.sum()),
+        "rows_same_person": int(again["repeat"].sum()),
         "respondents": int((~duplicate).sum()),
         "cells_read": int(len(cells)),
         "valid": int(valid.sum()),
@@ -285,10 +336,13 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
         "not_applicable": int(not_applicable.sum()),
         "duplicate_cells": int(cells["duplicate"].sum()),
     }
-    accounted = sum(v for k, v in counts.items() if k not in ("rows_read", "rows_duplicate", "respondents", "cells_read"))
+    accounted = sum(v for k, v in counts.items() if k not in ("rows_read", "rows_duplicate", "rows_same_person", "respondents", "cells_read"))
     if accounted != counts["cells_read"]:
         raise AssertionError(f"survey cell counts do not reconcile: {counts}")
-    expected_rejects = counts["blank"] + counts["out_of_scale"] + counts["unrecognised"] + counts["not_applicable_answered"] + counts["rows_duplicate"]
+    expected_rejects = (
+        counts["blank"] + counts["out_of_scale"] + counts["unrecognised"] + counts["not_applicable_answered"]
+        + counts["rows_duplicate"] + counts["rows_same_person"]
+    )
     if expected_rejects != len(rejects):
         raise AssertionError(f"rejects table has {len(rejects)} rows, counts say {expected_rejects}")
     return SurveyValidation(answers=answers, rejects=rejects, counts=counts)
