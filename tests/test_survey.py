@@ -387,6 +387,37 @@ def test_likert_chart_data_centres_the_neutral_share_on_zero():
     assert data["item"].iloc[0] == "题目一"
 
 
+@pytest.mark.parametrize(
+    ("text", "reverse", "label"),
+    [
+        ("到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）", True, "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）"),
+        ("办事是否不便(反向题)", True, "办事是否不便（反向题，已转换）"),
+        ("活动时有时无 (1：完全不同意，5：完全同意)", True, "活动时有时无（反向题，已转换）"),
+        ("您对社工服务的满意程度（1=非常不满意，5=非常满意）", False, "您对社工服务的满意程度（1=非常不满意，5=非常满意）"),
+        ("您对社区社会工作室（社工）提供的专业服务的满意程度", False, "您对社区社会工作室（社工）提供的专业服务的满意程度"),
+    ],
+)
+def test_reverse_items_are_labelled_as_recoded_without_their_misleading_scale_hint(text, reverse, label):
+    assert survey.item_label(text, reverse) == label
+
+
+def test_likert_chart_of_the_2017_case_labels_the_reverse_item_as_recoded():
+    from jixiao import loading, survey_charts
+
+    loaded = loading.load_survey(CASE_FILE)
+    result = survey.validate_responses(privacy.mask_personal_data(loaded["survey"].data, salt="s"), loaded["survey_items"].data)
+    data = survey.likert_chart_data(result.answers)
+    q6 = data.loc[data["item_id"] == "Q6"]
+    assert set(q6["label"]) == {"到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）"}
+    assert set(q6["item"]) == {"到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）"}  # the question as asked
+    labels = [t.get_text() for t in survey_charts.plot_likert(data).axes[0].get_yticklabels()]
+    assert "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）" in labels
+    assert not any("非常同意" in text for text in labels)
+    # Recoded bars: 非常满意 on Q6 counts the answers 1 = 非常不同意 with the complaint.
+    raw_ones = int((result.answers.loc[result.answers["item_id"] == "Q6", "raw_code"] == 1).sum())
+    assert int(q6.loc[q6["level"] == "非常满意", "n"].iloc[0]) == raw_ones
+
+
 def test_community_chart_data_orders_by_rate_and_carries_the_overall_rate(validated):
     data = survey.community_chart_data(validated.answers)
     # 浏河社区: 5 4 5 3 → 3/4; 沿河社区: 4 4 1 3 2 → 2/5.
@@ -401,7 +432,7 @@ def test_charts_draw_one_bar_segment_per_item_and_level(validated):
     fig = survey_charts.plot_likert(survey.likert_chart_data(validated.answers))
     ax = fig.axes[0]
     assert len(ax.patches) == 3 * 5
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["办事是否不便（反向题）", "对社工服务是否满意", "对服务站设施是否满意"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["办事是否不便（反向题，已转换）", "对社工服务是否满意", "对服务站设施是否满意"]
     fig = survey_charts.plot_satisfaction_by_community(survey.community_chart_data(validated.answers))
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["沿河社区", "浏河社区"]
 

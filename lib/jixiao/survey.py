@@ -85,6 +85,11 @@ COUNT_LABELS = {
     "duplicate_cells": "重复问卷中的答案",
 }
 
+REVERSE_NOTE = "（反向题，已转换）"
+# An answer-scale hint in the item text, e.g. （1=非常不同意，5=非常同意）, and a bare （反向题） mark.
+_SCALE_HINT = re.compile(r"\s*[（(]\s*\d\s*[=＝:：][^（）()]*[）)]")
+_REVERSE_MARK = re.compile(r"\s*[（(]\s*反向题?\s*[）)]")
+
 _GROUP_SEPARATORS = r"[、,，/;；\s]+"
 _ALL_GROUPS = {"全部", "所有", "全体", "均适用"}
 
@@ -675,13 +680,27 @@ def satisfaction_metrics(
 # ---------------------------------------------------------------------------------------
 
 
+def item_label(text: str, reverse: bool) -> str:
+    """An item's label next to recoded answers.
+
+    A reverse-worded item is shown with recoded codes (5 = the answer most favourable to the
+    project), so its own answer-scale hint (（1=非常不同意，5=非常同意）) would mislead: it is
+    dropped, with any bare （反向题） mark, and ``（反向题，已转换）`` is appended. Other items
+    keep their text.
+    """
+    text = str(text)
+    if not reverse:
+        return text
+    return _REVERSE_MARK.sub("", _SCALE_HINT.sub("", text)).strip() + REVERSE_NOTE
+
+
 def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict[str, int] = LIKERT_LEVELS) -> pd.DataFrame:
     """Shares of each level per ``by`` laid out for a diverging stacked bar chart.
 
     Levels below the midpoint sit left of zero, the midpoint (一般) is split evenly across
     zero, levels above it sit right. ``start`` / ``end`` are the bar segment's edges as
     shares (−1 … 1). Codes are the recoded ones: for a reverse item 非常满意 means the
-    answer most favourable to the project.
+    answer most favourable to the project, and its ``label`` (:func:`item_label`) says so.
     """
     codes = _codes(scale)
     labels = _level_labels(scale)
@@ -700,8 +719,11 @@ def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict
     table["end"] = cumulative - offset
     table["level"] = table["code"].map(labels).astype("string")
     if "item" in answers and keys == ["item_id"]:
-        texts = answers.drop_duplicates("item_id").set_index("item_id")["item"]
-        table.insert(1, "item", table["item_id"].map(texts).astype("string"))
+        first = answers.drop_duplicates("item_id").set_index("item_id")
+        reverse = first["reverse"].astype(bool) if "reverse" in first else pd.Series(False, index=first.index)
+        labels = {i: item_label(first.at[i, "item"], bool(reverse.at[i])) for i in first.index}  # a few dozen items
+        table.insert(1, "item", table["item_id"].map(first["item"]).astype("string"))
+        table.insert(2, "label", table["item_id"].map(labels).astype("string"))
     return table
 
 
