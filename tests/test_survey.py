@@ -363,6 +363,23 @@ def test_interview_notes_are_kept_with_the_pseudonym_and_without_names():
     assert not {"name", "phone"} & set(notes.columns)
 
 
+def test_interview_counts_by_community_read_as_one_row_per_community():
+    table = survey.summarise_interviews(interviews_frame()).community_table()
+    # 浏河社区: I1 (A 满意, B 是), I2 (A 不满意, B 否); 沿河社区: I3 (满意, 是), I4 (基本满意, 是).
+    assert table.columns.tolist() == ["社区", "A 满意", "A 基本满意", "A 不满意", "B 是", "B 否"]
+    assert table.set_index("社区").loc["浏河社区"].tolist() == [1, 0, 1, 1, 1]
+    assert table.set_index("社区").loc["沿河社区"].tolist() == [1, 1, 0, 2, 0]
+
+
+def test_interview_notes_of_an_unmasked_log_still_carry_no_name_or_phone():
+    raw = interviews_frame().assign(name="李小红", phone="13912345678")
+    raw.loc[0, "note"] = "李小红说服务好，回电 139-1234-5678"
+    notes = survey.summarise_interviews(raw).notes
+    assert notes["note"].iloc[0] == "李**说服务好，回电 139****5678"
+    assert notes["question"].iloc[0] == "您对项目是否满意"
+    assert privacy.find_personal_data(notes, names=["李小红"]) == []
+
+
 def test_metrics_give_the_overall_rate_per_group_rates_and_index(validated):
     metrics = {m.metric: m for m in survey.satisfaction_metrics(validated.answers)}
     rate = metrics["satisfaction_rate"]
