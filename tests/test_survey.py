@@ -323,6 +323,68 @@ def test_coverage_lists_a_group_missing_from_the_plan():
     assert list(table.index[:3]) == ["居民", "社区工作者", "社会组织"]
 
 
+def wilson_by_hand(x: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return centre - half, centre + half
+
+
+def test_reading_states_the_overall_rate_with_its_interval_and_method(validated):
+    text = survey.results_reading(validated.answers, plan_frame())
+    lower, upper = wilson_by_hand(5, 9)  # 0.2667, 0.8113
+    assert f"全部 9 个有效答案中，“非常满意”或“满意” 5 个，满意率 **55.6%**，95% 置信区间 {lower:.1%}–{upper:.1%}（Wilson 得分区间）" in text
+    assert "每份问卷最多 3 个" in text
+    exact = survey.results_reading(validated.answers, plan_frame(), method="exact", confidence=0.9)
+    assert "90% 置信区间" in exact and "（Clopper–Pearson 精确区间）" in exact
+
+
+def test_reading_gives_each_group_and_the_groups_short_of_plan_and_margin(validated):
+    text = survey.results_reading(validated.answers, plan_frame())
+    assert "- 居民：满意率 100.0%" in text and "有效答案 5 个，问卷 2 份）" in text
+    assert "- 社区工作者：满意率 0.0%" in text
+    # Achieved 2 / 2 / 1 questionnaires against 385 / 100 / 60 planned and 382 / 156 / 109 required.
+    assert "未达到计划样本量：居民（实际 2 份 / 计划 385 份，完成 0.5%）、社区工作者（实际 2 份 / 计划 100 份，完成 2.0%）、社会组织（实际 1 份 / 计划 60 份，完成 1.7%）。" in text
+    assert "未达到 ±5% 误差所需样本量：居民（实际 2 份，所需 382 份" in text and "社会组织（实际 1 份，所需 109 份" in text
+    assert "居民、社区工作者、社会组织的样本未达到 ±5% 误差所需的样本量，满意度结论的代表性有限" in text
+
+
+def test_reading_flags_communities_wider_than_the_margin_and_reads_the_indicator(validated):
+    text = survey.results_reading(validated.answers, plan_frame())
+    # 浏河社区 3 of 4, 沿河社区 2 of 5: both intervals far wider than ±5%, neither wholly below 55.6%.
+    assert "2 个社区的满意率在 40.0%（沿河社区）至 75.0%（浏河社区）之间，每个社区有效答案 4–5 个" in text
+    assert "区间半宽超过 ±5% 的社区 2 个（沿河社区、浏河社区）" in text
+    assert "没有社区的满意率区间整体低于总体满意率" in text
+    lower, upper = wilson_by_hand(5, 9)
+    assert f"以总体满意率 55.6%（`satisfaction_rate`）为“社会公众或服务对象满意度”指标计分" in text
+    assert f"真实满意率大致在 {lower:.1%}–{upper:.1%} 之间" in text
+    # Weighted by population: (52000 × 5/5 + 260 × 0/3 + 150 × 0/1) / 52410 = 99.2%, 43.7 points above 5/9.
+    assert "若按各类受访者的总体数量加权，满意率为 99.2%（相差 43.7 个百分点）" in text
+
+
+def test_reading_names_a_group_and_a_community_clearly_below_the_overall_rate():
+    answers = pd.DataFrame(
+        {
+            "respondent_id": [f"R{i}" for i in range(200)],
+            "group": ["居民"] * 100 + ["社会组织"] * 100,
+            "community": ["浏河社区"] * 100 + ["沿河社区"] * 100,
+            "code": [5] * 90 + [2] * 10 + [4] * 10 + [1] * 90,  # 90/100 and 10/100: overall 50%
+        }
+    )
+    plan = pd.DataFrame({"group": ["居民", "社会组织"], "population": [100, 100], "planned": [100, 100]})
+    text = survey.results_reading(answers, plan)
+    assert "社会组织的满意率区间上限低于总体满意率 50.0%" in text
+    assert "满意率区间整体低于总体满意率的社区：沿河社区" in text
+    # Every questionnaire of a population of 100 was obtained: plan and margin are both met.
+    assert "各类受访者均达到计划样本量" in text and "各类受访者的样本均达到 ±5% 误差所需的样本量" in text
+    assert "代表性有限" not in text
+
+
+def test_reading_refuses_a_survey_without_valid_answers(validated):
+    with pytest.raises(InputError, match="没有有效答案"):
+        survey.results_reading(validated.answers.iloc[0:0], plan_frame())
+
+
 def interviews_frame() -> pd.DataFrame:
     rows = [
         ("I1", "浏河社区", "A", "满意", "服务站环境好"),

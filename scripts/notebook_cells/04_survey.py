@@ -8,8 +8,9 @@ CELLS = [
 1. 按李克特量表校验每一份问卷的每一个答案（超出量表、空白、无法识别、重复问卷编号、同一受访者以不同编号重复作答均列入剔除清单，注明文件、工作表、行号、列）；
 2. 计算各题、各社区、各类受访者及总体的满意率（非常满意＋满意 / 有效答案）及其置信区间，以及加权满意度指数；
 3. 对照抽样计划检查样本量是否足以支撑所述误差范围（“样本不足、代表性不强”是常见的评价质疑）；
-4. 汇总电话访谈的编码答案（按问题、按社区）并保留访谈摘要；
-5. 输出评分所用的满意度指标。
+4. 用文字解读以上结果（数字均由数据计算）；
+5. 汇总电话访谈的编码答案（按问题、按社区）并保留访谈摘要；
+6. 输出评分所用的满意度指标。
 
 问卷中的姓名、电话、身份证号在数据导入时已脱敏，这里只使用受访者代码。
 """),
@@ -24,6 +25,7 @@ output_dir = None  # 图表与工作底稿输出目录；None 表示 reports/<ye
 """),
 ("code", """
 import pandas as pd
+from IPython.display import Markdown, display
 
 from jixiao import charts, metrics, processed, schema, survey, survey_charts
 
@@ -89,7 +91,15 @@ for statement in coverage["statement"]:
 coverage.rename(columns=survey.COVERAGE_HEADERS)
 """),
 ("md", """
-## 4 电话访谈
+## 4 结果解读
+
+以下文字由上面的数据计算生成：总体与各类受访者的满意率及区间、未达到计划样本量或误差要求的受访者类别和社区，以及对满意度指标评分的含义。
+"""),
+("code", """
+display(Markdown(survey.results_reading(validation.answers, plan, margin=margin, **settings)))
+"""),
+("md", """
+## 5 电话访谈
 
 编码答案按问题汇总，再按社区展开；访谈摘要保留原话，其中的姓名、电话、身份证号已脱敏，受访者只以受访者代码标识。
 """),
@@ -106,7 +116,7 @@ talks.community_table()
 talks.notes.rename(columns=survey.INTERVIEW_HEADERS)
 """),
 ("md", """
-## 5 评分所用指标
+## 6 评分所用指标
 """),
 ("code", """
 survey_metrics = survey.satisfaction_metrics(validation.answers, weights=weights, **settings)
