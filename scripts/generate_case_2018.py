@@ -287,6 +287,10 @@ PARAMETERS = """# 2018 年度评价参数（重构案例）— defaults for `jix
 
 seed = 20181231  # 抽样随机种子：同一种子、同一数据，抽样结果在任何机器上一致
 
+# 本年度案例为重构数据，人员姓名、手机号、身份证号均为虚构：受访者代码可用公开的默认盐值生成。
+# 真实数据不要写这一行，而要设置环境变量 JIXIAO_PRIVACY_SALT（见 README「Data handling promises」）。
+reconstructed_case = true
+
 [survey]
 satisfied_levels = [5, 4]
 confidence = 0.95

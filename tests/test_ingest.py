@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from jixiao import ingest, manifest, paths, schema
-from jixiao.errors import InputError
+from jixiao.errors import InputError, ParameterError
 
 NAMES = ("赵一", "钱二", "李四")
 PHONES = ("13800000001", "13800000002", "13900000000")
@@ -33,9 +33,14 @@ def headers(table: schema.Table) -> list[str]:
     return [c.header for c in table.columns]
 
 
-def make_year(folder, *, interviews: bool = True) -> None:
-    """A tiny but complete raw folder: two grants, two units' ledgers (xlsx and GB18030 CSV), …"""
+def make_year(folder, *, interviews: bool = True, reconstructed: bool = True) -> None:
+    """A tiny but complete raw folder: two grants, two units' ledgers (xlsx and GB18030 CSV), …
+
+    Its people are made up, so by default its parameters.toml declares ``reconstructed_case``.
+    """
     folder.mkdir(parents=True, exist_ok=True)
+    if reconstructed:
+        (folder / "parameters.toml").write_text("reconstructed_case = true\n", encoding="utf-8")
     write_xlsx(folder / "资金下达明细_2017.xlsx", {"资金下达": [
         ["2017年资金下达明细"],
         headers(schema.ALLOCATIONS),
@@ -210,3 +215,111 @@ def test_ingest_clears_tables_and_metrics_left_by_an_earlier_run(raw_year, tmp_p
     assert not (folder / "fieldwork_results.parquet").exists()
     assert not (folder / "metrics" / "sampling.json").exists()
     assert (folder / "notes.txt").exists()  # only derived tables and metrics are cleared
+
+
+# --------------------------------------------------------------------------- the pseudonym salt
+
+
+def test_real_data_without_a_secret_salt_is_refused_and_the_message_says_how_to_set_it(tmp_path, monkeypatch):
+    monkeypatch.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)
+    folder = tmp_path / "raw" / "2017"
+    make_year(folder, reconstructed=False)
+    out = tmp_path / "processed"
+    with pytest.raises(ParameterError) as err:
+        ingest.write_processed(2017, ingest.load_year(2017, folder), out)
+    message = str(err.value)
+    assert "未设置隐私盐值 JIXIAO_PRIVACY_SALT" in message
+    assert "export JIXIAO_PRIVACY_SALT=" in message and "$env:JIXIAO_PRIVACY_SALT" in message
+    assert f"{folder / 'parameters.toml'} 中写 reconstructed_case = true" in message
+    assert not out.exists()  # nothing was written with a guessable salt
+
+
+def test_a_blank_salt_in_the_environment_counts_as_none(tmp_path, monkeypatch):
+    monkeypatch.setenv(ingest.SALT_ENVIRONMENT_VARIABLE, "   ")
+    folder = tmp_path / "raw" / "2017"
+    make_year(folder, reconstructed=False)
+    with pytest.raises(ParameterError, match="未设置隐私盐值"):
+        ingest.write_processed(2017, ingest.load_year(2017, folder), tmp_path / "processed")
+
+
+def test_reconstructed_case_may_use_the_public_salt(raw_year, tmp_path, monkeypatch):
+    from jixiao import privacy
+
+    monkeypatch.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)
+    out = ingest.write_processed(2017, ingest.load_year(2017, raw_year), tmp_path / "processed")
+    record = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert record["privacy"]["salt"] == "public (reconstructed_case)"
+    survey = pd.read_parquet(out / "survey.parquet")
+    expected = privacy.pseudonym_key(f"phone:{PHONES[0]}", salt="jixiao-2017")
+    assert survey["person_key"].iloc[0] == expected
+    assert "jixiao-2017" not in (out / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_secret_salt_from_the_environment_gives_other_keys_stable_across_runs(raw_year, tmp_path, monkeypatch):
+    monkeypatch.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)
+    public = pd.read_parquet(ingest.write_processed(2017, ingest.load_year(2017, raw_year), tmp_path / "p") / "survey.parquet")
+    monkeypatch.setenv(ingest.SALT_ENVIRONMENT_VARIABLE, "a secret only the evaluators know")
+    first = ingest.write_processed(2017, ingest.load_year(2017, raw_year), tmp_path / "a")
+    second = ingest.write_processed(2017, ingest.load_year(2017, raw_year), tmp_path / "b")
+    keys = pd.read_parquet(first / "survey.parquet")["person_key"]
+    assert keys.tolist() == pd.read_parquet(second / "survey.parquet")["person_key"].tolist()
+    assert set(keys).isdisjoint(set(public["person_key"]))
+    record = (first / "manifest.json").read_text(encoding="utf-8")
+    assert json.loads(record)["privacy"]["salt"] == "environment"
+    assert "a secret only" not in record
+
+
+def test_reconstructed_case_flag_must_be_true_or_false(raw_year, tmp_path, monkeypatch):
+    monkeypatch.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)
+    (raw_year / "parameters.toml").write_text('reconstructed_case = "yes"\n', encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"parameters.toml: reconstructed_case 应为 true 或 false"):
+        ingest.write_processed(2017, ingest.load_year(2017, raw_year), tmp_path / "processed")
+
+
+def test_a_year_without_respondents_needs_no_salt(tmp_path, monkeypatch):
+    monkeypatch.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)
+    results = {"survey": ingest.empty_result(schema.SURVEY), "interviews": ingest.empty_result(schema.INTERVIEWS)}
+    out = ingest.write_processed(2031, results, tmp_path / "processed")
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["privacy"]["salt"] == "not needed (no respondents)"
+
+
+def test_new_year_templates_do_not_declare_the_case_reconstructed(tmp_path):
+    from jixiao import pipeline, year_templates
+
+    year_templates.write_year_templates(2031, folder=tmp_path)
+    assert (tmp_path / "parameters.toml").is_file()
+    assert not pipeline.declares_reconstructed_case(tmp_path)
+    assert pipeline.declares_reconstructed_case(paths.raw_dir(2017))
+    assert pipeline.declares_reconstructed_case(paths.raw_dir(2018))
+
+
+def test_the_flag_is_read_by_ingest_and_never_passed_to_a_notebook_nor_taken_from_the_command_line():
+    from jixiao import pipeline
+
+    resolved = pipeline.resolve_parameters(2017)
+    assert all("reconstructed_case" not in params for params in resolved.values())
+    with pytest.raises(ParameterError, match="reconstructed_case 描述案例数据本身，只能写在"):
+        pipeline.resolve_parameters(2017, {"reconstructed_case": True})
+
+
+# --------------------------------------------------------------------------- dropped and rejected text
+
+
+def test_dropped_rows_of_the_questionnaire_keep_no_name_phone_or_id_number(raw_year, tmp_path):
+    from jixiao.privacy import find_personal_data
+
+    book = openpyxl.load_workbook(raw_year / "问卷调查_2017.xlsx")
+    # A 合计 row that someone typed a respondent's details into, and one with a grouped phone.
+    book["问卷数据"].append(["合计", "居民", "浏河社区", NAMES[0], PHONES[0], ID_NUMBER, None, None, None])
+    book["问卷数据"].append(["小计", None, None, None, "139-0000-0000", None, None, None, None])
+    book.save(raw_year / "问卷调查_2017.xlsx")
+    results = ingest.load_year(2017, raw_year)
+    assert results["survey"].counts["dropped"] == 2
+    assert PHONES[0] in results["survey"].dropped["text"].iloc[0]  # the loader keeps the row as typed
+    out = ingest.write_processed(2017, results, tmp_path / "processed")
+    dropped = pd.read_parquet(out / "dropped.parquet")
+    survey_rows = dropped[dropped["table"] == "survey"]
+    assert survey_rows["text"].tolist() == ["合计 居民 浏河社区 赵** 138****0001 420802********1237", "小计 139****0000"]
+    assert find_personal_data(out / "dropped.parquet", names=NAMES) == []
+    ledger_rows = dropped[dropped["table"] == "ledger"]
+    assert ledger_rows["text"].tolist() == results["ledger"].dropped["text"].tolist()  # other tables untouched

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+import time
 
 import pandas as pd
 import pytest
@@ -54,6 +57,11 @@ def test_masked_frame_keeps_no_raw_name_phone_or_id_anywhere():
     assert masked["note"].tolist()[:3] == ["张**说请回电138****5678", "无", "欧阳**身份证420802********4321"]
 
 
+def test_grouped_mobile_numbers_in_free_text_are_masked_too():
+    notes = privacy.redact_text(pd.Series(["请回电 139-1234-5678 或 138 1234 5678", "编号 12345678901"]))
+    assert notes.tolist() == ["请回电 139****5678 或 138****5678", "编号 12345678901"]
+
+
 def test_masking_leaves_the_input_frame_untouched():
     raw = raw_people()
     before = raw.copy()
@@ -72,13 +80,73 @@ def test_person_key_is_stable_across_calls_and_links_the_same_phone_in_another_f
     assert privacy.mask_personal_data(interview, salt="case-2017")["person_key"].iloc[0] == survey["person_key"].iloc[0]
 
 
-def test_person_key_is_hmac_of_the_normalised_phone():
+def test_person_key_is_hmac_of_the_scrypt_stretched_normalised_phone():
     import hashlib
     import hmac
 
-    expected = "P-" + hmac.new(b"s", b"phone:13812345678", hashlib.sha256).hexdigest()[:10]
+    stretched = hashlib.scrypt(b"phone:13812345678", salt=b"jixiao person_key v2\x00s", n=2**10, r=8, p=1, dklen=32)
+    expected = "P-" + hmac.new(b"s", stretched, hashlib.sha256).hexdigest()[:10]
     frame = pd.DataFrame({"phone": ["138-1234-5678"]})
-    assert privacy.mask_personal_data(frame, salt="s")["person_key"].iloc[0] == expected
+    masked = privacy.mask_personal_data(frame, salt="s")
+    assert masked["person_key"].iloc[0] == expected
+    assert masked["person_key_basis"].iloc[0] == "phone"
+
+
+def test_person_key_basis_names_the_column_the_key_came_from():
+    frame = pd.DataFrame(
+        {
+            "name": ["张三", "李四", "王五", None],
+            "phone": ["13812345678", None, "12345", None],  # 5 digits is too short to identify anyone
+            "id_number": [None, "420802199001011234", None, None],
+            "community": "浏河社区",
+        }
+    )
+    basis = privacy.mask_personal_data(frame, salt="s")["person_key_basis"]
+    assert basis.tolist()[:3] == ["phone", "id_number", "name"]
+    assert pd.isna(basis.iloc[3])
+
+
+# The first respondent of the 2017 case: 方建, 15695436328, masked 156****6328 in every output.
+CASE_PHONE = "15695436328"
+PUBLIC_SALT = "jixiao-2017"  # what a reconstructed case uses, published in the code
+
+
+def _cheap_keys(candidate: str) -> set[str]:
+    """Keys an attacker would try first: fast hashes of the phone with the known salt."""
+    salt = PUBLIC_SALT.encode()
+    found = set()
+    for message in (candidate, f"phone:{candidate}"):
+        data = message.encode()
+        found.add(hmac.new(salt, data, hashlib.sha256).hexdigest()[:10])
+        for algorithm in ("sha256", "sha1", "md5"):
+            found.add(hashlib.new(algorithm, salt + data).hexdigest()[:10])
+            found.add(hashlib.new(algorithm, data + salt).hexdigest()[:10])
+    return found
+
+
+def test_masked_phone_and_public_salt_do_not_give_the_key_back_through_any_fast_hash():
+    key = privacy.mask_personal_data(pd.DataFrame({"phone": [CASE_PHONE]}), salt=PUBLIC_SALT)["person_key"].iloc[0]
+    masked = privacy.mask_phones(pd.Series([CASE_PHONE])).iloc[0]
+    assert masked == "156****6328"
+    candidates = [masked.replace("****", f"{i:04d}") for i in range(10_000)]
+    assert CASE_PHONE in candidates  # the attack is well-formed: the right number is among them
+    hits = [c for c in candidates if key.removeprefix("P-") in _cheap_keys(c)]
+    assert hits == []
+
+
+def test_each_guess_costs_a_slow_key_derivation_not_a_fast_hash():
+    candidates = [f"phone:156{i:04d}6328" for i in range(30)]
+    started = time.perf_counter()
+    for c in candidates:
+        hmac.new(PUBLIC_SALT.encode(), c.encode(), hashlib.sha256).hexdigest()
+    fast = time.perf_counter() - started
+    started = time.perf_counter()
+    for c in candidates:
+        privacy.pseudonym_key(c, salt=PUBLIC_SALT)
+    slow = time.perf_counter() - started
+    # ≈ 2 ms against ≈ 2 µs per guess on the project machine; 100× leaves room for a busy CPU.
+    assert slow > 100 * fast
+    assert slow / len(candidates) * 10_000 > 1.0  # all 10,000 guesses for one person take over a second
 
 
 def test_different_salts_give_unrelated_keys():

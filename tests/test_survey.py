@@ -56,6 +56,7 @@ def test_every_cell_is_accounted_for_exactly(validated):
     assert validated.counts == {
         "rows_read": 6,
         "rows_duplicate": 1,
+        "rows_same_person": 0,
         "respondents": 5,
         "cells_read": 18,
         "valid": 9,
@@ -113,8 +114,68 @@ def test_duplicate_respondent_keeps_the_first_row_only(validated):
     assert r002["item_id"].tolist() == ["Q1", "Q3"]
 
 
+def people(**columns) -> pd.DataFrame:
+    """Four questionnaires with one item, as the ingest step writes them (masked, with person_key)."""
+    raw = pd.DataFrame(
+        {
+            "respondent_id": ["R1", "R2", "R3", "R4"],
+            "group": "居民",
+            "community": "浏河社区",
+            "name": ["张三", "李四", "王五", "张三"],
+            "source_file": FILE,
+            "source_sheet": "问卷数据",
+            "source_row": [2, 3, 4, 5],
+            "Q1": ["满意", "一般", "满意", "非常满意"],
+            **columns,
+        }
+    )
+    return privacy.mask_personal_data(raw, salt="s")
+
+
+ONE_ITEM = pd.DataFrame({"item_id": ["Q1"], "item": ["总体满意度"], "reverse": ["否"], "groups": [None]})
+
+
+def test_the_same_phone_under_another_questionnaire_number_is_rejected_whole_naming_the_first_row():
+    # R4 (row 5) is 张三 again, same mobile written differently, under a new number.
+    responses = people(phone=["13812345678", "13900000001", "13900000002", "138-1234-5678"])
+    result = survey.validate_responses(responses, ONE_ITEM)
+    assert result.answers["respondent_id"].tolist() == ["R1", "R2", "R3"]
+    assert (result.counts["rows_same_person"], result.counts["respondents"], result.counts["duplicate_cells"]) == (1, 3, 1)
+    reject = result.rejects.iloc[0]
+    assert (reject["file"], reject["sheet"], reject["row"], reject["column"]) == (FILE, "问卷数据", 5, "联系电话")
+    assert reject["reason"] == "同一受访者以不同问卷编号重复作答"
+    assert reject["value"] == "138****5678（与第 2 行问卷 R1 为同一人）"
+    assert "同一受访者以不同编号重复作答 1 份" in result.summary()
+
+
+def test_the_same_id_number_without_a_phone_is_the_same_person_too():
+    responses = people(id_number=["420802199001011234", None, "420802199203034321", "420802199001011234"])
+    result = survey.validate_responses(responses, ONE_ITEM)
+    assert list(zip(result.rejects["row"], result.rejects["column"], result.rejects["value"], strict=True)) == [
+        (5, "身份证号", "420802********1234（与第 2 行问卷 R1 为同一人）")
+    ]
+
+
+def test_the_same_name_in_the_same_community_is_not_taken_for_the_same_person():
+    # 张三 twice in 浏河社区 with no phone or ID: two people may share a name, nothing is rejected.
+    result = survey.validate_responses(people(), ONE_ITEM)
+    assert result.rejects.empty and result.counts["respondents"] == 4
+
+
+def test_a_repeated_questionnaire_number_is_reported_once_not_also_as_the_same_person():
+    responses = people(phone=["13812345678", "13900000001", "13900000002", "13812345678"])
+    responses.loc[3, "respondent_id"] = "R1"
+    result = survey.validate_responses(responses, ONE_ITEM)
+    assert result.rejects["reason"].tolist() == ["重复问卷编号"]
+    assert (result.counts["rows_duplicate"], result.counts["rows_same_person"]) == (1, 0)
+
+
 def test_validation_runs_on_the_masked_frame_the_ingest_step_writes():
-    raw = responses_frame().assign(name="张三", phone="13812345678", id_number="420802199001011234")
+    raw = responses_frame().assign(
+        name="张三",
+        # Rows 3 and 5 are the same questionnaire R002 entered twice, so the same phone.
+        phone=["13812340001", "13812340002", "13812340003", "13812340002", "13812340004", "13812340005"],
+    )
     masked = privacy.mask_personal_data(raw, salt="s")
     result = survey.validate_responses(masked, items_frame())
     assert result.counts["valid"] == 9
@@ -262,6 +323,68 @@ def test_coverage_lists_a_group_missing_from_the_plan():
     assert list(table.index[:3]) == ["居民", "社区工作者", "社会组织"]
 
 
+def wilson_by_hand(x: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    p = x / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return centre - half, centre + half
+
+
+def test_reading_states_the_overall_rate_with_its_interval_and_method(validated):
+    text = survey.results_reading(validated.answers, plan_frame())
+    lower, upper = wilson_by_hand(5, 9)  # 0.2667, 0.8113
+    assert f"全部 9 个有效答案中，“非常满意”或“满意” 5 个，满意率 **55.6%**，95% 置信区间 {lower:.1%}–{upper:.1%}（Wilson 得分区间）" in text
+    assert "每份问卷最多 3 个" in text
+    exact = survey.results_reading(validated.answers, plan_frame(), method="exact", confidence=0.9)
+    assert "90% 置信区间" in exact and "（Clopper–Pearson 精确区间）" in exact
+
+
+def test_reading_gives_each_group_and_the_groups_short_of_plan_and_margin(validated):
+    text = survey.results_reading(validated.answers, plan_frame())
+    assert "- 居民：满意率 100.0%" in text and "有效答案 5 个，问卷 2 份）" in text
+    assert "- 社区工作者：满意率 0.0%" in text
+    # Achieved 2 / 2 / 1 questionnaires against 385 / 100 / 60 planned and 382 / 156 / 109 required.
+    assert "未达到计划样本量：居民（实际 2 份 / 计划 385 份，完成 0.5%）、社区工作者（实际 2 份 / 计划 100 份，完成 2.0%）、社会组织（实际 1 份 / 计划 60 份，完成 1.7%）。" in text
+    assert "未达到 ±5% 误差所需样本量：居民（实际 2 份，所需 382 份" in text and "社会组织（实际 1 份，所需 109 份" in text
+    assert "居民、社区工作者、社会组织的样本未达到 ±5% 误差所需的样本量，满意度结论的代表性有限" in text
+
+
+def test_reading_flags_communities_wider_than_the_margin_and_reads_the_indicator(validated):
+    text = survey.results_reading(validated.answers, plan_frame())
+    # 浏河社区 3 of 4, 沿河社区 2 of 5: both intervals far wider than ±5%, neither wholly below 55.6%.
+    assert "2 个社区的满意率在 40.0%（沿河社区）至 75.0%（浏河社区）之间，每个社区有效答案 4–5 个" in text
+    assert "区间半宽超过 ±5% 的社区 2 个（沿河社区、浏河社区）" in text
+    assert "没有社区的满意率区间整体低于总体满意率" in text
+    lower, upper = wilson_by_hand(5, 9)
+    assert f"以总体满意率 55.6%（`satisfaction_rate`）为“社会公众或服务对象满意度”指标计分" in text
+    assert f"真实满意率大致在 {lower:.1%}–{upper:.1%} 之间" in text
+    # Weighted by population: (52000 × 5/5 + 260 × 0/3 + 150 × 0/1) / 52410 = 99.2%, 43.7 points above 5/9.
+    assert "若按各类受访者的总体数量加权，满意率为 99.2%（相差 43.7 个百分点）" in text
+
+
+def test_reading_names_a_group_and_a_community_clearly_below_the_overall_rate():
+    answers = pd.DataFrame(
+        {
+            "respondent_id": [f"R{i}" for i in range(200)],
+            "group": ["居民"] * 100 + ["社会组织"] * 100,
+            "community": ["浏河社区"] * 100 + ["沿河社区"] * 100,
+            "code": [5] * 90 + [2] * 10 + [4] * 10 + [1] * 90,  # 90/100 and 10/100: overall 50%
+        }
+    )
+    plan = pd.DataFrame({"group": ["居民", "社会组织"], "population": [100, 100], "planned": [100, 100]})
+    text = survey.results_reading(answers, plan)
+    assert "社会组织的满意率区间上限低于总体满意率 50.0%" in text
+    assert "满意率区间整体低于总体满意率的社区：沿河社区" in text
+    # Every questionnaire of a population of 100 was obtained: plan and margin are both met.
+    assert "各类受访者均达到计划样本量" in text and "各类受访者的样本均达到 ±5% 误差所需的样本量" in text
+    assert "代表性有限" not in text
+
+
+def test_reading_refuses_a_survey_without_valid_answers(validated):
+    with pytest.raises(InputError, match="没有有效答案"):
+        survey.results_reading(validated.answers.iloc[0:0], plan_frame())
+
+
 def interviews_frame() -> pd.DataFrame:
     rows = [
         ("I1", "浏河社区", "A", "满意", "服务站环境好"),
@@ -302,6 +425,23 @@ def test_interview_notes_are_kept_with_the_pseudonym_and_without_names():
     assert not {"name", "phone"} & set(notes.columns)
 
 
+def test_interview_counts_by_community_read_as_one_row_per_community():
+    table = survey.summarise_interviews(interviews_frame()).community_table()
+    # 浏河社区: I1 (A 满意, B 是), I2 (A 不满意, B 否); 沿河社区: I3 (满意, 是), I4 (基本满意, 是).
+    assert table.columns.tolist() == ["社区", "A 满意", "A 基本满意", "A 不满意", "B 是", "B 否"]
+    assert table.set_index("社区").loc["浏河社区"].tolist() == [1, 0, 1, 1, 1]
+    assert table.set_index("社区").loc["沿河社区"].tolist() == [1, 1, 0, 2, 0]
+
+
+def test_interview_notes_of_an_unmasked_log_still_carry_no_name_or_phone():
+    raw = interviews_frame().assign(name="李小红", phone="13912345678")
+    raw.loc[0, "note"] = "李小红说服务好，回电 139-1234-5678"
+    notes = survey.summarise_interviews(raw).notes
+    assert notes["note"].iloc[0] == "李**说服务好，回电 139****5678"
+    assert notes["question"].iloc[0] == "您对项目是否满意"
+    assert privacy.find_personal_data(notes, names=["李小红"]) == []
+
+
 def test_metrics_give_the_overall_rate_per_group_rates_and_index(validated):
     metrics = {m.metric: m for m in survey.satisfaction_metrics(validated.answers)}
     rate = metrics["satisfaction_rate"]
@@ -326,6 +466,37 @@ def test_likert_chart_data_centres_the_neutral_share_on_zero():
     assert data["item"].iloc[0] == "题目一"
 
 
+@pytest.mark.parametrize(
+    ("text", "reverse", "label"),
+    [
+        ("到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）", True, "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）"),
+        ("办事是否不便(反向题)", True, "办事是否不便（反向题，已转换）"),
+        ("活动时有时无 (1：完全不同意，5：完全同意)", True, "活动时有时无（反向题，已转换）"),
+        ("您对社工服务的满意程度（1=非常不满意，5=非常满意）", False, "您对社工服务的满意程度（1=非常不满意，5=非常满意）"),
+        ("您对社区社会工作室（社工）提供的专业服务的满意程度", False, "您对社区社会工作室（社工）提供的专业服务的满意程度"),
+    ],
+)
+def test_reverse_items_are_labelled_as_recoded_without_their_misleading_scale_hint(text, reverse, label):
+    assert survey.item_label(text, reverse) == label
+
+
+def test_likert_chart_of_the_2017_case_labels_the_reverse_item_as_recoded():
+    from jixiao import loading, survey_charts
+
+    loaded = loading.load_survey(CASE_FILE)
+    result = survey.validate_responses(privacy.mask_personal_data(loaded["survey"].data, salt="s"), loaded["survey_items"].data)
+    data = survey.likert_chart_data(result.answers)
+    q6 = data.loc[data["item_id"] == "Q6"]
+    assert set(q6["label"]) == {"到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）"}
+    assert set(q6["item"]) == {"到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）"}  # the question as asked
+    labels = [t.get_text() for t in survey_charts.plot_likert(data).axes[0].get_yticklabels()]
+    assert "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）" in labels
+    assert not any("非常同意" in text for text in labels)
+    # Recoded bars: 非常满意 on Q6 counts the answers 1 = 非常不同意 with the complaint.
+    raw_ones = int((result.answers.loc[result.answers["item_id"] == "Q6", "raw_code"] == 1).sum())
+    assert int(q6.loc[q6["level"] == "非常满意", "n"].iloc[0]) == raw_ones
+
+
 def test_community_chart_data_orders_by_rate_and_carries_the_overall_rate(validated):
     data = survey.community_chart_data(validated.answers)
     # 浏河社区: 5 4 5 3 → 3/4; 沿河社区: 4 4 1 3 2 → 2/5.
@@ -340,7 +511,7 @@ def test_charts_draw_one_bar_segment_per_item_and_level(validated):
     fig = survey_charts.plot_likert(survey.likert_chart_data(validated.answers))
     ax = fig.axes[0]
     assert len(ax.patches) == 3 * 5
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["办事是否不便（反向题）", "对社工服务是否满意", "对服务站设施是否满意"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["办事是否不便（反向题，已转换）", "对社工服务是否满意", "对服务站设施是否满意"]
     fig = survey_charts.plot_satisfaction_by_community(survey.community_chart_data(validated.answers))
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["沿河社区", "浏河社区"]
 
@@ -355,7 +526,8 @@ def test_2017_case_overall_satisfaction_is_about_93_percent():
     responses = privacy.mask_personal_data(loaded["survey"].data, salt="test")
     result = survey.validate_responses(responses, loaded["survey_items"].data)
     counts = result.counts
-    assert counts["cells_read"] == counts["valid"] + len(result.rejects) - counts["rows_duplicate"] + counts["duplicate_cells"] + counts["not_applicable"]
+    whole_rows = counts["rows_duplicate"] + counts["rows_same_person"]  # one reject row each, their cells under duplicate_cells
+    assert counts["cells_read"] == counts["valid"] + len(result.rejects) - whole_rows + counts["duplicate_cells"] + counts["not_applicable"]
     assert set(result.rejects["reason"]) >= {"空白", "超出量表", "无法识别", "重复问卷编号"}
     overall = survey.satisfaction(result.answers)
     # The committed case file: 3,178 of 3,418 valid answers are 非常满意 or 满意 (92.98%).

@@ -4,7 +4,8 @@
 ``write_processed`` writes one parquet file per canonical table, the combined rejects and
 dropped rows, the normalisation log and ``manifest.json`` (input SHA-256s, row counts,
 parameters, software versions). Personal data in the questionnaire and interview tables is
-masked (:func:`jixiao.privacy.mask_personal_data`) before anything reaches the disk.
+masked (:func:`jixiao.privacy.mask_personal_data`) before anything reaches the disk, with the
+secret salt of ``JIXIAO_PRIVACY_SALT`` (:func:`privacy_salt`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Callable
 import pandas as pd
 
 from jixiao import manifest, paths, schema
-from jixiao.errors import InputError
+from jixiao.errors import InputError, ParameterError
 from jixiao.loading import (
     DATE_DTYPE,
     PERSONAL_COLUMNS,
@@ -37,6 +38,10 @@ from jixiao.loading import (
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 PERSONAL_TABLES = ("survey", "interviews")
 SALT_ENVIRONMENT_VARIABLE = "JIXIAO_PRIVACY_SALT"
+# Salt origins recorded in the manifest (never the salt itself).
+SALT_FROM_ENVIRONMENT = "environment"
+SALT_PUBLIC_FOR_RECONSTRUCTED_CASE = "public (reconstructed_case)"
+SALT_NOT_NEEDED = "not needed (no respondents)"
 COUNT_HEADERS = {"table": "数据表", "title": "名称", "read": "读取行数", "loaded": "导入行数", "rejected": "拒收行数", "dropped": "剔除行数", "balanced": "行数核对"}
 
 
@@ -167,6 +172,52 @@ def dropped_summary(results: dict[str, LoadResult]) -> pd.DataFrame:
     return summary.rename(columns={"table": "数据表", "kind": "类型", "count": "行数"})
 
 
+def public_salt(year: int) -> str:
+    """The salt a fictional or reconstructed case may use: printed here, so it protects nobody."""
+    return f"jixiao-{year}"
+
+
+def privacy_salt(year: int, raw_folder: Path | None = None) -> tuple[str, str]:
+    """The salt for the pseudonyms and where it came from (``environment`` or the public one).
+
+    Real data must use a secret salt from ``JIXIAO_PRIVACY_SALT``: with the public one, anyone
+    could try the 10,000 numbers a masked phone (156****6328) leaves open against
+    ``person_key``. Only a case whose ``parameters.toml`` declares ``reconstructed_case = true``
+    (fictional people) may go without it. Anything else is a :class:`ParameterError` that says
+    how to set the variable.
+    """
+    from jixiao.pipeline import RECONSTRUCTED_CASE, declares_reconstructed_case
+
+    secret = os.environ.get(SALT_ENVIRONMENT_VARIABLE, "")
+    if secret.strip():
+        return secret, SALT_FROM_ENVIRONMENT
+    folder = Path(raw_folder) if raw_folder is not None else paths.raw_dir(year)
+    if declares_reconstructed_case(folder):
+        return public_salt(year), SALT_PUBLIC_FOR_RECONSTRUCTED_CASE
+    raise ParameterError(
+        f"未设置隐私盐值 {SALT_ENVIRONMENT_VARIABLE}：问卷和电话访谈含有姓名、手机号、身份证号，写出前要用只有评价组知道的"
+        "盐值生成受访者代码（person_key）；没有它，凭脱敏后的手机号（如 156****6328）只需试 1 万个号码就能反推出完整号码。\n"
+        f"请先设置环境变量 {SALT_ENVIRONMENT_VARIABLE} 为一串随机文字，再重新运行：\n"
+        f"  Linux / macOS：export {SALT_ENVIRONMENT_VARIABLE}=\"$(python -c 'import secrets; print(secrets.token_hex(16))')\"\n"
+        f"  Windows PowerShell：$env:{SALT_ENVIRONMENT_VARIABLE} = \"<随机文字>\"（可用 python -c \"import secrets; print(secrets.token_hex(16))\" 生成）\n"
+        "盐值要妥善保管、不要写进项目文件或提交到代码库；同一盐值下各次运行、各台机器的受访者代码相同，换了盐值代码就全部改变。\n"
+        f"只有虚构或重构的案例数据（人员信息均为虚构）才可以在 {folder / schema.PARAMETERS_FILE} 中写 "
+        f"{RECONSTRUCTED_CASE} = true，改用公开的默认盐值。"
+    )
+
+
+def _raw_folder(year: int, results: dict[str, LoadResult]) -> Path:
+    """The folder the personal tables were read from (their parameters.toml decides the salt)."""
+    for kind in PERSONAL_TABLES:
+        if kind in results and results[kind].sources:
+            return Path(results[kind].sources[0]).parent
+    return paths.raw_dir(year)
+
+
+def _holds_people(results: dict[str, LoadResult]) -> bool:
+    return any(len(results[k].data) for k in PERSONAL_TABLES if k in results)
+
+
 def _mask_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     """Rejected cells of personal columns never carry the raw value (loaders already mask; belt and braces)."""
     personal_headers = {
@@ -174,6 +225,24 @@ def _mask_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     }
     hit = rejects["column"].isin(personal_headers)
     return rejects.assign(value=rejects["value"].where(~hit, "（个人信息已隐去）"))
+
+
+def _scrub_personal_rows(frame: pd.DataFrame, column: str, names: dict[str, str]) -> pd.DataFrame:
+    """``column`` of the personal tables' rows with phones, ID numbers and known names masked.
+
+    Dropped rows (blank or 合计 rows) and rejected cells of a questionnaire or interview log are
+    kept as text for the evaluator; a mobile or ID number in them is masked by its pattern and a
+    respondent's name wherever it occurs. A name that appears only in a dropped row cannot be
+    recognised as a name and stays.
+    """
+    from jixiao.privacy import redact_text
+
+    personal = frame["table"].isin(PERSONAL_TABLES)
+    if not personal.any():
+        return frame
+    out = frame.copy()
+    out.loc[personal, column] = redact_text(frame.loc[personal, column], names).astype(frame[column].dtype)
+    return out
 
 
 def write_processed(
@@ -184,19 +253,29 @@ def write_processed(
 ) -> Path:
     """Write the year's canonical tables and ``manifest.json``; returns the output folder.
 
-    Survey and interview tables are masked with a salt from the environment variable
-    ``JIXIAO_PRIVACY_SALT`` (keep it out of the repository for real data), else a fixed
-    per-year default that is fine for the fictional case.
+    Survey and interview tables are masked with the salt of :func:`privacy_salt`: the secret
+    one from the environment variable ``JIXIAO_PRIVACY_SALT``, or — only for a case whose
+    ``parameters.toml`` (next to the questionnaire) declares ``reconstructed_case = true`` — a
+    public per-year one. Without either, nothing is written and the error says how to set it.
+    The dropped-row text and rejected values of those tables are scrubbed of phones, ID
+    numbers and the respondents' names too.
     """
-    from jixiao.privacy import mask_personal_data  # written alongside; imported where it is needed
+    from jixiao.privacy import mask_personal_data, name_masks  # written alongside; imported where it is needed
 
+    if _holds_people(results):
+        salt, salt_origin = privacy_salt(year, _raw_folder(year, results))
+    else:  # nobody to pseudonymise (e.g. a year made from the blank templates)
+        salt, salt_origin = public_salt(year), SALT_NOT_NEEDED
     folder = Path(out_folder) if out_folder is not None else paths.processed_dir(year)
     folder.mkdir(parents=True, exist_ok=True)
     # Ingest starts the year afresh: a table or metric derived by an earlier run (say from a
     # fieldwork sheet since removed) must not outlive the inputs behind it.
     for stale in (*folder.glob("*.parquet"), *folder.glob("metrics/*.json")):
         stale.unlink()
-    salt = os.environ.get(SALT_ENVIRONMENT_VARIABLE) or f"jixiao-{year}"
+    names: dict[str, str] = {}
+    for kind in PERSONAL_TABLES:
+        if kind in results and "name" in results[kind].data:
+            names.update(name_masks(results[kind].data["name"]))
     written: list[Path] = []
     for kind, result in results.items():
         data = result.data
@@ -208,7 +287,9 @@ def write_processed(
     for part, name in (("rejects", "rejects"), ("dropped", "dropped"), ("normalisations", "normalisations")):
         frame = combined(results, part)
         if part == "rejects":
-            frame = _mask_rejects(frame)
+            frame = _scrub_personal_rows(_mask_rejects(frame), "value", names)
+        elif part == "dropped":
+            frame = _scrub_personal_rows(frame, "text", names)
         target = folder / f"{name}.parquet"
         frame.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)
@@ -225,7 +306,7 @@ def write_processed(
         "parameters": parameters or {},
         "privacy": {
             "masked_tables": [k for k in PERSONAL_TABLES if k in results],
-            "salt": "environment" if os.environ.get(SALT_ENVIRONMENT_VARIABLE) else "default",
+            "salt": salt_origin,
         },
         "environment": manifest.environment(),
     }

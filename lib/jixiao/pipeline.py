@@ -31,6 +31,12 @@ LAST_REGULAR_STEP = 89  # notebooks numbered 90+ (e.g. the year comparison) are 
 # Parameters whose value is a path must stay inside these project folders.
 REPORT_NOTEBOOK = "06_report.ipynb"  # exported to report.html after a successful run
 PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
+# Top-level keys of parameters.toml that describe the case file itself rather than set a
+# notebook parameter. The step concerned reads them from the file (ingest reads
+# reconstructed_case: a fictional or reconstructed case may use the public pseudonym salt), so
+# they are never passed to a notebook and cannot be set on the command line.
+RECONSTRUCTED_CASE = "reconstructed_case"
+CASE_FILE_KEYS = {RECONSTRUCTED_CASE: bool}
 
 
 class NotebookFailed(RuntimeError):
@@ -69,14 +75,28 @@ def step_name(notebook: Path) -> str:
     return notebook.stem.split("_", 1)[1]
 
 
-def read_year_parameters(year: int) -> dict:
-    file = paths.raw_dir(year) / PARAMETERS_FILE
+def read_parameters_file(file: Path) -> dict:
+    """A ``parameters.toml`` as a dict (empty when there is none); case-file keys are type-checked."""
+    file = Path(file)
     if not file.is_file():
         return {}
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        values = tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{file}: not valid TOML: {exc}") from exc
+    for key, kind in CASE_FILE_KEYS.items():
+        if key in values and not isinstance(values[key], kind):
+            raise ParameterError(f"{file}: {key} 应为 true 或 false，收到 {values[key]!r}")
+    return values
+
+
+def read_year_parameters(year: int) -> dict:
+    return read_parameters_file(paths.raw_dir(year) / PARAMETERS_FILE)
+
+
+def declares_reconstructed_case(folder: Path) -> bool:
+    """True when ``folder/parameters.toml`` says ``reconstructed_case = true`` (fictional data)."""
+    return read_parameters_file(Path(folder) / PARAMETERS_FILE).get(RECONSTRUCTED_CASE) is True
 
 
 def parse_cli_value(text: str):
@@ -164,12 +184,19 @@ def resolve_parameters(
     file_values = read_year_parameters(year)
     layered: list[tuple[str, str | None, str, object]] = []  # (origin, step, name, value)
     for key, value in file_values.items():
+        if key in CASE_FILE_KEYS:
+            continue  # describes the case file; read by the step concerned, not a notebook parameter
         if isinstance(value, dict):
             layered.extend(("parameters.toml", key, name, v) for name, v in value.items())
         else:
             layered.append(("parameters.toml", None, key, value))
     for key, value in (overrides or {}).items():
         step, _, name = key.rpartition(".")
+        if not step and name in CASE_FILE_KEYS:
+            raise ParameterError(
+                f"{name} 描述案例数据本身，只能写在 {paths.raw_dir(year) / PARAMETERS_FILE} 中，不能在命令行设置 / "
+                f"{name} can only be declared in the year's parameters.toml"
+            )
         layered.append(("command line", step or None, name, value))
 
     resolved: dict[str, dict] = {nb.name: {"year": year} for nb in notebooks}

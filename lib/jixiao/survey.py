@@ -4,8 +4,9 @@ The audit step in the order an evaluator works:
 
 1. ``validate_responses`` — every answer cell of the 问卷数据 sheet checked against the Likert
    scale; text (非常满意 …) and digits (1–5, "4", 4.0, full-width ４) accepted; blanks,
-   out-of-scale numbers, unrecognised text and duplicate 问卷编号 go to the rejects table
-   with file, sheet, row and column. Reverse-worded items are recoded (6 − code) so that 5
+   out-of-scale numbers, unrecognised text, duplicate 问卷编号 and the same person answering
+   again under another 问卷编号 (same ``person_key`` from phone or ID number) go to the
+   rejects table with file, sheet, row and column. Reverse-worded items are recoded (6 − code) so that 5
    always means the most satisfied.
 2. ``satisfaction`` / ``weighted_index`` — rate of (非常满意 + 满意) among valid answers with a
    confidence interval, and a weighted score, per item, community, group or overall.
@@ -14,6 +15,7 @@ The audit step in the order an evaluator works:
 4. ``summarise_interviews`` — the phone interview log's coded answers counted by question
    and community; free-text notes kept with the pseudonym, never a name.
 5. ``satisfaction_metrics`` — what scoring consumes (``satisfaction_rate`` …).
+6. ``results_reading`` — the results in words (Chinese Markdown), computed from the answers.
 
 Chart data for the notebook: ``likert_chart_data`` (diverging stacked bars per item) and
 ``community_chart_data`` (satisfaction by community with intervals); the plots themselves
@@ -37,6 +39,7 @@ from scipy import stats
 
 from .errors import InputError, ParameterError
 from .metrics import Metric
+from .privacy import name_masks, redact_text
 from .schema import LIKERT_LEVELS, PROVENANCE_COLUMNS, REJECT_COLUMNS, RESPONDENT_GROUPS, SURVEY
 
 STEP = "survey"
@@ -46,6 +49,7 @@ REASON_BLANK = "空白"
 REASON_OUT_OF_SCALE = "超出量表"
 REASON_UNRECOGNISED = "无法识别"
 REASON_DUPLICATE = "重复问卷编号"
+REASON_SAME_PERSON = "同一受访者以不同问卷编号重复作答"
 REASON_NOT_APPLICABLE = "该题不适用于此类受访者"
 
 DEFAULT_SATISFIED = (5, 4)
@@ -76,11 +80,17 @@ COVERAGE_HEADERS = {
     "statement": "说明",
 }
 COUNT_LABELS = {
-    "rows_read": "问卷行数", "rows_duplicate": "重复问卷（整行剔除）", "respondents": "有效问卷数",
+    "rows_read": "问卷行数", "rows_duplicate": "重复问卷（整行剔除）",
+    "rows_same_person": "同一受访者重复作答（整行剔除）", "respondents": "有效问卷数",
     "cells_read": "答案单元格数", "valid": "有效答案", "blank": "空白", "out_of_scale": "超出量表",
     "unrecognised": "无法识别", "not_applicable_answered": "不适用却作答", "not_applicable": "不适用（未作答）",
     "duplicate_cells": "重复问卷中的答案",
 }
+
+REVERSE_NOTE = "（反向题，已转换）"
+# An answer-scale hint in the item text, e.g. （1=非常不同意，5=非常同意）, and a bare （反向题） mark.
+_SCALE_HINT = re.compile(r"\s*[（(]\s*\d\s*[=＝:：][^（）()]*[）)]")
+_REVERSE_MARK = re.compile(r"\s*[（(]\s*反向题?\s*[）)]")
 
 _GROUP_SEPARATORS = r"[、,，/;；\s]+"
 _ALL_GROUPS = {"全部", "所有", "全体", "均适用"}
@@ -127,7 +137,8 @@ class SurveyValidation:
     def summary(self) -> str:
         c = self.counts
         return (
-            f"问卷 {c['rows_read']} 份，其中重复问卷编号 {c['rows_duplicate']} 份整份剔除，有效问卷 {c['respondents']} 份；"
+            f"问卷 {c['rows_read']} 份，其中重复问卷编号 {c['rows_duplicate']} 份、同一受访者以不同编号重复作答 "
+            f"{c['rows_same_person']} 份整份剔除，有效问卷 {c['respondents']} 份；"
             f"答案单元格 {c['cells_read']} 个：有效 {c['valid']} 个，空白 {c['blank']} 个，超出量表 {c['out_of_scale']} 个，"
             f"无法识别 {c['unrecognised']} 个，不适用 {c['not_applicable'] + c['not_applicable_answered']} 个，"
             f"重复问卷中 {c['duplicate_cells']} 个。"
@@ -182,13 +193,51 @@ def parse_answers(values: pd.Series, scale: dict[str, int] = LIKERT_LEVELS) -> p
     return pd.DataFrame({"code": code, "reason": reason}, index=values.index)
 
 
+# person_key_basis values whose key identifies one person (a name + community may be two people).
+_IDENTIFYING_BASES = ("phone", "id_number")
+
+
+def _same_person_again(frame: pd.DataFrame, already: pd.Series) -> pd.DataFrame:
+    """Rows of a person who already answered under another 问卷编号, with the reject's column and value.
+
+    The person is recognised by ``person_key`` when it was computed from a phone or ID number
+    (``person_key_basis``; a frame without that column is trusted to carry only such keys).
+    The first row in sheet order is kept. ``column`` names the matching column (联系电话 /
+    身份证号) and ``value`` its masked value with the row and 问卷编号 answered first.
+    """
+    key = frame["person_key"].astype("string")
+    usable = key.notna() & ~already
+    if "person_key_basis" in frame:
+        basis = frame["person_key_basis"].astype("string")
+        usable &= basis.isin(_IDENTIFYING_BASES).fillna(False).astype(bool)
+    else:
+        basis = pd.Series("person_key", index=frame.index, dtype="string")
+    repeat = usable & key.where(usable).duplicated(keep="first")
+    first = frame.loc[usable & ~repeat].drop_duplicates("person_key").set_index("person_key")
+    rows = frame.loc[repeat]
+    headers = {"phone": SURVEY.column("phone").header, "id_number": SURVEY.column("id_number").header}
+    column = basis[repeat].map(headers).fillna(ANSWER_HEADERS["person_key"]).astype("string")
+    shown = rows["person_key"].astype("string")
+    for name in _IDENTIFYING_BASES:
+        if name in frame:
+            masked = rows[name].astype("string")
+            shown = shown.mask(basis[repeat].eq(name) & masked.notna(), masked)
+    earlier = rows["person_key"].map(first["source_row"]).astype("Int64").astype("string")
+    earlier_id = rows["person_key"].map(first["respondent_id"]).astype("string")
+    value = shown + "（与第 " + earlier + " 行问卷 " + earlier_id + " 为同一人）"
+    return pd.DataFrame({"repeat": repeat}).join(pd.DataFrame({"column": column, "value": value}))
+
+
 def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: dict[str, int] = LIKERT_LEVELS) -> SurveyValidation:
     """Check every answer cell; return valid answers (long), rejects and reconciling counts.
 
     ``responses`` is the loader's frame (one row per respondent, one text column per item id);
     ``items`` the 题目 sheet. Duplicate 问卷编号: the first row is kept and each later row is
     rejected whole (one reject row, reason 重复问卷编号; its cells are counted under
-    ``duplicate_cells``). Items whose 适用对象 excludes a respondent's group: a blank there
+    ``duplicate_cells``). The same person under another 问卷编号 (same ``person_key`` from a
+    phone or ID number) likewise: the first row is kept, each later one rejected whole with
+    reason 同一受访者以不同问卷编号重复作答, column 联系电话 or 身份证号, the masked value
+    and the row answered first. Items whose 适用对象 excludes a respondent's group: a blank there
     is not an error (``not_applicable``), an answer is rejected (该题不适用于此类受访者).
 
     Counts reconcile: cells_read = valid + blank + out_of_scale + unrecognised +
@@ -224,7 +273,9 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     frame["respondent_id"] = frame["respondent_id"].astype("string").str.strip()
     if "person_key" not in frame:
         frame["person_key"] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    duplicate = frame["respondent_id"].duplicated(keep="first") & frame["respondent_id"].notna()
+    duplicate_id = frame["respondent_id"].duplicated(keep="first") & frame["respondent_id"].notna()
+    again = _same_person_again(frame, duplicate_id)
+    duplicate = duplicate_id | again["repeat"]
     frame["row_order"] = np.arange(len(frame))
 
     id_cols = ["respondent_id", "person_key", "group", "community", *PROVENANCE_COLUMNS, "row_order"]
@@ -256,15 +307,21 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     answers = cells.loc[valid, list(ANSWER_COLUMNS)].reset_index(drop=True)
 
     cell_rejects = cells.loc[(checked & ~valid) | na_answered].assign(column=lambda d: d["item_id"])
-    dup_rows = frame.loc[duplicate, ["respondent_id", *PROVENANCE_COLUMNS, "row_order"]].assign(
+    dup_rows = frame.loc[duplicate_id, ["respondent_id", *PROVENANCE_COLUMNS, "row_order"]].assign(
         column=SURVEY.column("respondent_id").header,
         value=lambda d: d["respondent_id"],
         reason=REASON_DUPLICATE,
         item_order=-1,
     )
+    same_person_rows = frame.loc[again["repeat"], [*PROVENANCE_COLUMNS, "row_order"]].assign(
+        column=again.loc[again["repeat"], "column"],
+        value=again.loc[again["repeat"], "value"],
+        reason=REASON_SAME_PERSON,
+        item_order=-1,
+    )
+    reject_cols = ["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]
     rejects = pd.concat(
-        [cell_rejects[["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]],
-         dup_rows[["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]]],
+        [part[reject_cols] for part in (cell_rejects, dup_rows, same_person_rows) if len(part)] or [cell_rejects[reject_cols]],
         ignore_index=True,
     ).sort_values(["row_order", "item_order"], kind="stable", ignore_index=True)
     rejects = rejects.rename(columns={"source_file": "file", "source_sheet": "sheet", "source_row": "row"})[list(REJECT_COLUMNS)]
@@ -274,7 +331,8 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     reasons = cells.loc[checked, "reason"]
     counts = {
         "rows_read": int(len(frame)),
-        "rows_duplicate": int(duplicate.sum()),
+        "rows_duplicate": int(duplicate_id.sum()),
+        "rows_same_person": int(again["repeat"].sum()),
         "respondents": int((~duplicate).sum()),
         "cells_read": int(len(cells)),
         "valid": int(valid.sum()),
@@ -285,10 +343,13 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
         "not_applicable": int(not_applicable.sum()),
         "duplicate_cells": int(cells["duplicate"].sum()),
     }
-    accounted = sum(v for k, v in counts.items() if k not in ("rows_read", "rows_duplicate", "respondents", "cells_read"))
+    accounted = sum(v for k, v in counts.items() if k not in ("rows_read", "rows_duplicate", "rows_same_person", "respondents", "cells_read"))
     if accounted != counts["cells_read"]:
         raise AssertionError(f"survey cell counts do not reconcile: {counts}")
-    expected_rejects = counts["blank"] + counts["out_of_scale"] + counts["unrecognised"] + counts["not_applicable_answered"] + counts["rows_duplicate"]
+    expected_rejects = (
+        counts["blank"] + counts["out_of_scale"] + counts["unrecognised"] + counts["not_applicable_answered"]
+        + counts["rows_duplicate"] + counts["rows_same_person"]
+    )
     if expected_rejects != len(rejects):
         raise AssertionError(f"rejects table has {len(rejects)} rows, counts say {expected_rejects}")
     return SurveyValidation(answers=answers, rejects=rejects, counts=counts)
@@ -519,6 +580,11 @@ def response_coverage(responses: pd.DataFrame, plan: pd.DataFrame, *, margin: fl
 # 4. Phone interviews
 # ---------------------------------------------------------------------------------------
 
+INTERVIEW_HEADERS = {
+    "interview_id": "访谈编号", "interview_date": "访谈日期", "community": "社区", "group": "受访者类别",
+    "person_key": "受访者代码", "question_id": "问题编号", "question": "访谈问题", "answer_code": "回答编码",
+    "n": "人次", "share": "占比", "note": "访谈摘要",
+}
 # Usual answer codes in a sensible reading order; any other code follows, sorted.
 INTERVIEW_CODE_ORDER = ("非常满意", "满意", "基本满意", "一般", "不太满意", "不满意", "非常不满意", "是", "否", "不清楚")
 
@@ -527,11 +593,22 @@ INTERVIEW_CODE_ORDER = ("非常满意", "满意", "基本满意", "一般", "不
 class InterviewSummary:
     by_question: pd.DataFrame  # question_id, question, answer_code, n, share
     by_community: pd.DataFrame  # question_id, question, community, answer_code, n, share
-    notes: pd.DataFrame  # interview_id, interview_date, community, group, person_key, question_id, note
+    notes: pd.DataFrame  # interview_id, interview_date, community, group, person_key, question_id, question, note
     interviews: int
 
     def summary(self) -> str:
         return f"电话访谈 {self.interviews} 人次，问题 {self.by_question['question_id'].nunique()} 个，记录摘要 {len(self.notes)} 条。"
+
+    def community_table(self) -> pd.DataFrame:
+        """One row per community, one column per question and answer (``T2 满意``), counts; Chinese headers."""
+        data = self.by_community
+        if data.empty:
+            return pd.DataFrame({INTERVIEW_HEADERS["community"]: pd.Series(dtype="string")})
+        order = list(dict.fromkeys(zip(data["question_id"], data["answer_code"])))  # question order, then code order
+        wide = data.pivot_table(index="community", columns=["question_id", "answer_code"], values="n", aggfunc="sum", fill_value=0)
+        wide = wide.reindex(columns=pd.MultiIndex.from_tuples(order)).fillna(0).astype("int64")
+        wide.columns = [f"{q} {code}" for q, code in wide.columns]
+        return wide.rename_axis(INTERVIEW_HEADERS["community"]).reset_index()
 
 
 def _count_codes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -548,7 +625,9 @@ def _count_codes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 def summarise_interviews(interviews: pd.DataFrame) -> InterviewSummary:
     """Coded answers counted by question (and community), shares within each; notes kept apart.
 
-    Notes carry ``person_key`` (when the frame has been masked) and never the name or phone.
+    Notes carry ``person_key`` (when the frame has been masked) and never the name or phone;
+    phone and ID patterns and the frame's own names inside a note are masked once more, so an
+    unmasked frame passed by mistake does not leak through the notes.
     """
     frame = interviews.copy()
     frame["answer_code"] = frame["answer_code"].astype("string").str.strip()
@@ -559,9 +638,12 @@ def summarise_interviews(interviews: pd.DataFrame) -> InterviewSummary:
     by_community = _count_codes(frame, ["question_id", "community"]).merge(questions, on="question_id", how="left")
     by_question = by_question[["question_id", "question", "answer_code", "n", "share"]]
     by_community = by_community[["question_id", "question", "community", "answer_code", "n", "share"]]
-    note_cols = [c for c in ("interview_id", "interview_date", "community", "group", "person_key", "question_id", "note") if c in frame]
+    note_cols = [c for c in ("interview_id", "interview_date", "community", "group", "person_key", "question_id", "question", "note") if c in frame]
     notes = frame.loc[frame["note"].astype("string").str.strip().fillna("").ne(""), note_cols] if "note" in frame else frame.iloc[0:0][note_cols]
     notes = notes.sort_values([c for c in ("interview_id", "question_id") if c in notes], kind="stable", ignore_index=True)
+    if "note" in notes:
+        masks = name_masks(frame["name"]) if "name" in frame else None
+        notes["note"] = redact_text(notes["note"], masks).astype(frame["note"].dtype)
     return InterviewSummary(by_question=by_question, by_community=by_community, notes=notes, interviews=int(frame["interview_id"].nunique()))
 
 
@@ -617,8 +699,168 @@ def satisfaction_metrics(
 
 
 # ---------------------------------------------------------------------------------------
+# 6. The written reading of the results
+# ---------------------------------------------------------------------------------------
+
+
+def _interval_text(row, confidence: float, method: str) -> str:
+    return f"{confidence * 100:g}% 置信区间 {_pct(row.lower)}–{_pct(row.upper)}（{METHODS[method]}）"
+
+
+def _join(parts: list[str]) -> str:
+    return "、".join(parts)
+
+
+def results_reading(
+    answers: pd.DataFrame,
+    plan: pd.DataFrame,
+    *,
+    satisfied_levels=DEFAULT_SATISFIED,
+    confidence: float = 0.95,
+    method: str = "wilson",
+    margin: float = 0.05,
+    scale: dict[str, int] = LIKERT_LEVELS,
+) -> str:
+    """The survey's results in Chinese Markdown, every figure computed here from ``answers``.
+
+    Overall satisfaction with its interval and method; each respondent group; the groups
+    short of the planned sample or of the sample the stated ``margin`` needs; the communities
+    whose interval is wider than the margin or lies wholly below the overall rate; and what
+    the overall rate means for the 社会公众或服务对象满意度 indicator. ``answers`` are
+    ``validate_responses(...).answers``, ``plan`` the 抽样计划 sheet.
+    """
+    if answers.empty:
+        raise InputError("问卷没有有效答案，无法解读满意度（请查看剔除记录）")
+    settings = dict(satisfied_levels=satisfied_levels, confidence=confidence, method=method)
+    labels = _level_labels(scale)
+    level_text = "或".join(f"“{labels.get(int(c), str(c))}”" for c in _check_levels(satisfied_levels))
+    overall = next(satisfaction(answers, **settings).itertuples(index=False))
+    groups = satisfaction(answers, "group", **settings)
+    communities = satisfaction(answers, "community", **settings)
+    coverage = response_coverage(answers, plan, margin=margin, confidence=confidence)
+    stated = _pct_tidy(margin)
+    per_respondent = answers.groupby("respondent_id", sort=False).size()
+    lines = ["### 结果解读", ""]
+
+    lines.append(
+        f"**总体满意率。** 全部 {overall.n_valid:,} 个有效答案中，{level_text} {overall.n_satisfied:,} 个，"
+        f"满意率 **{_pct(overall.rate)}**，{_interval_text(overall, confidence, method)}。"
+        f"区间把每个答案当作独立的一次抽取；同一受访者的多个答案（每份问卷最多 {int(per_respondent.max())} 个）彼此相关，"
+        "实际不确定性比区间显示的更大。"
+    )
+    lines.append("")
+
+    achieved = coverage.set_index("group")["achieved"]
+    lines.append("**各类受访者。**")
+    lines.append("")
+    for row in groups.itertuples(index=False):
+        count = f"，问卷 {int(achieved[row.group])} 份" if row.group in achieved.index else ""
+        lines.append(
+            f"- {row.group}：满意率 {_pct(row.rate)}（{_pct(row.lower)}–{_pct(row.upper)}，有效答案 {row.n_valid:,} 个{count}）"
+        )
+    for row in coverage.itertuples(index=False):
+        if row.achieved == 0:
+            lines.append(f"- {row.group}：没有有效答案，无法评价这类受访者的满意度")
+    below = groups[groups["upper"] < overall.rate]
+    if len(below):
+        lines.append("")
+        lines.append(f"{_join(list(below['group']))}的满意率区间上限低于总体满意率 {_pct(overall.rate)}，明显低于总体水平。")
+    lines.append("")
+
+    planned = coverage[coverage["planned"].notna()]
+    short_of_plan = planned[planned["achieved"] < planned["planned"]]
+    short_of_margin = coverage[coverage["population"].notna() & ~coverage["sufficient"]]
+    lines.append("**样本量。**")
+    lines.append("")
+    if len(short_of_plan):
+        lines.append(
+            "- 未达到计划样本量：" + _join(
+                [f"{r.group}（实际 {r.achieved} 份 / 计划 {r.planned} 份，完成 {_pct(r.completion)}）" for r in short_of_plan.itertuples(index=False)]
+            ) + "。"
+        )
+    else:
+        lines.append("- 各类受访者均达到计划样本量。")
+    if len(short_of_margin):
+        lines.append(
+            f"- 未达到 ±{stated} 误差所需样本量：" + _join(
+                [
+                    f"{r.group}（实际 {r.achieved} 份，所需 {r.required} 份"
+                    + (f"，实际误差约 ±{_pct(r.achieved_margin)}）" if r.achieved else "）")
+                    for r in short_of_margin.itertuples(index=False)
+                ]
+            ) + "。"
+        )
+    else:
+        lines.append(f"- 各类受访者的样本均达到 ±{stated} 误差所需的样本量。")
+    unplanned = coverage[coverage["population"].isna()]
+    if len(unplanned):
+        lines.append(f"- 抽样计划未列出的受访者类别：{_join(list(unplanned['group']))}，无法判断其代表性。")
+    lines.append("")
+
+    lowest = communities.sort_values(["rate", "community"], kind="stable").iloc[0]
+    highest = communities.sort_values(["rate", "community"], ascending=[False, True], kind="stable").iloc[0]
+    wide = communities[communities["margin"] > margin]
+    low = communities[communities["upper"] < overall.rate]
+    lines.append(
+        f"**各社区。** {len(communities)} 个社区的满意率在 {_pct(lowest['rate'])}（{lowest['community']}）至 "
+        f"{_pct(highest['rate'])}（{highest['community']}）之间，每个社区有效答案 {int(communities['n_valid'].min())}–"
+        f"{int(communities['n_valid'].max())} 个。"
+    )
+    if len(wide):
+        lines.append(
+            f"区间半宽超过 ±{stated} 的社区 {len(wide)} 个（{_join(list(wide['community']))}）："
+            "这些社区样本少，社区之间的高低只能作参考，不宜据此排名或问责。"
+        )
+    else:
+        lines.append(f"各社区的区间半宽都在 ±{stated} 以内。")
+    if len(low):
+        lines.append(
+            f"满意率区间整体低于总体满意率的社区：{_join(list(low['community']))}，建议结合电话访谈和实地调研了解原因。"
+        )
+    else:
+        lines.append("没有社区的满意率区间整体低于总体满意率。")
+    lines.append("")
+
+    meaning = (
+        f"**对满意度指标的含义。** 评分步骤以总体满意率 {_pct(overall.rate)}（`satisfaction_rate`）为"
+        f"“社会公众或服务对象满意度”指标计分。按 {confidence * 100:g}% 置信水平，真实满意率大致在 "
+        f"{_pct(overall.lower)}–{_pct(overall.upper)} 之间：指标体系的分档界限若落在这一区间内，得分会随抽样误差变化，"
+        "应在评分理由中说明。"
+    )
+    weighted = groups.merge(coverage[["group", "population"]], on="group", how="left")
+    if len(weighted) > 1 and weighted["population"].notna().all():
+        population = weighted["population"].astype("float64")
+        by_population = float((population * weighted["rate"]).sum() / population.sum())
+        meaning += (
+            f"总体满意率按答案合并计算，各类受访者按样本多少计入；若按各类受访者的总体数量加权，满意率为 {_pct(by_population)}"
+            f"（相差 {abs(by_population - overall.rate) * 100:.1f} 个百分点）。"
+        )
+    if len(short_of_margin):
+        meaning += (
+            f"{_join(list(short_of_margin['group']))}的样本未达到 ±{stated} 误差所需的样本量，"
+            "满意度结论的代表性有限，评价报告应如实说明。"
+        )
+    lines.append(meaning)
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
 # Chart data (tidy frames; plotting in jixiao.survey_charts)
 # ---------------------------------------------------------------------------------------
+
+
+def item_label(text: str, reverse: bool) -> str:
+    """An item's label next to recoded answers.
+
+    A reverse-worded item is shown with recoded codes (5 = the answer most favourable to the
+    project), so its own answer-scale hint (（1=非常不同意，5=非常同意）) would mislead: it is
+    dropped, with any bare （反向题） mark, and ``（反向题，已转换）`` is appended. Other items
+    keep their text.
+    """
+    text = str(text)
+    if not reverse:
+        return text
+    return _REVERSE_MARK.sub("", _SCALE_HINT.sub("", text)).strip() + REVERSE_NOTE
 
 
 def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict[str, int] = LIKERT_LEVELS) -> pd.DataFrame:
@@ -627,7 +869,7 @@ def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict
     Levels below the midpoint sit left of zero, the midpoint (一般) is split evenly across
     zero, levels above it sit right. ``start`` / ``end`` are the bar segment's edges as
     shares (−1 … 1). Codes are the recoded ones: for a reverse item 非常满意 means the
-    answer most favourable to the project.
+    answer most favourable to the project, and its ``label`` (:func:`item_label`) says so.
     """
     codes = _codes(scale)
     labels = _level_labels(scale)
@@ -646,8 +888,11 @@ def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict
     table["end"] = cumulative - offset
     table["level"] = table["code"].map(labels).astype("string")
     if "item" in answers and keys == ["item_id"]:
-        texts = answers.drop_duplicates("item_id").set_index("item_id")["item"]
-        table.insert(1, "item", table["item_id"].map(texts).astype("string"))
+        first = answers.drop_duplicates("item_id").set_index("item_id")
+        reverse = first["reverse"].astype(bool) if "reverse" in first else pd.Series(False, index=first.index)
+        labels = {i: item_label(first.at[i, "item"], bool(reverse.at[i])) for i in first.index}  # a few dozen items
+        table.insert(1, "item", table["item_id"].map(first["item"]).astype("string"))
+        table.insert(2, "label", table["item_id"].map(labels).astype("string"))
     return table
 
 

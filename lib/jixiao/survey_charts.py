@@ -31,14 +31,15 @@ def _percent(x, _pos) -> str:
     return f"{abs(x) * 100:.0f}%"
 
 
-def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", label: str = "item") -> Figure:
+def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", label: str = "label") -> Figure:
     """Diverging stacked bars, one per item: dissatisfied left of zero, 一般 split across it.
 
     ``data`` is ``survey.likert_chart_data(answers)``; ``label`` names the column used for the
-    bar labels (the item text, falling back to the item id).
+    bar labels (by default the item label, where a reverse item reads …（反向题，已转换）
+    because its bar shows recoded answers; falling back to the item text, then the item id).
     """
     _chinese_font()
-    key = label if label in data else "item_id"
+    key = next(c for c in (label, "item", "item_id") if c in data)
     bars = list(dict.fromkeys(data[key].astype(str)))
     fig = Figure(figsize=(10, 0.55 * len(bars) + 1.8))
     ax = fig.add_subplot()

@@ -5,11 +5,12 @@ CELLS = [
 评价组通过问卷调查和电话访谈了解社会公众和服务对象对项目的满意程度，结果用于
 “社会公众或服务对象满意度”指标评分。本笔记本：
 
-1. 按李克特量表校验每一份问卷的每一个答案（超出量表、空白、无法识别、重复问卷编号均列入剔除清单，注明文件、工作表、行号、列）；
+1. 按李克特量表校验每一份问卷的每一个答案（超出量表、空白、无法识别、重复问卷编号、同一受访者以不同编号重复作答均列入剔除清单，注明文件、工作表、行号、列）；
 2. 计算各题、各社区、各类受访者及总体的满意率（非常满意＋满意 / 有效答案）及其置信区间，以及加权满意度指数；
 3. 对照抽样计划检查样本量是否足以支撑所述误差范围（“样本不足、代表性不强”是常见的评价质疑）；
-4. 汇总电话访谈的编码答案；
-5. 输出评分所用的满意度指标。
+4. 用文字解读以上结果（数字均由数据计算）；
+5. 汇总电话访谈的编码答案（按问题、按社区）并保留访谈摘要；
+6. 输出评分所用的满意度指标。
 
 问卷中的姓名、电话、身份证号在数据导入时已脱敏，这里只使用受访者代码。
 """),
@@ -24,6 +25,7 @@ output_dir = None  # 图表与工作底稿输出目录；None 表示 reports/<ye
 """),
 ("code", """
 import pandas as pd
+from IPython.display import Markdown, display
 
 from jixiao import charts, metrics, processed, schema, survey, survey_charts
 
@@ -37,6 +39,7 @@ settings = dict(satisfied_levels=satisfied_levels, confidence=confidence, method
 ## 1 问卷校验
 
 每个答案单元格逐一对照量表：文字（非常满意 … 非常不满意）与数字 1–5 均可识别；反向题按 6−分值 转换，使 5 分始终代表最满意。
+同一问卷编号出现两次，或同一受访者（联系电话或身份证号相同，以受访者代码识别）以不同问卷编号再次作答，只保留第一份。
 """),
 ("code", """
 responses = processed.read_table(year, "survey")
@@ -65,6 +68,9 @@ pd.concat([overall.assign(group="全部"), by_group], ignore_index=True).rename(
 ("code", """
 by_item.rename(columns=survey.SATISFACTION_HEADERS)
 """),
+("md", """
+下图中反向题的条形是转换后的满意程度（“非常满意”表示最不认同题目中的负面说法），题目标注“（反向题，已转换）”。
+"""),
 ("code", """
 fig = survey_charts.plot_likert(survey.likert_chart_data(validation.answers))
 charts.save_figure(fig, "survey_likert_items", out / "figures", show=True)
@@ -85,16 +91,32 @@ for statement in coverage["statement"]:
 coverage.rename(columns=survey.COVERAGE_HEADERS)
 """),
 ("md", """
-## 4 电话访谈
+## 4 结果解读
+
+以下文字由上面的数据计算生成：总体与各类受访者的满意率及区间、未达到计划样本量或误差要求的受访者类别和社区，以及对满意度指标评分的含义。
+"""),
+("code", """
+display(Markdown(survey.results_reading(validation.answers, plan, margin=margin, **settings)))
+"""),
+("md", """
+## 5 电话访谈
+
+编码答案按问题汇总，再按社区展开；访谈摘要保留原话，其中的姓名、电话、身份证号已脱敏，受访者只以受访者代码标识。
 """),
 ("code", """
 interviews = processed.read_table(year, "interviews")
 talks = survey.summarise_interviews(interviews)
 print(talks.summary())
-talks.by_question
+talks.by_question.rename(columns=survey.INTERVIEW_HEADERS)
+"""),
+("code", """
+talks.community_table()
+"""),
+("code", """
+talks.notes.rename(columns=survey.INTERVIEW_HEADERS)
 """),
 ("md", """
-## 5 评分所用指标
+## 6 评分所用指标
 """),
 ("code", """
 survey_metrics = survey.satisfaction_metrics(validation.answers, weights=weights, **settings)
@@ -107,6 +129,8 @@ for table_name, frame in {
     "survey_coverage": coverage,
     "survey_rejects": validation.rejects,
     "interview_summary": talks.by_question,
+    "interview_summary_community": talks.by_community,
+    "interview_notes": talks.notes,
 }.items():
     processed.write_table(year, table_name, frame)
 pd.DataFrame([vars(m) for m in survey_metrics]).rename(columns={"metric": "指标", "value": "数值", "label": "名称", "source": "来源", "evidence": "依据"})
