@@ -1,4 +1,5 @@
-"""The runner stages processed tables like reports: a failed run never touches data/processed/<year>."""
+"""The runner stages processed tables like reports (a failed run never touches data/processed/<year>)
+and owns the year and output folder."""
 
 import os
 
@@ -6,7 +7,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from jixiao import manifest, paths, pipeline
+from jixiao import cli, manifest, paths, pipeline
+from jixiao.errors import ParameterError
 
 
 def _notebook(path, parameters: str, body: str):
@@ -102,3 +104,24 @@ def test_steps_not_in_the_run_still_find_the_last_good_tables(writing_notebooks,
     final = tmp_path / "processed" / "2017"
     assert (final / "note.txt").read_text(encoding="utf-8") == "good"
     assert (final / "findings.parquet").is_file() and (final / "scores.parquet").is_file()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "name"),
+    [({"year": 2018}, "year"), ({"first.year": 2018}, "year"), ({"output_dir": "reports/other"}, "output_dir")],
+)
+def test_runner_owned_parameters_are_refused_from_the_command_line(writing_notebooks, overrides, name):
+    with pytest.raises(ParameterError, match=rf"参数 {name} 由运行程序设定.*command line"):
+        pipeline.resolve_parameters(2017, overrides, writing_notebooks)
+
+
+def test_runner_owned_parameters_are_refused_from_the_parameter_file(writing_notebooks, toy_folders):
+    (toy_folders / "raw" / "2017" / "parameters.toml").write_text("year = 2018\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match=r"参数 year 由运行程序设定，不能在 parameters.toml 中指定.*--year"):
+        pipeline.resolve_parameters(2017, {}, writing_notebooks)
+
+
+def test_cli_rejects_year_override_before_any_notebook_runs(capsys, toy_folders):
+    assert cli.main(["run", "--year", "2017", "-p", "year", "2018"]) == 2
+    assert "runner-owned parameter 'year'" in capsys.readouterr().err
+    assert not (toy_folders / "processed").exists()

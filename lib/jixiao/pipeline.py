@@ -34,6 +34,12 @@ LAST_REGULAR_STEP = 89  # notebooks numbered 90+ (e.g. the year comparison) are 
 # Parameters whose value is a path must stay inside these project folders.
 REPORT_NOTEBOOK = "06_report.ipynb"  # exported to report.html after a successful run
 PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
+# Parameters the runner sets itself; taking them from the file or the command line would run one
+# year's data into another year's folder, or write outside the staged run folder.
+RUNNER_PARAMETERS = {
+    "year": "年度只能用 --year 指定 / choose the year with --year",
+    "output_dir": "输出目录由运行程序设定：先写入临时文件夹，全部成功后移至 reports/<year>/ / the runner sets it",
+}
 
 
 class NotebookFailed(RuntimeError):
@@ -178,6 +184,11 @@ def resolve_parameters(
 
     resolved: dict[str, dict] = {nb.name: {"year": year} for nb in notebooks}
     for origin, step, name, value in layered:
+        if name in RUNNER_PARAMETERS:
+            raise ParameterError(
+                f"参数 {name} 由运行程序设定，不能在 {origin} 中指定 / runner-owned parameter '{name}' "
+                f"cannot be set from {origin}: {RUNNER_PARAMETERS[name]}"
+            )
         if step is not None and step not in steps:
             raise ParameterError(f"未知步骤 / unknown step '{step}' in {origin} (steps: {', '.join(steps)})")
         targets = [steps[step]] if step else [nb for nb, params in declared.items() if name in params]
