@@ -1,5 +1,5 @@
-"""The runner stages processed tables like reports (a failed run never touches data/processed/<year>)
-and owns the year and output folder."""
+"""The runner stages processed tables like reports, owns year and output_dir, and reads relative
+path parameters against the project root in the notebooks as in its own checks."""
 
 import os
 
@@ -125,3 +125,21 @@ def test_cli_rejects_year_override_before_any_notebook_runs(capsys, toy_folders)
     assert cli.main(["run", "--year", "2017", "-p", "year", "2018"]) == 2
     assert "runner-owned parameter 'year'" in capsys.readouterr().err
     assert not (toy_folders / "processed").exists()
+
+
+def test_relative_path_parameters_are_read_against_the_project_root():
+    assert paths.project_path("data/raw/2017") == paths.ROOT / "data" / "raw" / "2017"
+    assert paths.project_path(paths.ROOT / "x") == paths.ROOT / "x"
+
+
+def test_ingest_has_no_processed_folder_parameter_the_later_steps_would_ignore():
+    notebooks = pipeline.year_notebooks()
+    with pytest.raises(ParameterError, match="unknown parameter 'processed_folder'"):
+        pipeline.resolve_parameters(2017, {"ingest.processed_folder": "data/processed/x"}, notebooks)
+
+
+def test_ingest_reads_a_relative_raw_folder_from_the_project_root(tmp_path):
+    ingest = paths.NOTEBOOKS_DIR / "01_ingest.ipynb"
+    result = _run([ingest], tmp_path, {"ingest.raw_folder": "data/raw/2017"})
+    loaded = pd.read_parquet(result.processed_dir / "ledger.parquet")
+    assert len(loaded) == 5_252  # the 2017 case ledgers, read from <root>/data/raw/2017

@@ -6,7 +6,8 @@ from the current directory, so JupyterLab, papermill and pytest all see the same
 ``jixiao run`` stages a year's processed tables in a temporary folder next to
 ``data/processed/`` and moves them into place only when every notebook passed; it tells the
 notebooks' kernels where that folder is through ``JIXIAO_PROCESSED_ROOT``, which
-:func:`processed_dir` honours.
+:func:`processed_dir` honours. Relative path parameters are read against the project root
+(:func:`project_path`), whichever folder the notebook runs in.
 """
 
 from __future__ import annotations
@@ -53,6 +54,16 @@ def processed_root() -> Path:
 
 def processed_dir(year: int | str) -> Path:
     return processed_root() / str(year)
+
+
+def project_path(value: str | os.PathLike) -> Path:
+    """A path parameter as the evaluator means it: absolute as given, relative to the project root.
+
+    Notebooks run with their own folder as the working directory; reading ``data/raw/2017``
+    against the root here keeps what the runner checked and what the notebook opens the same.
+    """
+    path = Path(value)
+    return path if path.is_absolute() else ROOT / path
 
 
 def reports_dir(year: int | str) -> Path:

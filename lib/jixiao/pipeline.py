@@ -149,8 +149,7 @@ def _check_type(notebook: str, name: str, declared: dict, value) -> None:
 def _check_path(name: str, value) -> None:
     if not isinstance(value, str) or not name.endswith(PATH_PARAMETER_SUFFIXES):
         return
-    candidate = Path(value)
-    resolved = (candidate if candidate.is_absolute() else paths.ROOT / candidate).resolve()
+    resolved = paths.project_path(value).resolve()  # the notebooks open it the same way
     allowed = (paths.DATA_DIR.resolve(), paths.REPORTS_DIR.resolve())
     if not any(resolved == root or root in resolved.parents for root in allowed):
         raise ParameterError(
