@@ -16,7 +16,7 @@ from . import paths, schema
 from .export import Sheet, fen_to_yuan, write_workbook
 from .findings import REGISTER_HEADERS
 from .sampling.fieldwork import REFERENCE_HEADERS
-from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS
+from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS, likert_chart_data, validate_responses
 
 # Headers for canonical columns that are not raw-table columns (derived by the steps).
 DERIVED_HEADERS = {
@@ -58,6 +58,16 @@ STRATA_HEADERS = {
     "selected_items": "选取笔数",
     "selected_fen": "选取金额（元）",
     "coverage": "金额覆盖率",
+}
+LIKERT_HEADERS = {
+    "item_id": "题号",
+    "item": "题目",
+    "code": "等级分值",
+    "level": "满意程度",
+    "n": "答案数",
+    "share": "占比",
+    "start": "条形起点",
+    "end": "条形终点",
 }
 PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate", "coverage"}
 
@@ -167,6 +177,16 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
     dims = _dimension_chart_data(scoring_table)
     if dims is not None:
         sheets["图表数据_维度得分"] = Sheet(dims)
+    waterfall = _read(folder, "scoring_waterfall")
+    if waterfall is not None:
+        sheets["图表数据_得分瀑布"] = Sheet(waterfall)
+    else:
+        missing.append("图表数据_得分瀑布")
+    likert = _likert_sheet(_read(folder, "survey"), _read(folder, "survey_items"))
+    if likert is not None:
+        sheets["图表数据_各题满意度"] = likert
+    else:
+        missing.append("图表数据_各题满意度")
     add("数据导入_剔除记录", _read(folder, "rejects"), {**schema.REJECT_HEADERS, "table": "数据表"})
     return sheets, missing
 
@@ -196,6 +216,17 @@ def _dimension_chart_data(scoring_table: pd.DataFrame | None) -> pd.DataFrame | 
     rows = scoring_table[scoring_table["一级指标"].notna() & (scoring_table["一级指标"] != "合计")]
     grouped = rows.groupby("一级指标", sort=False)[["分值", "得分"]].sum(min_count=1).reset_index()
     return grouped
+
+
+def _likert_sheet(responses: pd.DataFrame | None, items: pd.DataFrame | None) -> Sheet | None:
+    """The data behind the 各题满意度分布 chart, recomputed from the processed survey tables the
+    same way 04_survey draws it (default Likert scale; shares and bar edges as percentages)."""
+    if responses is None or items is None:
+        return None
+    data = likert_chart_data(validate_responses(responses, items).answers)
+    columns = [c for c in LIKERT_HEADERS if c in data.columns]
+    frame = data.loc[:, columns].rename(columns=LIKERT_HEADERS)
+    return Sheet(frame, percent=("占比", "条形起点", "条形终点"), integer=("答案数",), widths={"题目": 40})
 
 
 def build_workpapers(year: int | str, target: Path, *, processed_folder: Path | None = None) -> Path:

@@ -82,6 +82,7 @@ charts.save_figure(fig, "score_by_dimension", out / "figures", show=True)
 ("code", """
 fig = scoring_charts.plot_waterfall(result)
 charts.save_figure(fig, "score_waterfall", out / "figures", show=True)
+processed.write_table(year, "scoring_waterfall", scoring.waterfall_steps(result))  # 图表数据，供工作底稿
 """),
 ("md", """
 ## 5 敏感性分析
