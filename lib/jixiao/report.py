@@ -30,6 +30,21 @@ def wan_yuan(fen: int | float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def plain_number(value) -> str:
+    """A score as the report writes it: 4.0 → "4", 86.50 → "86.5", 0.25 → "0.25"; blank if missing."""
+    if value is None or value is pd.NA or pd.isna(value):
+        return ""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def scoring_table_styler(table: pd.DataFrame):
+    """The 评分表 for the HTML report: scores and weights without trailing zeros, blanks for
+    missing values, no index."""
+    numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    return table.style.format(na_rep="").format(plain_number, subset=numbers).hide(axis="index")
+
+
 def read_score(path: Path) -> dict:
     if not Path(path).is_file():
         raise InputError("没有找到 score.json：请先运行 05_scoring", file=path)

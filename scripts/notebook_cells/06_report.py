@@ -47,7 +47,7 @@ _ = processed.write_table(year, "recommendations", advice)
 """),
 ("code", """
 display(Markdown("### 附：评分表"))
-display(processed.read_table(year, "scoring_table").style.hide(axis="index"))
+display(report.scoring_table_styler(processed.read_table(year, "scoring_table")))
 book = workpapers.build_workpapers(year, out / "workpapers.xlsx")
 """),
 ]
