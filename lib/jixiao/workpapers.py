@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schema
-from .export import Sheet, fen_to_yuan, write_workbook
+from .export import Sheet, fen_to_yuan, write_csv, write_workbook
 from .findings import REGISTER_HEADERS
 from .sampling.fieldwork import REFERENCE_HEADERS
 from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS, likert_chart_data, validate_responses
@@ -69,6 +69,8 @@ LIKERT_HEADERS = {
     "start": "条形起点",
     "end": "条形终点",
 }
+# The hand-on tables also written as CSV (reports/<year>/csv/<name>.csv) for tools other than Excel.
+CSV_SHEETS = ("评分表", "问题清单", "抽样清单", "问卷统计")
 PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate", "coverage"}
 
 
@@ -229,8 +231,29 @@ def _likert_sheet(responses: pd.DataFrame | None, items: pd.DataFrame | None) ->
     return Sheet(frame, percent=("占比", "条形起点", "条形终点"), integer=("答案数",), widths={"题目": 40})
 
 
-def build_workpapers(year: int | str, target: Path, *, processed_folder: Path | None = None) -> Path:
+def write_csv_sheets(sheets: dict[str, Sheet], folder: Path) -> list[Path]:
+    """The :data:`CSV_SHEETS` among ``sheets`` as ``<name>.csv`` in ``folder``, through
+    :func:`jixiao.export.write_csv` (UTF-8 with BOM so Excel reads the Chinese, text that starts
+    with = + - @ prefixed with an apostrophe). A CSV whose sheet is missing now is removed, so
+    no table outlives the step that made it."""
+    folder = Path(folder)
+    written = []
+    for name in CSV_SHEETS:
+        target = folder / f"{name}.csv"
+        if name in sheets:
+            written.append(write_csv(sheets[name].frame, target))
+        elif target.is_file():
+            target.unlink()
+    return written
+
+
+def build_workpapers(
+    year: int | str, target: Path, *, processed_folder: Path | None = None, csv_folder: Path | None = None
+) -> Path:
+    """``workpapers.xlsx`` at ``target``; with ``csv_folder``, the main tables also as CSV there."""
     sheets, missing = workpaper_sheets(year, processed_folder)
+    if csv_folder is not None:
+        write_csv_sheets(sheets, csv_folder)
     notes = pd.DataFrame(
         {
             "工作表": list(sheets) + missing,

@@ -48,6 +48,6 @@ _ = processed.write_table(year, "recommendations", advice)
 ("code", """
 display(Markdown("### 附：评分表"))
 display(report.scoring_table_styler(processed.read_table(year, "scoring_table")))
-book = workpapers.build_workpapers(year, out / "workpapers.xlsx")
+book = workpapers.build_workpapers(year, out / "workpapers.xlsx", csv_folder=out / "csv")
 """),
 ]
