@@ -88,7 +88,7 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(writing_
     assert len(pd.read_parquet(final / "findings.parquet")) == 21  # not the failed run's 46
     kept = tmp_path / "processed" / "2017.failed"
     message = str(failure.value)
-    assert str(kept) in message and str(final) in message
+    assert str(kept) in message and f"last good outputs left as they were: {tmp_path / 'reports' / '2017'}, {final}" in message
     assert (kept / "note.txt").read_text(encoding="utf-8") == "bad"
     assert len(pd.read_parquet(kept / "findings.parquet")) == 46
     assert not (tmp_path / "processed" / ".2017.running").exists()
@@ -96,6 +96,13 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(writing_
     # The next good run replaces the tables and clears what the failed run kept for review.
     _run(writing_notebooks, tmp_path, {"label": "good"})
     assert not kept.exists() and not (tmp_path / "reports" / "2017.failed").exists()
+
+
+def test_a_first_run_that_fails_says_there_was_no_good_run_to_keep(writing_notebooks, tmp_path):
+    with pytest.raises(pipeline.NotebookFailed, match="no earlier good run to keep"):
+        _run(writing_notebooks, tmp_path, {"fail": True})
+    assert not (tmp_path / "processed" / "2017").exists() and not (tmp_path / "reports" / "2017").exists()
+    assert (tmp_path / "processed" / "2017.failed" / "findings.parquet").is_file()
 
 
 def test_steps_not_in_the_run_still_find_the_last_good_tables(writing_notebooks, tmp_path):

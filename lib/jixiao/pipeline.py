@@ -318,10 +318,14 @@ def run_year(
                 _keep_failed(work_dir, failed_dir)
                 _keep_failed(staged, failed_processed)
                 shutil.rmtree(staging_root)
+                kept = [str(d) for d in (final_dir, final_processed) if d.exists()]
                 raise NotebookFailed(
                     _failure_message(notebook, failed_dir / notebook.name, exc)
                     + f"\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for review: {failed_processed}"
-                    + f"\n上次成功运行的结果未改动 / last good outputs left as they were: {final_dir}, {final_processed}"
+                    + (
+                        f"\n上次成功运行的结果未改动 / last good outputs left as they were: {', '.join(kept)}"
+                        if kept else "\n此前没有成功运行的结果 / no earlier good run to keep"
+                    )
                 ) from exc
             seconds = time.perf_counter() - started
             result.steps.append(StepResult(notebook.name, seconds))
