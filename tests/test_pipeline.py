@@ -22,10 +22,12 @@ def _notebook(path: Path, parameters: str, body: str) -> Path:
 
 @pytest.fixture(autouse=True)
 def toy_year(tmp_path, monkeypatch):
-    """A raw folder with an empty 2017 year, so the real parameters.toml does not apply."""
+    """A raw folder with an empty 2017 year, so the real parameters.toml does not apply; toy runs
+    stage and keep their processed folder under tmp_path, not in the project's data/processed."""
     raw = tmp_path / "raw"
     (raw / "2017").mkdir(parents=True)
     monkeypatch.setattr(paths, "RAW_DIR", raw)
+    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
     return raw
 
 

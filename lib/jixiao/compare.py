@@ -127,7 +127,7 @@ def load_years(
     chosen = sorted({int(y) for y in years})
     if len(chosen) < 2:
         raise ParameterError(f"years 至少需要两个不同的年度才能比较，收到 {list(years)}")
-    processed_root = Path(processed_root) if processed_root is not None else paths.PROCESSED_DIR
+    processed_root = Path(processed_root) if processed_root is not None else paths.processed_root()
     reports_root = Path(reports_root) if reports_root is not None else paths.REPORTS_DIR
     dirs = {y: {"processed_dir": processed_root / str(y), "reports_dir": reports_root / str(y)} for y in chosen}
     problems = [_missing_message(y, gaps) for y in chosen if (gaps := missing_outputs(y, **dirs[y]))]

@@ -130,7 +130,46 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
             results.update(load_survey(files[0]))
         else:
             results[raw.kind] = _SINGLE_LOADERS[raw.kind](files[0])
-    return {k: results[k] for k in TABLE_ORDER if k in results}
+    results = {k: results[k] for k in TABLE_ORDER if k in results}
+    check_required_tables_have_rows(results, folder)
+    return results
+
+
+# ---------------------------------------------------------------------------------------------
+# A year of blank templates is not data: every required table must load at least one row.
+
+REQUIRED_TABLES = ("allocations", "ledger", "outputs", "survey", "survey_items")
+
+
+def check_required_tables_have_rows(results: dict[str, LoadResult], folder: Path) -> None:
+    """One :class:`InputError` naming every required table (and its files) that loaded no row.
+
+    A year started with ``jixiao template`` and not yet filled in loads without a structural
+    error but with nothing in it; stopping here says so, instead of a later step failing on an
+    empty total ("book_value must be positive, got 0").
+    """
+    empty = []
+    for kind in REQUIRED_TABLES:
+        result = results.get(kind)
+        if result is None or result.counts["loaded"] > 0:
+            continue
+        table = schema.RAW_TABLES[kind]
+        files = "、".join(Path(s).name for s in result.sources) or table.file_glob
+        where = f"{files}，工作表 {table.sheet}" if table.sheet else files
+        read = result.counts["read"]
+        if read == 0:
+            why = "没有数据行"
+        else:
+            why = f"读取 {read} 行，全部被拒收或剔除"
+            if not result.rejects.empty:
+                first = result.rejects.iloc[0]
+                why += f"（例如 row {first['row']}, column {first['column']}: {first['reason']}）"
+        empty.append(f"{table.title}（{where}）：{why}")
+    if empty:
+        raise InputError(
+            "以下必需的数据表没有可用的数据行，请填写后再运行（空白模板不能用于评价）：" + "；".join(empty),
+            file=folder,
+        )
 
 
 def counts_table(results: dict[str, LoadResult]) -> pd.DataFrame:

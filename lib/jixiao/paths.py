@@ -2,6 +2,12 @@
 
 The root is found from this package's location (``lib/jixiao`` → two levels up), never
 from the current directory, so JupyterLab, papermill and pytest all see the same folders.
+
+``jixiao run`` stages a year's processed tables in a temporary folder next to
+``data/processed/`` and moves them into place only when every notebook passed; it tells the
+notebooks' kernels where that folder is through ``JIXIAO_PROCESSED_ROOT``, which
+:func:`processed_dir` honours. Relative path parameters are read against the project root
+(:func:`project_path`), whichever folder the notebook runs in.
 """
 
 from __future__ import annotations
@@ -32,14 +38,32 @@ PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = ROOT / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 FONTS_DIR = PACKAGE_DIR / "fonts"
+# Set by the runner for the kernels it starts: the staging folder that stands in for data/processed.
+PROCESSED_ROOT_VARIABLE = "JIXIAO_PROCESSED_ROOT"
 
 
 def raw_dir(year: int | str) -> Path:
     return RAW_DIR / str(year)
 
 
+def processed_root() -> Path:
+    """``data/processed``, or the runner's staging folder while ``jixiao run`` is running."""
+    override = os.environ.get(PROCESSED_ROOT_VARIABLE)
+    return Path(override) if override else PROCESSED_DIR
+
+
 def processed_dir(year: int | str) -> Path:
-    return PROCESSED_DIR / str(year)
+    return processed_root() / str(year)
+
+
+def project_path(value: str | os.PathLike) -> Path:
+    """A path parameter as the evaluator means it: absolute as given, relative to the project root.
+
+    Notebooks run with their own folder as the working directory; reading ``data/raw/2017``
+    against the root here keeps what the runner checked and what the notebook opens the same.
+    """
+    path = Path(value)
+    return path if path.is_absolute() else ROOT / path
 
 
 def reports_dir(year: int | str) -> Path:

@@ -3,7 +3,9 @@
 ``run_year(2017)`` checks every parameter before any notebook starts, runs
 ``notebooks/NN_*.ipynb`` (NN < 90) in order with the year's parameters, reports progress and
 timings, and moves the finished set into ``reports/<year>/`` only when every notebook passed, so
-a failed run never destroys the outputs of the last good one.
+a failed run never destroys the outputs of the last good one. The year's processed tables are
+staged the same way: the kernels write them into a folder next to ``data/processed/`` (named by
+``JIXIAO_PROCESSED_ROOT``), which replaces ``data/processed/<year>/`` only after a successful run.
 
 Parameters come from ``data/raw/<year>/parameters.toml`` (top-level keys go to every notebook
 that declares them; a ``[sampling]`` table goes to ``02_sampling`` only) and are overridden by
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import shutil
 import sys
 import time
@@ -37,6 +40,12 @@ PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
 # they are never passed to a notebook and cannot be set on the command line.
 RECONSTRUCTED_CASE = "reconstructed_case"
 CASE_FILE_KEYS = {RECONSTRUCTED_CASE: bool}
+# Parameters the runner sets itself; taking them from the file or the command line would run one
+# year's data into another year's folder, or write outside the staged run folder.
+RUNNER_PARAMETERS = {
+    "year": "年度只能用 --year 指定 / choose the year with --year",
+    "output_dir": "输出目录由运行程序设定：先写入临时文件夹，全部成功后移至 reports/<year>/ / the runner sets it",
+}
 
 
 class NotebookFailed(RuntimeError):
@@ -55,6 +64,7 @@ class RunResult:
     output_dir: Path
     steps: list[StepResult] = field(default_factory=list)
     parameters: dict[str, dict] = field(default_factory=dict)
+    processed_dir: Path | None = None
 
     @property
     def total_seconds(self) -> float:
@@ -159,8 +169,7 @@ def _check_type(notebook: str, name: str, declared: dict, value) -> None:
 def _check_path(name: str, value) -> None:
     if not isinstance(value, str) or not name.endswith(PATH_PARAMETER_SUFFIXES):
         return
-    candidate = Path(value)
-    resolved = (candidate if candidate.is_absolute() else paths.ROOT / candidate).resolve()
+    resolved = paths.project_path(value).resolve()  # the notebooks open it the same way
     allowed = (paths.DATA_DIR.resolve(), paths.REPORTS_DIR.resolve())
     if not any(resolved == root or root in resolved.parents for root in allowed):
         raise ParameterError(
@@ -201,6 +210,11 @@ def resolve_parameters(
 
     resolved: dict[str, dict] = {nb.name: {"year": year} for nb in notebooks}
     for origin, step, name, value in layered:
+        if name in RUNNER_PARAMETERS:
+            raise ParameterError(
+                f"参数 {name} 由运行程序设定，不能在 {origin} 中指定 / runner-owned parameter '{name}' "
+                f"cannot be set from {origin}: {RUNNER_PARAMETERS[name]}"
+            )
         if step is not None and step not in steps:
             raise ParameterError(f"未知步骤 / unknown step '{step}' in {origin} (steps: {', '.join(steps)})")
         targets = [steps[step]] if step else [nb for nb, params in declared.items() if name in params]
@@ -229,58 +243,125 @@ def _failure_message(notebook: Path, partial: Path, exc: Exception) -> str:
     )
 
 
+def _swap_into_place(work: Path, final: Path, backup: Path) -> None:
+    """Put a finished folder where the previous one was; the previous one goes only once the new one is in."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if final.exists():
+        if backup.exists():
+            shutil.rmtree(backup)
+        final.rename(backup)
+        work.rename(final)
+        shutil.rmtree(backup)
+    else:
+        work.rename(final)
+
+
+def _stage_processed(processed_root: Path, year: int) -> tuple[Path, Path]:
+    """A staging root next to ``data/processed/`` holding a copy of the year's current tables.
+
+    The kernels see the staging root as their processed folder, so every notebook finds what
+    the earlier ones (or, for steps not in this run, the last good run) wrote, exactly as it
+    would in place, while ``data/processed/<year>`` itself is left alone until the run passed.
+    """
+    staging_root = processed_root / f".{year}.running"
+    if staging_root.exists():
+        shutil.rmtree(staging_root)
+    staged = staging_root / str(year)
+    current = processed_root / str(year)
+    if current.is_dir():
+        shutil.copytree(current, staged)
+    else:
+        staged.mkdir(parents=True)
+    return staging_root, staged
+
+
+def _keep_failed(work: Path, failed: Path) -> None:
+    if failed.exists():
+        shutil.rmtree(failed)
+    work.rename(failed)
+
+
 def run_year(
     year: int,
     overrides: dict[str, object] | None = None,
     *,
     notebooks: list[Path] | None = None,
     reports_root: Path | None = None,
+    processed_root: Path | None = None,
     log=print,
 ) -> RunResult:
+    """Run a year's notebooks; outputs and processed tables move into place only if all passed.
+
+    Reports are written in ``reports/.<year>.running/`` and processed tables in
+    ``data/processed/.<year>.running/<year>/`` (the kernels find it through
+    ``JIXIAO_PROCESSED_ROOT``). A failed run leaves ``reports/<year>/`` and
+    ``data/processed/<year>/`` as they were and keeps what it wrote in ``reports/<year>.failed/``
+    and ``data/processed/<year>.failed/`` for review.
+    """
     notebooks = notebooks if notebooks is not None else year_notebooks()
     if not notebooks:
         raise ParameterError(f"no numbered notebooks found in {paths.NOTEBOOKS_DIR}")
     parameters = resolve_parameters(year, overrides, notebooks)
     import papermill
 
-    reports_root = reports_root or paths.REPORTS_DIR
+    reports_root = Path(reports_root or paths.REPORTS_DIR)
+    processed_root = Path(processed_root) if processed_root is not None else paths.processed_root()
     final_dir = reports_root / str(year)
+    final_processed = processed_root / str(year)
     work_dir = reports_root / f".{year}.running"
     if work_dir.exists():
         shutil.rmtree(work_dir)
     work_dir.mkdir(parents=True)
-    result = RunResult(year=year, output_dir=final_dir, parameters=parameters)
+    staging_root, staged = _stage_processed(processed_root, year)
+    result = RunResult(year=year, output_dir=final_dir, parameters=parameters, processed_dir=final_processed)
     log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
-    for notebook in notebooks:
-        executed = work_dir / notebook.name
-        params = dict(parameters[notebook.name])
-        if "output_dir" in declared_parameters(notebook):
-            params["output_dir"] = str(work_dir)
-        log(f"  ▶ {notebook.name} …")
-        started = time.perf_counter()
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=params,
-                kernel_name=KERNEL_NAME,
-                cwd=str(notebook.parent),
-                progress_bar=False,
-                # One write at the end (papermill still writes the partial copy when a cell fails)
-                # instead of two full re-serialisations of the notebook, images included, per cell.
-                request_save_on_cell_execute=False,
-                # The kernel's start-up chatter (e.g. its TCP notice) is not the evaluator's concern.
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )
-        except Exception as exc:  # papermill wraps kernel errors; keep the partial copy for review
-            failed_dir = reports_root / f"{year}.failed"
-            if failed_dir.exists():
-                shutil.rmtree(failed_dir)
-            work_dir.rename(failed_dir)
-            raise NotebookFailed(_failure_message(notebook, failed_dir / notebook.name, exc)) from exc
-        seconds = time.perf_counter() - started
-        result.steps.append(StepResult(notebook.name, seconds))
-        log(f"  ✓ {notebook.name} {seconds:.1f} s")
+    previous_root = os.environ.get(paths.PROCESSED_ROOT_VARIABLE)
+    os.environ[paths.PROCESSED_ROOT_VARIABLE] = str(staging_root.resolve())  # inherited by each kernel
+    try:
+        for notebook in notebooks:
+            executed = work_dir / notebook.name
+            params = dict(parameters[notebook.name])
+            if "output_dir" in declared_parameters(notebook):
+                params["output_dir"] = str(work_dir)
+            log(f"  ▶ {notebook.name} …")
+            started = time.perf_counter()
+            try:
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(executed),
+                    parameters=params,
+                    kernel_name=KERNEL_NAME,
+                    cwd=str(notebook.parent),
+                    progress_bar=False,
+                    # One write at the end (papermill still writes the partial copy when a cell fails)
+                    # instead of two full re-serialisations of the notebook, images included, per cell.
+                    request_save_on_cell_execute=False,
+                    # The kernel's start-up chatter (e.g. its TCP notice) is not the evaluator's concern.
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                )
+            except Exception as exc:  # papermill wraps kernel errors; keep the partial copies for review
+                failed_dir = reports_root / f"{year}.failed"
+                failed_processed = processed_root / f"{year}.failed"
+                _keep_failed(work_dir, failed_dir)
+                _keep_failed(staged, failed_processed)
+                shutil.rmtree(staging_root)
+                kept = [str(d) for d in (final_dir, final_processed) if d.exists()]
+                raise NotebookFailed(
+                    _failure_message(notebook, failed_dir / notebook.name, exc)
+                    + f"\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for review: {failed_processed}"
+                    + (
+                        f"\n上次成功运行的结果未改动 / last good outputs left as they were: {', '.join(kept)}"
+                        if kept else "\n此前没有成功运行的结果 / no earlier good run to keep"
+                    )
+                ) from exc
+            seconds = time.perf_counter() - started
+            result.steps.append(StepResult(notebook.name, seconds))
+            log(f"  ✓ {notebook.name} {seconds:.1f} s")
+    finally:
+        if previous_root is None:
+            os.environ.pop(paths.PROCESSED_ROOT_VARIABLE, None)
+        else:
+            os.environ[paths.PROCESSED_ROOT_VARIABLE] = previous_root
 
     report_notebook = work_dir / REPORT_NOTEBOOK
     if report_notebook.is_file():
@@ -299,18 +380,12 @@ def run_year(
     record["kernel"] = KERNEL_NAME
     record["outputs"] = run_manifest.folder_hashes(work_dir)
     run_manifest.write_json(work_dir / "manifest.json", record)
-    if final_dir.exists():
-        backup = reports_root / f".{year}.previous"
-        if backup.exists():
-            shutil.rmtree(backup)
-        final_dir.rename(backup)
-        work_dir.rename(final_dir)
-        shutil.rmtree(backup)
-    else:
-        work_dir.rename(final_dir)
-    failed_dir = reports_root / f"{year}.failed"
-    if failed_dir.exists():
-        shutil.rmtree(failed_dir)
+    _swap_into_place(staged, final_processed, processed_root / f".{year}.previous")
+    shutil.rmtree(staging_root)
+    _swap_into_place(work_dir, final_dir, reports_root / f".{year}.previous")
+    for failed in (reports_root / f"{year}.failed", processed_root / f"{year}.failed"):
+        if failed.exists():
+            shutil.rmtree(failed)
     log(f"完成 / done in {result.total_seconds:.1f} s: {final_dir}")
     score_file = final_dir / "score.json"
     if score_file.is_file():

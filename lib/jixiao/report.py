@@ -30,6 +30,22 @@ def wan_yuan(fen: int | float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
+def plain_number(value) -> str:
+    """A score as the report writes it: 4.0 → "4", 86.50 → "86.5", 0.25 → "0.25"; blank if missing."""
+    if value is None or value is pd.NA or pd.isna(value):
+        return ""
+    text = f"{float(value):.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def scoring_table_styler(table: pd.DataFrame):
+    """The 评分表 for the HTML report: scores and weights without trailing zeros, blanks for
+    missing values, no index."""
+    numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    styler = table.style.format(na_rep="").format(plain_number, subset=numbers).hide(axis="index")
+    return styler.set_uuid("scoring")  # fixed element ids (pandas picks random ones): same report, same bytes
+
+
 def read_score(path: Path) -> dict:
     if not Path(path).is_file():
         raise InputError("没有找到 score.json：请先运行 05_scoring", file=path)
@@ -76,6 +92,12 @@ def outputs_table(outputs: pd.DataFrame) -> pd.DataFrame:
     planned = pd.to_numeric(outputs["planned"], errors="coerce")
     table["完成率"] = (pd.to_numeric(outputs["actual"], errors="coerce") / planned.where(planned > 0)).round(4)
     return table
+
+
+def outputs_table_styler(outputs: pd.DataFrame):
+    """产出完成情况 for the HTML report: counts with thousands separators, completion as %."""
+    styler = outputs_table(outputs).style.format({"计划数": "{:,.0f}", "实际完成数": "{:,.0f}", "完成率": "{:.0%}"}, na_rep="")
+    return styler.hide(axis="index").set_uuid("outputs")
 
 
 def effects_text(outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, coverage: pd.DataFrame | None) -> str:
@@ -134,6 +156,10 @@ def _finding_line(row) -> str:
 def export_html(executed_notebook: Path, target: Path) -> Path:
     """The executed report notebook as HTML without code cells, with a Chinese font embedded.
 
+    Deterministic: cell ids are renumbered by position and the report's tables use fixed
+    element ids (:func:`scoring_table_styler`, :func:`outputs_table_styler`), so two runs on the
+    same inputs give the same bytes.
+
     The font is the shipped Noto Sans CJK SC cut down to the characters the page uses, so the
     report shows Chinese on a machine without CJK fonts and stays small.
     """
@@ -147,7 +173,11 @@ def export_html(executed_notebook: Path, target: Path) -> Path:
     from .charts import FONT_FILE
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed_notebook, as_version=4))
+    notebook = nbformat.read(executed_notebook, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        # papermill gives its injected-parameters cell a random id, which the HTML carries.
+        cell["id"] = f"cell-{index:02d}"
+    body, _ = exporter.from_notebook_node(notebook)
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True

@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schema
-from .export import Sheet, fen_to_yuan, write_workbook
+from .export import Sheet, fen_to_yuan, write_csv, write_workbook
 from .findings import REGISTER_HEADERS
 from .sampling.fieldwork import REFERENCE_HEADERS
-from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS
+from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS, likert_chart_data, validate_responses
 
 # Headers for canonical columns that are not raw-table columns (derived by the steps).
 DERIVED_HEADERS = {
@@ -59,6 +59,18 @@ STRATA_HEADERS = {
     "selected_fen": "选取金额（元）",
     "coverage": "金额覆盖率",
 }
+LIKERT_HEADERS = {
+    "item_id": "题号",
+    "item": "题目",
+    "code": "等级分值",
+    "level": "满意程度",
+    "n": "答案数",
+    "share": "占比",
+    "start": "条形起点",
+    "end": "条形终点",
+}
+# The hand-on tables also written as CSV (reports/<year>/csv/<name>.csv) for tools other than Excel.
+CSV_SHEETS = ("评分表", "问题清单", "抽样清单", "问卷统计")
 PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate", "coverage"}
 
 
@@ -167,6 +179,16 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
     dims = _dimension_chart_data(scoring_table)
     if dims is not None:
         sheets["图表数据_维度得分"] = Sheet(dims)
+    waterfall = _read(folder, "scoring_waterfall")
+    if waterfall is not None:
+        sheets["图表数据_得分瀑布"] = Sheet(waterfall)
+    else:
+        missing.append("图表数据_得分瀑布")
+    likert = _likert_sheet(_read(folder, "survey"), _read(folder, "survey_items"))
+    if likert is not None:
+        sheets["图表数据_各题满意度"] = likert
+    else:
+        missing.append("图表数据_各题满意度")
     add("数据导入_剔除记录", _read(folder, "rejects"), {**schema.REJECT_HEADERS, "table": "数据表"})
     return sheets, missing
 
@@ -198,8 +220,40 @@ def _dimension_chart_data(scoring_table: pd.DataFrame | None) -> pd.DataFrame | 
     return grouped
 
 
-def build_workpapers(year: int | str, target: Path, *, processed_folder: Path | None = None) -> Path:
+def _likert_sheet(responses: pd.DataFrame | None, items: pd.DataFrame | None) -> Sheet | None:
+    """The data behind the 各题满意度分布 chart, recomputed from the processed survey tables the
+    same way 04_survey draws it (default Likert scale; shares and bar edges as percentages)."""
+    if responses is None or items is None:
+        return None
+    data = likert_chart_data(validate_responses(responses, items).answers)
+    columns = [c for c in LIKERT_HEADERS if c in data.columns]
+    frame = data.loc[:, columns].rename(columns=LIKERT_HEADERS)
+    return Sheet(frame, percent=("占比", "条形起点", "条形终点"), integer=("答案数",), widths={"题目": 40})
+
+
+def write_csv_sheets(sheets: dict[str, Sheet], folder: Path) -> list[Path]:
+    """The :data:`CSV_SHEETS` among ``sheets`` as ``<name>.csv`` in ``folder``, through
+    :func:`jixiao.export.write_csv` (UTF-8 with BOM so Excel reads the Chinese, text that starts
+    with = + - @ prefixed with an apostrophe). A CSV whose sheet is missing now is removed, so
+    no table outlives the step that made it."""
+    folder = Path(folder)
+    written = []
+    for name in CSV_SHEETS:
+        target = folder / f"{name}.csv"
+        if name in sheets:
+            written.append(write_csv(sheets[name].frame, target))
+        elif target.is_file():
+            target.unlink()
+    return written
+
+
+def build_workpapers(
+    year: int | str, target: Path, *, processed_folder: Path | None = None, csv_folder: Path | None = None
+) -> Path:
+    """``workpapers.xlsx`` at ``target``; with ``csv_folder``, the main tables also as CSV there."""
     sheets, missing = workpaper_sheets(year, processed_folder)
+    if csv_folder is not None:
+        write_csv_sheets(sheets, csv_folder)
     notes = pd.DataFrame(
         {
             "工作表": list(sheets) + missing,

@@ -9,13 +9,11 @@ CELLS = [
 """),
 ("params", """
 year = 2017  # 评价年度
-indicator_workbook = None  # 指标体系工作簿路径；None 表示 data/raw/<year>/指标体系_<year>.xlsx
+indicator_workbook = None  # 指标体系工作簿路径，相对路径从项目根目录算起；None 表示 data/raw/<year>/指标体系_<year>.xlsx
 strict = False  # True：缺少任何指标数据即报错；False：列出缺少的指标，其余照常评分
 output_dir = None  # 图表与 score.json 输出目录；None 表示 reports/<year>/
 """),
 ("code", """
-from pathlib import Path
-
 import pandas as pd
 from IPython.display import Markdown, display
 
@@ -24,9 +22,7 @@ from jixiao.scoring import charts as scoring_charts
 
 charts.use_chinese_font()
 out = processed.output_folder(year, output_dir)
-workbook = Path(indicator_workbook) if indicator_workbook else paths.raw_dir(year) / f"指标体系_{year}.xlsx"
-if not workbook.is_absolute():
-    workbook = paths.ROOT / workbook
+workbook = paths.project_path(indicator_workbook) if indicator_workbook else paths.raw_dir(year) / f"指标体系_{year}.xlsx"
 """),
 ("md", """
 ## 1 指标体系
@@ -86,6 +82,7 @@ charts.save_figure(fig, "score_by_dimension", out / "figures", show=True)
 ("code", """
 fig = scoring_charts.plot_waterfall(result)
 charts.save_figure(fig, "score_waterfall", out / "figures", show=True)
+processed.write_table(year, "scoring_waterfall", scoring.waterfall_steps(result))  # 图表数据，供工作底稿
 """),
 ("md", """
 ## 5 敏感性分析

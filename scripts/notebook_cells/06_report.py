@@ -11,7 +11,6 @@ project_name = "社区公共服务站和“三社联动”试点建设项目"  #
 output_dir = None  # 输出目录；None 表示 reports/<year>/
 """),
 ("code", """
-import pandas as pd
 from IPython.display import Image, Markdown, display
 
 from jixiao import processed, report, workpapers
@@ -29,7 +28,7 @@ outputs = processed.read_table(year, "outputs")
 overall = processed.read_table(year, "survey_satisfaction_overall")
 coverage = processed.read_table(year, "survey_coverage")
 display(Markdown("### 二、项目成效\\n\\n" + report.effects_text(outputs, overall, coverage)))
-display(report.outputs_table(outputs).style.format({"计划数": "{:,.0f}", "实际完成数": "{:,.0f}", "完成率": "{:.0%}"}).hide(axis="index"))
+display(report.outputs_table_styler(outputs))
 """),
 ("code", """
 for name in ("score_by_dimension", "survey_satisfaction_by_community"):
@@ -47,7 +46,7 @@ _ = processed.write_table(year, "recommendations", advice)
 """),
 ("code", """
 display(Markdown("### 附：评分表"))
-display(processed.read_table(year, "scoring_table").style.hide(axis="index"))
-book = workpapers.build_workpapers(year, out / "workpapers.xlsx")
+display(report.scoring_table_styler(processed.read_table(year, "scoring_table")))
+book = workpapers.build_workpapers(year, out / "workpapers.xlsx", csv_folder=out / "csv")
 """),
 ]
