@@ -336,8 +336,11 @@ def run_year(
                     # One write at the end (papermill still writes the partial copy when a cell fails)
                     # instead of two full re-serialisations of the notebook, images included, per cell.
                     request_save_on_cell_execute=False,
-                    # The kernel's start-up chatter (e.g. its TCP notice) is not the evaluator's concern.
-                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                    # The kernel's own log is not the evaluator's concern: its start-up notice, and the
+                    # "KeyboardInterrupt caught in kernel" that jupyter_client's SIGINT-before-shutdown
+                    # provokes when a message is still in flight. Cell errors arrive as outputs and stop
+                    # the run through papermill, whatever this level.
+                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
             except Exception as exc:  # papermill wraps kernel errors; keep the partial copies for review
                 failed_dir = reports_root / f"{year}.failed"
