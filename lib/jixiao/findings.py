@@ -117,10 +117,10 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
     units = f["community"].fillna(f["unit"]).fillna("").astype("str").replace("", "全部")
     rule_code = f["rule"].map(order).to_numpy("int64")
     unit_code, unit_names = pd.factorize(units, sort=True)
+    # Sort positions only: the text columns are never reordered as a whole.
     perm = np.lexsort(
         (_sort_key(f["source_row"]), _sort_key(f["source_file"]), _sort_key(f["date"]), unit_code, rule_code)
     )
-    f = f.take(perm).reset_index(drop=True)
     rule_sorted, unit_sorted = rule_code[perm], unit_code[perm]
     new = np.r_[True, (rule_sorted[1:] != rule_sorted[:-1]) | (unit_sorted[1:] != unit_sorted[:-1])]
     group = np.cumsum(new) - 1
@@ -128,25 +128,29 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
     n_groups = len(starts)
 
     count = np.diff(np.r_[starts, len(f)])
-    amount = np.add.reduceat(f["amount_fen"].to_numpy("int64"), starts)
+    amount = np.add.reduceat(f["amount_fen"].to_numpy("int64")[perm], starts)
     out = pd.DataFrame(
         {
-            "rule": f["rule"].take(starts).to_numpy(),
+            "rule": f["rule"].take(perm[starts]).to_numpy(),
             "units": pd.Series(unit_names).take(unit_sorted[starts]).to_numpy(),
             "_order": rule_sorted[starts],
             "amount_fen": amount,
         }
     )
     # Evidence: the first rows of each finding that name a file.
-    has_ref = (f["source_file"].fillna("").astype("str") != "").to_numpy()
+    has_ref = (f["source_file"].fillna("").astype("str") != "").to_numpy()[perm]
     shown, ref_totals = _first_per_group(group, has_ref, max_evidence)
-    out["evidence"] = _join_first(evidence_refs(f.loc[shown]), group[shown], n_groups, ref_totals, max_evidence, "；", "处")
+    refs = evidence_refs(f.take(perm[shown]))
+    out["evidence"] = _join_first(refs, group[shown], n_groups, ref_totals, max_evidence, "；", "处")
     # Lines of one voucher often share a sentence: say it once.
-    reason = f["reason"].fillna("").astype("str")
-    reason_code, _ = pd.factorize(reason)
+    reason_code, reason_texts = pd.factorize(f["reason"].fillna("").astype("str"))
+    reason_code = reason_code[perm]
     first_time = ~pd.DataFrame({"g": group, "r": reason_code}).duplicated().to_numpy()
-    shown, reason_totals = _first_per_group(group, first_time & (reason != "").to_numpy(), max_reasons)
-    reasons = _join_first(reason.loc[shown], group[shown], n_groups, reason_totals, max_reasons, "", "条")
+    not_blank = (pd.Series(reason_texts, dtype="str") != "").to_numpy()[reason_code]
+    shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)
+    reasons = _join_first(
+        pd.Series(reason_texts, dtype="str").take(reason_code[shown]), group[shown], n_groups, reason_totals, max_reasons, "", "条"
+    )
     lead = pd.Series(
         np.where(count > 1, "共" + pd.Series(count).astype("str") + "笔，合计" + yuan_text(amount).to_numpy() + "元：", ""),
         dtype="str",
