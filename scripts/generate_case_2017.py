@@ -5,8 +5,9 @@
 Figures stated in the published report (amounts, grant counts, late arrivals, outputs,
 problems) are fixed below; everything the report does not state (people, vouchers, amounts
 per line, most community names) is drawn from one seeded generator, so the same seed
-writes byte-identical files. Writes every raw file of data/raw/2017 except the indicator
-workbook, the filled-in sampling sheet and parameters.toml, which are maintained elsewhere.
+writes byte-identical files. Writes every raw file of data/raw/2017 (the filled-in sampling
+sheet from the selection the committed parameters.toml gives) except the indicator workbook and
+parameters.toml, which are maintained elsewhere.
 """
 
 from __future__ import annotations
@@ -377,7 +378,8 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     filled = fieldwork.write_filled_fieldwork(out, YEAR, out / name, seed=seed, timestamp=TIMESTAMP)
     lines.append(f"- `{name}` — 工作表 `抽样清单`：评价组填写后的凭证抽查表，{filled['items']} 个项目（按 parameters.toml 的抽样参数"
                  f"与种子选取，与 02_sampling 的选取一致）；{filled['non_compliant']} 项为专项支出记入基本支出（不合规），"
-                 f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符；`抽样参数`：抽样参数。")
+                 f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符；"
+                 "是否经审批均为“是”（报告未指出凭证缺少审批）；`抽样参数`：抽样参数。")
     summary[name] = filled
 
     blemishes = (f"{DUPLICATE_PAYMENT_UNIT}同一笔日常付款重复记账一次（两张凭证，日期、摘要、金额相同）；"

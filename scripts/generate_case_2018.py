@@ -501,10 +501,14 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     lines.append(f"- `{name}` — 2013 年共性框架（与 2017 年相同的指标和分值），评价组 2018 年的结论、理由和扣分依据。")
 
     name = f"抽样清单_已填_{YEAR}.xlsx"
+    # The overspend (增项工程) was paid without approval: 是否经审批 = 否 if the sample holds it.
     filled = fieldwork.write_filled_fieldwork(out, YEAR, out / name, seed=seed, timestamp=TIMESTAMP,
-                                              parameters_file=out / "parameters.toml")
+                                              parameters_file=out / "parameters.toml",
+                                              unapproved=((OVERSPEND[0], OVERSPEND[2], OVERSPEND[3]),))
+    approval = (f"{filled['unapproved']} 项未经审批（{OVERSPEND[0]}增项工程款）" if filled["unapproved"]
+                else f"抽中的凭证均经审批（未经审批的{OVERSPEND[0]}增项工程款未被抽中）")
     lines.append(f"- `{name}` — 工作表 `抽样清单`：评价组填写后的凭证抽查表，{filled['items']} 个项目（与 02_sampling 的选取一致）；"
-                 f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符。")
+                 f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符；{approval}。")
     summary[name] = filled
 
     yuan = common.yuan_text

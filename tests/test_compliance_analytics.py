@@ -19,6 +19,7 @@ from jixiao.compliance import (
     voucher_gaps,
 )
 from jixiao.errors import ParameterError
+from jixiao.findings import build_register
 
 UNIT = "白庙社区居民委员会"
 
@@ -222,9 +223,9 @@ def test_uniform_first_digits_do_not_conform_with_hand_computed_mad():
     # mean |1/9 − log10(1 + 1/d)| over d = 1…9 = 0.53745 / 9
     assert result.mad == pytest.approx(0.059717, abs=1e-5)
     assert result.conformity == "不符合"
-    flags = benford_flags(result)
+    flags = benford_flags(result)  # no lines given: one row for the population
     assert flags["rule"].tolist() == ["GL-07"]
-    assert "首位为1的占11.1%，理论值30.1%" in flags["reason"].iloc[0]
+    assert "偏离最大的是首位为1的金额，占11.1%，理论值30.1%" in flags["reason"].iloc[0]
 
 
 def test_mad_levels_follow_nigrini_with_inclusive_upper_bounds():
@@ -241,3 +242,79 @@ def test_small_populations_carry_a_warning_and_tiny_amounts_are_left_out():
     assert result.n == 2  # 9.99 元 and 0.50 元 are below 10 元
     assert "少于1000个" in result.warning
     assert benford_test(np.full(30, 12_345), min_count=30).warning == ""
+
+
+BENFORD_COUNTS = np.round(np.log10(1 + 1 / np.arange(1, 10)) * 10_000).astype(int)  # 3010, 1761, … 458
+SPIKE = 2_000  # extra amounts with first digit 5
+
+
+def benford_ledger(*, balanced: bool, spike: int = SPIKE) -> pd.DataFrame:
+    """12,000 payments on one workday: 10,000 following Benford exactly (d × 10 元) plus 2,000 of
+    50 元, so first digit 5 is 2,792 / 12,000 = 23.3 % against log10(1.2) = 7.9 %.
+    ``balanced``: each payment also credits the bank, so every amount appears twice."""
+    counts = BENFORD_COUNTS.copy()
+    counts[4] += spike
+    amounts = np.repeat(np.arange(1, 10) * 1_000, counts)
+    n = len(amounts)
+    debit = pd.DataFrame(
+        {
+            "unit": UNIT,
+            "date": pd.Timestamp("2017-11-15"),
+            "voucher_type": "记",
+            "voucher_no": pd.array(np.arange(1, n + 1), dtype="Int64"),
+            "summary": [f"付款{i}" for i in range(n)],
+            "account_code": "50010101",
+            "debit_fen": amounts.astype("int64"),
+            "credit_fen": np.zeros(n, dtype="int64"),
+            "counterparty": pd.Series([None] * n, dtype="str"),
+            "source_file": "明细账_白庙社区.xlsx",
+            "source_sheet": "明细账",
+        }
+    )
+    parts = [debit.assign(_line=0)]
+    if balanced:
+        parts.append(debit.assign(_line=1, account_code="1002", debit_fen=0, credit_fen=amounts.astype("int64")))
+    frame = pd.concat(parts, ignore_index=True).sort_values(["voucher_no", "_line"], kind="stable", ignore_index=True)
+    frame["voucher"] = "记-" + frame["voucher_no"].astype("str")
+    frame["source_row"] = pd.array(np.arange(5, 5 + len(frame)), dtype="Int64")
+    return frame.drop(columns="_line")
+
+
+def test_a_first_digit_spike_flags_the_lines_with_that_digit_and_gives_one_finding():
+    ledger = benford_ledger(balanced=False)
+    result = benford_test(ledger["debit_fen"])
+    assert result.n == 12_000 and result.large_enough
+    # Every digit but 5 is under-represented, so MAD = 2 × (2,792 / 12,000 − log10 1.2) / 9.
+    assert result.mad == pytest.approx(2 * (2_792 / 12_000 - np.log10(1.2)) / 9, abs=1e-12)
+    assert result.conformity == "不符合"
+    flags = benford_flags(result, ledger)
+    assert len(flags) == 2_792
+    assert set(flags["rule"]) == {"GL-07"} and set(flags["amount_fen"]) == {5_000}
+    digit_five_rows = ledger.loc[ledger["debit_fen"] == 5_000, "source_row"]
+    assert flags["source_row"].tolist() == digit_five_rows.tolist()
+    assert "5：占23.3%，理论值7.9%" in flags["reason"].iloc[0]
+    register = build_register(flags)
+    assert register[["rule", "units", "amount_fen"]].values.tolist() == [["GL-07", "全部单位", 13_960_000]]
+    assert register["description"].iloc[0].startswith("共2792笔，合计139,600.00元：全部单位金额首位数字分布不符合本福特定律")
+    assert register["evidence"].iloc[0].startswith("明细账_白庙社区.xlsx / 明细账 / 第")
+    assert pd.isna(register["problem_no"].iloc[0])
+
+
+def test_ledger_analytics_raise_the_benford_flags_only_when_the_population_is_large_enough():
+    ledger = benford_ledger(balanced=True)
+    result = run_ledger_analytics(ledger, benford_min_count=1_000)
+    gl07 = result.flags.loc[result.flags["rule"] == "GL-07"]
+    assert result.benford.n == 24_000 and result.benford.conformity == "不符合"
+    assert len(gl07) == 2 * 2_792  # both lines of each 50 元 voucher
+    assert (gl07["community"] == "全部单位").all() and (gl07["unit"] == UNIT).all()
+
+    too_small = run_ledger_analytics(ledger, benford_min_count=30_000)
+    assert too_small.benford.conformity == "不符合" and "少于30000个" in too_small.benford.warning
+    assert not too_small.flags["rule"].eq("GL-07").any()
+    assert benford_flags(too_small.benford, ledger).empty
+
+
+def test_amounts_that_conform_give_no_benford_flag_from_the_ledger_analytics():
+    result = run_ledger_analytics(benford_ledger(balanced=True, spike=0))
+    assert result.benford.conformity == "紧密符合"
+    assert not result.flags["rule"].eq("GL-07").any()

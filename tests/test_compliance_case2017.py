@@ -106,3 +106,76 @@ def test_ledger_analytics_run_on_the_case_without_error(case):
     result = run_ledger_analytics(ledger, allocations=allocations)
     assert result.benford.n > 1000
     assert not result.flags["rule"].isin(["GL-06"]).any()  # the case's vouchers balance
+
+
+# ------------------------------------------------------------------ changing the case: problem 3
+
+YANHE_UNIT = "沿河社区居民委员会"
+INFRA, SANSHE = "公共服务站基础设施建设", "三社联动试点"
+# 沿河's grant receipts and payments as the case file books them (all under basic accounts).
+YANHE_RECEIPTS = {"收到2017年社区公共服务站基础设施建设补助资金": INFRA, "收到2017年“三社联动”试点以奖代补资金": SANSHE}
+YANHE_PAYMENTS = {
+    "购置社区服务站便民服务设施": INFRA,
+    "支付服务站办公设备购置款": INFRA,
+    "支付社区社会组织孵化培育费": SANSHE,
+    "支付“三社联动”业务培训费": SANSHE,
+    "支付邻里互助志愿服务活动经费": SANSHE,
+    "支付社会工作室办公家具购置款": SANSHE,
+    "支付社区公益创投项目资助款": SANSHE,
+    "支付社区社会组织活动物资采购款": SANSHE,
+    "支付社工专业服务费": SANSHE,
+}
+
+
+@pytest.fixture(scope="module")
+def processed_case(tmp_path_factory):
+    """The 2017 case ingested by the library into a fresh folder (not data/processed)."""
+    from jixiao import ingest, processed
+
+    folder = ingest.write_processed(2017, ingest.load_year(2017), tmp_path_factory.mktemp("processed_2017"))
+    return {name: processed.read_table(2017, name, folder=folder) for name in ("allocations", "ledger")}
+
+
+def rebook_yanhe_under_project_accounts(ledger: pd.DataFrame) -> pd.DataFrame:
+    """沿河 keeps its books as it should: grant receipts to 400102, grant spending to 50010201,
+    each line tagged with its grant type in the 项目 aux."""
+    ledger = ledger.copy()
+    yanhe = ledger["unit"].eq(YANHE_UNIT)
+    receipts = yanhe & ledger["account_code"].eq("400101") & ledger["summary"].isin(list(YANHE_RECEIPTS))
+    payments = yanhe & ledger["account_code"].eq("50010101") & ledger["summary"].isin(list(YANHE_PAYMENTS))
+    assert (int(receipts.sum()), int(payments.sum())) == (2, 9)  # the case as the report implies it
+    ledger.loc[receipts, ["account_code", "account_name"]] = ["400102", "财政补助收入-项目支出"]
+    ledger.loc[payments, ["account_code", "account_name"]] = ["50010201", "事业支出-项目支出-财政补助支出"]
+    grant_type = ledger["summary"].map({**YANHE_RECEIPTS, **YANHE_PAYMENTS})
+    ledger.loc[receipts | payments, "project"] = grant_type[receipts | payments]
+    return ledger
+
+
+def test_yanhe_booking_its_grants_under_project_accounts_leaves_two_units_mixing_accounts(processed_case):
+    from jixiao.compliance import project_balances
+
+    allocations, ledger = processed_case["allocations"], processed_case["ledger"]
+    rules = load_scope_rules(year=2017)
+    arrival = check_arrival(allocations, as_of=AS_OF)
+    before = check_separate_accounting(ledger, allocations, rules)
+    assert set(before["community"]) == {"沿河社区", "中天社区", "荆南社区"}
+
+    fixed = rebook_yanhe_under_project_accounts(ledger)
+    after = check_separate_accounting(fixed, allocations, rules)
+    assert "沿河社区" not in set(after["community"])
+    # The other two units' findings are untouched: the same lines, the same amounts.
+    untouched = before.loc[before["community"] != "沿河社区"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(after.reset_index(drop=True), untouched)
+    assert after.groupby("community")["amount_fen"].sum().to_dict() == {"中天社区": 2_017_872, "荆南社区": 2_089_341}
+
+    metric = {m.metric: m for m in compliance_metrics(arrival.summary, after)}["separate_accounting_units"]
+    assert (metric.value, metric.evidence) == (2.0, "中天社区、荆南社区")
+    register = build_register(arrival, after, check_scope(fixed, allocations, rules, period_end="2018-12-31"))
+    assert set(register.loc[register["problem_no"] == 3, "units"]) == {"中天社区", "荆南社区"}
+    assert set(register.loc[register["problem_no"] == 1, "units"]) == {"沿河社区", "浏河社区"}  # still late
+
+    # 沿河's project books now reconcile: receipts = money arrived ≥ spending, per grant type.
+    balances = project_balances(fixed, allocations, rules).set_index(["community", "grant_type"])
+    yanhe = balances.loc["沿河社区", ["arrived_fen", "receipts_fen", "spending_fen"]]
+    assert yanhe.loc[INFRA].tolist() == [10_000_000, 10_000_000, 7_813_111 + 1_884_800]
+    assert yanhe.loc[SANSHE].tolist() == [5_000_000, 5_000_000, 4_268_868]

@@ -1,5 +1,5 @@
-"""Separate accounting (专款专用), scope and amount rules, and voucher evidence, on small ledgers
-whose answers are worked out by hand."""
+"""Separate accounting (专款专用) and scope and amount rules, on small ledgers whose answers are
+worked out by hand. (Voucher evidence from the fieldwork sheet: test_compliance_evidence.py.)"""
 
 import pandas as pd
 import pytest
@@ -17,7 +17,6 @@ from jixiao.compliance import (
     spending_after_period,
     units_without_project_ledger,
     unreconciled_project_funds,
-    voucher_evidence_findings,
 )
 from jixiao.errors import InputError, ParameterError
 
@@ -316,29 +315,3 @@ def test_blank_project_aux_on_a_project_account_belongs_to_the_communitys_only_g
     flags = spending_above_allocation(led, alloc, rules)
     assert flags["amount_fen"].tolist() == [200_000]
     assert flags["grant_type"].tolist() == [SSLD]
-
-
-# ------------------------------------------------------------------ voucher evidence
-
-
-def test_sampled_vouchers_without_documents_or_non_compliant_become_findings():
-    fieldwork = pd.DataFrame(
-        {
-            "unit": ["白庙社区居民委员会"] * 3,
-            "voucher": ["付-1", "付-2", "付-3"],
-            "source_file": "凭证抽查表_2017.xlsx",
-            "source_sheet": "抽查记录",
-            "source_row": pd.array([2, 3, 4], dtype="Int64"),
-            "documents_complete": pd.array([True, False, True], dtype="boolean"),
-            "compliant": pd.array([True, True, False], dtype="boolean"),
-            "misstatement_fen": pd.array([0, 0, 123_456], dtype="Int64"),
-        }
-    )
-    flags = voucher_evidence_findings(fieldwork)
-    assert flags[["rule", "source_row", "amount_fen"]].values.tolist() == [["EVD-01", 3, 0], ["EVD-02", 4, 123_456]]
-    assert flags["reason"].tolist() == ["白庙社区居民委员会凭证付-2未附原始凭证。", "白庙社区居民委员会凭证付-3经抽查不合规，错报金额1,234.56元。"]
-
-
-def test_fieldwork_frame_missing_a_column_is_refused_naming_it():
-    with pytest.raises(ParameterError, match="documents_complete"):
-        voucher_evidence_findings(pd.DataFrame({"unit": [], "voucher": []}))

@@ -134,6 +134,22 @@ def test_long_descriptions_are_cut_with_a_count_of_distinct_reasons():
     assert finding["description"] == "共25笔，合计25.00元：第5行。第6行。第7行。……等共25条"
 
 
+def test_rows_without_a_file_count_in_the_total_but_are_not_cited():
+    rows = flags(
+        [
+            flag("SEP-01", "白庙社区居民委员会", "白庙社区", 100, 9),
+            flag("SEP-01", "白庙社区居民委员会", "白庙社区", 200, None, file=None, sheet=None),
+            flag("SEP-01", "白庙社区居民委员会", "白庙社区", 300, 7),
+            flag("GL-07", "全部单位", "全部单位", 0, None, reason="首位数字分布不符合本福特定律。", file=None, sheet=None),
+        ]
+    )
+    register = build_register(rows, max_evidence=1).set_index("rule")
+    assert register.loc["SEP-01", "evidence"] == "明细账_白庙社区.xlsx / 明细账 / 第7行……等共2处"  # row 7 sorts first
+    assert register.loc["SEP-01", "description"] == "共3笔，合计6.00元：原因。"
+    assert register.loc["GL-07", "evidence"] == ""  # a population-level flag cites no row
+    assert register.loc["GL-07", "description"] == "首位数字分布不符合本福特定律。"
+
+
 def test_unknown_rule_is_refused():
     with pytest.raises(ValueError, match="XYZ"):
         build_register(flags([flag("XYZ", "u", "c", 1, 2)]))

@@ -57,7 +57,7 @@ def fill(path, cells: dict[tuple[int, str], object]) -> None:
 
 def filled_workbook(tmp_path):
     path = export_fieldwork(selection(), tmp_path / "抽样清单_2017.xlsx")
-    cells = {(row, column): "是" for row in range(2, 7) for column in ("原始凭证是否齐全", "是否合规")}
+    cells = {(row, column): "是" for row in range(2, 7) for column in ("原始凭证是否齐全", "是否经审批", "是否合规")}
     cells[(4, "原始凭证是否齐全")] = "否"  # statistical item without complete vouchers
     cells[(6, "审定金额（元）")] = 3_600.00  # 4,500.00 booked → 900.00 misstatement, tainting 0.2
     cells[(5, "差错金额（元）")] = 1_000.00  # item above the interval: actual, not projected
@@ -75,13 +75,13 @@ def test_export_writes_the_agreed_headers_formats_and_drop_downs(tmp_path):
     assert headers == [
         "序号", "核算单位", "日期", "凭证字号", "摘要", "科目编码", "科目名称", "金额（元）", "抽样方法", "选取理由",
         "命中次数", "来源文件", "来源工作表", "来源行号",
-        "原始凭证是否齐全", "是否合规", "审定金额（元）", "差错金额（元）", "备注",
+        "原始凭证是否齐全", "是否经审批", "是否合规", "审定金额（元）", "差错金额（元）", "备注",
     ]
     assert sheet.freeze_panes == "A2"
     assert sheet["H2"].value == 60_000 and sheet["H2"].number_format == "#,##0.00"
-    assert sheet["Q2"].number_format == sheet["R2"].number_format == "#,##0.00"
+    assert sheet["R2"].number_format == sheet["S2"].number_format == "#,##0.00"
     validations = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
-    assert validations == {"O2:O7": '"是,否"', "P2:P7": '"是,否"'}
+    assert validations == {"O2:O7": '"是,否"', "P2:P7": '"是,否"', "Q2:Q7": '"是,否"'}
     assert sheet["J2"].value == "关键项目：金额≥50,000元"
     assert sheet.column_dimensions["J"].width == 40
     assert book["抽样参数"]["B5"].value == pytest.approx(74_799.99)
@@ -110,6 +110,7 @@ def test_round_trip_reads_back_what_was_filled_in(tmp_path):
     assert data.loc[3, "audited_fen"] == 3_400_000
     assert data["statistical"].tolist() == [False, True, True, True, True, False]
     assert data["fieldwork_row"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert data["approved"].tolist() == [True, True, True, True, True, pd.NA]  # row 7 left blank
     assert result.parameters["sample_size"] == 4 and result.parameters["population_amount_fen"] == 7_479_999
     assert set(result.normalisations["action"]) == {"由金额减审定金额推算差错金额", "由金额减差错金额推算审定金额"}
 
@@ -125,7 +126,8 @@ def test_round_trip_evaluation_gives_the_hand_worked_numbers(tmp_path):
     assert evaluation.other_misstatement_fen == 200_000
     assert evaluation.total_misstatement_fen == 390_000
     assert len(evaluation.deviations) == 3
-    assert any("未填写" in note for note in evaluation.notes)
+    assert any("1 项未填写检查结果" in note for note in evaluation.notes)
+    assert any("1 项未填写“是否经审批”" in note for note in evaluation.notes)
     money = evaluation.monetary
     interval = 7_479_999 / 4
     assert money.taintings == (0.2,)
@@ -159,7 +161,7 @@ def test_bad_cells_are_rejected_with_file_sheet_row_and_column(tmp_path):
 def test_missing_sheet_or_column_is_an_input_error_naming_it(tmp_path):
     path = export_fieldwork(selection(), tmp_path / "清单.xlsx")
     book = openpyxl.load_workbook(path)
-    book["抽样清单"].delete_cols(16)  # 是否合规
+    book["抽样清单"].delete_cols(17)  # 是否合规
     book.save(path)
     with pytest.raises(InputError, match=r"清单\.xlsx, sheet 抽样清单, row 1, column 是否合规"):
         read_fieldwork(path)
@@ -169,3 +171,35 @@ def test_missing_sheet_or_column_is_an_input_error_naming_it(tmp_path):
         read_fieldwork(path)
     with pytest.raises(InputError, match="找不到"):
         read_fieldwork(tmp_path / "none.xlsx")
+
+
+def test_a_voucher_without_approval_is_a_deviation(tmp_path):
+    path = filled_workbook(tmp_path)
+    fill(path, {(3, "是否经审批"): "否"})  # statistical item 沿河 r8, documents and compliance fine
+    result = read_fieldwork(path)
+    assert result.data["approved"].tolist()[:2] == [True, False]
+    evaluation = evaluate_fieldwork(result, tolerable_misstatement_fen=10_000_000)
+    # Statistical items: row 4 lacks documents, row 3 lacks approval → 2 deviations in 4.
+    assert (evaluation.attribute.sample_size, evaluation.attribute.deviations) == (4, 2)
+    assert len(evaluation.deviations) == 4  # plus the non-compliant key item and the blank row
+
+
+def test_approval_answer_other_than_yes_or_no_is_rejected_naming_the_column(tmp_path):
+    path = filled_workbook(tmp_path)
+    fill(path, {(5, "是否经审批"): "已审批"})
+    result = read_fieldwork(path)
+    assert result.rejects[["row", "column", "value", "reason"]].values.tolist() == [[5, "是否经审批", "已审批", "应填“是”或“否”"]]
+
+
+def test_a_sheet_exported_before_the_approval_column_still_reads_with_approval_not_filled(tmp_path):
+    path = filled_workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    book["抽样清单"].delete_cols(16)  # 是否经审批: the layout of sheets exported before it existed
+    book.save(path)
+    result = read_fieldwork(path)
+    assert result.counts == {"read": 6, "loaded": 6, "rejected": 0, "dropped": 0}
+    assert result.data["approved"].isna().all()
+    assert result.data["compliant"].tolist() == [False, True, True, True, True, pd.NA]
+    evaluation = evaluate_fieldwork(result, tolerable_misstatement_fen=10_000_000)
+    assert (evaluation.attribute.sample_size, evaluation.attribute.deviations) == (4, 1)  # as before the column
+    assert any("6 项未填写“是否经审批”" in note for note in evaluation.notes)

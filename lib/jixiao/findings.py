@@ -71,46 +71,91 @@ def _as_flags(result) -> pd.DataFrame | None:
     raise TypeError(f"build_register 需要检查结果表（DataFrame）或带 flags 的结果对象，收到 {type(result).__name__}")
 
 
-def _join_limited(values: pd.Series, groups: pd.Series, limit: int, sep: str, counter: str) -> pd.Series:
-    """Join the first ``limit`` values of each group, noting how many were left out."""
-    frame = pd.DataFrame({"g": groups.to_numpy(), "v": values.to_numpy()})
-    frame = frame.loc[frame["v"] != ""]
-    order = frame.groupby("g", sort=False).cumcount()
-    total = frame.groupby("g", sort=True).size()
-    kept = frame.loc[order < limit].groupby("g", sort=True)["v"].agg(sep.join)
-    more = (total - limit).clip(lower=0)
-    tail = pd.Series(np.where(more > 0, "……等共" + total.astype("str") + counter, ""), index=total.index, dtype="str")
-    return (kept.reindex(total.index).fillna("") + tail).astype("str")
+def _sort_key(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like ``values`` (missing last), for :func:`numpy.lexsort`."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        stamps = values.to_numpy("datetime64[us]").astype("int64")
+        return np.where(values.isna().to_numpy(), np.iinfo("int64").max, stamps)
+    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
+
+
+def _first_per_group(group: np.ndarray, keep: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Among rows with ``keep`` (rows sorted by ``group``), which are within the first ``limit``
+    of their group, and how many ``keep`` rows each group has."""
+    kept = keep.astype("int64")
+    running = np.cumsum(kept)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    before = (running - kept)[starts]  # kept rows ahead of each group
+    rank = running - before[group]
+    return keep & (rank <= limit), np.add.reduceat(kept, starts)
+
+
+def _join_first(texts: pd.Series, group: np.ndarray, n_groups: int, totals: np.ndarray, limit: int, sep: str, counter: str) -> pd.Series:
+    """Per group, the given texts joined (at most ``limit`` each), noting how many there were in all."""
+    joined = pd.Series(texts.to_numpy(), dtype="str").groupby(group, sort=True).agg(sep.join)
+    joined = joined.reindex(range(n_groups)).fillna("").astype("str")
+    tail = np.where(totals > limit, "……等共" + pd.Series(totals).astype("str") + counter, "")
+    return (joined + pd.Series(tail, dtype="str")).astype("str")
 
 
 def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reasons: int = 10) -> pd.DataFrame:
-    """One finding per (rule, unit) from flagged rows, register columns, ids not yet assigned."""
+    """One finding per (rule, unit) from flagged rows, register columns, ids not yet assigned.
+
+    Rows are ordered by rule, unit, date and evidence row; a finding cites its first
+    ``max_evidence`` evidence rows and its first ``max_reasons`` distinct reasons (saying how
+    many there were in all). Work is sorts and group-bys over integer codes; text is built only
+    for what the register shows.
+    """
     if flags.empty:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in REGISTER_COLUMNS})
     unknown = sorted(set(flags["rule"]) - set(RULES))
     if unknown:
         raise ValueError(f"未登记的检查规则：{'、'.join(unknown)}（见 jixiao.compliance.common.RULES）")
     order = {rule: i for i, rule in enumerate(RULES)}
-    f = flags.assign(
-        units=flags["community"].fillna(flags["unit"]).fillna("").astype("str").replace("", "全部"),
-        _order=flags["rule"].map(order),
-        _ref=evidence_refs(flags),
+    f = flags.reset_index(drop=True)
+    units = f["community"].fillna(f["unit"]).fillna("").astype("str").replace("", "全部")
+    rule_code = f["rule"].map(order).to_numpy("int64")
+    unit_code, unit_names = pd.factorize(units, sort=True)
+    # Sort positions only: the text columns are never reordered as a whole.
+    perm = np.lexsort(
+        (_sort_key(f["source_row"]), _sort_key(f["source_file"]), _sort_key(f["date"]), unit_code, rule_code)
     )
-    f = f.sort_values(["_order", "units", "date", "source_file", "source_row"], kind="stable", na_position="last")
-    key = f["rule"] + "\x1f" + f["units"]
-    grouped = f.groupby(key, sort=True)
-    out = grouped.agg(rule=("rule", "first"), units=("units", "first"), _order=("_order", "first"),
-                      amount_fen=("amount_fen", "sum"), _count=("rule", "size"))
+    rule_sorted, unit_sorted = rule_code[perm], unit_code[perm]
+    new = np.r_[True, (rule_sorted[1:] != rule_sorted[:-1]) | (unit_sorted[1:] != unit_sorted[:-1])]
+    group = np.cumsum(new) - 1
+    starts = np.flatnonzero(new)
+    n_groups = len(starts)
+
+    count = np.diff(np.r_[starts, len(f)])
+    amount = np.add.reduceat(f["amount_fen"].to_numpy("int64")[perm], starts)
+    out = pd.DataFrame(
+        {
+            "rule": f["rule"].take(perm[starts]).to_numpy(),
+            "units": pd.Series(unit_names).take(unit_sorted[starts]).to_numpy(),
+            "_order": rule_sorted[starts],
+            "amount_fen": amount,
+        }
+    )
+    # Evidence: the first rows of each finding that name a file.
+    has_ref = (f["source_file"].fillna("").astype("str") != "").to_numpy()[perm]
+    shown, ref_totals = _first_per_group(group, has_ref, max_evidence)
+    refs = evidence_refs(f.take(perm[shown]))
+    out["evidence"] = _join_first(refs, group[shown], n_groups, ref_totals, max_evidence, "；", "处")
     # Lines of one voucher often share a sentence: say it once.
-    distinct = pd.DataFrame({"key": key, "reason": f["reason"].fillna("").astype("str")}).drop_duplicates()
-    reasons = _join_limited(distinct["reason"], distinct["key"], max_reasons, "", "条")
-    out["evidence"] = _join_limited(f["_ref"], key, max_evidence, "；", "处")
+    reason_code, reason_texts = pd.factorize(f["reason"].fillna("").astype("str"))
+    reason_code = reason_code[perm]
+    first_time = ~pd.DataFrame({"g": group, "r": reason_code}).duplicated().to_numpy()
+    not_blank = (pd.Series(reason_texts, dtype="str") != "").to_numpy()[reason_code]
+    shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)
+    reasons = _join_first(
+        pd.Series(reason_texts, dtype="str").take(reason_code[shown]), group[shown], n_groups, reason_totals, max_reasons, "", "条"
+    )
     lead = pd.Series(
-        np.where(out["_count"] > 1, "共" + out["_count"].astype("str") + "笔，合计" + yuan_text(out["amount_fen"]).to_numpy() + "元：", ""),
-        index=out.index,
+        np.where(count > 1, "共" + pd.Series(count).astype("str") + "笔，合计" + yuan_text(amount).to_numpy() + "元：", ""),
         dtype="str",
     )
-    out["description"] = lead + reasons.reindex(out.index)
+    out["description"] = lead + reasons
     info = pd.DataFrame([vars(r) for r in RULES.values()]).set_index("rule")
     out = out.join(info[["problem_no", "dimension", "indicator", "title", "severity", "source_kind"]], on="rule")
     out["evidence_source"] = "数据核查（" + out["source_kind"].astype("str") + "）"

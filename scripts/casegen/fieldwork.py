@@ -7,7 +7,9 @@ the blank sheet with the library exporter and fills in what the evaluators would
 - every selected line that books special-fund spending under basic expenditure (the problem-3
   lines the compliance check flags) is 是否合规 = 否;
 - a few statistically selected vouchers lack 原始凭证 (parameter);
-- one statistically selected voucher has an invoice that differs from the booked amount.
+- one statistically selected voucher has an invoice that differs from the booked amount;
+- 是否经审批 = 是 for every voucher except those the case's facts say were not approved
+  (``unapproved``: payments named by community, date and 摘要), when they are in the sample.
 """
 
 from __future__ import annotations
@@ -59,8 +61,12 @@ def write_filled_fieldwork(
     misstatement_share: float = 0.1,
     timestamp: dt.datetime,
     parameters_file: Path | None = None,
+    unapproved: tuple[tuple[str, dt.date, str], ...] = (),
 ) -> dict:
-    """Select as the notebook does from the ledgers in ``raw_folder``, then fill in the findings."""
+    """Select as the notebook does from the ledgers in ``raw_folder``, then fill in the findings.
+
+    ``unapproved``: (community, date, 摘要) of payments made without approval; a sampled line
+    matching one is 是否经审批 = 否."""
     allocations = loading.load_allocations(next(raw_folder.glob("资金下达*.xlsx"))).data
     ledger = loading.load_ledgers(sorted(raw_folder.glob("明细账*"))).data
     flags = compliance.check_separate_accounting(ledger, allocations, compliance.load_scope_rules(year=year))
@@ -75,6 +81,13 @@ def write_filled_fieldwork(
     statistical = np.flatnonzero(sample["statistical"].to_numpy(dtype=bool) & ~non_compliant)
     picks = rng.choice(statistical, size=missing_documents + 1, replace=False)
     no_documents, misstated = set(picks[:missing_documents].tolist()), int(picks[-1])
+    not_approved = np.zeros(len(sample), dtype=bool)
+    for community, date, summary in unapproved:  # a handful of named payments
+        not_approved |= (
+            sample["unit"].str.contains(community, regex=False)
+            & sample["date"].eq(pd.Timestamp(date))
+            & sample["summary"].eq(summary)
+        ).to_numpy()
 
     workbook = load_workbook(target)
     sheet = workbook["抽样清单"]
@@ -84,6 +97,7 @@ def write_filled_fieldwork(
         amount_fen = int(sample.loc[index, "amount_fen"])
         misstatement_fen = int(round(amount_fen * misstatement_share)) if index == misstated else 0
         documents = "否" if index in no_documents else "是"
+        approved = "否" if not_approved[index] else "是"
         compliant = "否" if non_compliant[index] else "是"
         note = ""
         if non_compliant[index]:
@@ -92,7 +106,10 @@ def write_filled_fieldwork(
             note = "未附发票及验收单"
         elif index == misstated:
             note = "发票金额与记账金额不符"
+        if not_approved[index]:
+            note = "；".join(n for n in (note, "未经审批") if n)
         sheet.cell(row=row, column=header["原始凭证是否齐全"], value=documents)
+        sheet.cell(row=row, column=header["是否经审批"], value=approved)
         sheet.cell(row=row, column=header["是否合规"], value=compliant)
         sheet.cell(row=row, column=header["审定金额（元）"], value=(amount_fen - misstatement_fen) / 100)
         sheet.cell(row=row, column=header["差错金额（元）"], value=misstatement_fen / 100)
@@ -103,5 +120,6 @@ def write_filled_fieldwork(
         "items": len(sample),
         "non_compliant": int(non_compliant.sum()),
         "missing_documents": len(no_documents),
+        "unapproved": int(not_approved.sum()),
         "misstated_item": misstated + 1,
     }

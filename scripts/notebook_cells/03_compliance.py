@@ -20,7 +20,8 @@ duplicate_window_days = 7  # 疑似重复支付：同金额、同对象或摘要
 round_amount_yuan = 1000  # 整数金额：金额为该数的整数倍
 round_min_yuan = 10000  # 整数金额：只看不低于此金额的支出
 approval_threshold_yuan = 10000  # 审批限额：同日或同对象多笔均低于限额、合计超过限额视为疑似拆分
-benford_min_count = 1000  # 首位数字检验所需的最少金额个数
+benford_min_count = 1000  # 首位数字检验所需的最少金额个数；金额不足时结论仅供参考，不列为问题
+benford_z_critical = 1.96  # 首位数字检验：z 值超过此值的偏多数字，其分录列为疑点（1.96 对应 5% 显著性水平）
 output_dir = None  # 图表输出目录；None 表示 reports/<year>/
 """),
 ("code", """
@@ -88,6 +89,10 @@ scope.head(20)
 
 疑似重复支付、凭证号不连续、非工作日记账（考虑法定节假日与调休）、大额整数金额、疑似拆分支付、借贷不平衡，以及首位数字（本福特）检验。
 这些是审计常用的疑点筛查，标记的记录需要结合凭证核实，不等同于问题。
+
+首位数字检验按 Nigrini 的平均绝对偏差（MAD）分级：不超过 0.006 紧密符合，0.012 可接受，0.015 勉强可接受，超过即“不符合”。
+结论为“不符合”且金额个数不少于 `benford_min_count` 时，首位数字显著偏多（z 值超过 `benford_z_critical`）的分录列入问题清单（GL-07），
+逐笔注明出处供核实；金额个数不足时样本量太小，结论仅供参考，不列为问题。
 """),
 ("code", """
 analytics = compliance.run_ledger_analytics(
@@ -98,20 +103,26 @@ analytics = compliance.run_ledger_analytics(
     round_min_fen=round_min_yuan * 100,
     approval_threshold_fen=approval_threshold_yuan * 100,
     benford_min_count=benford_min_count,
+    benford_z_critical=benford_z_critical,
     allocations=allocations,
 )
 print(analytics.benford.summary())
+benford_lines = int(analytics.flags["rule"].eq("GL-07").sum())
+print(f"首位数字异常列入问题清单的分录：{benford_lines} 笔" if benford_lines else "首位数字检验未列为问题（结论不是“不符合”，或金额个数不足）")
+display(analytics.benford.table.rename(columns={"digit": "首位数字", "count": "个数", "observed": "实际占比", "expected": "理论占比", "deviation": "偏差", "z": "z 值"}))
 analytics.flags.groupby("rule_name").size().rename("标记行数").to_frame()
 """),
 ("md", """
 ## 5 凭证抽查结果
 
-抽样步骤（02_sampling）读回的凭证抽查表中，缺少原始凭证或经判断不合规的凭证列为问题。
+抽样步骤（02_sampling）读回的凭证抽查表中，缺少原始凭证、未经审批或经判断不合规的凭证列为问题（EVD-01、EVD-03、EVD-02）。
+金额为凭证的记账金额，差错金额另行写明；凭证以“月份 + 凭证字号”标明（凭证号每月重编）；证据为抽样清单中的行，并注明对应的明细账行。
+核算单位按资金下达记录对应到社区，与专款专用检查的口径一致。
 """),
 ("code", """
 fieldwork_file = paths.processed_dir(year) / "fieldwork_results.parquet"
 if fieldwork_file.is_file():
-    evidence = compliance.voucher_evidence_findings(pd.read_parquet(fieldwork_file))
+    evidence = compliance.voucher_evidence_findings(pd.read_parquet(fieldwork_file), allocations)
     print(f"凭证抽查发现 {len(evidence)} 项")
 else:
     evidence = None

@@ -12,9 +12,9 @@ Where things are:
 - :mod:`.accounting` — 专款专用 / separate accounting (SEP-00 … SEP-04)
 - :mod:`.scope` — scope rules, spending out of scope / over the allocation / after the period (SCP-…)
 - :mod:`.analytics` — duplicates, voucher gaps, days off, round amounts, splits, unbalanced (GL-…)
-- :mod:`.benford` — first-digit test with Nigrini's MAD levels (GL-07)
+- :mod:`.benford` — first-digit test with Nigrini's MAD levels (GL-07, run by :func:`.run_ledger_analytics`)
 - :mod:`.workdays` — the Chinese working-day calendar (调休 aware)
-- :mod:`.evidence` — sampled vouchers lacking 原始凭证 or non-compliant (EVD-…)
+- :mod:`.evidence` — sampled vouchers lacking 原始凭证, non-compliant or unapproved (EVD-01 … EVD-03)
 """
 
 from .accounting import (
@@ -47,7 +47,7 @@ from .arrival import (
     due_dates,
     late_arrivals,
 )
-from .benford import BenfordResult, benford_flags, benford_test, conformity_level, first_digits
+from .benford import BenfordResult, benford_flags, benford_test, conformity_level, first_digits, ledger_amounts, spike_digits
 from .common import FLAG_COLUMNS, RULES, Rule, community_map, concat_flags, with_community
 from .evidence import voucher_evidence_findings
 from .scope import (
@@ -89,6 +89,7 @@ __all__ = [
     "first_digits",
     "is_off_day",
     "late_arrivals",
+    "ledger_amounts",
     "load_scope_rules",
     "off_day_postings",
     "out_of_scope_spending",
@@ -102,6 +103,7 @@ __all__ = [
     "special_spending_in_basic",
     "spending_above_allocation",
     "spending_after_period",
+    "spike_digits",
     "split_payments",
     "unbalanced_vouchers",
     "units_without_project_ledger",

@@ -1,6 +1,7 @@
 """General ledger analytics, the tests an auditor runs on any 明细账: duplicate payments,
 voucher number gaps, postings on days off, round amounts, payments split under an approval
-threshold, unbalanced vouchers. (Benford's first-digit test lives in :mod:`.benford`.)
+threshold, unbalanced vouchers. (Benford's first-digit test lives in :mod:`.benford`;
+:func:`run_ledger_analytics` runs it too and adds its GL-07 flags.)
 
 These are red flags for follow-up rather than findings in themselves; every threshold is a
 parameter. All work is done with sorts, group-bys and merges over the whole ledger at once.
@@ -15,7 +16,7 @@ import pandas as pd
 
 from jixiao.errors import ParameterError
 
-from .benford import BenfordResult, benford_test
+from .benford import Z_CRITICAL, BenfordResult, benford_flags, benford_test, ledger_amounts
 from .common import (
     blank,
     concat_flags,
@@ -266,7 +267,7 @@ def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class LedgerAnalytics:
-    flags: pd.DataFrame  # GL-01 … GL-06
+    flags: pd.DataFrame  # GL-01 … GL-07
     benford: BenfordResult
 
 
@@ -280,12 +281,19 @@ def run_ledger_analytics(
     approval_threshold_fen: int = 1_000_000,
     payee_period: str = "M",
     benford_min_count: int = 1000,
+    benford_z_critical: float = Z_CRITICAL,
     account_prefixes=EXPENSE_PREFIXES,
     allocations: pd.DataFrame | None = None,
 ) -> LedgerAnalytics:
     """Every general-ledger test with the given parameters. With ``allocations`` the flags
-    carry each unit's community, so the register groups them with the other checks."""
+    carry each unit's community, so the register groups them with the other checks.
+
+    The Benford test runs on every line's amount (debit, else credit); when it does not conform
+    and there were at least ``benford_min_count`` amounts, the lines with a significantly
+    over-represented first digit are GL-07 flags (a population too small gives no flag)."""
     ledger = with_community(ledger, allocations) if allocations is not None else ledger
+    amounts = ledger_amounts(ledger)
+    benford = benford_test(amounts, min_count=benford_min_count)
     flags = concat_flags(
         [
             duplicate_payments(ledger, window_days=window_days, account_prefixes=account_prefixes),
@@ -294,7 +302,7 @@ def run_ledger_analytics(
             round_amounts(ledger, multiple_fen=round_multiple_fen, min_fen=round_min_fen, account_prefixes=account_prefixes),
             split_payments(ledger, threshold_fen=approval_threshold_fen, account_prefixes=account_prefixes, payee_period=payee_period),
             unbalanced_vouchers(ledger),
+            benford_flags(benford, ledger, amounts=amounts, z_critical=benford_z_critical),
         ]
     )
-    amounts = ledger["debit_fen"].where(ledger["debit_fen"] > 0, ledger["credit_fen"])
-    return LedgerAnalytics(flags, benford_test(amounts, min_count=benford_min_count))
+    return LedgerAnalytics(flags, benford)

@@ -1,10 +1,11 @@
 """Fieldwork round trip: the 抽样清单 workbook the evaluators fill in, read back and evaluated.
 
 Export writes one row per selected item with its voucher reference and blank columns to fill
-(原始凭证是否齐全, 是否合规 as 是/否 drop-downs, 审定金额, 差错金额, 备注), plus a sheet of the
-sampling parameters. Reading it back validates it like any raw input: bad cells go to
-``rejects`` with the file, sheet, Excel row and column; a missing sheet or column raises
-:class:`jixiao.errors.InputError`.
+(原始凭证是否齐全, 是否经审批, 是否合规 as 是/否 drop-downs, 审定金额, 差错金额, 备注), plus a sheet
+of the sampling parameters. Reading it back validates it like any raw input: bad cells go to
+``rejects`` with the file, sheet, Excel row and column; a missing sheet or required column raises
+:class:`jixiao.errors.InputError`. 是否经审批 is optional on read: a sheet exported before the
+column existed still reads, with approval not filled in (NA).
 
 In the data read back, ``source_file`` / ``source_sheet`` / ``source_row`` keep pointing at the
 ledger line (the evidence); ``fieldwork_file`` / ``fieldwork_sheet`` / ``fieldwork_row`` name the
@@ -54,6 +55,7 @@ REFERENCE_HEADERS = {
 }
 FILL_HEADERS = {
     "documents_complete": "原始凭证是否齐全",
+    "approved": "是否经审批",
     "compliant": "是否合规",
     "audited_fen": "审定金额（元）",
     "misstatement_fen": "差错金额（元）",
@@ -62,7 +64,10 @@ FILL_HEADERS = {
 HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS}
 REQUIRED_HEADERS = ("amount_fen", "source_file", "source_row", "documents_complete", "compliant", "misstatement_fen")
 MONEY_COLUMNS = ("amount_fen", "audited_fen", "misstatement_fen")
-YES_NO_COLUMNS = ("documents_complete", "compliant")
+YES_NO_COLUMNS = ("documents_complete", "approved", "compliant")
+# Yes/no columns whose blank means "not examined" (a deviation); 是否经审批 is not among them
+# because sheets exported before it existed leave it blank for every item.
+EXAMINED_COLUMNS = ("documents_complete", "compliant")
 # Where a population that is not a ledger (e.g. the allocation table) finds the same facts.
 _FALLBACKS = {
     "unit": ("unit", "recipient_unit", "community"),
@@ -264,6 +269,9 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
             data[name] = pd.array([pd.NA] * len(raw), dtype="Int64")
     reject(raw["amount_fen"].isna(), "amount_fen", "金额不能为空")
     for name in YES_NO_COLUMNS:
+        if name not in raw.columns:  # only the optional 是否经审批 can be absent (older sheets)
+            data[name] = pd.array([pd.NA] * len(raw), dtype="boolean")
+            continue
         data[name], bad = _yes_no(raw[name])
         reject(bad, name, f"应填“{YES}”或“{NO}”")
     rows = pd.to_numeric(_text(raw["source_row"]), errors="coerce")
@@ -410,21 +418,27 @@ def evaluate_fieldwork(
 ) -> FieldworkEvaluation:
     """Evaluate a filled-in 抽样清单.
 
-    A deviation is 原始凭证是否齐全 = 否 or 是否合规 = 否; an item whose two checks are not both
-    filled in counts as a deviation too (an item that could not be examined cannot count as
-    clean). Only statistically selected items enter the attribute and monetary conclusions;
+    A deviation is 原始凭证是否齐全 = 否, 是否经审批 = 否 or 是否合规 = 否; an item whose
+    原始凭证是否齐全 and 是否合规 are not both filled in counts as a deviation too (an item that
+    could not be examined cannot count as clean). A blank 是否经审批 is not a deviation (sheets
+    exported before the column existed have none) but is noted. Only statistically selected items enter the attribute and monetary conclusions;
     misstatements in other items (key items, flagged, judgemental) are known misstatements,
     added to the monetary upper limit. The monetary evaluation needs a MUS sample, its
     parameters (抽样参数 sheet) and ``tolerable_misstatement_fen``.
     """
     data = filled.data
-    unfilled = (data["documents_complete"].isna() | data["compliant"].isna()).to_numpy()
-    deviation = unfilled | (~data["documents_complete"].fillna(True)).to_numpy() | (~data["compliant"].fillna(True)).to_numpy()
+    unfilled = data.loc[:, list(EXAMINED_COLUMNS)].isna().any(axis=1).to_numpy()
+    answers = data.loc[:, [c for c in YES_NO_COLUMNS if c in data.columns]].astype("boolean")
+    answered_no = answers.eq(False).fillna(False).any(axis=1).to_numpy()
+    deviation = unfilled | answered_no
     statistical = data["statistical"].to_numpy(dtype=bool)
     misstatement = data["misstatement_fen"].fillna(0).astype("int64")
     notes: list[str] = []
     if unfilled.any():
         notes.append(f"{int(unfilled.sum())} 项未填写检查结果，按偏差处理（无法检查的项目不能视为无偏差）。")
+    no_approval_answer = int(data["approved"].isna().sum()) if "approved" in data.columns else len(data)
+    if no_approval_answer:
+        notes.append(f"{no_approval_answer} 项未填写“是否经审批”，审批情况未计入偏差（旧版抽样清单无此列）。")
     if filled.counts.get("rejected", 0):
         notes.append(f"{filled.counts['rejected']} 行填写有误未纳入评价，请按拒收清单更正后重新评价。")
     attribute = None

@@ -165,8 +165,14 @@ def evaluate_selection(
 
 
 def fieldwork_for_compliance(filled: pd.DataFrame) -> pd.DataFrame:
-    """The read-back 抽样清单 in the shape the voucher-evidence check takes."""
-    columns = ["unit", "voucher", "source_file", "source_sheet", "source_row", "documents_complete", "compliant", "misstatement_fen"]
+    """The read-back 抽样清单 in the shape the voucher-evidence check takes: the voucher (unit,
+    date, voucher, 摘要, booked amount), the ledger line it came from (``source_*``), the row of
+    the filled sheet (``fieldwork_*``) and the answers (凭证齐全, 审批, 合规, 差错金额, 备注)."""
+    columns = [
+        "unit", "date", "voucher", "summary", "amount_fen",
+        "source_file", "source_sheet", "source_row", "fieldwork_file", "fieldwork_sheet", "fieldwork_row",
+        "documents_complete", "approved", "compliant", "misstatement_fen", "note",
+    ]
     frame = filled.copy()
     for column in columns:
         if column not in frame.columns:
