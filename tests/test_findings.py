@@ -75,11 +75,13 @@ SEP = flags(
 )
 
 
-def test_register_has_one_finding_per_rule_and_unit_numbered_by_problem():
+def test_register_has_one_finding_per_rule_and_unit_ordered_by_problem():
     late = check_arrival(allocations(), as_of="2019-10-31")
     register = build_register(late, SEP, observations=observations())
     assert list(register.columns) == list(REGISTER_COLUMNS)
-    assert register["finding_id"].tolist() == ["F-01", "F-02", "OBS-02a", "OBS-02b", "F-03", "F-04", "OBS-04", "F-05"]
+    assert register["finding_id"].tolist() == [
+        "ARR-01-沿河社区", "ARR-01-浏河社区", "OBS-02a", "OBS-02b", "SEP-01-白庙社区", "SEP-03-沿河社区", "OBS-04", "GL-03-白庙社区居民委员会",
+    ]  # fmt: skip
     assert register["problem_no"].tolist() == [1, 1, 2, 2, 3, 3, 4, pd.NA]
     assert register["rule"].tolist() == ["ARR-01", "ARR-01", "OBS", "OBS", "SEP-01", "SEP-03", "OBS", "GL-03"]
 
@@ -176,3 +178,12 @@ def test_metrics_give_rates_and_number_of_separate_accounting_units():
     assert metrics["separate_accounting_units"].value == 2.0  # GL-03 is not a separate-accounting rule
     assert metrics["separate_accounting_units"].evidence == "沿河社区、白庙社区"
     assert "逾期3笔270,000.00元" in metrics["fund_timely_rate"].evidence
+
+
+def test_a_finding_keeps_its_id_when_other_findings_come_and_go():
+    late = check_arrival(allocations(), as_of="2019-10-31")
+    with_all = build_register(late, SEP, observations=observations())
+    without_sep = build_register(late, observations=observations())
+    ids = with_all.set_index("finding_id")["description"]
+    for finding_id, description in without_sep.set_index("finding_id")["description"].items():
+        assert ids[finding_id] == description

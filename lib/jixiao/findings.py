@@ -2,7 +2,7 @@
 flagged and what the evaluator observed.
 
 Data-check findings are one per (rule, unit): their evidence is the list of raw rows
-("文件 / 工作表 / 第N行") the flags cite, numbered F-01, F-02, … in a fixed order (report
+("文件 / 工作表 / 第N行") the flags cite, identified as <rule>-<unit> (ARR-01-浏河社区) and listed in a fixed order (report
 problem, rule, unit). The evaluator's observations keep their ids (OBS-02, OBS-04a, …) and their
 evidence source (座谈会 / 实地调研 / 问卷 / 访谈 / 案卷研究); the problem number is read from the id.
 """
@@ -191,6 +191,15 @@ def observations_to_findings(observations: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["problem_no", "finding_id"], kind="stable", na_position="last").reset_index(drop=True)
 
 
+def data_finding_ids(findings: pd.DataFrame) -> pd.Series:
+    """``<rule>-<unit>`` (e.g. ``ARR-01-浏河社区``): the same problem keeps its id from run to run and
+    whatever else the data holds, so a 问题扣分 rule in the indicator workbook can name it."""
+    ids = findings["rule"].astype("str") + "-" + findings["units"].fillna("").astype("str").str.replace(r"\s+", "", regex=True)
+    repeat = ids.groupby(ids).cumcount()
+    # One finding per rule and unit, so repeats should not occur; if they do, keep ids unique.
+    return ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("str"))
+
+
 def build_register(
     *check_results,
     observations: pd.DataFrame | None = None,
@@ -201,12 +210,11 @@ def build_register(
     ``.flags``) and the evaluator's observations.
 
     Rows are ordered by report problem (findings that bear on no problem last), data findings
-    before observations within a problem; data findings are numbered F-01, F-02, … in that order.
+    before observations within a problem; data findings are identified by rule and unit.
     """
     flags = concat_flags([_as_flags(r) for r in check_results])
     data = flags_to_findings(flags, max_evidence=max_evidence, max_reasons=max_reasons)
-    width = max(2, len(str(len(data))))
-    data["finding_id"] = ["F-" + str(i).zfill(width) for i in range(1, len(data) + 1)]
+    data["finding_id"] = data_finding_ids(data)
     data["_kind"] = 0
     parts = [data]
     if observations is not None and not observations.empty:
