@@ -131,3 +131,15 @@ def test_year_parameter_file_supplies_defaults(toy_notebooks, toy_year):
     resolved = pipeline.resolve_parameters(2030, {"seed": 12}, toy_notebooks)
     assert resolved["01_first.ipynb"]["seed"] == 12  # command line wins over the file
     assert resolved["02_second.ipynb"]["confidence"] == 0.9
+
+
+def test_closing_line_names_what_is_missing_when_scoring_is_incomplete():
+    complete = {"complete": True, "total": 86.5, "grade": "良", "missing_metrics": []}
+    assert pipeline.score_summary(complete) == "综合得分 / total 86.5，评价等级 / grade 良"
+    incomplete = {
+        "complete": False, "total": 83.5, "grade": None,
+        "missing_metrics": [{"code": "B2.3", "indicator": "财务监控有效性", "metric": "voucher_deviation_upper_limit", "step": "sampling"}],
+    }  # fmt: skip
+    line = pipeline.score_summary(incomplete)
+    assert "评分不完整" in line and "83.5" in line and "财务监控有效性（voucher_deviation_upper_limit，sampling）" in line
+    assert "None" not in line

@@ -174,7 +174,7 @@ def _sampling_settings(**changes):
     return SamplingSettings(seed=pipeline.read_year_parameters(YEAR)["seed"], key_item_threshold_fen=threshold * 100, **given)
 
 
-def test_fieldwork_is_evaluated_against_the_tolerable_misstatement_it_was_planned_with(run):
+def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
     from jixiao import compliance, sampling
     from jixiao.sampling import workflow
 
@@ -196,5 +196,15 @@ def test_fieldwork_is_evaluated_against_the_tolerable_misstatement_it_was_planne
     other_seed = dataclasses.replace(settings, seed=7)
     _, plan7, selection7 = workflow.plan_and_select(ledger, other_seed, flags)
     evaluation7, differences7 = workflow.evaluate_selection(filled, selection7, plan7, other_seed)
-    assert evaluation7 is None  # a sheet filled in for another selection is not projected
     assert set(differences7["情况"]) == {"本次选取，抽样清单中没有", "抽样清单中有，本次未选取"}
+    # What was examined is evaluated under its own design, whatever the new seed drew.
+    assert evaluation7.report_rows() == evaluation.report_rows()
+
+    assert evaluation.attribute.population_size is None  # a MUS sample: binomial, not hypergeometric
+
+    without_design = dataclasses.replace(filled, parameters={})
+    assert workflow.evaluate_selection(without_design, selection7, plan7, other_seed)[0] is None
+    # Matching the selection, the plan supplies the design; without a 抽样参数 sheet there is no
+    # MUS projection, only the attribute conclusion.
+    fallback = workflow.evaluate_selection(without_design, selection, plan, settings)[0]
+    assert fallback.monetary is None and fallback.attribute == evaluation.attribute

@@ -392,9 +392,19 @@ def run_year(
     log(f"完成 / done in {result.total_seconds:.1f} s: {final_dir}")
     score_file = final_dir / "score.json"
     if score_file.is_file():
-        score = json.loads(score_file.read_text(encoding="utf-8"))
-        log(f"综合得分 / total {score.get('total')}，评价等级 / grade {score.get('grade')}")
+        log(score_summary(json.loads(score_file.read_text(encoding="utf-8"))))
     return result
+
+
+def score_summary(score: dict) -> str:
+    """The closing line of a run: total and grade, or what is missing when scoring is incomplete."""
+    if score.get("complete", True) and score.get("grade"):
+        return f"综合得分 / total {score.get('total')}，评价等级 / grade {score.get('grade')}"
+    missing = [f"{m['indicator']}（{m['metric']}，{m['step']}）" for m in score.get("missing_metrics", [])]
+    return (
+        f"评分不完整 / scoring incomplete：已评部分 {score.get('total')} 分，未定等级；"
+        f"缺少指标数据 / missing metrics: {'、'.join(missing) or '见 05_scoring'}"
+    )
 
 
 def main_run(year: int, overrides: dict[str, object]) -> int:

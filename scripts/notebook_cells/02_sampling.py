@@ -115,15 +115,17 @@ if filled_path.is_file():
     filled = sampling.read_fieldwork(filled_path)
     print(f"读回 {filled.counts}")
     evaluation, differences = evaluate_selection(filled, selection, plan, settings)
-    if evaluation is None:
+    if not differences.empty:
         display(Markdown(
-            f"**填写后的抽样清单与本次选取不一致（{len(differences)} 项不符），不作统计推断。** "
-            "本次参数或随机种子与现场抽样时不同：请用本次导出的抽样清单到现场填写，或恢复现场抽样时的参数和种子。"
-            "已检查凭证发现的问题仍进入合规检查。"
+            f"**注意：填写后的抽样清单与本次选取不一致（{len(differences)} 项不符）。** 本次参数或随机种子与现场抽样时不同："
+            "下面按抽样清单自身的抽样设计（抽样参数表中的方法、总体和样本量）评价已检查的样本；本次新选取的项目尚未现场检查，"
+            "如需检查，请用本次导出的抽样清单到现场填写。"
         ))
         display(differences.head(20))
-    else:
+    if evaluation is not None:
         display(Markdown(evaluation._repr_markdown_()))
+    else:
+        display(Markdown("抽样清单没有抽样参数表，且与本次选取不一致，无法评价。"))
 else:
     print(f"尚无填写后的抽样清单：{filled_path}")
 """),

@@ -19,7 +19,7 @@ from jixiao.errors import ParameterError
 
 from .fieldwork import FieldworkEvaluation, FieldworkResult, evaluate_fieldwork
 from .plan import SamplingPlan, plan_attribute, plan_mus
-from .select import Selection, item_ids, population_from_ledger, select_sample
+from .select import MUS, MUS_CELL, Selection, item_ids, population_from_ledger, select_sample
 
 STATISTICAL_METHODS = ("mus", "mus_cell", "random", "systematic", "stratified")
 
@@ -144,22 +144,36 @@ def selection_differences(filled: FieldworkResult, selection: Selection) -> pd.D
 def evaluate_selection(
     filled: FieldworkResult, selection: Selection, plan: SamplingPlan, settings: SamplingSettings
 ) -> tuple[FieldworkEvaluation | None, pd.DataFrame]:
-    """Evaluate the filled sheet against the plan it was drawn under: ``(evaluation, differences)``.
+    """Evaluate the filled sheet under the sampling design it was drawn with: ``(evaluation, differences)``.
 
-    The conclusions use the plan's own tolerable misstatement (on the book value left after key
-    items) and its population size (hypergeometric attribute plans). A sheet filled in for a
-    different selection (other seed or parameters) is not projected to the population: the
-    evaluation is ``None`` and ``differences`` lists the items that do not match.
+    The design comes from the sheet's 抽样参数 (method, population count and book value, sample
+    size): the tolerable misstatement is ``tolerable_misstatement_ratio`` of the book value the
+    sample was drawn from (what was left after key items), and attribute samples drawn from a
+    finite population are evaluated hypergeometrically on that population. Confidence and
+    tolerable rates are the current settings. ``differences`` lists the items selected now but
+    not on the sheet and the other way round: non-empty when the seed or parameters changed
+    since the fieldwork, in which case the examined sample is still evaluated (it is a valid
+    sample of its own design) but the new selection has not been examined. A sheet without its
+    抽样参数 can only be evaluated when it matches the current selection; otherwise the
+    evaluation is ``None``.
     """
     differences = selection_differences(filled, selection)
-    if not differences.empty:
+    design = filled.parameters
+    if {"method", "population_count", "population_amount_fen"} <= design.keys():
+        monetary = design["method"] in (MUS, MUS_CELL)
+        tolerable = int(round(design["population_amount_fen"] * settings.tolerable_misstatement_ratio))
+        population_size = None if monetary else int(design["population_count"])
+    elif differences.empty:
+        tolerable = plan.tolerable_misstatement_fen
+        population_size = plan.population_size if plan.distribution == "hypergeometric" else None
+    else:
         return None, differences
     evaluation = evaluate_fieldwork(
         filled,
         tolerable_rate=settings.tolerable_rate,
         confidence=settings.confidence,
-        tolerable_misstatement_fen=plan.tolerable_misstatement_fen,
-        population_size=plan.population_size if plan.distribution == "hypergeometric" else None,
+        tolerable_misstatement_fen=tolerable,
+        population_size=population_size,
     )
     return evaluation, differences
 
