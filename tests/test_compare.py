@@ -221,12 +221,18 @@ def test_comparison_notebook_is_committed_without_outputs_and_with_tagged_parame
 def executed_comparison(tmp_path_factory):
     import papermill
 
+    # Both years run afresh with their default parameters, into folders of the test's own: what an
+    # evaluator last ran in data/processed and reports/ (other parameters, say) must not matter.
+    processed_root, reports_root = tmp_path_factory.mktemp("processed"), tmp_path_factory.mktemp("reports")
     for year in (2017, 2018):
-        if compare.missing_outputs(year):
-            pipeline.run_year(year, log=lambda *_: None)
+        pipeline.run_year(year, reports_root=reports_root, processed_root=processed_root, log=lambda *_: None)
     out = tmp_path_factory.mktemp("comparison")
+    parameters = {
+        "years": [2017, 2018], "output_dir": str(out),
+        "processed_root": str(processed_root), "reports_root": str(reports_root),
+    }  # fmt: skip
     papermill.execute_notebook(
-        str(NOTEBOOK), str(out / NOTEBOOK.name), parameters={"years": [2017, 2018], "output_dir": str(out)},
+        str(NOTEBOOK), str(out / NOTEBOOK.name), parameters=parameters,
         kernel_name="python3", cwd=str(NOTEBOOK.parent), progress_bar=False,
     )
     return out

@@ -13,6 +13,8 @@ CELLS = [
 ("params", """
 years = [2017, 2018]  # 参与比较的评价年度（至少两个）
 output_dir = None  # 图表与比较工作簿的输出目录；None 表示 reports/comparison/
+processed_root = None  # 各年度处理后数据所在目录；None 表示 data/processed/
+reports_root = None  # 各年度评价结果所在目录；None 表示 reports/
 """),
 ("code", """
 import matplotlib.pyplot as plt
@@ -22,7 +24,7 @@ from jixiao import charts, compare, export
 
 charts.use_chinese_font()
 out = compare.output_folder(output_dir)
-summaries = compare.load_years(years)
+summaries = compare.load_years(years, processed_root=processed_root, reports_root=reports_root)
 first, last = summaries[0].year, summaries[-1].year
 percent = "{:.1%}".format
 
