@@ -6,7 +6,7 @@ import pytest
 
 from jixiao.errors import ParameterError
 from jixiao.sampling import mus_sample_size
-from jixiao.sampling.workflow import SamplingSettings, plan_and_select
+from jixiao.sampling.workflow import SamplingSettings, band_edges_fen, plan_and_select, settings_from_parameters
 
 
 @pytest.fixture()
@@ -55,3 +55,21 @@ def test_expected_misstatement_enlarges_the_mus_sample(ledger):
 def test_inconsistent_settings_are_refused(changes, message):
     with pytest.raises(ParameterError, match=message):
         SamplingSettings(seed=1, **changes)
+
+
+@pytest.mark.parametrize("given", [[5000, 20000], (5000, 20000.0), "[5000, 20000]", "5000,20000", "5000，20000"])
+def test_band_edges_in_yuan_become_fen_however_papermill_passes_them(given):
+    assert band_edges_fen(given) == (500_000, 2_000_000)
+
+
+@pytest.mark.parametrize("given", ["[20000, 5000]", "[5000, abc]", []])
+def test_band_edges_that_are_not_increasing_amounts_are_refused(given):
+    with pytest.raises(ParameterError, match="strata_bands_yuan"):
+        band_edges_fen(given)
+
+
+def test_notebook_parameters_in_yuan_reach_the_settings_in_fen():
+    settings = settings_from_parameters(seed=3, method="stratified", key_item_threshold_yuan="50,000.005", strata_bands_yuan="[5000]")
+    assert settings.key_item_threshold_fen == 5_000_000 and settings.strata_bands_fen == (500_000,)
+    with pytest.raises(ParameterError, match="key_item_threshold_yuan"):
+        settings_from_parameters(seed=3, key_item_threshold_yuan="五万")

@@ -37,18 +37,17 @@ from jixiao import charts, compliance, metrics, paths, processed, sampling
 from jixiao.metrics import Metric
 from jixiao.sampling import charts as sampling_charts
 from jixiao.sampling.workflow import (
-    SamplingSettings, evaluate_selection, fieldwork_for_compliance, filled_sheet_path, plan_and_select,
-    plan_and_select_allocations,
+    evaluate_selection, fieldwork_for_compliance, filled_sheet_path, plan_and_select, plan_and_select_allocations,
+    settings_from_parameters,
 )
 
 charts.use_chinese_font()
 out = processed.output_folder(year, output_dir)
-settings = SamplingSettings(
+settings = settings_from_parameters(
     seed=seed, method=method, confidence=confidence, tolerable_rate=tolerable_rate, expected_rate=expected_rate,
     tolerable_misstatement_ratio=tolerable_misstatement_ratio, expected_misstatement_ratio=expected_misstatement_ratio,
-    key_item_threshold_fen=None if key_item_threshold_yuan is None else int(round(key_item_threshold_yuan * 100)),
-    include_flagged=include_flagged, strata_by=strata_by, allocation=allocation,
-    strata_bands_fen=None if strata_bands_yuan is None else tuple(int(round(b * 100)) for b in strata_bands_yuan),
+    key_item_threshold_yuan=key_item_threshold_yuan, include_flagged=include_flagged,
+    strata_by=strata_by, strata_bands_yuan=strata_bands_yuan, allocation=allocation,
 )
 ledger = processed.read_table(year, "ledger")
 allocations = processed.read_table(year, "allocations")

@@ -10,6 +10,7 @@ sheet matches the selection for the same parameters and seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +55,43 @@ class SamplingSettings:
             raise ParameterError("分层抽样需要 strata_by（按哪一列分层，例如 unit）或 strata_bands（金额分层界限）")
         if self.strata_by and self.strata_bands_fen:
             raise ParameterError("strata_by 与 strata_bands 只能给出一个：按列分层或按金额分层")
+
+
+def yuan_to_fen(value, name: str) -> int | None:
+    """A parameter in 元 (number, or text such as "50000" from papermill's -p) → whole fen."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ParameterError(f"{name} 应为金额（元），收到 {value!r}") from None
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
+
+
+def band_edges_fen(value) -> tuple[int, ...] | None:
+    """Amount band edges in 元 → fen: a list, or text like "[5000, 20000]" / "5000,20000" as
+    papermill's -p passes it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        parts = [p for p in value.strip().strip("[]()").replace("，", ",").split(",") if p.strip()]
+    else:
+        parts = list(value)
+    edges = tuple(yuan_to_fen(p, "strata_bands_yuan") for p in parts)
+    if not edges or any(b <= a for a, b in zip(edges, edges[1:])):
+        raise ParameterError(f"strata_bands_yuan 应为递增的金额界限（元），例如 [5000, 20000]，收到 {value!r}")
+    return edges
+
+
+def settings_from_parameters(
+    *, key_item_threshold_yuan=None, strata_bands_yuan=None, **parameters
+) -> SamplingSettings:
+    """The notebook's parameters (amounts in 元, as an evaluator writes them) → SamplingSettings."""
+    return SamplingSettings(
+        key_item_threshold_fen=yuan_to_fen(key_item_threshold_yuan, "key_item_threshold_yuan"),
+        strata_bands_fen=band_edges_fen(strata_bands_yuan),
+        **parameters,
+    )
 
 
 def expenditure_population(ledger: pd.DataFrame, settings: SamplingSettings) -> pd.DataFrame:
