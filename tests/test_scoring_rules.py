@@ -218,6 +218,23 @@ def test_deduction_list_with_none_listed_scores_full():
     assert run("问题扣分", "扣分=无", 8, findings=("OBS-04",)).score == D(8)
 
 
+def test_deduction_list_pattern_deducts_for_every_finding_of_a_rule():
+    register = ("SCP-01-团结社区", "SCP-03-杨湾社区", "SEP-04-金桥社区", "OBS-04")
+    outcome = run("问题扣分", "扣分=SCP-*:0.5, SEP-04-金桥社区:1", 4, findings=register)
+    assert outcome.score == D("2")  # 4 − 0.5 − 0.5 − 1
+    assert outcome.findings == ("SCP-01-团结社区", "SCP-03-杨湾社区", "SEP-04-金桥社区")
+
+
+def test_deduction_list_pattern_with_no_match_costs_nothing_and_says_so():
+    outcome = run("问题扣分", "扣分=GL-*:0.5", 4, findings=("OBS-04",))
+    assert outcome.score == D(4) and outcome.notes == ("编号以 GL- 开头的问题不在问题清单中，未扣分。",)
+
+
+def test_a_finding_named_by_id_and_by_pattern_is_deducted_once():
+    outcome = run("问题扣分", "扣分=SCP-01-团结社区:1, SCP-*:0.5", 4, findings=("SCP-01-团结社区", "SCP-02-金桥社区"))
+    assert outcome.score == D("2.5")  # 1 for the named finding, 0.5 for the other
+
+
 # --- judgement --------------------------------------------------------------------------------
 
 

@@ -246,7 +246,7 @@ def sensitivity(result: ScoreResult) -> Sensitivity:
         rows.append(("指标扣分", s.indicator.code, labels[s.indicator.code], "", s.deduction, restored))
     deducting = dict.fromkeys(
         fid for s in result.indicators if s.indicator.rule.rule_id == "deduction_list" for fid in s.linked_findings
-        if fid in s.indicator.rule.finding_ids()
+        if s.indicator.rule.covers(fid)
     )
     for fid in deducting:
         register = result.register[result.register["finding_id"].astype("string") != fid]
@@ -254,7 +254,7 @@ def sensitivity(result: ScoreResult) -> Sensitivity:
         if rescored == result.total:
             continue
         codes = "、".join(
-            s.indicator.code for s in result.indicators if fid in s.indicator.rule.finding_ids() and fid in s.linked_findings
+            s.indicator.code for s in result.indicators if s.indicator.rule.covers(fid) and fid in s.linked_findings
         )
         title = result.findings[fid].title
         rows.append(("问题", codes, title, fid, rescored - result.total, rescored))

@@ -236,6 +236,10 @@ class Rule:
     def finding_ids(self) -> tuple[str, ...]:
         return ()
 
+    def covers(self, finding_id: str) -> bool:
+        """Whether this rule deducts points for the finding (by id or by an ``ID-*`` pattern)."""
+        return False
+
     def evaluate(
         self,
         weight: Decimal,
@@ -538,7 +542,11 @@ class Graded(Rule):
 
 @dataclass(frozen=True)
 class DeductionList(Rule):
-    """Points deducted per finding of the register, 扣完为止; a finding not in the register costs nothing."""
+    """Points deducted per finding of the register, 扣完为止; a finding not in the register costs nothing.
+
+    An entry names one finding (``OBS-04:1``) or, ending in ``*``, every finding whose id starts
+    so (``SCP-*:0.5``: 0.5 for each out-of-scope finding the checks produce, whichever units).
+    """
 
     rule_id: ClassVar[str] = "deduction_list"
     deductions: tuple[tuple[str, Decimal], ...] = ()
@@ -564,17 +572,24 @@ class DeductionList(Rule):
     def finding_ids(self):
         return tuple(f for f, _ in self.deductions)
 
+    def covers(self, finding_id: str) -> bool:
+        return any(_matches(entry, finding_id) for entry, _ in self.deductions)
+
     def evaluate(self, weight, metrics, findings):
         reasons, notes, used = [], [], []
         total = Decimal(0)
-        for finding_id, points in self.deductions:
-            finding = findings.get(finding_id)
-            if finding is None:
-                notes.append(f"问题 {finding_id} 不在问题清单中，未扣分。")
+        for entry, points in self.deductions:
+            matched = sorted(f for f in findings if _matches(entry, f)) if entry.endswith("*") else [entry] if entry in findings else []
+            if not matched:
+                what = f"编号以 {entry[:-1]} 开头的问题" if entry.endswith("*") else f"问题 {entry} "
+                notes.append(f"{what}不在问题清单中，未扣分。")
                 continue
-            used.append(finding_id)
-            total += points
-            reasons.append(f"{finding_id}「{finding.title}」扣{fmt(points)}分。")
+            for finding_id in matched:
+                if finding_id in used:
+                    continue  # named twice (by id and by a pattern): one deduction
+                used.append(finding_id)
+                total += points
+                reasons.append(f"{finding_id}「{findings[finding_id].title}」扣{fmt(points)}分。")
         capped = min(total, weight)
         if capped < total:
             reasons.append(f"合计应扣{fmt(total)}分，超过分值，扣完为止（扣{fmt(weight)}分）。")
@@ -584,6 +599,10 @@ class DeductionList(Rule):
         else:
             basis = f"未发现需扣分的问题，得满分{fmt(score)}分"
         return Outcome(score=score, reasons=tuple(reasons), basis=basis + "。", findings=tuple(used), notes=tuple(notes))
+
+
+def _matches(entry: str, finding_id: str) -> bool:
+    return finding_id.startswith(entry[:-1]) if entry.endswith("*") else finding_id == entry
 
 
 @dataclass(frozen=True)
