@@ -390,7 +390,7 @@ class FieldworkEvaluation:
         for section, result in (("属性抽样", self.attribute), ("货币单位抽样", self.monetary)):
             if result is not None:
                 rows += [(f"{section}：{label}", value) for label, value in result.rows()]
-                rows.append((f"{section}：结论", result.conclusion))
+                rows.append((f"{section}：结论说明", result.conclusion))
         rows += [("说明", note) for note in self.notes]
         return rows
 
