@@ -97,6 +97,13 @@ def test_fen_to_yuan_is_exact_to_the_fen():
     assert export.fen_to_yuan(pd.Series([1, 12345, -270000000])).tolist() == [0.01, 123.45, -2700000.0]
 
 
+def test_yuan_parameters_become_whole_fen_exactly():
+    # 0.295 元 is 29.4999… in binary floating point; read as written it is 29.5 fen → 30 (half to even).
+    assert [export.yuan_to_fen(v, "x") for v in (1000, 0.29, "50,000", "0.295", "0.285", None)] == [100000, 29, 5000000, 30, 28, None]
+    with pytest.raises(export.ParameterError, match="approval_threshold_yuan 应为金额"):
+        export.yuan_to_fen("一万", "approval_threshold_yuan")
+
+
 def _png_size(path):
     from PIL import Image
 

@@ -1,46 +1,29 @@
 """The runner checks parameters before anything runs, fails loudly, and never destroys good outputs."""
 
 import json
-from pathlib import Path
 
-import nbformat
 import pytest
+from conftest import write_notebook
 
-from jixiao import paths, pipeline
+from jixiao import pipeline
 from jixiao.errors import ParameterError
 
 
-def _notebook(path: Path, parameters: str, body: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture(autouse=True)
-def toy_year(tmp_path, monkeypatch):
-    """A raw folder with an empty 2017 year, so the real parameters.toml does not apply; toy runs
-    stage and keep their processed folder under tmp_path, not in the project's data/processed."""
-    raw = tmp_path / "raw"
-    (raw / "2017").mkdir(parents=True)
-    monkeypatch.setattr(paths, "RAW_DIR", raw)
-    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
-    return raw
+def toy_year(toy_project):
+    return toy_project / "raw"
 
 
 @pytest.fixture
 def toy_notebooks(tmp_path):
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    first = _notebook(
+    first = write_notebook(
         folder / "01_first.ipynb",
         "year = 2017  # 评价年度\nseed = 1  # 随机种子\noutput_dir = None  # 输出目录\nlabel = 'a'",
         "from pathlib import Path\nPath(output_dir, 'first.txt').write_text(f'{year}-{seed}-{label}')",
     )
-    second = _notebook(
+    second = write_notebook(
         folder / "02_second.ipynb",
         "year = 2017\nconfidence = 0.95\nfail = False\noutput_dir = None",
         "if fail:\n    raise ValueError('故意失败')\nfrom pathlib import Path\nPath(output_dir, 'second.txt').write_text(str(confidence))",
@@ -67,7 +50,7 @@ def test_year_without_data_is_an_error(toy_notebooks):
 
 def test_path_outside_project_data_and_reports_is_refused(toy_notebooks, tmp_path):
     first = toy_notebooks[0]
-    _notebook(first, "year = 2017\nledger_dir = 'data/raw/2017'", "pass")
+    write_notebook(first, "year = 2017\nledger_dir = 'data/raw/2017'", "pass")
     pipeline.resolve_parameters(2017, {"ledger_dir": "data/raw/2017"}, toy_notebooks)
     with pytest.raises(ParameterError, match="path outside"):
         pipeline.resolve_parameters(2017, {"ledger_dir": "/etc"}, toy_notebooks)
@@ -81,7 +64,7 @@ def test_parameter_file_section_for_a_step_without_notebook_is_an_error(toy_note
         pipeline.resolve_parameters(2017, {}, toy_notebooks)
 
 
-def test_step_prefixed_override_reaches_only_that_notebook(toy_notebooks):
+def test_step_prefixed_override_reaches_only_thatwrite_notebook(toy_notebooks):
     resolved = pipeline.resolve_parameters(2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks)
     assert resolved["02_second.ipynb"] == {"year": 2017, "confidence": 0.9}
     assert resolved["01_first.ipynb"] == {"year": 2017, "seed": 7}

@@ -166,12 +166,12 @@ def test_liuhe_money_arriving_on_time_raises_the_total_by_exactly_one_point(run)
     assert str(baseline.total.normalize()) == "86.5" and str(changed.total.normalize()) == "87.5"
 
 
-def _sampling_settings(**changes):
-    from jixiao.sampling.workflow import SamplingSettings
+def _sampling_settings():
+    """The 2017 sampling settings exactly as notebook 02 builds them from parameters.toml."""
+    from jixiao.sampling.workflow import settings_from_parameters
 
-    given = pipeline.read_year_parameters(YEAR)["sampling"] | changes
-    threshold = given.pop("key_item_threshold_yuan")
-    return SamplingSettings(seed=pipeline.read_year_parameters(YEAR)["seed"], key_item_threshold_fen=threshold * 100, **given)
+    given = pipeline.read_year_parameters(YEAR)
+    return settings_from_parameters(seed=given["seed"], **given["sampling"])
 
 
 def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):

@@ -3,32 +3,17 @@ path parameters against the project root in the notebooks as in its own checks."
 
 import os
 
-import nbformat
 import pandas as pd
 import pytest
+from conftest import write_notebook
 
 from jixiao import cli, manifest, paths, pipeline
 from jixiao.errors import ParameterError
 
 
-def _notebook(path, parameters: str, body: str):
-    nb = nbformat.v4.new_notebook()
-    params = nbformat.v4.new_code_cell(parameters)
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell(body)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture(autouse=True)
-def toy_folders(tmp_path, monkeypatch):
-    """An empty raw 2017 (no parameters.toml) and a processed root of our own under tmp_path."""
-    raw = tmp_path / "raw"
-    (raw / "2017").mkdir(parents=True)
-    monkeypatch.setattr(paths, "RAW_DIR", raw)
-    monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
-    return tmp_path
+def toy_folders(toy_project):
+    return toy_project
 
 
 @pytest.fixture
@@ -36,7 +21,7 @@ def writing_notebooks(tmp_path):
     """01 writes a processed table, a metric and a text file; 02 adds a table, or fails first."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    first = _notebook(
+    first = write_notebook(
         folder / "01_write.ipynb",
         "year = 2017\nlabel = 'good'\noutput_dir = None",
         "import pandas as pd\n"
@@ -47,7 +32,7 @@ def writing_notebooks(tmp_path):
         "from pathlib import Path\n"
         "Path(output_dir, 'where.txt').write_text(str(paths.processed_dir(year)), encoding='utf-8')",
     )
-    second = _notebook(
+    second = write_notebook(
         folder / "02_fail.ipynb",
         "year = 2017\nfail = False\noutput_dir = None",
         "if fail:\n    raise ValueError('故意失败')\n"

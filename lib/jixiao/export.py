@@ -12,11 +12,14 @@ import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
+
+from .errors import ParameterError
 
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.0%"
@@ -68,6 +71,17 @@ class Sheet:
 def fen_to_yuan(fen: pd.Series) -> pd.Series:
     """Integer fen → 元 for display (exact to the fen at two decimals)."""
     return (pd.to_numeric(fen).astype("Float64") / 100).round(2)
+
+
+def yuan_to_fen(value, name: str) -> int | None:
+    """A parameter in 元 (number, or text such as "50000" from papermill's -p) → whole fen."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ParameterError(f"{name} 应为金额（元），收到 {value!r}") from None
+    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
 def is_formula_like(value: object) -> bool:

@@ -284,9 +284,6 @@ class Converted:
     # files converted together can still report each file's own counts
     actions: dict[str, pd.Series] = field(default_factory=dict)
 
-    def counts(self) -> dict[str, int]:
-        return {action: int(mask.sum()) for action, mask in self.actions.items()}
-
 
 def _count(mask: pd.Series) -> pd.Series:
     """The cells a normalisation applied to (NA counts as not applied)."""

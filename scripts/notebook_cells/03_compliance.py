@@ -30,6 +30,7 @@ from IPython.display import display
 
 from jixiao import charts, compliance, findings, metrics, paths, processed
 from jixiao.compliance import charts as compliance_charts
+from jixiao.export import yuan_to_fen
 
 charts.use_chinese_font()
 out = processed.output_folder(year, output_dir)
@@ -99,9 +100,9 @@ analytics = compliance.run_ledger_analytics(
     ledger,
     window_days=duplicate_window_days,
     use_holidays=use_holiday_calendar,
-    round_multiple_fen=round_amount_yuan * 100,
-    round_min_fen=round_min_yuan * 100,
-    approval_threshold_fen=approval_threshold_yuan * 100,
+    round_multiple_fen=yuan_to_fen(round_amount_yuan, "round_amount_yuan"),
+    round_min_fen=yuan_to_fen(round_min_yuan, "round_min_yuan"),
+    approval_threshold_fen=yuan_to_fen(approval_threshold_yuan, "approval_threshold_yuan"),
     benford_min_count=benford_min_count,
     benford_z_critical=benford_z_critical,
     allocations=allocations,

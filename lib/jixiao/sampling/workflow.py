@@ -10,13 +10,13 @@ sheet matches the selection for the same parameters and seed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 
 import pandas as pd
 
 from jixiao import paths
 from jixiao.errors import ParameterError
+from jixiao.export import yuan_to_fen
 
 from .fieldwork import FieldworkEvaluation, FieldworkResult, evaluate_fieldwork
 from .plan import SamplingPlan, plan_attribute, plan_mus
@@ -55,17 +55,6 @@ class SamplingSettings:
             raise ParameterError("分层抽样需要 strata_by（按哪一列分层，例如 unit）或 strata_bands（金额分层界限）")
         if self.strata_by and self.strata_bands_fen:
             raise ParameterError("strata_by 与 strata_bands 只能给出一个：按列分层或按金额分层")
-
-
-def yuan_to_fen(value, name: str) -> int | None:
-    """A parameter in 元 (number, or text such as "50000" from papermill's -p) → whole fen."""
-    if value is None:
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise ParameterError(f"{name} 应为金额（元），收到 {value!r}") from None
-    return int((amount * 100).to_integral_value(rounding=ROUND_HALF_EVEN))
 
 
 def band_edges_fen(value) -> tuple[int, ...] | None:
