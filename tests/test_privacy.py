@@ -149,6 +149,15 @@ def test_each_guess_costs_a_slow_key_derivation_not_a_fast_hash():
     assert slow / len(candidates) * 10_000 > 1.0  # all 10,000 guesses for one person take over a second
 
 
+def test_keys_computed_together_are_each_identitys_own_key_in_row_order():
+    # Enough distinct people that the keys are spread over worker threads.
+    identity = pd.Series([f"phone:139{i:08d}" for i in range(300)] * 2 + [pd.NA], dtype="string")
+    keys = privacy.pseudonym_keys(identity, salt=PUBLIC_SALT)
+    expected = [privacy.pseudonym_key(v, salt=PUBLIC_SALT) for v in identity[:300]] * 2
+    assert keys[:600].tolist() == expected
+    assert keys.isna().tolist() == [False] * 600 + [True]
+
+
 def test_different_salts_give_unrelated_keys():
     first = privacy.mask_personal_data(raw_people(), salt="salt-one")["person_key"]
     second = privacy.mask_personal_data(raw_people(), salt="salt-two")["person_key"]

@@ -83,3 +83,20 @@ def test_two_runs_of_the_same_report_export_byte_identical_html(tmp_path):
     assert "2018年 附：评分表".encode() in first and b"86.5" in first and "服务站建成数".encode() in first
     assert first == second
     assert re.search(rb'id="T_[0-9a-f]{5}', first) is None  # no random table ids from pandas
+
+
+def test_export_with_tools_prepared_ahead_gives_the_same_page_and_the_tools_serve_once(tmp_path):
+    import papermill
+    import pytest
+
+    source = _report_like_notebook(tmp_path / "report.ipynb")
+    executed = tmp_path / "executed.ipynb"
+    papermill.execute_notebook(
+        str(source), str(executed), parameters={"year": 2017}, kernel_name="python3", progress_bar=False,
+        cwd=str(tmp_path),
+    )
+    tools = report.prepare_html_export()
+    prepared = report.export_html(executed, tmp_path / "prepared.html", tools).read_bytes()
+    assert prepared == report.export_html(executed, tmp_path / "plain.html").read_bytes()
+    with pytest.raises(ValueError, match="used already"):
+        report.export_html(executed, tmp_path / "again.html", tools)

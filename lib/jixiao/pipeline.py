@@ -21,6 +21,7 @@ import shutil
 import sys
 import time
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -315,6 +316,14 @@ def run_year(
     staging_root, staged = _stage_processed(processed_root, year)
     result = RunResult(year=year, output_dir=final_dir, parameters=parameters, processed_dir=final_processed)
     log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
+    html_tools = None
+    if any(nb.name == REPORT_NOTEBOOK for nb in notebooks):
+        from .report import prepare_html_export
+
+        # The HTML export's set-up does not depend on the report: do it while the kernels run.
+        background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
+        html_tools = background.submit(prepare_html_export)
+        background.shutdown(wait=False)
     previous_root = os.environ.get(paths.PROCESSED_ROOT_VARIABLE)
     os.environ[paths.PROCESSED_ROOT_VARIABLE] = str(staging_root.resolve())  # inherited by each kernel
     try:
@@ -370,7 +379,7 @@ def run_year(
     if report_notebook.is_file():
         from .report import export_html
 
-        export_html(report_notebook, work_dir / "report.html")
+        export_html(report_notebook, work_dir / "report.html", html_tools.result() if html_tools else None)
         log(f"  ✓ report.html")
     record = run_manifest.run_record(
         year=year,

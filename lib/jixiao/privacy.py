@@ -42,7 +42,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,8 +174,13 @@ def pseudonym_key(identity: str, *, salt: str) -> str:
 def pseudonym_keys(identity: pd.Series, *, salt: str) -> pd.Series:
     """``pseudonym_key`` of each value, computed once per distinct identity."""
     _check_salt(salt)
-    digests = {value: pseudonym_key(value, salt=salt) for value in identity.dropna().unique()}
-    return identity.map(digests).astype("string")
+    distinct = list(identity.dropna().unique())
+    # hashlib.scrypt releases the GIL, so the slow-on-purpose keys spread over the cores; the key
+    # of each identity is the same whichever thread computes it.
+    workers = max(1, min(os.cpu_count() or 1, len(distinct) // 64))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        keys = list(pool.map(lambda value: pseudonym_key(value, salt=salt), distinct))
+    return identity.map(dict(zip(distinct, keys, strict=True))).astype("string")
 
 
 def _check_salt(salt: str) -> None:

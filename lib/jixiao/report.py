@@ -9,6 +9,7 @@ tables and score; nothing here is specific to one year.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -153,19 +154,23 @@ def _finding_line(row) -> str:
     return f"{units}{row.title}{amount}（证据{evidence_rows}处，见问题清单）〔{row.finding_id}〕"
 
 
-def export_html(executed_notebook: Path, target: Path) -> Path:
-    """The executed report notebook as HTML without code cells, with a Chinese font embedded.
+@dataclass
+class HtmlExportTools:
+    """What the HTML export needs before it sees the report: nbconvert's exporter with its templates
+    compiled, and the CJK font read for subsetting. The font is changed by one subsetting, so a
+    set of tools serves one export."""
 
-    Deterministic: cell ids are renumbered by position and the report's tables use fixed
-    element ids (:func:`scoring_table_styler`, :func:`outputs_table_styler`), so two runs on the
-    same inputs give the same bytes.
+    exporter: object
+    font: object
+    options: object
 
-    The font is the shipped Noto Sans CJK SC cut down to the characters the page uses, so the
-    report shows Chinese on a machine without CJK fonts and stays small.
+
+def prepare_html_export() -> HtmlExportTools:
+    """Import nbconvert, compile its templates and read the shipped font (≈ 1 s of a run).
+
+    None of it depends on the report, so ``jixiao run`` prepares it in a background thread while
+    the notebooks run and only the export itself is left once the report notebook is done.
     """
-    import base64
-    import io
-
     import nbformat
     from fontTools import subset
     from nbconvert import HTMLExporter
@@ -173,18 +178,46 @@ def export_html(executed_notebook: Path, target: Path) -> Path:
     from .charts import FONT_FILE
 
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    notebook = nbformat.read(executed_notebook, as_version=4)
-    for index, cell in enumerate(notebook.cells):
-        # papermill gives its injected-parameters cell a random id, which the HTML carries.
-        cell["id"] = f"cell-{index:02d}"
-    body, _ = exporter.from_notebook_node(notebook)
+    exporter.from_notebook_node(nbformat.v4.new_notebook())  # loads and compiles the templates
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
     # Horizontal Chinese text needs no OpenType layout features; keeping them triples the time.
     options.layout_features = []
     font = subset.load_font(str(FONT_FILE), options)
-    subsetter = subset.Subsetter(options)
+    for tag in font.keys():
+        font[tag]  # fontTools reads tables on first use: read them now
+    return HtmlExportTools(exporter=exporter, font=font, options=options)
+
+
+def export_html(executed_notebook: Path, target: Path, tools: HtmlExportTools | None = None) -> Path:
+    """The executed report notebook as HTML without code cells, with a Chinese font embedded.
+
+    Deterministic: cell ids are renumbered by position and the report's tables use fixed
+    element ids (:func:`scoring_table_styler`, :func:`outputs_table_styler`), so two runs on the
+    same inputs give the same bytes.
+
+    The font is the shipped Noto Sans CJK SC cut down to the characters the page uses, so the
+    report shows Chinese on a machine without CJK fonts and stays small. ``tools`` come from
+    :func:`prepare_html_export` (prepared here when not given) and are used up by the export.
+    """
+    import base64
+    import io
+
+    import nbformat
+    from fontTools import subset
+
+    tools = tools if tools is not None else prepare_html_export()
+    notebook = nbformat.read(executed_notebook, as_version=4)
+    for index, cell in enumerate(notebook.cells):
+        # papermill gives its injected-parameters cell a random id, which the HTML carries.
+        cell["id"] = f"cell-{index:02d}"
+    body, _ = tools.exporter.from_notebook_node(notebook)
+    font = tools.font
+    tools.font = None  # subsetting changes the font: it cannot serve a second export
+    if font is None:
+        raise ValueError("these export tools were used already; prepare_html_export() gives new ones")
+    subsetter = subset.Subsetter(tools.options)
     subsetter.populate(unicodes={ord(ch) for ch in body if ord(ch) > 0x7F} | set(range(0x20, 0x7F)))
     subsetter.subset(font)
     buffer = io.BytesIO()

@@ -51,6 +51,7 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
         loc="upper right",
     )
     fig.autofmt_xdate()
+    fig.tight_layout()  # long unit names: keep the labels inside the figure
     return fig
 
 
@@ -85,4 +86,5 @@ def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未�
     ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
     return fig
