@@ -51,43 +51,109 @@ def use_chinese_font() -> str:
     return _font_name
 
 
+def yuan_tick(value, _position=None) -> str:
+    """Axis label for an amount in 元: thousands separated, no decimals (a module-level function,
+    not a lambda, so that the figure can be pickled for the chart helper)."""
+    return f"{value:,.0f}"
+
+
 def save_figure(
-    fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI, show: bool = False
+    fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI, show: bool = False, width: int = 720
 ) -> dict[str, Path]:
     """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
 
-    The figure is drawn once at ``dpi``: that drawing gives the tight bounding box used by every
-    format and, cropped to it, the PNG itself, so only SVG and PDF draw again. With
-    ``show=True`` the saved PNG is displayed in the notebook (no further drawing).
+    With ``show=True`` the saved PNG is displayed in the notebook (``width`` pixels wide). Under
+    ``jixiao run`` the figure is handed to the run's chart helper (``chart_service``), which
+    writes the same files on the other core while the notebook goes on; elsewhere it is drawn
+    here (:func:`write_figure_files`).
     """
+    from . import chart_service
+
     if dpi < MIN_DPI:
         raise ValueError(f"dpi must be at least {MIN_DPI} for hand-on charts, got {dpi}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    service = chart_service.client_from_environment()
+    if service is not None:
+        missing = missing_glyphs(fig)
+        if missing:
+            raise MissingGlyphError(f"{name}: the font has no glyph for {''.join(missing)!r}")
+        if service.submit(fig, name, folder, formats=formats, dpi=dpi):
+            written = {fmt: folder / f"{name}.{fmt}" for fmt in formats}
+            if show and "png" in written:
+                chart_service.show_pending(written["png"], width=width)
+            return written
+    written = write_figure_files(fig, name, folder, formats=formats, dpi=dpi)
+    if show and "png" in written:
+        show_file(written["png"], width=width)
+    return written
+
+
+def write_figure_files(fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI) -> dict[str, Path]:
+    """Draw ``fig`` into ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
+
+    The figure is drawn once at ``dpi``: that drawing gives the tight bounding box used by every
+    format and, cropped to it, the PNG itself, so only SVG and PDF draw again.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
+    engine = fig.get_layout_engine()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        bbox, pixels = _draw(fig, dpi)
-        for fmt in formats:
-            target = folder / f"{name}.{fmt}"
-            if fmt == "png" and pixels is not None:
-                _write_png(pixels, target, dpi)
-            else:
-                metadata = {"Software": None}
-                if fmt == "svg":
-                    metadata = {"Date": None}
-                elif fmt == "pdf":
-                    metadata = {"CreationDate": None, "Producer": None, "Creator": None}
-                fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, bbox_inches=bbox)
-            written[fmt] = target
+        bbox, pixels = _draw(fig, dpi)  # a layout engine ("tight") lays the figure out here
+        if engine is not None:
+            fig.set_layout_engine("none")  # SVG and PDF keep that layout instead of redoing it
+        try:
+            _write_formats(fig, name, folder, formats, dpi, bbox, pixels, written)
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
     if missing:
         for target in written.values():
             target.unlink(missing_ok=True)
         raise MissingGlyphError(f"{name}: {missing[0]}")
-    if show and "png" in written:
-        show_file(written["png"])
     return written
+
+
+def _write_formats(fig, name: str, folder: Path, formats, dpi: int, bbox, pixels, written: dict) -> None:
+    """Write each format from the one drawing (PNG) or with its bounding box (SVG, PDF)."""
+    for fmt in formats:
+        target = folder / f"{name}.{fmt}"
+        if fmt == "png" and pixels is not None:
+            _write_png(pixels, target, dpi)
+        else:
+            metadata = {"Software": None}
+            if fmt == "svg":
+                metadata = {"Date": None}
+            elif fmt == "pdf":
+                metadata = {"CreationDate": None, "Producer": None, "Creator": None}
+            fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, bbox_inches=bbox)
+        written[fmt] = target
+
+
+def missing_glyphs(fig) -> list[str]:
+    """Characters of the figure's texts that none of their fonts has (checked without drawing).
+
+    Text made while drawing (tick labels from a formatter) is not there yet; drawing checks it.
+    """
+    from matplotlib import font_manager
+    from matplotlib.text import Text
+
+    missing: dict[str, None] = {}
+    covered: dict[tuple[str, ...], set[int]] = {}
+    for text in fig.findobj(Text):
+        content = text.get_text()
+        if not content or content.isascii() or "$" in content:
+            continue  # ASCII is in every font; mathtext has its own fonts
+        files = tuple(font_manager.fontManager._find_fonts_by_props(text.get_fontproperties()))
+        if files not in covered:
+            covered[files] = set().union(*(font_manager.get_font(f).get_charmap() for f in files))
+        for ch in content:
+            if not ch.isspace() and ord(ch) not in covered[files]:
+                missing[ch] = None
+    return list(missing)
 
 
 def _draw(fig, dpi: int):
@@ -120,10 +186,22 @@ def _write_png(pixels, target: Path, dpi: int) -> None:
     Image.fromarray(pixels, mode="RGBA").save(target, format="png", dpi=(dpi, dpi))
 
 
-def show_file(png: Path, *, width: int = 720) -> None:
-    """Display a saved PNG in the notebook (JupyterLab, executed copies and HTML export)."""
+def show_file(png: Path, *, width: int = 720, optional: bool = False) -> None:
+    """Display a saved PNG in the notebook (JupyterLab, executed copies and HTML export).
+
+    ``optional``: show nothing when there is no such file. Under ``jixiao run`` the chart may
+    still be in the chart helper's hands, so a placeholder goes in and the runner puts the
+    image there once it is written.
+    """
     from IPython.display import Image, display
 
+    from . import chart_service
+
+    if chart_service.client_from_environment() is not None:
+        chart_service.show_pending(png, width=width, optional=optional)
+        return
+    if optional and not Path(png).is_file():
+        return
     display(Image(filename=str(png), width=width))
 
 

@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import chart_service
 from . import manifest as run_manifest
 from . import paths
 from .errors import ParameterError
@@ -324,8 +325,30 @@ def run_year(
         background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
         html_tools = background.submit(prepare_html_export)
         background.shutdown(wait=False)
-    previous_root = os.environ.get(paths.PROCESSED_ROOT_VARIABLE)
-    os.environ[paths.PROCESSED_ROOT_VARIABLE] = str(staging_root.resolve())  # inherited by each kernel
+    failed_dir = reports_root / f"{year}.failed"
+    failed_processed = processed_root / f"{year}.failed"
+
+    def fail(message: str) -> NotebookFailed:
+        """Keep what this run wrote for review; the last good outputs stay where they are."""
+        _keep_failed(work_dir, failed_dir)
+        _keep_failed(staged, failed_processed)
+        shutil.rmtree(staging_root)
+        kept = [str(d) for d in (final_dir, final_processed) if d.exists()]
+        return NotebookFailed(
+            message
+            + f"\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for review: {failed_processed}"
+            + (
+                f"\n上次成功运行的结果未改动 / last good outputs left as they were: {', '.join(kept)}"
+                if kept else "\n此前没有成功运行的结果 / no earlier good run to keep"
+            )
+        )
+
+    # Inherited by each kernel: where the staged tables are, the chart helper, the step's name.
+    run_environment = {paths.PROCESSED_ROOT_VARIABLE: str(staging_root.resolve())}
+    service = chart_service.ChartService()
+    run_environment.update(service.environment())
+    previous_environment = {name: os.environ.get(name) for name in [*run_environment, chart_service.STEP_VARIABLE]}
+    os.environ.update(run_environment)
     try:
         for notebook in notebooks:
             executed = work_dir / notebook.name
@@ -333,6 +356,7 @@ def run_year(
             if "output_dir" in declared_parameters(notebook):
                 params["output_dir"] = str(work_dir)
             log(f"  ▶ {notebook.name} …")
+            os.environ[chart_service.STEP_VARIABLE] = notebook.name
             started = time.perf_counter()
             try:
                 papermill.execute_notebook(
@@ -352,28 +376,28 @@ def run_year(
                     extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
             except Exception as exc:  # papermill wraps kernel errors; keep the partial copies for review
-                failed_dir = reports_root / f"{year}.failed"
-                failed_processed = processed_root / f"{year}.failed"
-                _keep_failed(work_dir, failed_dir)
-                _keep_failed(staged, failed_processed)
-                shutil.rmtree(staging_root)
-                kept = [str(d) for d in (final_dir, final_processed) if d.exists()]
-                raise NotebookFailed(
-                    _failure_message(notebook, failed_dir / notebook.name, exc)
-                    + f"\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for review: {failed_processed}"
-                    + (
-                        f"\n上次成功运行的结果未改动 / last good outputs left as they were: {', '.join(kept)}"
-                        if kept else "\n此前没有成功运行的结果 / no earlier good run to keep"
-                    )
-                ) from exc
+                raise fail(_failure_message(notebook, failed_dir / notebook.name, exc)) from exc
             seconds = time.perf_counter() - started
             result.steps.append(StepResult(notebook.name, seconds))
             log(f"  ✓ {notebook.name} {seconds:.1f} s")
+        started = time.perf_counter()
+        try:
+            charts_failed = chart_service.failures_message(service.finish())
+            if charts_failed is None:
+                for executed in sorted(work_dir.glob("*.ipynb")):
+                    chart_service.fill_pending_images(executed)
+        except chart_service.ChartServiceError as exc:
+            charts_failed = f"图表文件生成失败 / chart files could not be written: {exc}"
+        if charts_failed is not None:
+            raise fail(charts_failed + f"\n本次运行的输出（供核查）/ this run's outputs, kept for review: {failed_dir}")
+        log(f"  ✓ 图表文件 / chart files {time.perf_counter() - started:.1f} s")
     finally:
-        if previous_root is None:
-            os.environ.pop(paths.PROCESSED_ROOT_VARIABLE, None)
-        else:
-            os.environ[paths.PROCESSED_ROOT_VARIABLE] = previous_root
+        service.close()
+        for name, value in previous_environment.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
     report_notebook = work_dir / REPORT_NOTEBOOK
     if report_notebook.is_file():
@@ -395,7 +419,7 @@ def run_year(
     _swap_into_place(staged, final_processed, processed_root / f".{year}.previous")
     shutil.rmtree(staging_root)
     _swap_into_place(work_dir, final_dir, reports_root / f".{year}.previous")
-    for failed in (reports_root / f"{year}.failed", processed_root / f"{year}.failed"):
+    for failed in (failed_dir, failed_processed):
         if failed.exists():
             shutil.rmtree(failed)
     log(f"完成 / done in {result.total_seconds:.1f} s: {final_dir}")

@@ -41,7 +41,7 @@ def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", lab
     _chinese_font()
     key = next(c for c in (label, "item", "item_id") if c in data)
     bars = list(dict.fromkeys(data[key].astype(str)))
-    fig = Figure(figsize=(10, 0.55 * len(bars) + 1.8))
+    fig = Figure(figsize=(10, 0.55 * len(bars) + 1.8), layout="tight")
     ax = fig.add_subplot()
     positions = {name: i for i, name in enumerate(reversed(bars))}
     levels = data[["code", "level"]].drop_duplicates().sort_values("code", kind="stable")
@@ -57,7 +57,6 @@ def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", lab
     ax.set_xlabel("答案占比（左侧为不满意方向，“一般”居中平分）")
     ax.set_title(title)
     ax.legend(ncols=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(bars), 1)), frameon=False)
-    fig.tight_layout()
     return fig
 
 
@@ -67,7 +66,7 @@ def plot_satisfaction_by_community(data: pd.DataFrame, *, title: str = "各社�
     ``data`` is ``survey.community_chart_data(answers)``.
     """
     _chinese_font()
-    fig = Figure(figsize=(8, 0.32 * len(data) + 1.8))
+    fig = Figure(figsize=(8, 0.32 * len(data) + 1.8), layout="tight")
     ax = fig.add_subplot()
     y = range(len(data))
     rate = data["rate"].to_numpy()
@@ -85,5 +84,4 @@ def plot_satisfaction_by_community(data: pd.DataFrame, *, title: str = "各社�
     note = f"（{confidence * 100:g}% {method}）" if confidence else ""
     ax.set_xlabel(f"满意率（非常满意 + 满意）{note}")
     ax.set_title(title)
-    fig.tight_layout()
     return fig

@@ -11,9 +11,9 @@ project_name = "社区公共服务站和“三社联动”试点建设项目"  #
 output_dir = None  # 输出目录；None 表示 reports/<year>/
 """),
 ("code", """
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
-from jixiao import processed, report, workpapers
+from jixiao import charts, processed, report, workpapers
 
 out = processed.output_folder(year, output_dir)
 score = report.read_score(out / "score.json")
@@ -32,9 +32,7 @@ display(report.outputs_table_styler(outputs))
 """),
 ("code", """
 for name in ("score_by_dimension", "survey_satisfaction_by_community"):
-    figure = out / "figures" / f"{name}.png"
-    if figure.is_file():
-        display(Image(filename=str(figure), width=640))
+    charts.show_file(out / "figures" / f"{name}.png", width=640, optional=True)
 """),
 ("code", """
 display(Markdown("### 三、主要问题\\n\\n" + report.problems_markdown(register)))

@@ -26,7 +26,7 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
     data = timeline.sort_values(["arrived_date", "issued_date", "grant_id"], kind="stable", ignore_index=True)
     labels = data["community"].astype(str) + "·" + data["grant_type"].astype(str).str.replace("公共服务站基础设施建设", "基础设施", regex=False)
     late = data["days_late"].fillna(0).astype("int64") > 0
-    fig = Figure(figsize=(9, max(4.0, 0.28 * len(data) + 1.5)))
+    fig = Figure(figsize=(9, max(4.0, 0.28 * len(data) + 1.5)), layout="tight")
     ax = fig.add_subplot()
     y = list(range(len(data)))
     colors = ["#c0392b" if is_late else "#2e86c1" for is_late in late]
@@ -51,7 +51,6 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
         loc="upper right",
     )
     fig.autofmt_xdate()
-    fig.tight_layout()  # long unit names: keep the labels inside the figure
     return fig
 
 
@@ -61,11 +60,12 @@ def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未�
     ``mixing`` is ``account_mixing_by_unit(flags)``.
     """
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
-    from jixiao.charts import use_chinese_font
+    from jixiao.charts import use_chinese_font, yuan_tick
 
     use_chinese_font()
-    fig = Figure(figsize=(9, max(3.0, 0.6 * len(mixing) + 1.6)))
+    fig = Figure(figsize=(9, max(3.0, 0.6 * len(mixing) + 1.6)), layout="tight")
     ax = fig.add_subplot()
     if mixing.empty:
         ax.text(0.5, 0.5, "未发现专项资金未单独核算的情况", ha="center", va="center", transform=ax.transAxes)
@@ -83,8 +83,7 @@ def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未�
     ax.invert_yaxis()
     ax.set_xlabel("金额（元）")
     ax.set_title(title)
-    ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
+    ax.xaxis.set_major_formatter(FuncFormatter(yuan_tick))
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
     return fig

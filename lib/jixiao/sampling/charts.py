@@ -18,8 +18,9 @@ def strata_table(population: pd.DataFrame, sample: pd.DataFrame, by: str = "unit
 def plot_strata(table: pd.DataFrame, *, title: str = "抽样总体与选取样本（按核算单位）"):
     """Horizontal bars per stratum: population amount, with the selected amount overlaid (元)."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
-    from jixiao.charts import use_chinese_font
+    from jixiao.charts import use_chinese_font, yuan_tick
 
     use_chinese_font()
     data = table.sort_values("population_fen", ascending=True, kind="stable")
@@ -31,7 +32,7 @@ def plot_strata(table: pd.DataFrame, *, title: str = "抽样总体与选取样�
     for y, (items, selected) in enumerate(zip(data["population_items"], data["selected_items"], strict=True)):
         ax.annotate(f"{selected}/{items} 笔", (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="white")
     ax.set_xlabel("金额（元）")
-    ax.xaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
+    ax.xaxis.set_major_formatter(FuncFormatter(yuan_tick))
     ax.set_title(title)
     ax.legend(loc="lower right")
     ax.grid(axis="x", alpha=0.3)

@@ -27,7 +27,7 @@ def plot_dimension_scores(result: ScoreResult):
     from matplotlib.figure import Figure
 
     data = dimension_scores(result)
-    fig = Figure(figsize=(7, 4.2))
+    fig = Figure(figsize=(7, 4.2), layout="tight")
     ax = fig.add_subplot()
     positions = range(len(data))
     width = 0.38
@@ -43,7 +43,6 @@ def plot_dimension_scores(result: ScoreResult):
     ax.set_title(f"各一级指标得分与分值（综合得分 {total} 分，{result.grade or '评分不完整'}）")
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig
 
 
@@ -53,7 +52,7 @@ def plot_waterfall(result: ScoreResult):
     from matplotlib.figure import Figure
 
     steps = waterfall_steps(result)
-    fig = Figure(figsize=(max(7.0, 0.75 * len(steps) + 2), 4.6))
+    fig = Figure(figsize=(max(7.0, 0.75 * len(steps) + 2), 4.6), layout="tight")
     ax = fig.add_subplot()
     bottoms = steps[["起点", "终点"]].min(axis=1)
     heights = (steps["终点"] - steps["起点"]).abs()
@@ -66,5 +65,4 @@ def plot_waterfall(result: ScoreResult):
     ax.set_ylabel("分")
     ax.set_title(f"从满分到综合得分：各指标扣分（{float(result.total):g} 分）")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return fig

@@ -1,0 +1,274 @@
+"""Chart files drawn by a helper process while the notebooks go on (``jixiao run`` only).
+
+Drawing a chart three times (PNG at 200 dpi, SVG, PDF) is the largest part of the notebooks' own
+time. Under ``jixiao run`` each kernel hands its figures, pickled, to one helper process that
+draws them on the machine's other core, and goes on with the next cell. Where the notebook
+shows a chart it records a placeholder output naming the PNG; once the last notebook has run,
+the runner waits for the helper and puts each PNG into the executed notebooks in place of its
+placeholder (the same output ``IPython.display.Image`` gives), before the HTML report is
+exported. The files and the executed notebooks are the same as when the kernel draws itself.
+
+Outside ``jixiao run`` (JupyterLab, plain papermill) nothing here is used and
+``charts.save_figure`` draws in the kernel.
+
+A chart the helper cannot draw (a glyph the font lacks, a disk error) fails the run at the end,
+naming the notebook and the chart; ``charts.save_figure`` checks the figure's text against the
+font first, so the usual case still fails in the cell that made the chart.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import pickle
+import queue
+import secrets
+import subprocess
+import sys
+import threading
+import traceback
+from dataclasses import asdict, dataclass
+from multiprocessing import AuthenticationError
+from multiprocessing.connection import Client, Listener
+from pathlib import Path
+
+ADDRESS_VARIABLE = "JIXIAO_CHART_SERVICE"
+KEY_VARIABLE = "JIXIAO_CHART_SERVICE_KEY"
+STEP_VARIABLE = "JIXIAO_STEP"
+PENDING_MIME = "application/vnd.jixiao.pending-image+json"
+IMAGE_TEXT = "<IPython.core.display.Image object>"  # what IPython shows for an Image as text
+
+
+class ChartServiceError(RuntimeError):
+    """The helper could not be started, or did not draw every chart it was given."""
+
+
+@dataclass(frozen=True)
+class ChartResult:
+    step: str
+    name: str
+    files: tuple[str, ...]
+    error: str | None
+
+
+# ----------------------------------------------------------------------------- kernel side
+
+
+class ChartClient:
+    """What a kernel uses to hand a figure to the helper."""
+
+    def __init__(self, address: str, key: bytes):
+        self.address = address
+        self.key = key
+
+    def submit(self, fig, name: str, folder: Path, *, formats, dpi: int) -> bool:
+        """Send ``fig`` to be written as ``folder/name.<fmt>``; False if the helper could not
+        rebuild it (it cannot be pickled, or uses a function defined in the notebook itself), in
+        which case the caller draws it itself."""
+        import matplotlib
+
+        try:
+            figure = pickle.dumps(fig)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            return False
+        if b"__main__" in figure:
+            return False  # refers to a function defined in the notebook, which the helper cannot import
+        # Settings read at drawing time (fonts, SVG/PDF font types, hash salt) go with the figure.
+        rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend" and v != matplotlib.rcParamsDefault[k]}
+        job = {
+            "step": os.environ.get(STEP_VARIABLE, ""),
+            "name": name,
+            "folder": str(Path(folder).resolve()),
+            "formats": tuple(formats),
+            "dpi": dpi,
+            "rc": rc,
+            "figure": figure,
+        }
+        with Client(self.address, authkey=self.key) as connection:
+            connection.send(("render", job))
+        return True
+
+
+def client_from_environment() -> ChartClient | None:
+    address = os.environ.get(ADDRESS_VARIABLE)
+    key = os.environ.get(KEY_VARIABLE)
+    if not address or not key:
+        return None
+    return ChartClient(address, bytes.fromhex(key))
+
+
+def show_pending(png: Path, *, width: int, optional: bool = False) -> None:
+    """Show a placeholder for ``png``; the runner puts the image in once the helper has drawn it.
+
+    ``optional``: leave the output out if there is no such file by then (instead of failing).
+    """
+    from IPython.display import display
+
+    path = str(Path(png).resolve())
+    display(
+        {PENDING_MIME: {"path": path, "width": width, "optional": optional}, "text/plain": f"[图表 {Path(png).name}]"},
+        raw=True,
+    )
+
+
+# ----------------------------------------------------------------------------- runner side
+
+
+class ChartService:
+    """The helper process, as the runner sees it: start, hand its address to the kernels, finish."""
+
+    def __init__(self) -> None:
+        self.key = secrets.token_bytes(32)
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "jixiao.chart_service"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        self._process.stdin.write(self.key.hex() + "\n")
+        self._process.stdin.flush()
+        self.address = self._process.stdout.readline().strip()
+        if not self.address:
+            self._process.wait(timeout=30)
+            raise ChartServiceError(f"the chart helper did not start: {self._process.stderr.read().strip()}")
+
+    def environment(self) -> dict[str, str]:
+        """Variables a kernel needs to find the helper (inherited when the kernel starts)."""
+        return {ADDRESS_VARIABLE: self.address, KEY_VARIABLE: self.key.hex()}
+
+    def finish(self, timeout: float = 600) -> list[ChartResult]:
+        """Wait until every chart handed in so far is drawn; return what happened to each."""
+        try:
+            with Client(self.address, authkey=self.key) as connection:
+                connection.send(("finish", None))
+                if not connection.poll(timeout):
+                    raise ChartServiceError(f"the chart helper did not finish within {timeout:.0f} s")
+                results = connection.recv()
+        except (EOFError, ConnectionError, OSError) as exc:
+            raise ChartServiceError(f"the chart helper stopped: {exc}; {self._stderr()}") from exc
+        self._process.wait(timeout=30)
+        return [ChartResult(**r) for r in results]
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
+            stream.close()
+
+    def _stderr(self) -> str:
+        if self._process.poll() is None:
+            return "helper still running"
+        return self._process.stderr.read().strip()[-2000:]
+
+
+def failures_message(results: list[ChartResult]) -> str | None:
+    failed = [r for r in results if r.error]
+    if not failed:
+        return None
+    lines = [f"  {r.step or '?'} · {r.name}: {r.error}" for r in failed]
+    return "图表文件生成失败 / chart files could not be written:\n" + "\n".join(lines)
+
+
+def fill_pending_images(notebook_file: Path) -> int:
+    """Replace the placeholders in an executed notebook by the PNGs they name; return how many.
+
+    A placeholder whose PNG is missing is dropped if it was optional, else it is an error.
+    """
+    import nbformat
+
+    notebook = nbformat.read(notebook_file, as_version=4)
+    filled = 0
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for output in cell.get("outputs", []):
+            pending = output.get("data", {}).get(PENDING_MIME) if output.get("output_type") == "display_data" else None
+            if pending is None:
+                outputs.append(output)
+                continue
+            png = Path(pending["path"])
+            if not png.is_file():
+                if pending.get("optional"):
+                    continue
+                raise ChartServiceError(f"{notebook_file.name}: the chart {png.name} was not written")
+            outputs.append(nbformat.v4.new_output(
+                "display_data",
+                data={"image/png": base64.b64encode(png.read_bytes()).decode("ascii"), "text/plain": IMAGE_TEXT},
+                metadata={"image/png": {"width": pending["width"]}},
+            ))
+            filled += 1
+        cell["outputs"] = outputs
+    if filled or any(PENDING_MIME in str(c.get("outputs", "")) for c in notebook.cells if c.cell_type == "code"):
+        nbformat.write(notebook, notebook_file)
+    return filled
+
+
+# ----------------------------------------------------------------------------- the helper
+
+
+def _draw(job: dict) -> ChartResult:
+    import matplotlib
+
+    from . import charts
+
+    try:
+        fig = pickle.loads(job["figure"])
+        with matplotlib.rc_context(job["rc"]):
+            written = charts.write_figure_files(fig, job["name"], Path(job["folder"]), formats=job["formats"], dpi=job["dpi"])
+        return ChartResult(job["step"], job["name"], tuple(str(p) for p in written.values()), None)
+    except Exception as exc:  # reported to the runner, which fails the run with it
+        return ChartResult(job["step"], job["name"], (), f"{type(exc).__name__}: {exc}")
+
+
+def _serve() -> None:
+    key = bytes.fromhex(sys.stdin.readline().strip())
+    listener = Listener(authkey=key)
+    jobs: queue.Queue = queue.Queue()
+    listener_closed = threading.Event()
+
+    def accept() -> None:
+        while True:
+            try:
+                connection = listener.accept()
+                message, payload = connection.recv()
+            except AuthenticationError:
+                continue  # not one of this run's kernels
+            except (OSError, EOFError):
+                if listener_closed.is_set():
+                    return
+                continue
+            if message == "finish":
+                jobs.put((message, connection))
+                return
+            connection.close()
+            jobs.put((message, payload))
+
+    print(listener.address, flush=True)
+    threading.Thread(target=accept, daemon=True).start()
+    # Imports and the font while the first notebooks (which draw nothing) run.
+    from . import charts
+
+    charts.use_chinese_font()
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+
+    results: list[ChartResult] = []
+    while True:
+        message, payload = jobs.get()
+        if message == "render":
+            results.append(_draw(payload))
+        elif message == "finish":
+            payload.send([asdict(r) for r in results])
+            payload.close()
+            listener_closed.set()
+            listener.close()
+            return
+
+
+if __name__ == "__main__":
+    try:
+        _serve()
+    except Exception:
+        traceback.print_exc()
+        sys.exit(1)
