@@ -23,9 +23,12 @@ import os
 import pickle
 import queue
 import secrets
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 import traceback
 from dataclasses import asdict, dataclass
 from multiprocessing import AuthenticationError
@@ -84,9 +87,23 @@ class ChartClient:
             "rc": rc,
             "figure": figure,
         }
-        with Client(self.address, authkey=self.key) as connection:
+        with _connect(self.address, self.key) as connection:
             connection.send(("render", job))
         return True
+
+
+def _connect(address: str, key: bytes, *, helper: ChartService | None = None, wait: float = 60.0):
+    """A connection to the helper, waiting for it to listen if it has only just been started."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Client(address, authkey=key)
+        except (FileNotFoundError, ConnectionRefusedError):
+            if helper is not None and helper._process.poll() is not None:
+                raise ChartServiceError(f"the chart helper stopped: {helper._stderr()}") from None
+            if time.monotonic() > deadline:
+                raise ChartServiceError(f"the chart helper did not start listening within {wait:.0f} s") from None
+            time.sleep(0.02)
 
 
 def client_from_environment() -> ChartClient | None:
@@ -119,16 +136,23 @@ class ChartService:
 
     def __init__(self) -> None:
         self.key = secrets.token_bytes(32)
+        # The address is chosen here, so neither the runner nor a kernel waits for the helper to
+        # start; a kernel that is early retries its connection (see _connect).
+        self._socket_dir: str | None = None
+        if sys.platform == "win32":
+            self.address = rf"\\.\pipe\jixiao-charts-{os.getpid()}-{secrets.token_hex(8)}"
+        else:
+            self._socket_dir = tempfile.mkdtemp(prefix="jixiao-charts-")
+            self.address = os.path.join(self._socket_dir, "helper.sock")
+        # A file, not a pipe, for what the helper prints: a full pipe would stop it.
+        self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "jixiao.chart_service"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors, text=True,
         )
-        self._process.stdin.write(self.key.hex() + "\n")
+        self._finished = False
+        self._process.stdin.write(f"{self.key.hex()}\n{self.address}\n")
         self._process.stdin.flush()
-        self.address = self._process.stdout.readline().strip()
-        if not self.address:
-            self._process.wait(timeout=30)
-            raise ChartServiceError(f"the chart helper did not start: {self._process.stderr.read().strip()}")
 
     def environment(self) -> dict[str, str]:
         """Variables a kernel needs to find the helper (inherited when the kernel starts)."""
@@ -137,27 +161,33 @@ class ChartService:
     def finish(self, timeout: float = 600) -> list[ChartResult]:
         """Wait until every chart handed in so far is drawn; return what happened to each."""
         try:
-            with Client(self.address, authkey=self.key) as connection:
+            with _connect(self.address, self.key, helper=self) as connection:
                 connection.send(("finish", None))
                 if not connection.poll(timeout):
                     raise ChartServiceError(f"the chart helper did not finish within {timeout:.0f} s")
                 results = connection.recv()
         except (EOFError, ConnectionError, OSError) as exc:
             raise ChartServiceError(f"the chart helper stopped: {exc}; {self._stderr()}") from exc
-        self._process.wait(timeout=30)
-        return [ChartResult(**r) for r in results]
+        self._finished = True
+        return [ChartResult(**r) for r in results]  # every file was closed before the helper answered
 
     def close(self) -> None:
-        if self._process.poll() is None:
+        """Stop the helper (it ends by itself after ``finish``) and clean up after it."""
+        try:
+            self._process.wait(timeout=5 if self._finished else 0)
+        except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
-        for stream in (self._process.stdin, self._process.stdout, self._process.stderr):
-            stream.close()
+        self._process.stdin.close()
+        self._errors.close()
+        if self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
 
     def _stderr(self) -> str:
         if self._process.poll() is None:
             return "helper still running"
-        return self._process.stderr.read().strip()[-2000:]
+        self._errors.seek(0)
+        return self._errors.read().strip()[-2000:]
 
 
 def failures_message(results: list[ChartResult]) -> str | None:
@@ -222,7 +252,7 @@ def _draw(job: dict) -> ChartResult:
 
 def _serve() -> None:
     key = bytes.fromhex(sys.stdin.readline().strip())
-    listener = Listener(authkey=key)
+    listener = Listener(sys.stdin.readline().strip(), authkey=key)
     jobs: queue.Queue = queue.Queue()
     listener_closed = threading.Event()
 
@@ -243,7 +273,6 @@ def _serve() -> None:
             connection.close()
             jobs.put((message, payload))
 
-    print(listener.address, flush=True)
     threading.Thread(target=accept, daemon=True).start()
     # Imports and the font while the first notebooks (which draw nothing) run.
     from . import charts
@@ -259,11 +288,11 @@ def _serve() -> None:
         if message == "render":
             results.append(_draw(payload))
         elif message == "finish":
-            payload.send([asdict(r) for r in results])
-            payload.close()
             listener_closed.set()
             listener.close()
-            return
+            payload.send([asdict(r) for r in results])
+            payload.close()
+            os._exit(0)  # all written and answered: skip tearing down matplotlib and friends
 
 
 if __name__ == "__main__":

@@ -277,6 +277,12 @@ def _stage_processed(processed_root: Path, year: int) -> tuple[Path, Path]:
     return staging_root, staged
 
 
+def _prepare_html_export():
+    from .report import prepare_html_export
+
+    return prepare_html_export()
+
+
 def _keep_failed(work: Path, failed: Path) -> None:
     if failed.exists():
         shutil.rmtree(failed)
@@ -303,6 +309,14 @@ def run_year(
     notebooks = notebooks if notebooks is not None else year_notebooks()
     if not notebooks:
         raise ParameterError(f"no numbered notebooks found in {paths.NOTEBOOKS_DIR}")
+    service = chart_service.ChartService()  # starts now: its start-up overlaps the checks below
+    try:
+        return _run_year(year, overrides, notebooks, reports_root, processed_root, log, service)
+    finally:
+        service.close()
+
+
+def _run_year(year, overrides, notebooks, reports_root, processed_root, log, service) -> RunResult:
     parameters = resolve_parameters(year, overrides, notebooks)
     import papermill
 
@@ -319,11 +333,10 @@ def run_year(
     log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
     html_tools = None
     if any(nb.name == REPORT_NOTEBOOK for nb in notebooks):
-        from .report import prepare_html_export
-
-        # The HTML export's set-up does not depend on the report: do it while the kernels run.
+        # The HTML export's set-up (imports included) does not depend on the report: do it while
+        # the kernels run.
         background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
-        html_tools = background.submit(prepare_html_export)
+        html_tools = background.submit(_prepare_html_export)
         background.shutdown(wait=False)
     failed_dir = reports_root / f"{year}.failed"
     failed_processed = processed_root / f"{year}.failed"
@@ -345,7 +358,6 @@ def run_year(
 
     # Inherited by each kernel: where the staged tables are, the chart helper, the step's name.
     run_environment = {paths.PROCESSED_ROOT_VARIABLE: str(staging_root.resolve())}
-    service = chart_service.ChartService()
     run_environment.update(service.environment())
     previous_environment = {name: os.environ.get(name) for name in [*run_environment, chart_service.STEP_VARIABLE]}
     os.environ.update(run_environment)
@@ -392,7 +404,6 @@ def run_year(
             raise fail(charts_failed + f"\n本次运行的输出（供核查）/ this run's outputs, kept for review: {failed_dir}")
         log(f"  ✓ 图表文件 / chart files {time.perf_counter() - started:.1f} s")
     finally:
-        service.close()
         for name, value in previous_environment.items():
             if value is None:
                 os.environ.pop(name, None)
