@@ -3,7 +3,9 @@
 Charts must show Chinese on a fresh machine with no system CJK fonts. The project ships
 Noto Sans CJK SC (SIL OFL 1.1, ``lib/jixiao/fonts/``); ``use_chinese_font`` registers it with
 matplotlib. ``save_figure`` writes PNG (≥ 200 dpi), SVG (text as paths, so no font is needed to
-view it) and PDF (glyphs embedded), and refuses a figure that drew a missing glyph.
+view it) and PDF (glyphs embedded), and refuses a figure that drew a missing glyph. Under
+``jixiao run`` it hands the figure to the run's chart helper (``chart_service``), which writes
+the same files on the other core; in JupyterLab it draws in the kernel.
 """
 
 from __future__ import annotations
