@@ -66,8 +66,9 @@ def save_figure(
 
     With ``show=True`` the saved PNG is displayed in the notebook (``width`` pixels wide). Under
     ``jixiao run`` the figure is handed to the run's chart helper (``chart_service``), which
-    writes the same files on the other core while the notebook goes on; elsewhere it is drawn
-    here (:func:`write_figure_files`).
+    writes the same files on the other core while the notebook goes on (they are there once the
+    run has finished; show them with :func:`show_file`, not by opening the file); elsewhere it
+    is drawn here (:func:`write_figure_files`).
     """
     from . import chart_service
 
