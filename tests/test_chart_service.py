@@ -143,3 +143,25 @@ def test_executed_notebook_shows_the_helpers_png_exactly_as_a_chart_drawn_in_pla
     assert plain[0]["metadata"] == shown[0]["metadata"]
     assert plain[0]["data"]["text/plain"] == shown[0]["data"]["text/plain"]
     assert base64.b64decode(plain[0]["data"]["image/png"]) == (toy_project / "plain" / "figures" / "dimensions.png").read_bytes() == png
+
+
+def test_with_the_helper_switched_off_the_kernels_draw_and_the_notebook_is_the_same(toy_project, monkeypatch):
+    body = (
+        "from matplotlib.figure import Figure\n"
+        "from jixiao import charts\n"
+        "import os\n"
+        "assert 'JIXIAO_CHART_SERVICE' not in os.environ\n"
+        "charts.use_chinese_font()\n"
+        "fig = Figure(figsize=(4, 3))\n"
+        "fig.add_subplot().bar(['投入', '过程'], [14, 19.5])\n"
+        "written = charts.save_figure(fig, 'dimensions', output_dir + '/figures', show=True)\n"
+    )
+    notebooks = toy_project / "notebooks"
+    notebooks.mkdir()
+    source = write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", body)
+    monkeypatch.setenv(chart_service.HELPER_VARIABLE, "0")
+    pipeline.run_year(2017, notebooks=[source], reports_root=toy_project / "reports", log=lambda line: None)
+    executed = nbformat.read(toy_project / "reports" / "2017" / "01_chart.ipynb", as_version=4)
+    shown = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    png = (toy_project / "reports" / "2017" / "figures" / "dimensions.png").read_bytes()
+    assert [base64.b64decode(o["data"]["image/png"]) for o in shown] == [png]

@@ -8,8 +8,8 @@ the runner waits for the helper and puts each PNG into the executed notebooks in
 placeholder (the same output ``IPython.display.Image`` gives), before the HTML report is
 exported. The files and the executed notebooks are the same as when the kernel draws itself.
 
-Outside ``jixiao run`` (JupyterLab, plain papermill) nothing here is used and
-``charts.save_figure`` draws in the kernel.
+Outside ``jixiao run`` (JupyterLab, plain papermill), or with ``JIXIAO_CHART_HELPER=0``,
+nothing here is used and ``charts.save_figure`` draws in the kernel.
 
 A chart the helper cannot draw (a glyph the font lacks, a disk error) fails the run at the end,
 naming the notebook and the chart; ``charts.save_figure`` checks the figure's text against the
@@ -38,6 +38,8 @@ from pathlib import Path
 ADDRESS_VARIABLE = "JIXIAO_CHART_SERVICE"
 KEY_VARIABLE = "JIXIAO_CHART_SERVICE_KEY"
 STEP_VARIABLE = "JIXIAO_STEP"
+# JIXIAO_CHART_HELPER=0 (or off / false / no): no helper, every kernel draws its own charts.
+HELPER_VARIABLE = "JIXIAO_CHART_HELPER"
 PENDING_MIME = "application/vnd.jixiao.pending-image+json"
 IMAGE_TEXT = "<IPython.core.display.Image object>"  # what IPython shows for an Image as text
 
@@ -92,7 +94,7 @@ class ChartClient:
         return True
 
 
-def _connect(address: str, key: bytes, *, helper: ChartService | None = None, wait: float = 60.0):
+def _connect(address: str, key: bytes, *, helper: ChartService | None = None, wait: float = 20.0):
     """A connection to the helper, waiting for it to listen if it has only just been started."""
     deadline = time.monotonic() + wait
     while True:
@@ -129,6 +131,11 @@ def show_pending(png: Path, *, width: int, optional: bool = False) -> None:
 
 
 # ----------------------------------------------------------------------------- runner side
+
+
+def helper_wanted() -> bool:
+    return os.environ.get(HELPER_VARIABLE, "1").strip().lower() not in ("0", "off", "false", "no")
+
 
 
 class ChartService:

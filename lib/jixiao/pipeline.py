@@ -309,11 +309,13 @@ def run_year(
     notebooks = notebooks if notebooks is not None else year_notebooks()
     if not notebooks:
         raise ParameterError(f"no numbered notebooks found in {paths.NOTEBOOKS_DIR}")
-    service = chart_service.ChartService()  # starts now: its start-up overlaps the checks below
+    # The chart helper starts now (its start-up overlaps the checks below), unless switched off.
+    service = chart_service.ChartService() if chart_service.helper_wanted() else None
     try:
         return _run_year(year, overrides, notebooks, reports_root, processed_root, log, service)
     finally:
-        service.close()
+        if service is not None:
+            service.close()
 
 
 def _run_year(year, overrides, notebooks, reports_root, processed_root, log, service) -> RunResult:
@@ -358,8 +360,12 @@ def _run_year(year, overrides, notebooks, reports_root, processed_root, log, ser
 
     # Inherited by each kernel: where the staged tables are, the chart helper, the step's name.
     run_environment = {paths.PROCESSED_ROOT_VARIABLE: str(staging_root.resolve())}
-    run_environment.update(service.environment())
-    previous_environment = {name: os.environ.get(name) for name in [*run_environment, chart_service.STEP_VARIABLE]}
+    if service is not None:
+        run_environment.update(service.environment())
+    helper_variables = [chart_service.ADDRESS_VARIABLE, chart_service.KEY_VARIABLE, chart_service.STEP_VARIABLE]
+    previous_environment = {name: os.environ.get(name) for name in [*run_environment, *helper_variables]}
+    for name in helper_variables:
+        os.environ.pop(name, None)  # no helper of an enclosing run
     os.environ.update(run_environment)
     try:
         for notebook in notebooks:
@@ -394,7 +400,7 @@ def _run_year(year, overrides, notebooks, reports_root, processed_root, log, ser
             log(f"  ✓ {notebook.name} {seconds:.1f} s")
         started = time.perf_counter()
         try:
-            charts_failed = chart_service.failures_message(service.finish())
+            charts_failed = chart_service.failures_message(service.finish() if service is not None else [])
             if charts_failed is None:
                 for executed in sorted(work_dir.glob("*.ipynb")):
                     chart_service.fill_pending_images(executed)
