@@ -47,6 +47,15 @@ def test_2017_scores_86_5_grade_liang_with_the_dimension_subtotals(score):
     assert {d["dimension"]: d["score"] for d in score["dimensions"]} == {"投入": 14, "过程": 19.5, "产出": 25, "效果": 28}
 
 
+def test_every_chart_is_drawn_by_the_chart_helper_and_shown_in_its_notebook(run):
+    result, out = run
+    assert sorted(c.name for c in result.charts) == sorted(CHARTS)  # none fell back to the kernel
+    assert all(c.error is None and len(c.files) == 3 for c in result.charts)
+    for chart in result.charts:
+        executed = (out / chart.step).read_text(encoding="utf-8")
+        assert "vnd.jixiao.pending-image" not in executed and '"image/png"' in executed
+
+
 def test_every_indicator_that_lost_points_says_why_and_points_to_its_evidence(score):
     losers = {i["levels"][-1]: i for i in score["indicators"] if i["score"] < i["weight"]}
     assert set(losers) == {

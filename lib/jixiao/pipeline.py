@@ -67,6 +67,7 @@ class RunResult:
     steps: list[StepResult] = field(default_factory=list)
     parameters: dict[str, dict] = field(default_factory=dict)
     processed_dir: Path | None = None
+    charts: list = field(default_factory=list)  # chart_service.ChartResult, one per chart the helper drew
 
     @property
     def total_seconds(self) -> float:
@@ -400,7 +401,8 @@ def _run_year(year, overrides, notebooks, reports_root, processed_root, log, ser
             log(f"  ✓ {notebook.name} {seconds:.1f} s")
         started = time.perf_counter()
         try:
-            charts_failed = chart_service.failures_message(service.finish() if service is not None else [])
+            result.charts = service.finish() if service is not None else []
+            charts_failed = chart_service.failures_message(result.charts)
             if charts_failed is None:
                 for executed in sorted(work_dir.glob("*.ipynb")):
                     chart_service.fill_pending_images(executed)
