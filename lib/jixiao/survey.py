@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .errors import InputError, ParameterError
+from .lazy import scipy_stats
 from .metrics import Metric
 from .privacy import name_masks, redact_text
 from .schema import LIKERT_LEVELS, PROVENANCE_COLUMNS, REJECT_COLUMNS, RESPONDENT_GROUPS, SURVEY
@@ -98,7 +98,7 @@ _ALL_GROUPS = {"全部", "所有", "全体", "均适用"}
 
 def _z(confidence: float) -> float:
     _check_confidence(confidence)
-    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
+    return float(scipy_stats().norm.ppf(1 - (1 - confidence) / 2))
 
 
 def _check_confidence(confidence: float) -> None:
@@ -380,8 +380,8 @@ def exact_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, 
     x = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        lower = np.where(x > 0, stats.beta.ppf(alpha / 2, np.maximum(x, 1), np.maximum(n - x + 1, 1)), 0.0)
-        upper = np.where(x < n, stats.beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1)), 1.0)
+        lower = np.where(x > 0, scipy_stats().beta.ppf(alpha / 2, np.maximum(x, 1), np.maximum(n - x + 1, 1)), 0.0)
+        upper = np.where(x < n, scipy_stats().beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1)), 1.0)
     empty = n == 0
     return np.where(empty, np.nan, lower), np.where(empty, np.nan, upper)
 

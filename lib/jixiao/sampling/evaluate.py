@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from jixiao.errors import ParameterError
+from jixiao.lazy import scipy_stats
 
 from ._common import check_confidence, check_count, check_rate, markdown_table, percent, round_fen, yuan
 from .plan import attribute_upper_limit, check_population_size, poisson_factor, tolerable_rate_rejected
@@ -44,7 +44,7 @@ def upper_limit_factors(sample_size: int, errors: int, confidence: float, model:
     k = np.arange(errors + 1)
     if model == "poisson":
         return poisson_factor(k, confidence) / sample_size
-    return np.where(k < sample_size, stats.beta.ppf(confidence, k + 1, np.maximum(sample_size - k, 1)), 1.0)
+    return np.where(k < sample_size, scipy_stats().beta.ppf(confidence, k + 1, np.maximum(sample_size - k, 1)), 1.0)
 
 
 def stringer_bound(sample_size: int, taintings: Iterable[float], confidence: float = 0.95, model: str = "poisson") -> float:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from jixiao.errors import ParameterError
+from jixiao.lazy import scipy_stats
 
 from ._common import (
     check_confidence,
@@ -82,10 +82,10 @@ def attribute_sample_size(
         return np.ceil(expected * n - 1e-9)
 
     if size is None:
-        found = _first_passing(lambda n: stats.binom.cdf(allowed(n), n, tolerable) <= alpha, MAX_SAMPLE_SIZE)
+        found = _first_passing(lambda n: scipy_stats().binom.cdf(allowed(n), n, tolerable) <= alpha, MAX_SAMPLE_SIZE)
     else:
         deviant = exact_ceil(tolerable * size)
-        found = _first_passing(lambda n: stats.hypergeom.cdf(allowed(n), size, deviant, n) <= alpha, size)
+        found = _first_passing(lambda n: scipy_stats().hypergeom.cdf(allowed(n), size, deviant, n) <= alpha, size)
     if found is None:
         where = f"总体 {size} 项全部检查也" if size is not None else f"样本量超过 {MAX_SAMPLE_SIZE:,} 仍"
         raise ParameterError(
@@ -117,14 +117,14 @@ def attribute_upper_limit(
             f"偏差数 deviations（{k}）不能大于样本量 sample_size（{n}） / deviations ({k}) cannot exceed sample_size ({n})"
         )
     if size is None:
-        return 1.0 if k == n else float(stats.beta.ppf(confidence, k + 1, n - k))
+        return 1.0 if k == n else float(scipy_stats().beta.ppf(confidence, k + 1, n - k))
     if size < n:
         raise ParameterError(
             f"总体数量 population_size（{size}）小于样本量 sample_size（{n}） / "
             f"population_size ({size}) is smaller than sample_size ({n})"
         )
     candidates = np.arange(k, size - (n - k) + 1, dtype=np.int64)
-    plausible = stats.hypergeom.cdf(k, size, candidates, n) > 1.0 - confidence
+    plausible = scipy_stats().hypergeom.cdf(k, size, candidates, n) > 1.0 - confidence
     return float(candidates[plausible].max()) / size
 
 
@@ -138,9 +138,9 @@ def tolerable_rate_rejected(
     """
     alpha = 1.0 - confidence
     if population_size is None:
-        return bool(stats.binom.cdf(deviations, sample_size, tolerable_rate) <= alpha)
+        return bool(scipy_stats().binom.cdf(deviations, sample_size, tolerable_rate) <= alpha)
     deviant = exact_ceil(tolerable_rate * population_size)
-    return bool(stats.hypergeom.cdf(deviations, population_size, deviant, sample_size) <= alpha)
+    return bool(scipy_stats().hypergeom.cdf(deviations, population_size, deviant, sample_size) <= alpha)
 
 
 def poisson_factor(errors: float | np.ndarray, confidence: float) -> float | np.ndarray:
@@ -148,7 +148,7 @@ def poisson_factor(errors: float | np.ndarray, confidence: float) -> float | np.
 
     Defined for fractional errors through the gamma distribution, as the AICPA tables do.
     """
-    return stats.gamma.ppf(confidence, np.asarray(errors, dtype=float) + 1.0)
+    return scipy_stats().gamma.ppf(confidence, np.asarray(errors, dtype=float) + 1.0)
 
 
 def mus_sample_size(
