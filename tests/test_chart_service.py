@@ -73,6 +73,7 @@ def test_a_chart_the_helper_cannot_draw_fails_the_run_naming_notebook_and_chart(
         "from matplotlib.figure import Figure\n"
         "from matplotlib.ticker import FuncFormatter\n"
         "from jixiao import charts\n"
+        "charts.use_chinese_font()\n"
         "fig = Figure()\n"
         "# Tick labels are made while drawing, so only the drawing can find the missing glyph.\n"
         "fig.add_subplot().xaxis.set_major_formatter(FuncFormatter('{0:.0f}\\U0001f600'.format))\n"

@@ -335,12 +335,7 @@ def _run_year(year, overrides, notebooks, reports_root, processed_root, log, ser
     result = RunResult(year=year, output_dir=final_dir, parameters=parameters, processed_dir=final_processed)
     log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
     html_tools = None
-    if any(nb.name == REPORT_NOTEBOOK for nb in notebooks):
-        # The HTML export's set-up (imports included) does not depend on the report: do it while
-        # the kernels run.
-        background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
-        html_tools = background.submit(_prepare_html_export)
-        background.shutdown(wait=False)
+    wants_html = any(nb.name == REPORT_NOTEBOOK for nb in notebooks)
     failed_dir = reports_root / f"{year}.failed"
     failed_processed = processed_root / f"{year}.failed"
 
@@ -369,7 +364,14 @@ def _run_year(year, overrides, notebooks, reports_root, processed_root, log, ser
         os.environ.pop(name, None)  # no helper of an enclosing run
     os.environ.update(run_environment)
     try:
-        for notebook in notebooks:
+        for index, notebook in enumerate(notebooks):
+            if wants_html and html_tools is None and (index == 1 or len(notebooks) == 1):
+                # The HTML export's set-up (imports included) does not depend on the report: do
+                # it while the kernels run, from the second notebook on (the first one, the
+                # ingest, keeps both cores busy itself).
+                background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
+                html_tools = background.submit(_prepare_html_export)
+                background.shutdown(wait=False)
             executed = work_dir / notebook.name
             params = dict(parameters[notebook.name])
             if "output_dir" in declared_parameters(notebook):
