@@ -16,7 +16,7 @@ notebooks and the runner's own work), so one slow kernel start on either side do
 ratio; the best whole runs and each round's ratio are printed too. The full run writes ``data/processed/2017`` as ``jixiao run`` does; its reports go to a temporary folder.
 The last line printed is JSON for CI to read.
 
-    .venv/bin/python benchmarks/bench_pipeline.py [--year 2017] [--repeat 3]
+    .venv/bin/python benchmarks/bench_pipeline.py [--year 2017] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def run_full(year: int) -> tuple[float, dict[str, float]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2017)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     notebooks = pipeline.year_notebooks()

@@ -291,8 +291,13 @@ def _serve() -> None:
             jobs.put((message, payload))
 
     threading.Thread(target=accept, daemon=True).start()
-    # matplotlib and the font are imported with the first chart: the first notebook, which draws
-    # nothing, keeps both cores busy itself.
+    # matplotlib and the backends now, while the first notebook (which draws nothing) runs; at
+    # the helper's lower priority this takes only what the kernel leaves.
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.backends.backend_pdf  # noqa: F401
+    import matplotlib.backends.backend_svg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
     results: list[ChartResult] = []
     while True:
         message, payload = jobs.get()

@@ -365,10 +365,10 @@ def _run_year(year, overrides, notebooks, reports_root, processed_root, log, ser
     os.environ.update(run_environment)
     try:
         for index, notebook in enumerate(notebooks):
-            if wants_html and html_tools is None and (index == 1 or len(notebooks) == 1):
+            if wants_html and html_tools is None and (index == min(3, len(notebooks) - 1)):
                 # The HTML export's set-up (imports included) does not depend on the report: do
-                # it while the kernels run, from the second notebook on (the first one, the
-                # ingest, keeps both cores busy itself).
+                # it while the kernels run, beside the fourth notebook (the first keeps both
+                # cores busy itself, the next ones share the second core with the chart helper).
                 background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
                 html_tools = background.submit(_prepare_html_export)
                 background.shutdown(wait=False)
