@@ -13,8 +13,9 @@ The recording run also warms the disk cache, so neither side pays the first impo
 floor and full run alternately (floor, full, floor, full, …). Both sides are measured with the
 same statistic: the sum of each step's fastest time over the rounds (for the full run, the six
 notebooks and the runner's own work), so one slow kernel start on either side does not move the
-ratio; the best whole runs and each round's ratio are printed too. The full run writes ``data/processed/2017`` as ``jixiao run`` does; its reports go to a temporary folder.
-The last line printed is JSON for CI to read.
+ratio; the best whole runs and each round's ratio are printed too. The full run writes
+``data/processed/2017`` as ``jixiao run`` does; its reports go to a temporary folder. The last
+line printed is JSON for CI to read.
 
     .venv/bin/python benchmarks/bench_pipeline.py [--year 2017] [--repeat 5]
 """

@@ -28,6 +28,25 @@ def _emoji_tick(value, _position=None) -> str:
     return f"{value:.0f}\U0001f600"  # made only while drawing, so only the drawing can catch it
 
 
+CHART_IMPORTS = "from matplotlib.figure import Figure\nfrom jixiao import charts\n"
+
+
+def _chart_notebook(project, body: str):
+    """A one-notebook year in ``project/notebooks`` whose body gets ``output_dir`` from the runner."""
+    notebooks = project / "notebooks"
+    notebooks.mkdir()
+    return write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", CHART_IMPORTS + body)
+
+
+def _run(source, reports):
+    return pipeline.run_year(2017, notebooks=[source], reports_root=reports, log=lambda line: None)
+
+
+def _outputs(executed):
+    notebook = nbformat.read(executed, as_version=4)
+    return [o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
 @pytest.fixture
 def service(monkeypatch):
     started = chart_service.ChartService()
@@ -70,20 +89,16 @@ def test_a_chart_the_helper_cannot_draw_fails_the_run_naming_notebook_and_chart(
     (reports / "2017").mkdir(parents=True)
     (reports / "2017" / "score.json").write_text("{}", encoding="utf-8")
     body = (
-        "from matplotlib.figure import Figure\n"
         "from matplotlib.ticker import FuncFormatter\n"
-        "from jixiao import charts\n"
         "charts.use_chinese_font()\n"
         "fig = Figure()\n"
         "# Tick labels are made while drawing, so only the drawing can find the missing glyph.\n"
         "fig.add_subplot().xaxis.set_major_formatter(FuncFormatter('{0:.0f}\\U0001f600'.format))\n"
         "charts.save_figure(fig, 'emoji_axis', output_dir + '/figures', show=True)\n"
     )
-    notebooks = toy_project / "notebooks"
-    notebooks.mkdir()
-    source = write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", body)
+    source = _chart_notebook(toy_project, body)
     with pytest.raises(pipeline.NotebookFailed) as failure:
-        pipeline.run_year(2017, notebooks=[source], reports_root=reports, log=lambda line: None)
+        _run(source, reports)
     message = str(failure.value)
     assert "01_chart.ipynb" in message and "emoji_axis" in message and "MissingGlyphError" in message
     assert json.loads((reports / "2017" / "score.json").read_text(encoding="utf-8")) == {}  # last good run kept
@@ -93,9 +108,7 @@ def test_a_chart_the_helper_cannot_draw_fails_the_run_naming_notebook_and_chart(
 
 def test_a_figure_using_a_function_defined_in_the_notebook_is_drawn_in_the_kernel(toy_project):
     body = (
-        "from matplotlib.figure import Figure\n"
         "from matplotlib.ticker import FuncFormatter\n"
-        "from jixiao import charts\n"
         "def percent(value, _position):\n"
         "    return f'{value:.0%}'\n"
         "fig = Figure()\n"
@@ -103,31 +116,25 @@ def test_a_figure_using_a_function_defined_in_the_notebook_is_drawn_in_the_kerne
         "written = charts.save_figure(fig, 'local', output_dir + '/figures')\n"
         "assert all(path.is_file() for path in written.values())  # the helper could not import it\n"
     )
-    notebooks = toy_project / "notebooks"
-    notebooks.mkdir()
-    source = write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", body)
-    pipeline.run_year(2017, notebooks=[source], reports_root=toy_project / "reports", log=lambda line: None)
+    source = _chart_notebook(toy_project, body)
+    _run(source, toy_project / "reports")
     assert (toy_project / "reports" / "2017" / "figures" / "local.pdf").is_file()
 
 
 def test_executed_notebook_shows_the_helpers_png_exactly_as_a_chart_drawn_in_place(toy_project):
     body = (
-        "from matplotlib.figure import Figure\n"
-        "from jixiao import charts\n"
+
         "charts.use_chinese_font()\n"
         "fig = Figure(figsize=(4, 3))\n"
         "fig.add_subplot().bar(['投入', '过程'], [14, 19.5])\n"
         "charts.save_figure(fig, 'dimensions', output_dir + '/figures', show=True)\n"
         "charts.show_file(output_dir + '/figures/no_such_chart.png', optional=True)\n"
     )
-    notebooks = toy_project / "notebooks"
-    notebooks.mkdir()
-    source = write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", body)
+    source = _chart_notebook(toy_project, body)
     reports = toy_project / "reports"
-    pipeline.run_year(2017, notebooks=[source], reports_root=reports, log=lambda line: None)
+    _run(source, reports)
     run_dir = reports / "2017"
-    executed = nbformat.read(run_dir / "01_chart.ipynb", as_version=4)
-    shown = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    shown = _outputs(run_dir / "01_chart.ipynb")
     assert [o["output_type"] for o in shown] == ["display_data"]  # the optional, missing chart left out
     png = (run_dir / "figures" / "dimensions.png").read_bytes()
     assert base64.b64decode(shown[0]["data"]["image/png"]) == png
@@ -136,9 +143,9 @@ def test_executed_notebook_shows_the_helpers_png_exactly_as_a_chart_drawn_in_pla
     in_place = toy_project / "in_place.ipynb"
     papermill.execute_notebook(
         str(source), str(in_place), parameters={"output_dir": str(toy_project / "plain")}, kernel_name="python3",
-        progress_bar=False, cwd=str(notebooks),
+        progress_bar=False, cwd=str(source.parent),
     )
-    plain = [o for c in nbformat.read(in_place, as_version=4).cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    plain = _outputs(in_place)
     assert len(plain) == 1
     assert plain[0]["data"].keys() == shown[0]["data"].keys()
     assert plain[0]["metadata"] == shown[0]["metadata"]
@@ -148,8 +155,7 @@ def test_executed_notebook_shows_the_helpers_png_exactly_as_a_chart_drawn_in_pla
 
 def test_with_the_helper_switched_off_the_kernels_draw_and_the_notebook_is_the_same(toy_project, monkeypatch):
     body = (
-        "from matplotlib.figure import Figure\n"
-        "from jixiao import charts\n"
+
         "import os\n"
         "assert 'JIXIAO_CHART_SERVICE' not in os.environ\n"
         "charts.use_chinese_font()\n"
@@ -157,12 +163,9 @@ def test_with_the_helper_switched_off_the_kernels_draw_and_the_notebook_is_the_s
         "fig.add_subplot().bar(['投入', '过程'], [14, 19.5])\n"
         "written = charts.save_figure(fig, 'dimensions', output_dir + '/figures', show=True)\n"
     )
-    notebooks = toy_project / "notebooks"
-    notebooks.mkdir()
-    source = write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", body)
+    source = _chart_notebook(toy_project, body)
     monkeypatch.setenv(chart_service.HELPER_VARIABLE, "0")
-    pipeline.run_year(2017, notebooks=[source], reports_root=toy_project / "reports", log=lambda line: None)
-    executed = nbformat.read(toy_project / "reports" / "2017" / "01_chart.ipynb", as_version=4)
-    shown = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    _run(source, toy_project / "reports")
+    shown = _outputs(toy_project / "reports" / "2017" / "01_chart.ipynb")
     png = (toy_project / "reports" / "2017" / "figures" / "dimensions.png").read_bytes()
     assert [base64.b64decode(o["data"]["image/png"]) for o in shown] == [png]

@@ -140,7 +140,6 @@ def helper_wanted() -> bool:
     return os.environ.get(HELPER_VARIABLE, "1").strip().lower() not in ("0", "off", "false", "no")
 
 
-
 class ChartService:
     """The helper process, as the runner sees it: start, hand its address to the kernels, finish."""
 
@@ -216,7 +215,7 @@ def fill_pending_images(notebook_file: Path) -> int:
     import nbformat
 
     notebook = nbformat.read(notebook_file, as_version=4)
-    filled = 0
+    filled = dropped = 0
     for cell in notebook.cells:
         if cell.cell_type != "code":
             continue
@@ -229,6 +228,7 @@ def fill_pending_images(notebook_file: Path) -> int:
             png = Path(pending["path"])
             if not png.is_file():
                 if pending.get("optional"):
+                    dropped += 1
                     continue
                 raise ChartServiceError(f"{notebook_file.name}: the chart {png.name} was not written")
             outputs.append(nbformat.v4.new_output(
@@ -238,7 +238,7 @@ def fill_pending_images(notebook_file: Path) -> int:
             ))
             filled += 1
         cell["outputs"] = outputs
-    if filled or any(PENDING_MIME in str(c.get("outputs", "")) for c in notebook.cells if c.cell_type == "code"):
+    if filled or dropped:
         nbformat.write(notebook, notebook_file)
     return filled
 
@@ -271,19 +271,20 @@ def _serve() -> None:
     key = bytes.fromhex(sys.stdin.readline().strip())
     listener = Listener(sys.stdin.readline().strip(), authkey=key)
     jobs: queue.Queue = queue.Queue()
-    listener_closed = threading.Event()
 
     def accept() -> None:
         while True:
             try:
                 connection = listener.accept()
-                message, payload = connection.recv()
             except AuthenticationError:
                 continue  # not one of this run's kernels
+            except OSError:
+                return  # closed after "finish" (or broken: the kernels and the runner then say so)
+            try:
+                message, payload = connection.recv()
             except (OSError, EOFError):
-                if listener_closed.is_set():
-                    return
-                continue
+                connection.close()
+                continue  # a kernel that went away mid-message
             if message == "finish":
                 jobs.put((message, connection))
                 return
@@ -304,7 +305,6 @@ def _serve() -> None:
         if message == "render":
             results.append(_draw(payload))
         elif message == "finish":
-            listener_closed.set()
             listener.close()
             payload.send([asdict(r) for r in results])
             payload.close()

@@ -319,7 +319,15 @@ def run_year(
             service.close()
 
 
-def _run_year(year, overrides, notebooks, reports_root, processed_root, log, service) -> RunResult:
+def _run_year(
+    year: int,
+    overrides: dict[str, object] | None,
+    notebooks: list[Path],
+    reports_root: Path | None,
+    processed_root: Path | None,
+    log,
+    service: chart_service.ChartService | None,
+) -> RunResult:
     parameters = resolve_parameters(year, overrides, notebooks)
     import papermill
 
