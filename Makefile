@@ -5,7 +5,7 @@ YEAR   ?= 2017
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup report test lab bench clean-venv
+.PHONY: setup report test lint format lab bench clean-venv
 
 setup: $(STAMP)
 
@@ -18,8 +18,18 @@ $(STAMP): pyproject.toml
 report: $(STAMP)
 	$(BIN)/jixiao run --year $(YEAR)
 
-test: $(STAMP)
+LINTED := lib tests scripts benchmarks notebooks
+
+test: lint
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

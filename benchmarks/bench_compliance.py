@@ -33,8 +33,8 @@ from jixiao.compliance import (
     check_arrival,
     check_scope,
     check_separate_accounting,
-    load_scope_rules,
     ledger_amounts,
+    load_scope_rules,
     run_ledger_analytics,
     voucher_evidence_findings,
     with_community,
@@ -50,8 +50,24 @@ TARGET_MB = 2048
 FIELDWORK_EVERY = 1_000  # one sampled expense line per thousand ledger lines
 
 SUMMARIES = np.array(
-    ["购办公用品", "缴电费", "缴水费", "电话费", "物业费", "工资", "差旅费", "印刷费", "邮寄费", "维修费",
-     "服务站装修工程款", "服务站设备购置", "社工培训费", "公益创投项目", "社会组织孵化活动", "社会工作室建设"]
+    [
+        "购办公用品",
+        "缴电费",
+        "缴水费",
+        "电话费",
+        "物业费",
+        "工资",
+        "差旅费",
+        "印刷费",
+        "邮寄费",
+        "维修费",
+        "服务站装修工程款",
+        "服务站设备购置",
+        "社工培训费",
+        "公益创投项目",
+        "社会组织孵化活动",
+        "社会工作室建设",
+    ]
 )
 PROJECT_SUMMARIES = 10  # summaries from index 10 on are project spending
 GRANT_TYPES = np.array(["公共服务站基础设施建设", "三社联动试点"])
@@ -69,8 +85,18 @@ def generate(rows: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     summary_idx = rng.integers(0, len(SUMMARIES), n)
     is_project = summary_idx >= PROJECT_SUMMARIES
     grant_type = np.where(summary_idx >= 13, 1, 0)
-    vouchers = pd.DataFrame({"unit": unit, "date": date, "vtype": vtype, "amount": amount,
-                             "summary_idx": summary_idx, "is_project": is_project, "grant_type": grant_type, "receipt": vtype == "收"})
+    vouchers = pd.DataFrame(
+        {
+            "unit": unit,
+            "date": date,
+            "vtype": vtype,
+            "amount": amount,
+            "summary_idx": summary_idx,
+            "is_project": is_project,
+            "grant_type": grant_type,
+            "receipt": vtype == "收",
+        }
+    )
     vouchers["month"] = vouchers["date"].dt.to_period("M")
     vouchers = vouchers.sort_values(["unit", "vtype", "date"], kind="stable", ignore_index=True)
     vouchers["no"] = vouchers.groupby(["unit", "vtype", "month"], sort=False).cumcount() + 1
@@ -79,7 +105,9 @@ def generate(rows: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     m = len(vouchers)
     receipt = vouchers["receipt"].to_numpy()
     project_line = vouchers["is_project"].to_numpy()
-    project = pd.Series(np.where(project_line, GRANT_TYPES[vouchers["grant_type"].to_numpy()], None), dtype="str")
+    project = pd.Series(
+        np.where(project_line, GRANT_TYPES[vouchers["grant_type"].to_numpy()], None), dtype="str"
+    )
     no_project = pd.Series(pd.NA, index=range(m), dtype="str")
     payees = np.array([f"供应商{i:04d}" for i in range(2000)])
     units = np.array([f"第{i:03d}社区居民委员会" for i in range(UNITS)])
@@ -98,24 +126,36 @@ def generate(rows: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     amount = vouchers["amount"].to_numpy()
     debit_side = head.assign(
         _line=0,
-        account_code=pd.Series(np.where(receipt, "1002", np.where(project_line, "50010201", "50010101")), dtype="str"),
-        debit_fen=amount, credit_fen=zero,
+        account_code=pd.Series(
+            np.where(receipt, "1002", np.where(project_line, "50010201", "50010101")), dtype="str"
+        ),
+        debit_fen=amount,
+        credit_fen=zero,
         project=no_project.where(receipt, project),
         counterparty=pd.Series(payees[rng.integers(0, len(payees), m)], dtype="str"),
     )
     credit_side = head.assign(
         _line=1,
-        account_code=pd.Series(np.where(receipt, np.where(project_line, "400102", "400101"), "1002"), dtype="str"),
-        debit_fen=zero, credit_fen=amount,
+        account_code=pd.Series(
+            np.where(receipt, np.where(project_line, "400102", "400101"), "1002"), dtype="str"
+        ),
+        debit_fen=zero,
+        credit_fen=amount,
         project=project.where(receipt, no_project),
         counterparty=pd.Series(pd.NA, index=range(m), dtype="str"),
     )
-    ledger = pd.concat([debit_side, credit_side], ignore_index=True).sort_values(["_voucher", "_line"], kind="stable")
+    ledger = pd.concat([debit_side, credit_side], ignore_index=True).sort_values(
+        ["_voucher", "_line"], kind="stable"
+    )
     ledger = ledger.drop(columns=["_voucher", "_line"]).reset_index(drop=True)
     ledger["voucher"] = ledger["voucher_type"] + "-" + ledger["voucher_no"].astype("str")
-    ledger["source_file"] = ("明细账_" + ledger["unit"].str.replace("居民委员会", "", regex=False) + ".xlsx").astype("str")
+    ledger["source_file"] = (
+        "明细账_" + ledger["unit"].str.replace("居民委员会", "", regex=False) + ".xlsx"
+    ).astype("str")
     ledger["source_sheet"] = "明细账"
-    ledger["source_row"] = pd.array(ledger.groupby("unit", sort=False).cumcount().to_numpy() + 5, dtype="Int64")
+    ledger["source_row"] = pd.array(
+        ledger.groupby("unit", sort=False).cumcount().to_numpy() + 5, dtype="Int64"
+    )
 
     communities = pd.Series([f"第{i:03d}社区" for i in range(UNITS)], dtype="str")
     allocations = pd.DataFrame(
@@ -126,7 +166,8 @@ def generate(rows: int, seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
             "doc_number": "荆财社〔2017〕1号",
             "issued_date": pd.Timestamp("2017-03-01"),
             "amount_fen": np.full(UNITS, 5_000_000, np.int64),
-            "arrived_date": pd.Timestamp("2017-04-01") + pd.to_timedelta(rng.integers(0, 400, UNITS), unit="D"),
+            "arrived_date": pd.Timestamp("2017-04-01")
+            + pd.to_timedelta(rng.integers(0, 400, UNITS), unit="D"),
             "arrived_fen": pd.array([None] * UNITS, dtype="Int64"),
             "source_file": "资金下达明细_2017.xlsx",
             "source_sheet": "资金下达",
@@ -166,7 +207,9 @@ def fieldwork_sheet(ledger: pd.DataFrame, seed: int = SEED) -> pd.DataFrame:
             "documents_complete": answers(0.03),
             "approved": answers(0.02),
             "compliant": answers(0.05),
-            "misstatement_fen": pd.array(np.where(misstated, sample["debit_fen"] // 10, 0), dtype="Int64"),
+            "misstatement_fen": pd.array(
+                np.where(misstated, sample["debit_fen"] // 10, 0), dtype="Int64"
+            ),
             "note": pd.Series(pd.NA, index=range(n), dtype="str"),
         }
     )
@@ -187,14 +230,18 @@ OBSERVATIONS = pd.DataFrame(
 )
 
 
-def run_all(ledger: pd.DataFrame, allocations: pd.DataFrame, rules: pd.DataFrame, fieldwork: pd.DataFrame) -> dict:
+def run_all(
+    ledger: pd.DataFrame, allocations: pd.DataFrame, rules: pd.DataFrame, fieldwork: pd.DataFrame
+) -> dict:
     ledger = with_community(ledger, allocations)
     arrival = check_arrival(allocations, as_of="2019-10-31")
     separate = check_separate_accounting(ledger, allocations, rules)
     scope = check_scope(ledger, allocations, rules, period_end="2018-12-31")
     analytics = run_ledger_analytics(ledger, allocations=allocations)
     evidence = voucher_evidence_findings(fieldwork, allocations)
-    register = build_register(arrival, separate, scope, analytics.flags, evidence, observations=OBSERVATIONS)
+    register = build_register(
+        arrival, separate, scope, analytics.flags, evidence, observations=OBSERVATIONS
+    )
     return {
         "arrival": len(arrival.flags),
         "separate": len(separate),
@@ -216,14 +263,20 @@ def benford_spike(ledger: pd.DataFrame) -> tuple[float, dict]:
     start = time.perf_counter()
     result = benford_test(spiked)
     flags = benford_flags(result, ledger, amounts=spiked)
-    return time.perf_counter() - start, {"flags": len(flags), "conformity": result.conformity, "mad": round(result.mad, 4)}
+    return time.perf_counter() - start, {
+        "flags": len(flags),
+        "conformity": result.conformity,
+        "mad": round(result.mad, 4),
+    }
 
 
 def timed(ledger, allocations, rules) -> tuple[float, dict]:
     fieldwork = fieldwork_sheet(ledger)  # the sheet is an input, not part of the checks' time
     start, cpu = time.perf_counter(), time.process_time()
     counts = run_all(ledger, allocations, rules, fieldwork)
-    counts["cpu_s"] = round(time.process_time() - cpu, 3)  # helps read a wall time on a busy machine
+    counts["cpu_s"] = round(
+        time.process_time() - cpu, 3
+    )  # helps read a wall time on a busy machine
     return time.perf_counter() - start, counts
 
 

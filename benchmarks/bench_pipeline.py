@@ -68,27 +68,38 @@ def record_loaded_modules(notebooks: list[Path], year: int, tmp: Path) -> dict[s
     copies = []
     for notebook in notebooks:
         nb = nbformat.read(notebook, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell(RECORD_CELL.format(target=str(copies_dir / f"{notebook.stem}.modules.json"))))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                RECORD_CELL.format(target=str(copies_dir / f"{notebook.stem}.modules.json"))
+            )
+        )
         nbformat.write(nb, copies_dir / notebook.name)
         copies.append(copies_dir / notebook.name)
-    pipeline.run_year(year, notebooks=copies, reports_root=tmp / "recording_reports", log=lambda line: None)
-    return {nb.name: json.loads((copies_dir / f"{nb.stem}.modules.json").read_text()) for nb in notebooks}
+    pipeline.run_year(
+        year, notebooks=copies, reports_root=tmp / "recording_reports", log=lambda line: None
+    )
+    return {
+        nb.name: json.loads((copies_dir / f"{nb.stem}.modules.json").read_text())
+        for nb in notebooks
+    }
 
 
 def floor_source(notebook: Path, modules: list[str]) -> str:
     """Import what the real kernel had loaded; the set-up cell's own lines first, for the reader."""
-    return "\n".join([
-        setup_source(notebook),
-        "import importlib",
-        f"_loaded = {modules!r}",
-        "_failed = []",
-        "for _name in _loaded:",
-        "    try:",
-        "        importlib.import_module(_name)",
-        "    except Exception:  # a module that only exists as an attribute (six.moves and the like)",
-        "        _failed.append(_name)",
-        "print(len(_loaded), 'modules,', len(_failed), 'not importable by name')",
-    ])
+    return "\n".join(
+        [
+            setup_source(notebook),
+            "import importlib",
+            f"_loaded = {modules!r}",
+            "_failed = []",
+            "for _name in _loaded:",
+            "    try:",
+            "        importlib.import_module(_name)",
+            "    except Exception:  # a module that only exists as an attribute (six.moves and the like)",
+            "        _failed.append(_name)",
+            "print(len(_loaded), 'modules,', len(_failed), 'not importable by name')",
+        ]
+    )
 
 
 def floor_notebook(source: str) -> nbformat.NotebookNode:
@@ -96,20 +107,30 @@ def floor_notebook(source: str) -> nbformat.NotebookNode:
     parameters = nbformat.v4.new_code_cell("year = 2017")
     parameters.metadata["tags"] = ["parameters"]
     nb.cells = [parameters, nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": pipeline.KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": pipeline.KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return nb
 
 
 def execute(notebook: Path, executed: Path, cwd: Path, year: int) -> float:
     started = time.perf_counter()
     papermill.execute_notebook(
-        str(notebook), str(executed), parameters={"year": year},
-        kernel_name=pipeline.KERNEL_NAME, cwd=str(cwd), progress_bar=False,
+        str(notebook),
+        str(executed),
+        parameters={"year": year},
+        kernel_name=pipeline.KERNEL_NAME,
+        cwd=str(cwd),
+        progress_bar=False,
     )
     return time.perf_counter() - started
 
 
-def run_floor(floor_dir: Path, names: list[str], cwd: Path, year: int) -> tuple[float, dict[str, float]]:
+def run_floor(
+    floor_dir: Path, names: list[str], cwd: Path, year: int
+) -> tuple[float, dict[str, float]]:
     out = Path(tempfile.mkdtemp(prefix="floor_out_", dir=floor_dir))
     started = time.perf_counter()
     per = {name: execute(floor_dir / name, out / name, cwd, year) for name in names}
@@ -141,7 +162,9 @@ def main() -> None:
         floor_dir = Path(tmp)
         started = time.perf_counter()
         loaded = record_loaded_modules(notebooks, args.year, floor_dir)
-        print(f"recording run (real notebooks, modules loaded per kernel): {time.perf_counter() - started:.2f} s")
+        print(
+            f"recording run (real notebooks, modules loaded per kernel): {time.perf_counter() - started:.2f} s"
+        )
         for nb in notebooks:
             nbformat.write(floor_notebook(floor_source(nb, loaded[nb.name])), floor_dir / nb.name)
             print(f"  {nb.name}: {len(loaded[nb.name])} modules")
@@ -168,27 +191,42 @@ def main() -> None:
     print(f"{len(names)} notebooks, best of {args.repeat}")
     print(f"{'notebook':<22}{'full s':>9}{'floor s':>9}{'extra s':>9}")
     for name in names:
-        print(f"{name:<22}{full_per[name]:>9.2f}{floor_per[name]:>9.2f}{full_per[name] - floor_per[name]:>9.2f}")
+        print(
+            f"{name:<22}{full_per[name]:>9.2f}{floor_per[name]:>9.2f}{full_per[name] - floor_per[name]:>9.2f}"
+        )
     print(f"{RUNNER + ': parameters, staging, report.html, manifest':<40}{full_per[RUNNER]:>9.2f}")
-    print(f"best whole runs: full {best_full_total:.2f} s, floor {best_floor_total:.2f} s, "
-          f"ratio {best_full_total / best_floor_total:.2f}; per round: {', '.join(f'{r:.2f}' for r in round_ratios)}")
-    print(f"sum of best steps: full {full_s:.2f} s, floor {floor_s:.2f} s, ratio {ratio:.2f} (target ≤ {TARGET_RATIO})")
-    print(json.dumps({
-        "year": args.year,
-        "notebooks": len(names),
-        "full_run_s": round(full_s, 3),
-        "floor_s": round(floor_s, 3),
-        "ratio": round(ratio, 3),
-        "target_ratio": TARGET_RATIO,
-        "best_whole_run_s": {"full": round(best_full_total, 3), "floor": round(best_floor_total, 3),
-                             "ratio": round(best_full_total / best_floor_total, 3)},
-        "round_ratios": [round(r, 3) for r in round_ratios],
-        "modules_per_floor_notebook": {name: len(loaded[name]) for name in names},
-        "per_notebook_s": {
-            name: {"full": round(full_per[name], 3), "floor": round(floor_per[name], 3)} for name in names
-        },
-        "runner_s": round(full_per[RUNNER], 3),
-    }, ensure_ascii=False))
+    print(
+        f"best whole runs: full {best_full_total:.2f} s, floor {best_floor_total:.2f} s, "
+        f"ratio {best_full_total / best_floor_total:.2f}; per round: {', '.join(f'{r:.2f}' for r in round_ratios)}"
+    )
+    print(
+        f"sum of best steps: full {full_s:.2f} s, floor {floor_s:.2f} s, ratio {ratio:.2f} (target ≤ {TARGET_RATIO})"
+    )
+    print(
+        json.dumps(
+            {
+                "year": args.year,
+                "notebooks": len(names),
+                "full_run_s": round(full_s, 3),
+                "floor_s": round(floor_s, 3),
+                "ratio": round(ratio, 3),
+                "target_ratio": TARGET_RATIO,
+                "best_whole_run_s": {
+                    "full": round(best_full_total, 3),
+                    "floor": round(best_floor_total, 3),
+                    "ratio": round(best_full_total / best_floor_total, 3),
+                },
+                "round_ratios": [round(r, 3) for r in round_ratios],
+                "modules_per_floor_notebook": {name: len(loaded[name]) for name in names},
+                "per_notebook_s": {
+                    name: {"full": round(full_per[name], 3), "floor": round(floor_per[name], 3)}
+                    for name in names
+                },
+                "runner_s": round(full_per[RUNNER], 3),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -30,7 +30,9 @@ def synthetic_population(rows: int = ROWS, seed: int = 2017) -> pd.DataFrame:
     names = np.array([f"社区{i:02d}" for i in range(UNITS)], dtype=object)
     frame = pd.DataFrame(
         {
-            "source_file": pd.array(np.char.add(np.char.add("明细账_", names[unit].astype(str)), ".xlsx"), dtype="str"),
+            "source_file": pd.array(
+                np.char.add(np.char.add("明细账_", names[unit].astype(str)), ".xlsx"), dtype="str"
+            ),
             "source_sheet": pd.array(np.full(rows, "明细账"), dtype="str"),
             "source_row": row.astype(np.int64),
             "unit": pd.array(names[unit].astype(str), dtype="str"),
@@ -53,9 +55,22 @@ def main() -> None:
         lambda: select_stratified(population, 400, 20171231, by="unit", allocation="neyman")
     )
     mus_s, mus = timed(lambda: select_mus(population, 400, 20171231))
-    print(f"stratified: {len(stratified.sample)} items from {stratified.population_count:,} in {stratified_s:.3f} s")
-    print(f"MUS: {len(mus.sample)} items, {len(mus.excluded)} excluded (≤ 0), interval {mus.interval_fen / 100:,.2f} 元 in {mus_s:.3f} s")
-    print(json.dumps({"rows": ROWS, "stratified_s": round(stratified_s, 3), "mus_s": round(mus_s, 3), "target_s": TARGET_S}))
+    print(
+        f"stratified: {len(stratified.sample)} items from {stratified.population_count:,} in {stratified_s:.3f} s"
+    )
+    print(
+        f"MUS: {len(mus.sample)} items, {len(mus.excluded)} excluded (≤ 0), interval {mus.interval_fen / 100:,.2f} 元 in {mus_s:.3f} s"
+    )
+    print(
+        json.dumps(
+            {
+                "rows": ROWS,
+                "stratified_s": round(stratified_s, 3),
+                "mus_s": round(mus_s, 3),
+                "target_s": TARGET_S,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

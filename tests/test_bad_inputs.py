@@ -34,7 +34,7 @@ def actions(result, column: str | None = None) -> dict[str, int]:
     notes = result.normalisations
     if column is not None:
         notes = notes[notes["column"] == column]
-    return dict(zip(notes["action"], notes["count"]))
+    return dict(zip(notes["action"], notes["count"], strict=False))
 
 
 def test_corpus_has_at_least_25_files_and_each_is_tested_here():
@@ -50,19 +50,27 @@ def test_corpus_has_at_least_25_files_and_each_is_tested_here():
 def test_missing_sheet_names_the_sheet_wanted_and_the_sheets_found():
     with pytest.raises(InputError) as err:
         load_ledger(corpus("missing_sheet.xlsx"), unit="测试", sheet="明细账")
-    assert str(err.value) == "missing_sheet.xlsx, sheet 明细账: 找不到工作表「明细账」；工作簿中的工作表有：「Sheet1」、「汇总」"
+    assert (
+        str(err.value)
+        == "missing_sheet.xlsx, sheet 明细账: 找不到工作表「明细账」；工作簿中的工作表有：「Sheet1」、「汇总」"
+    )
     assert err.value.sheet == "明细账"
 
 
 def test_without_a_ledger_named_sheet_the_one_sheet_with_a_ledger_header_is_read_and_recorded():
-    result = load_ledger(corpus("missing_sheet.xlsx"), unit="测试")  # Sheet1 has the ledger, 汇总 does not
+    result = load_ledger(
+        corpus("missing_sheet.xlsx"), unit="测试"
+    )  # Sheet1 has the ledger, 汇总 does not
     assert result.counts == counts(3, 3, 0, 0)
     assert result.data["source_sheet"].tolist() == ["Sheet1"] * 3
     assert result.data["debit_fen"].tolist() == [RECEIPT, 0, PAYMENT]
     notes = result.normalisations
     used = notes[notes["action"].str.startswith("明细账读自工作表")]
     assert used[["sheet", "action"]].values.tolist() == [
-        ["Sheet1", "明细账读自工作表「Sheet1」（工作簿中没有「明细账」工作表，只有这一张工作表的表头与明细账相符）"]
+        [
+            "Sheet1",
+            "明细账读自工作表「Sheet1」（工作簿中没有「明细账」工作表，只有这一张工作表的表头与明细账相符）",
+        ]
     ]
 
 
@@ -116,7 +124,9 @@ def test_missing_required_column_names_it_with_aliases_and_lists_headers_found()
 
 
 def test_text_file_named_xlsx_is_reported_as_not_a_workbook():
-    with pytest.raises(InputError, match=r"^text_named\.xlsx: 文件扩展名是 \.xlsx，但内容不是 Excel 工作簿"):
+    with pytest.raises(
+        InputError, match=r"^text_named\.xlsx: 文件扩展名是 \.xlsx，但内容不是 Excel 工作簿"
+    ):
         load_ledger(corpus("text_named.xlsx"), unit="测试")
 
 
@@ -133,7 +143,10 @@ def test_truncated_xlsx_is_reported_as_corrupt():
 def test_password_protected_workbook_is_recognised_by_its_ole2_encryption_stream():
     with pytest.raises(InputError) as err:
         load_ledger(corpus("encrypted.xlsx"), unit="测试")
-    assert str(err.value) == "encrypted.xlsx: 工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出"
+    assert (
+        str(err.value)
+        == "encrypted.xlsx: 工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出"
+    )
     assert err.value.file == "encrypted.xlsx"
 
 
@@ -141,7 +154,9 @@ def test_encrypted_corpus_file_is_a_real_password_encrypted_workbook():
     # Made by make_external.py with msoffcrypto-tool, not a stand-in carrying the marker names.
     data = corpus("encrypted.xlsx").read_bytes()
     assert data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # OLE2 container
-    assert b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"' in data  # agile EncryptionInfo
+    assert (
+        b'<encryption xmlns="http://schemas.microsoft.com/office/2006/encryption"' in data
+    )  # agile EncryptionInfo
     assert b'cipherAlgorithm="AES"' in data and b"keyEncryptor/password" in data
     with pytest.raises(python_calamine.PasswordError):  # an independent reader agrees
         python_calamine.CalamineWorkbook.from_path(str(corpus("encrypted.xlsx")))
@@ -158,7 +173,9 @@ def test_word_document_renamed_xlsx_is_reported_as_word():
 
 
 def test_text_file_named_xls_is_reported_as_not_a_workbook():
-    with pytest.raises(InputError, match=r"^text_named\.xls: 文件扩展名是 \.xls，但内容不是 Excel 工作簿"):
+    with pytest.raises(
+        InputError, match=r"^text_named\.xls: 文件扩展名是 \.xls，但内容不是 Excel 工作簿"
+    ):
         load_ledger(corpus("text_named.xls"), unit="测试")
 
 
@@ -175,17 +192,26 @@ def test_legacy_xls_export_loads_with_exact_counts_dates_and_amounts():
     result = load_ledger(corpus("legacy_biff8.xls"))
     assert result.counts == counts(5, 3, 0, 2)
     data = result.data
-    assert data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2017-01-05", "2017-01-05", "2017-01-20"]
+    assert data["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-01-05",
+        "2017-01-05",
+        "2017-01-20",
+    ]
     assert data["voucher"].tolist() == ["记-1", "记-1", "付-1"]
     assert data["account_code"].tolist() == ["1002", "400102", "50010201"]
     assert data["debit_fen"].tolist() == [RECEIPT, 0, PAYMENT]
     assert data["credit_fen"].tolist() == [0, RECEIPT, 0]
     assert data["balance_fen"].tolist() == [5_100_000, 5_000_000, 123_450]
     assert data["attachments"].tolist() == [1, 1, 2]
-    assert data["unit"].tolist() == ["旧账社区居民委员会"] * 3  # 金额单位：元 below it is not the unit
+    assert (
+        data["unit"].tolist() == ["旧账社区居民委员会"] * 3
+    )  # 金额单位：元 below it is not the unit
     assert data["source_sheet"].tolist() == ["明细账"] * 3
     assert data["source_row"].tolist() == [6, 7, 8]
-    assert result.dropped[["row", "kind"]].values.tolist() == [[5, "期初/结转余额行"], [9, "合计行"]]
+    assert result.dropped[["row", "kind"]].values.tolist() == [
+        [5, "期初/结转余额行"],
+        [9, "合计行"],
+    ]
     assert actions(result, "借方")["去除千位分隔符"] == 1
     assert result.rejects.empty
 
@@ -205,7 +231,13 @@ def test_aliased_headers_map_to_canonical_columns_and_are_recorded():
     assert result.data["credit_fen"].tolist() == [0, RECEIPT, 0]
     assert result.data["account_code"].tolist() == ["1002", "400102", "50010201"]
     notes = actions(result)
-    for found, target in (("制单日期", "日期"), ("借方金额", "借方"), ("贷方金额", "贷方"), ("科目代码", "科目编码"), ("凭证号", "凭证字号")):
+    for found, target in (
+        ("制单日期", "日期"),
+        ("借方金额", "借方"),
+        ("贷方金额", "贷方"),
+        ("科目代码", "科目编码"),
+        ("凭证号", "凭证字号"),
+    ):
         assert any(a.startswith(f"表头「{found}」识别为「{target}」") for a in notes), found
 
 
@@ -312,7 +344,11 @@ def test_full_width_digits_in_amount_and_account_code_are_converted():
 
 def test_excel_serial_numbers_become_dates():
     result = load_ledger(corpus("serial_dates.xlsx"), unit="测试")
-    assert result.data["date"].dt.strftime("%Y-%m-%d").tolist() == ["2017-01-05", "2017-01-05", "2017-01-20"]
+    assert result.data["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-01-05",
+        "2017-01-05",
+        "2017-01-20",
+    ]
     assert actions(result, "日期") == {"Excel 日期序列号转换为日期": 3}
 
 
@@ -340,7 +376,11 @@ def test_account_codes_keep_leading_zeros_and_numbers_lose_the_float_suffix():
 def test_opening_balance_and_month_and_year_totals_are_dropped_not_loaded():
     result = load_ledger(corpus("subtotal_rows.xlsx"), unit="测试")
     assert result.counts == counts(6, 3, 0, 3)
-    assert result.dropped[["row", "kind"]].values.tolist() == [[2, "期初/结转余额行"], [6, "合计行"], [7, "合计行"]]
+    assert result.dropped[["row", "kind"]].values.tolist() == [
+        [2, "期初/结转余额行"],
+        [6, "合计行"],
+        [7, "合计行"],
+    ]
     assert result.dropped["text"].str.contains("本年累计").tolist() == [False, False, True]
     assert result.data["debit_fen"].sum() == RECEIPT + PAYMENT
 
@@ -362,14 +402,24 @@ def test_unparseable_amount_rejects_the_row_naming_file_sheet_row_and_column():
     result = load_ledger(corpus("bad_amount.xlsx"), unit="测试")
     assert result.counts == counts(3, 2, 1, 0)
     assert result.rejects.to_dict("records") == [
-        {"file": "bad_amount.xlsx", "sheet": "明细账", "row": 4, "column": "借方", "value": "12,3.4", "reason": "「12,3.4」不是有效金额"}
+        {
+            "file": "bad_amount.xlsx",
+            "sheet": "明细账",
+            "row": 4,
+            "column": "借方",
+            "value": "12,3.4",
+            "reason": "「12,3.4」不是有效金额",
+        }
     ]
 
 
 def test_unparseable_and_impossible_dates_reject_their_rows():
     result = load_ledger(corpus("bad_date.xlsx"), unit="测试")
     assert result.counts == counts(3, 1, 2, 0)
-    assert result.rejects[["row", "column", "value"]].values.tolist() == [[3, "日期", "2017-02-30"], [4, "日期", "下周一"]]
+    assert result.rejects[["row", "column", "value"]].values.tolist() == [
+        [3, "日期", "2017-02-30"],
+        [4, "日期", "下周一"],
+    ]
 
 
 def test_row_with_three_bad_cells_is_one_rejected_row_listing_each_cell():
@@ -391,7 +441,9 @@ def test_unreadable_voucher_reference_rejects_the_row():
 def test_grant_type_outside_the_schema_choices_is_rejected():
     result = load_allocations(corpus("allocations_unknown_grant_type.xlsx"))
     assert result.counts == counts(2, 1, 1, 0)
-    assert result.rejects[["row", "column", "value"]].values.tolist() == [[3, "资金类型", "三社联动"]]
+    assert result.rejects[["row", "column", "value"]].values.tolist() == [
+        [3, "资金类型", "三社联动"]
+    ]
 
 
 # --------------------------------------------------------------------------- questionnaire

@@ -30,8 +30,22 @@ from jixiao.loading import (
 RAW = paths.raw_dir(2017)
 GENERATOR = paths.ROOT / "scripts" / "generate_case_2017.py"
 INFRA, SANSHE = schema.GRANT_TYPES
-SCOPE_WORDS = ("装修", "维修", "改造", "设施", "设备", "工程款", "服务站",
-               "社会组织", "社工", "社会工作室", "公益创投", "培训", "活动", "孵化")
+SCOPE_WORDS = (
+    "装修",
+    "维修",
+    "改造",
+    "设施",
+    "设备",
+    "工程款",
+    "服务站",
+    "社会组织",
+    "社工",
+    "社会工作室",
+    "公益创投",
+    "培训",
+    "活动",
+    "孵化",
+)
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +97,10 @@ def test_exactly_three_grants_arrived_in_may_2018(allocations):
     arrived = allocations["arrived_date"].dt.to_period("M")
     late = allocations.loc[arrived == pd.Period("2018-05", "M")]
     assert set(zip(late["community"], late["grant_type"], strict=True)) == {
-        ("浏河社区", INFRA), ("沿河社区", INFRA), ("沿河社区", SANSHE)}
+        ("浏河社区", INFRA),
+        ("沿河社区", INFRA),
+        ("沿河社区", SANSHE),
+    }
     assert len(late) == 3
     assert late["amount_fen"].sum() == 27_000_000
     on_time = allocations.drop(late.index)
@@ -122,7 +139,9 @@ def test_every_voucher_balances(ledger):
 
 def test_project_spending_in_basic_expenditure_only_in_three_units(ledger):
     data = ledger.data
-    in_basic = data["account_code"].str.startswith("500101") & data["summary"].str.contains("|".join(SCOPE_WORDS))
+    in_basic = data["account_code"].str.startswith("500101") & data["summary"].str.contains(
+        "|".join(SCOPE_WORDS)
+    )
     units = sorted(data.loc[in_basic, "unit"].unique())
     assert units == ["中天社区居民委员会", "沿河社区居民委员会", "荆南社区居民委员会"]
     project_income = data.loc[data["account_code"] == "400102", "unit"].unique()
@@ -132,8 +151,12 @@ def test_project_spending_in_basic_expenditure_only_in_three_units(ledger):
 
 def test_clean_units_spend_no_more_than_received_per_grant(ledger):
     data = ledger.data
-    received = data.loc[data["account_code"] == "400102"].groupby(["unit", "project"])["credit_fen"].sum()
-    spent = data.loc[data["account_code"] == "50010201"].groupby(["unit", "project"])["debit_fen"].sum()
+    received = (
+        data.loc[data["account_code"] == "400102"].groupby(["unit", "project"])["credit_fen"].sum()
+    )
+    spent = (
+        data.loc[data["account_code"] == "50010201"].groupby(["unit", "project"])["debit_fen"].sum()
+    )
     both = pd.concat({"received": received, "spent": spent}, axis=1).fillna(0)
     assert len(both) == 28 - 2  # 沿河社区's two grants have no project ledger
     assert (both["spent"] <= both["received"]).all()
@@ -154,7 +177,9 @@ def test_survey_groups_and_plan(survey):
 def test_overall_satisfaction_is_about_93_percent(survey):
     responses = survey["survey"].data.drop_duplicates("respondent_id")
     items = survey["survey_items"].data
-    long = responses.melt(id_vars="respondent_id", value_vars=items["item_id"].tolist(), var_name="item_id")
+    long = responses.melt(
+        id_vars="respondent_id", value_vars=items["item_id"].tolist(), var_name="item_id"
+    )
     text = long["value"].astype("string").str.strip()
     codes = text.map(schema.LIKERT_LEVELS).astype("Float64")
     digits = pd.to_numeric(text.where(text.str.fullmatch("[1-5]", na=False)), errors="coerce")
@@ -199,7 +224,9 @@ def _sha256(path) -> str:
 
 
 def test_regenerating_the_case_gives_the_committed_bytes(tmp_path):
-    subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True, capture_output=True
+    )
     written = sorted(p.name for p in tmp_path.iterdir())
     assert len(written) == 27 + 7  # 27 ledgers, 5 workbooks, the filled-in 抽样清单, README.md
     changed = [name for name in written if _sha256(tmp_path / name) != _sha256(RAW / name)]

@@ -21,7 +21,13 @@ import pandas as pd
 import pytest
 
 from jixiao import compliance, findings, outputs, paths, pipeline, schema, scoring, survey
-from jixiao.loading import load_allocations, load_ledgers, load_observations, load_outputs, load_survey
+from jixiao.loading import (
+    load_allocations,
+    load_ledgers,
+    load_observations,
+    load_outputs,
+    load_survey,
+)
 
 RAW = paths.raw_dir(2018)
 GENERATOR = paths.ROOT / "scripts" / "generate_case_2018.py"
@@ -64,13 +70,20 @@ def observations() -> pd.DataFrame:
 def checks(allocations, ledger):
     rules = compliance.load_scope_rules(year=2018)
     return {
-        "arrival": compliance.check_arrival(allocations, as_of=EVALUATION_DATE, due_rule="budget_year_end", budget_year=2018),
+        "arrival": compliance.check_arrival(
+            allocations, as_of=EVALUATION_DATE, due_rule="budget_year_end", budget_year=2018
+        ),
         "separate": compliance.check_separate_accounting(ledger, allocations, rules),
         "scope": compliance.check_scope(ledger, allocations, rules, period_end=GRANT_PERIOD_END),
         # The thresholds of data/raw/2018/parameters.toml, in fen.
         "analytics": compliance.run_ledger_analytics(
-            ledger, window_days=7, round_multiple_fen=100_000, round_min_fen=1_000_000,
-            approval_threshold_fen=1_000_000, allocations=allocations),
+            ledger,
+            window_days=7,
+            round_multiple_fen=100_000,
+            round_min_fen=1_000_000,
+            approval_threshold_fen=1_000_000,
+            allocations=allocations,
+        ),
     }
 
 
@@ -95,7 +108,11 @@ def test_serial_arrival_dates_and_blank_row_are_read(allocations_result, allocat
     notes = allocations_result.normalisations.set_index("action")["count"]
     assert notes["Excel 日期序列号转换为日期"] == 23
     assert allocations_result.counts["dropped"] == 1  # the empty line between the two lists
-    assert allocations["arrived_date"].between(pd.Timestamp("2018-05-01"), pd.Timestamp("2018-11-30")).all()
+    assert (
+        allocations["arrived_date"]
+        .between(pd.Timestamp("2018-05-01"), pd.Timestamp("2018-11-30"))
+        .all()
+    )
 
 
 def test_every_grant_arrived_within_the_budget_year(checks):
@@ -112,7 +129,9 @@ def test_messy_exports_load_without_rejects(ledger_result, ledger):
     assert ledger["unit"].nunique() == 21
     assert ledger["date"].between(pd.Timestamp("2018-01-01"), pd.Timestamp("2019-06-30")).all()
     actions = ledger_result.normalisations.groupby("action")["count"].sum()
-    assert actions["表头「借方金额」识别为「借方」（debit_fen）"] == 3  # 马河, 金鹰 (CSV), 响水 (xlsx)
+    assert (
+        actions["表头「借方金额」识别为「借方」（debit_fen）"] == 3
+    )  # 马河, 金鹰 (CSV), 响水 (xlsx)
     assert actions["去除货币符号（¥/元）"] > 0 and actions["中文日期（年月日）转换为日期"] > 0
     csv_notes = ledger_result.normalisations["action"].str.startswith("CSV 编码识别为 gb18030")
     assert csv_notes.sum() == 4
@@ -127,7 +146,12 @@ def test_every_unit_books_grants_on_project_accounts(ledger, allocations):
     receipts = ledger.loc[ledger["account_code"] == "400102"].groupby("project")["credit_fen"].sum()
     # Receipts booked per grant type equal what arrived: 900,000 元 each.
     assert receipts.to_dict() == {INFRA: 90_000_000, SANSHE: 90_000_000}
-    assert ledger.loc[ledger["account_code"] == "400101", "summary"].str.contains("三社联动|基础设施").sum() == 0
+    assert (
+        ledger.loc[ledger["account_code"] == "400101", "summary"]
+        .str.contains("三社联动|基础设施")
+        .sum()
+        == 0
+    )
 
 
 # --------------------------------------------------------------------------- planted problems
@@ -142,8 +166,11 @@ def test_only_jinqiao_fails_separate_accounting_by_its_overspend(checks):
 
 
 def test_overspend_is_spending_minus_the_100000_yuan_allocation(ledger, checks):
-    jinqiao = ledger.loc[ledger["unit"].eq("金桥社区居民委员会") & ledger["project"].eq(INFRA)
-                         & ledger["account_code"].str.startswith("5")]
+    jinqiao = ledger.loc[
+        ledger["unit"].eq("金桥社区居民委员会")
+        & ledger["project"].eq(INFRA)
+        & ledger["account_code"].str.startswith("5")
+    ]
     assert jinqiao["debit_fen"].sum() - 10_000_000 == 1_268_000  # 112,680.00 − 100,000.00 元
     over = checks["scope"].loc[checks["scope"]["rule"] == "SCP-02"]
     assert set(over["community"]) == {"金桥社区"} and over["amount_fen"].sum() == 1_268_000
@@ -153,7 +180,11 @@ def test_one_payment_after_the_grant_period_and_one_out_of_scope(checks):
     scope = checks["scope"]
     assert sorted(scope["rule"]) == ["SCP-01", "SCP-02", "SCP-03"]
     late = scope.loc[scope["rule"] == "SCP-03"].iloc[0]
-    assert (late["community"], late["date"], late["amount_fen"]) == ("杨湾社区", pd.Timestamp("2019-04-16"), 386_000)
+    assert (late["community"], late["date"], late["amount_fen"]) == (
+        "杨湾社区",
+        pd.Timestamp("2019-04-16"),
+        386_000,
+    )
     wrong = scope.loc[scope["rule"] == "SCP-01"].iloc[0]
     assert (wrong["community"], wrong["amount_fen"]) == ("团结社区", 238_000)
     assert "招待" in wrong["reason"]
@@ -181,7 +212,9 @@ def test_outputs_social_work_rooms_27_of_30_and_one_late():
 
 
 def test_resident_sample_is_now_sufficient(survey_tables):
-    coverage = survey.response_coverage(survey_tables["survey"], survey_tables["survey_plan"], margin=0.05, confidence=0.95)
+    coverage = survey.response_coverage(
+        survey_tables["survey"], survey_tables["survey_plan"], margin=0.05, confidence=0.95
+    )
     residents = coverage.set_index("group").loc["居民"]
     # n0 = 1.96² × 0.25 / 0.05² = 384.16; with N = 58,000: 384.16 / (1 + 383.16 / 58,000) → 382.
     assert residents["required"] == 382
@@ -201,7 +234,9 @@ def test_invalid_answers_are_counted_and_untidy_ones_kept(survey_tables):
 def test_satisfaction_lower_than_2017_between_84_and_88_percent(survey_tables):
     responses = survey_tables["survey"].drop_duplicates("respondent_id")
     items = survey_tables["survey_items"]
-    long = responses.melt(id_vars="respondent_id", value_vars=items["item_id"].tolist(), var_name="item_id")
+    long = responses.melt(
+        id_vars="respondent_id", value_vars=items["item_id"].tolist(), var_name="item_id"
+    )
     # Independent reading of the cells: NFKC, no spaces, then text level or digit 1–5.
     text = long["value"].dropna().map(lambda v: "".join(unicodedata.normalize("NFKC", v).split()))
     digits = pd.to_numeric(text.where(text.isin(list("12345"))), errors="coerce")
@@ -225,14 +260,21 @@ def test_three_observations_with_evidence_sources(observations):
 # --------------------------------------------------------------------------- score
 
 
-def test_score_computed_from_the_data_is_84_4_good(checks, allocations, survey_tables, observations):
+def test_score_computed_from_the_data_is_84_4_good(
+    checks, allocations, survey_tables, observations
+):
     metric_list = findings.compliance_metrics(checks["arrival"].summary, checks["separate"])
     metric_list += outputs.output_metrics(load_outputs(RAW / "产出完成情况_2018.xlsx").data)
     validation = survey.validate_responses(survey_tables["survey"], survey_tables["survey_items"])
     metric_list += survey.satisfaction_metrics(validation.answers)
     metrics = pd.DataFrame([vars(m) for m in metric_list])
-    register = findings.build_register(checks["arrival"], checks["separate"], checks["scope"],
-                                       checks["analytics"].flags, observations=observations)
+    register = findings.build_register(
+        checks["arrival"],
+        checks["separate"],
+        checks["scope"],
+        checks["analytics"].flags,
+        observations=observations,
+    )
     system = scoring.load_indicator_system(RAW / "指标体系_2018.xlsx")
     result = scoring.score(system, metrics, register)
     # Worked by hand from the workbook and the facts above:
@@ -253,7 +295,11 @@ def test_parameters_have_2017_keys_and_2018_dates():
     theirs = tomllib.loads((paths.raw_dir(2017) / "parameters.toml").read_text(encoding="utf-8"))
 
     def keys(table: dict, prefix: str = "") -> set[str]:
-        return {k2 for k, v in table.items() for k2 in (keys(v, f"{k}.") if isinstance(v, dict) else {prefix + k})}
+        return {
+            k2
+            for k, v in table.items()
+            for k2 in (keys(v, f"{k}.") if isinstance(v, dict) else {prefix + k})
+        }
 
     assert keys(ours) == keys(theirs)
     assert ours["compliance"]["evaluation_date"] == EVALUATION_DATE
@@ -267,7 +313,9 @@ def _sha256(path) -> str:
 
 
 def test_regenerating_the_case_gives_the_committed_bytes(tmp_path):
-    subprocess.run([sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(tmp_path)], check=True, capture_output=True
+    )
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == sorted(p.name for p in RAW.iterdir())
     assert len(written) == 21 + 9  # 21 ledgers, 7 workbooks, parameters.toml, README.md

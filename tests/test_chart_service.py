@@ -35,7 +35,9 @@ def _chart_notebook(project, body: str):
     """A one-notebook year in ``project/notebooks`` whose body gets ``output_dir`` from the runner."""
     notebooks = project / "notebooks"
     notebooks.mkdir()
-    return write_notebook(notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", CHART_IMPORTS + body)
+    return write_notebook(
+        notebooks / "01_chart.ipynb", "year = 2017\noutput_dir = ''", CHART_IMPORTS + body
+    )
 
 
 def _run(source, reports):
@@ -71,11 +73,15 @@ def test_a_figure_that_cannot_be_pickled_is_drawn_in_place(tmp_path, service):
     fig = _chinese_figure()
     fig.axes[0].xaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:.0f}"))
     written = charts.save_figure(fig, "local", tmp_path)
-    assert all(path.is_file() for path in written.values())  # there already, not in the helper's hands
+    assert all(
+        path.is_file() for path in written.values()
+    )  # there already, not in the helper's hands
     assert service.finish() == []
 
 
-def test_a_glyph_missing_from_a_title_still_fails_in_the_cell_that_made_the_chart(tmp_path, service):
+def test_a_glyph_missing_from_a_title_still_fails_in_the_cell_that_made_the_chart(
+    tmp_path, service
+):
     fig = _chinese_figure()
     fig.axes[0].set_title("得分\U0001f600")
     assert charts.missing_glyphs(fig) == ["\U0001f600"]
@@ -100,8 +106,12 @@ def test_a_chart_the_helper_cannot_draw_fails_the_run_naming_notebook_and_chart(
     with pytest.raises(pipeline.NotebookFailed) as failure:
         _run(source, reports)
     message = str(failure.value)
-    assert "01_chart.ipynb" in message and "emoji_axis" in message and "MissingGlyphError" in message
-    assert json.loads((reports / "2017" / "score.json").read_text(encoding="utf-8")) == {}  # last good run kept
+    assert (
+        "01_chart.ipynb" in message and "emoji_axis" in message and "MissingGlyphError" in message
+    )
+    assert (
+        json.loads((reports / "2017" / "score.json").read_text(encoding="utf-8")) == {}
+    )  # last good run kept
     assert (reports / "2017.failed" / "01_chart.ipynb").is_file()
     assert not (reports / "2017.failed" / "figures" / "emoji_axis.png").exists()
 
@@ -123,7 +133,6 @@ def test_a_figure_using_a_function_defined_in_the_notebook_is_drawn_in_the_kerne
 
 def test_executed_notebook_shows_the_helpers_png_exactly_as_a_chart_drawn_in_place(toy_project):
     body = (
-
         "charts.use_chinese_font()\n"
         "fig = Figure(figsize=(4, 3))\n"
         "fig.add_subplot().bar(['投入', '过程'], [14, 19.5])\n"
@@ -135,27 +144,38 @@ def test_executed_notebook_shows_the_helpers_png_exactly_as_a_chart_drawn_in_pla
     _run(source, reports)
     run_dir = reports / "2017"
     shown = _outputs(run_dir / "01_chart.ipynb")
-    assert [o["output_type"] for o in shown] == ["display_data"]  # the optional, missing chart left out
+    assert [o["output_type"] for o in shown] == [
+        "display_data"
+    ]  # the optional, missing chart left out
     png = (run_dir / "figures" / "dimensions.png").read_bytes()
     assert base64.b64decode(shown[0]["data"]["image/png"]) == png
 
     # The same notebook run by plain papermill (no helper) draws in the kernel: same output.
     in_place = toy_project / "in_place.ipynb"
     papermill.execute_notebook(
-        str(source), str(in_place), parameters={"output_dir": str(toy_project / "plain")}, kernel_name="python3",
-        progress_bar=False, cwd=str(source.parent),
+        str(source),
+        str(in_place),
+        parameters={"output_dir": str(toy_project / "plain")},
+        kernel_name="python3",
+        progress_bar=False,
+        cwd=str(source.parent),
     )
     plain = _outputs(in_place)
     assert len(plain) == 1
     assert plain[0]["data"].keys() == shown[0]["data"].keys()
     assert plain[0]["metadata"] == shown[0]["metadata"]
     assert plain[0]["data"]["text/plain"] == shown[0]["data"]["text/plain"]
-    assert base64.b64decode(plain[0]["data"]["image/png"]) == (toy_project / "plain" / "figures" / "dimensions.png").read_bytes() == png
+    assert (
+        base64.b64decode(plain[0]["data"]["image/png"])
+        == (toy_project / "plain" / "figures" / "dimensions.png").read_bytes()
+        == png
+    )
 
 
-def test_with_the_helper_switched_off_the_kernels_draw_and_the_notebook_is_the_same(toy_project, monkeypatch):
+def test_with_the_helper_switched_off_the_kernels_draw_and_the_notebook_is_the_same(
+    toy_project, monkeypatch
+):
     body = (
-
         "import os\n"
         "assert 'JIXIAO_CHART_SERVICE' not in os.environ\n"
         "charts.use_chinese_font()\n"

@@ -63,8 +63,15 @@ def test_saving_the_same_chart_twice_gives_identical_svg_and_pdf(tmp_path, chine
 
 
 def test_workbook_text_beginning_with_formula_characters_is_stored_as_text(tmp_path):
-    frame = pd.DataFrame({"摘要": ["=HYPERLINK(\"http://x\")", "+1+2", "-3", "@SUM(A1)", "正常摘要"], "金额（元）": [1.5, 2.0, -3.0, 4.0, 5.25]})
-    path = export.write_workbook(tmp_path / "w.xlsx", {"问题清单": export.Sheet(frame, money=("金额（元）",))})
+    frame = pd.DataFrame(
+        {
+            "摘要": ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "正常摘要"],
+            "金额（元）": [1.5, 2.0, -3.0, 4.0, 5.25],
+        }
+    )
+    path = export.write_workbook(
+        tmp_path / "w.xlsx", {"问题清单": export.Sheet(frame, money=("金额（元）",))}
+    )
     sheet = openpyxl.load_workbook(path)["问题清单"]
     values = [sheet.cell(row=r, column=1) for r in range(2, 7)]
     assert [c.value for c in values] == frame["摘要"].tolist()
@@ -94,12 +101,23 @@ def test_same_frames_give_byte_identical_workbooks(tmp_path):
 
 
 def test_fen_to_yuan_is_exact_to_the_fen():
-    assert export.fen_to_yuan(pd.Series([1, 12345, -270000000])).tolist() == [0.01, 123.45, -2700000.0]
+    assert export.fen_to_yuan(pd.Series([1, 12345, -270000000])).tolist() == [
+        0.01,
+        123.45,
+        -2700000.0,
+    ]
 
 
 def test_yuan_parameters_become_whole_fen_exactly():
     # 0.295 元 is 29.4999… in binary floating point; read as written it is 29.5 fen → 30 (half to even).
-    assert [export.yuan_to_fen(v, "x") for v in (1000, 0.29, "50,000", "0.295", "0.285", None)] == [100000, 29, 5000000, 30, 28, None]
+    assert [export.yuan_to_fen(v, "x") for v in (1000, 0.29, "50,000", "0.295", "0.285", None)] == [
+        100000,
+        29,
+        5000000,
+        30,
+        28,
+        None,
+    ]
     with pytest.raises(export.ParameterError, match="approval_threshold_yuan 应为金额"):
         export.yuan_to_fen("一万", "approval_threshold_yuan")
 

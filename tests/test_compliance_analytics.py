@@ -26,7 +26,10 @@ UNIT = "白庙社区居民委员会"
 
 def lines(rows, unit=UNIT) -> pd.DataFrame:
     """rows: (date, voucher, 摘要, 科目, 借方元, 贷方元, 往来单位); source rows from 5."""
-    frame = pd.DataFrame(rows, columns=["date", "voucher", "summary", "account_code", "debit", "credit", "counterparty"])
+    frame = pd.DataFrame(
+        rows,
+        columns=["date", "voucher", "summary", "account_code", "debit", "credit", "counterparty"],
+    )
     return pd.DataFrame(
         {
             "unit": unit,
@@ -48,7 +51,10 @@ def lines(rows, unit=UNIT) -> pd.DataFrame:
 
 
 def pay(date, voucher, summary, amount, payee=""):
-    return [(date, voucher, summary, "50010101", amount, 0, payee), (date, voucher, summary, "1002", 0, amount, "")]
+    return [
+        (date, voucher, summary, "50010101", amount, 0, payee),
+        (date, voucher, summary, "1002", 0, amount, ""),
+    ]
 
 
 # ------------------------------------------------------------------ calendar
@@ -77,7 +83,9 @@ def test_postings_on_holiday_and_weekend_are_flagged_but_not_on_make_up_workday(
 
 
 def test_with_holiday_calendar_off_only_saturdays_and_sundays_count():
-    led = lines(pay("2017-09-30", "付-1", "购办公用品", 300) + pay("2017-10-02", "付-1", "缴电费", 500))
+    led = lines(
+        pay("2017-09-30", "付-1", "购办公用品", 300) + pay("2017-10-02", "付-1", "缴电费", 500)
+    )
     flags = off_day_postings(led, use_holidays=False)
     assert flags["source_row"].tolist() == [5, 6]
     assert "周六" in flags["reason"].iloc[0]
@@ -101,13 +109,18 @@ def test_same_amount_same_payee_within_window_on_different_vouchers_is_a_suspect
     )
     flags = duplicate_payments(led, window_days=7)
     assert flags["source_row"].tolist() == [5, 7]
-    assert "与2017年3月4日付-2金额相同、往来单位相同（“文具店”），相隔3天" in flags["reason"].iloc[0]
+    assert (
+        "与2017年3月4日付-2金额相同、往来单位相同（“文具店”），相隔3天" in flags["reason"].iloc[0]
+    )
     assert len(duplicate_payments(led, window_days=20)) == 3
 
 
 def test_duplicate_by_summary_when_payee_is_blank_and_two_lines_of_one_voucher_are_not_duplicates():
     led = lines(
-        [("2017-05-02", "付-1", "慰问困难群众", "50010101", 500, 0, ""), ("2017-05-02", "付-1", "慰问困难群众", "50010101", 500, 0, "")]
+        [
+            ("2017-05-02", "付-1", "慰问困难群众", "50010101", 500, 0, ""),
+            ("2017-05-02", "付-1", "慰问困难群众", "50010101", 500, 0, ""),
+        ]
         + [("2017-05-02", "付-1", "慰问困难群众", "1002", 0, 1000, "")]
         + pay("2017-05-05", "付-2", "慰问困难群众", 500)
     )
@@ -141,7 +154,11 @@ def test_round_amounts_from_ten_thousand_yuan_in_thousands_are_flagged():
     )
     flags = round_amounts(led)
     assert flags["amount_fen"].tolist() == [1_000_000, 1_200_000]
-    assert round_amounts(led, multiple_fen=50_000, min_fen=1_000_000)["amount_fen"].tolist() == [1_000_000, 1_050_000, 1_200_000]
+    assert round_amounts(led, multiple_fen=50_000, min_fen=1_000_000)["amount_fen"].tolist() == [
+        1_000_000,
+        1_050_000,
+        1_200_000,
+    ]
 
 
 def test_payments_below_threshold_that_together_exceed_it_same_day_or_same_payee_month():
@@ -162,7 +179,10 @@ def test_payments_below_threshold_that_together_exceed_it_same_day_or_same_payee
 
 def test_split_needs_more_than_one_voucher():
     led = lines(
-        [("2017-06-01", "付-1", "采购桌椅", "50010101", 6_000, 0, "家具城"), ("2017-06-01", "付-1", "采购桌椅", "50010101", 5_000, 0, "家具城")]
+        [
+            ("2017-06-01", "付-1", "采购桌椅", "50010101", 6_000, 0, "家具城"),
+            ("2017-06-01", "付-1", "采购桌椅", "50010101", 5_000, 0, "家具城"),
+        ]
         + [("2017-06-01", "付-1", "采购桌椅", "1002", 0, 11_000, "")]
     )
     assert split_payments(led, threshold_fen=1_000_000).empty
@@ -170,14 +190,23 @@ def test_split_needs_more_than_one_voucher():
 
 def test_voucher_whose_debits_differ_from_credits_is_unbalanced():
     led = lines(
-        [("2017-06-01", "付-1", "a", "50010101", 100, 0, ""), ("2017-06-01", "付-1", "a", "1002", 0, 90, "")]
+        [
+            ("2017-06-01", "付-1", "a", "50010101", 100, 0, ""),
+            ("2017-06-01", "付-1", "a", "1002", 0, 90, ""),
+        ]
         + pay("2017-06-01", "付-2", "b", 50)
-        + [("2017-07-01", "付-1", "c", "50010101", 70, 0, ""), ("2017-07-01", "付-1", "c", "1002", 0, 70, "")]
+        + [
+            ("2017-07-01", "付-1", "c", "50010101", 70, 0, ""),
+            ("2017-07-01", "付-1", "c", "1002", 0, 70, ""),
+        ]
     )
     flags = unbalanced_vouchers(led)
     assert flags["source_row"].tolist() == [5]
     assert flags["amount_fen"].tolist() == [1_000]
-    assert flags["reason"].iloc[0] == "白庙社区居民委员会2017年6月1日付-1借方合计100.00元，贷方合计90.00元，相差10.00元。"
+    assert (
+        flags["reason"].iloc[0]
+        == "白庙社区居民委员会2017年6月1日付-1借方合计100.00元，贷方合计90.00元，相差10.00元。"
+    )
 
 
 def test_bad_thresholds_are_refused():
@@ -244,7 +273,9 @@ def test_small_populations_carry_a_warning_and_tiny_amounts_are_left_out():
     assert benford_test(np.full(30, 12_345), min_count=30).warning == ""
 
 
-BENFORD_COUNTS = np.round(np.log10(1 + 1 / np.arange(1, 10)) * 10_000).astype(int)  # 3010, 1761, … 458
+BENFORD_COUNTS = np.round(np.log10(1 + 1 / np.arange(1, 10)) * 10_000).astype(
+    int
+)  # 3010, 1761, … 458
 SPIKE = 2_000  # extra amounts with first digit 5
 
 
@@ -273,8 +304,14 @@ def benford_ledger(*, balanced: bool, spike: int = SPIKE) -> pd.DataFrame:
     )
     parts = [debit.assign(_line=0)]
     if balanced:
-        parts.append(debit.assign(_line=1, account_code="1002", debit_fen=0, credit_fen=amounts.astype("int64")))
-    frame = pd.concat(parts, ignore_index=True).sort_values(["voucher_no", "_line"], kind="stable", ignore_index=True)
+        parts.append(
+            debit.assign(
+                _line=1, account_code="1002", debit_fen=0, credit_fen=amounts.astype("int64")
+            )
+        )
+    frame = pd.concat(parts, ignore_index=True).sort_values(
+        ["voucher_no", "_line"], kind="stable", ignore_index=True
+    )
     frame["voucher"] = "记-" + frame["voucher_no"].astype("str")
     frame["source_row"] = pd.array(np.arange(5, 5 + len(frame)), dtype="Int64")
     return frame.drop(columns="_line")
@@ -294,8 +331,14 @@ def test_a_first_digit_spike_flags_the_lines_with_that_digit_and_gives_one_findi
     assert flags["source_row"].tolist() == digit_five_rows.tolist()
     assert "5：占23.3%，理论值7.9%" in flags["reason"].iloc[0]
     register = build_register(flags)
-    assert register[["rule", "units", "amount_fen"]].values.tolist() == [["GL-07", "全部单位", 13_960_000]]
-    assert register["description"].iloc[0].startswith("共2792笔，合计139,600.00元：全部单位金额首位数字分布不符合本福特定律")
+    assert register[["rule", "units", "amount_fen"]].values.tolist() == [
+        ["GL-07", "全部单位", 13_960_000]
+    ]
+    assert (
+        register["description"]
+        .iloc[0]
+        .startswith("共2792笔，合计139,600.00元：全部单位金额首位数字分布不符合本福特定律")
+    )
     assert register["evidence"].iloc[0].startswith("明细账_白庙社区.xlsx / 明细账 / 第")
     assert pd.isna(register["problem_no"].iloc[0])
 

@@ -16,10 +16,29 @@ def allocations(**changes) -> pd.DataFrame:
         ("G1", "浏河社区", "公共服务站基础设施建设", "2017-06-01", 120_000, "2018-05-16", 120_000),
         ("G2", "沿河社区", "公共服务站基础设施建设", "2017-06-01", 100_000, "2018-05-23", None),
         ("G3", "沿河社区", "三社联动试点", "2017-06-01", 50_000, "2018-05-23", 50_000),
-        ("G4", "月亮湖社区", "公共服务站基础设施建设", "2017-06-01", 110_000, "2017-08-15", 110_000),
+        (
+            "G4",
+            "月亮湖社区",
+            "公共服务站基础设施建设",
+            "2017-06-01",
+            110_000,
+            "2017-08-15",
+            110_000,
+        ),
         ("G5", "白庙社区", "三社联动试点", "2017-11-20", 50_000, "2017-12-28", 50_000),
     ]
-    frame = pd.DataFrame(rows, columns=["grant_id", "community", "grant_type", "issued_date", "amount", "arrived_date", "arrived"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "grant_id",
+            "community",
+            "grant_type",
+            "issued_date",
+            "amount",
+            "arrived_date",
+            "arrived",
+        ],
+    )
     for grant, (column, value) in changes.items():
         frame.loc[frame["grant_id"] == grant, column] = value
     return pd.DataFrame(
@@ -31,7 +50,9 @@ def allocations(**changes) -> pd.DataFrame:
             "issued_date": pd.to_datetime(frame["issued_date"]),
             "amount_fen": (frame["amount"] * 100).astype("int64"),
             "arrived_date": pd.to_datetime(frame["arrived_date"]),
-            "arrived_fen": pd.array([None if pd.isna(v) else int(v * 100) for v in frame["arrived"]], dtype="Int64"),
+            "arrived_fen": pd.array(
+                [None if pd.isna(v) else int(v * 100) for v in frame["arrived"]], dtype="Int64"
+            ),
             "source_file": "资金下达明细_2017.xlsx",
             "source_sheet": "资金下达",
             "source_row": pd.array(range(3, 3 + len(frame)), dtype="Int64"),
@@ -79,7 +100,9 @@ def test_making_one_late_arrival_on_time_removes_its_flag_and_raises_timely_rate
     assert "浏河社区" in set(before.flags["community"])
     assert "浏河社区" not in set(after.flags["community"])
     assert before.summary.late_fen - after.summary.late_fen == 12_000_000
-    assert after.summary.timely_rate - before.summary.timely_rate == pytest.approx(120_000 / 430_000)
+    assert after.summary.timely_rate - before.summary.timely_rate == pytest.approx(
+        120_000 / 430_000
+    )
     assert after.summary.arrival_rate == before.summary.arrival_rate
 
 
@@ -133,7 +156,15 @@ def test_rates_by_grant_type_split_the_overall_figure():
 
 def test_timeline_table_has_one_row_per_grant_with_dates():
     timeline = arrival_timeline(check_arrival(allocations(), as_of=AS_OF).grants)
-    assert list(timeline.columns[:7]) == ["grant_id", "community", "grant_type", "issued_date", "arrived_date", "due_date", "days_late"]
+    assert list(timeline.columns[:7]) == [
+        "grant_id",
+        "community",
+        "grant_type",
+        "issued_date",
+        "arrived_date",
+        "due_date",
+        "days_late",
+    ]
     assert len(timeline) == 5
 
 

@@ -17,7 +17,6 @@ RAW = paths.raw_dir(2017)
 AS_OF = "2019-10-31"  # the evaluation date of the 2017 case
 
 
-
 @pytest.fixture(scope="module")
 def case():
     from jixiao import loading
@@ -88,12 +87,18 @@ def test_register_holds_all_six_problems_with_evidence(run):
 def test_metrics_for_scoring(run):
     arrival, separate = run[0], run[1]
     metrics = {m.metric: m.value for m in compliance_metrics(arrival.summary, separate)}
-    assert metrics == {"fund_arrival_rate": 1.0, "fund_timely_rate": pytest.approx(0.865), "separate_accounting_units": 3.0}
+    assert metrics == {
+        "fund_arrival_rate": 1.0,
+        "fund_timely_rate": pytest.approx(0.865),
+        "separate_accounting_units": 3.0,
+    }
 
 
 def test_liuhe_arriving_on_time_leaves_only_yanhe_late_and_raises_timely_rate_to_92_5(case):
     allocations = case[0].copy()
-    liuhe = (allocations["community"] == "浏河社区") & (allocations["grant_type"] == "公共服务站基础设施建设")
+    liuhe = (allocations["community"] == "浏河社区") & (
+        allocations["grant_type"] == "公共服务站基础设施建设"
+    )
     allocations.loc[liuhe, "arrived_date"] = pd.Timestamp("2017-12-20")
     arrival = check_arrival(allocations, as_of=AS_OF)
     register = build_register(arrival)
@@ -113,7 +118,10 @@ def test_ledger_analytics_run_on_the_case_without_error(case):
 YANHE_UNIT = "沿河社区居民委员会"
 INFRA, SANSHE = "公共服务站基础设施建设", "三社联动试点"
 # 沿河's grant receipts and payments as the case file books them (all under basic accounts).
-YANHE_RECEIPTS = {"收到2017年社区公共服务站基础设施建设补助资金": INFRA, "收到2017年“三社联动”试点以奖代补资金": SANSHE}
+YANHE_RECEIPTS = {
+    "收到2017年社区公共服务站基础设施建设补助资金": INFRA,
+    "收到2017年“三社联动”试点以奖代补资金": SANSHE,
+}
 YANHE_PAYMENTS = {
     "购置社区服务站便民服务设施": INFRA,
     "支付服务站办公设备购置款": INFRA,
@@ -132,8 +140,12 @@ def processed_case(tmp_path_factory):
     """The 2017 case ingested by the library into a fresh folder (not data/processed)."""
     from jixiao import ingest, processed
 
-    folder = ingest.write_processed(2017, ingest.load_year(2017), tmp_path_factory.mktemp("processed_2017"))
-    return {name: processed.read_table(2017, name, folder=folder) for name in ("allocations", "ledger")}
+    folder = ingest.write_processed(
+        2017, ingest.load_year(2017), tmp_path_factory.mktemp("processed_2017")
+    )
+    return {
+        name: processed.read_table(2017, name, folder=folder) for name in ("allocations", "ledger")
+    }
 
 
 def rebook_yanhe_under_project_accounts(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -141,17 +153,26 @@ def rebook_yanhe_under_project_accounts(ledger: pd.DataFrame) -> pd.DataFrame:
     each line tagged with its grant type in the 项目 aux."""
     ledger = ledger.copy()
     yanhe = ledger["unit"].eq(YANHE_UNIT)
-    receipts = yanhe & ledger["account_code"].eq("400101") & ledger["summary"].isin(list(YANHE_RECEIPTS))
-    payments = yanhe & ledger["account_code"].eq("50010101") & ledger["summary"].isin(list(YANHE_PAYMENTS))
+    receipts = (
+        yanhe & ledger["account_code"].eq("400101") & ledger["summary"].isin(list(YANHE_RECEIPTS))
+    )
+    payments = (
+        yanhe & ledger["account_code"].eq("50010101") & ledger["summary"].isin(list(YANHE_PAYMENTS))
+    )
     assert (int(receipts.sum()), int(payments.sum())) == (2, 9)  # the case as the report implies it
     ledger.loc[receipts, ["account_code", "account_name"]] = ["400102", "财政补助收入-项目支出"]
-    ledger.loc[payments, ["account_code", "account_name"]] = ["50010201", "事业支出-项目支出-财政补助支出"]
+    ledger.loc[payments, ["account_code", "account_name"]] = [
+        "50010201",
+        "事业支出-项目支出-财政补助支出",
+    ]
     grant_type = ledger["summary"].map({**YANHE_RECEIPTS, **YANHE_PAYMENTS})
     ledger.loc[receipts | payments, "project"] = grant_type[receipts | payments]
     return ledger
 
 
-def test_yanhe_booking_its_grants_under_project_accounts_leaves_two_units_mixing_accounts(processed_case):
+def test_yanhe_booking_its_grants_under_project_accounts_leaves_two_units_mixing_accounts(
+    processed_case,
+):
     from jixiao.compliance import project_balances
 
     allocations, ledger = processed_case["allocations"], processed_case["ledger"]
@@ -166,13 +187,23 @@ def test_yanhe_booking_its_grants_under_project_accounts_leaves_two_units_mixing
     # The other two units' findings are untouched: the same lines, the same amounts.
     untouched = before.loc[before["community"] != "沿河社区"].reset_index(drop=True)
     pd.testing.assert_frame_equal(after.reset_index(drop=True), untouched)
-    assert after.groupby("community")["amount_fen"].sum().to_dict() == {"中天社区": 2_017_872, "荆南社区": 2_089_341}
+    assert after.groupby("community")["amount_fen"].sum().to_dict() == {
+        "中天社区": 2_017_872,
+        "荆南社区": 2_089_341,
+    }
 
-    metric = {m.metric: m for m in compliance_metrics(arrival.summary, after)}["separate_accounting_units"]
+    metric = {m.metric: m for m in compliance_metrics(arrival.summary, after)}[
+        "separate_accounting_units"
+    ]
     assert (metric.value, metric.evidence) == (2.0, "中天社区、荆南社区")
-    register = build_register(arrival, after, check_scope(fixed, allocations, rules, period_end="2018-12-31"))
+    register = build_register(
+        arrival, after, check_scope(fixed, allocations, rules, period_end="2018-12-31")
+    )
     assert set(register.loc[register["problem_no"] == 3, "units"]) == {"中天社区", "荆南社区"}
-    assert set(register.loc[register["problem_no"] == 1, "units"]) == {"沿河社区", "浏河社区"}  # still late
+    assert set(register.loc[register["problem_no"] == 1, "units"]) == {
+        "沿河社区",
+        "浏河社区",
+    }  # still late
 
     # 沿河's project books now reconcile: receipts = money arrived ≥ spending, per grant type.
     balances = project_balances(fixed, allocations, rules).set_index(["community", "grant_type"])

@@ -19,15 +19,63 @@ def fieldwork() -> pd.DataFrame:
     """Five sampled vouchers, sheet rows 2–6. 沿河 has two vouchers numbered 付-1 (May and June)."""
     rows = [
         # unit, date, voucher, 摘要, booked 元, ledger row, 齐全, 审批, 合规, 差错 元, 备注
-        ("沿河社区居民委员会", "2017-05-03", "付-1", "支付服务站装修工程款", 12_000.00, 40, T, T, F, 0, "专项支出记入基本支出"),
-        ("沿河社区居民委员会", "2017-06-05", "付-1", "支付社工培训费", 3_500.50, 52, T, F, F, 500.50, ""),
+        (
+            "沿河社区居民委员会",
+            "2017-05-03",
+            "付-1",
+            "支付服务站装修工程款",
+            12_000.00,
+            40,
+            T,
+            T,
+            F,
+            0,
+            "专项支出记入基本支出",
+        ),
+        (
+            "沿河社区居民委员会",
+            "2017-06-05",
+            "付-1",
+            "支付社工培训费",
+            3_500.50,
+            52,
+            T,
+            F,
+            F,
+            500.50,
+            "",
+        ),
         ("白庙居委会", "2017-06-20", "记-7", "购办公用品", 800.00, 9, F, NA, T, 0, ""),
         ("白庙居委会", "2017-07-01", "记-2", "缴电费", 1_000.00, 11, T, T, T, 0, ""),
-        ("白庙居委会", "2017-07-02", "记-3", "缴水费", 2_000.00, 13, NA, NA, NA, 0, ""),  # not yet checked
+        (
+            "白庙居委会",
+            "2017-07-02",
+            "记-3",
+            "缴水费",
+            2_000.00,
+            13,
+            NA,
+            NA,
+            NA,
+            0,
+            "",
+        ),  # not yet checked
     ]
     frame = pd.DataFrame(
         rows,
-        columns=["unit", "date", "voucher", "summary", "amount", "row", "documents_complete", "approved", "compliant", "misstatement", "note"],
+        columns=[
+            "unit",
+            "date",
+            "voucher",
+            "summary",
+            "amount",
+            "row",
+            "documents_complete",
+            "approved",
+            "compliant",
+            "misstatement",
+            "note",
+        ],
     )
     return pd.DataFrame(
         {
@@ -45,7 +93,9 @@ def fieldwork() -> pd.DataFrame:
             "documents_complete": pd.array(frame["documents_complete"], dtype="boolean"),
             "approved": pd.array(frame["approved"], dtype="boolean"),
             "compliant": pd.array(frame["compliant"], dtype="boolean"),
-            "misstatement_fen": pd.array((frame["misstatement"] * 100).round().astype("int64"), dtype="Int64"),
+            "misstatement_fen": pd.array(
+                (frame["misstatement"] * 100).round().astype("int64"), dtype="Int64"
+            ),
             "note": frame["note"].replace("", None),
         }
     )
@@ -77,8 +127,18 @@ def test_each_no_answer_is_a_finding_with_the_booked_amount_and_the_sheet_row_as
         ["EVD-02", "沿河社区", 350_050, SHEET_FILE, "抽样清单", 3],
         ["EVD-03", "沿河社区", 350_050, SHEET_FILE, "抽样清单", 3],
     ]
-    assert flags["unit"].tolist() == ["白庙居委会", "沿河社区居民委员会", "沿河社区居民委员会", "沿河社区居民委员会"]
-    assert flags["date"].dt.strftime("%Y-%m-%d").tolist() == ["2017-06-20", "2017-05-03", "2017-06-05", "2017-06-05"]
+    assert flags["unit"].tolist() == [
+        "白庙居委会",
+        "沿河社区居民委员会",
+        "沿河社区居民委员会",
+        "沿河社区居民委员会",
+    ]
+    assert flags["date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-06-20",
+        "2017-05-03",
+        "2017-06-05",
+        "2017-06-05",
+    ]
 
 
 def test_reasons_name_the_voucher_with_its_month_the_booked_amount_the_ledger_line_and_a_misstatement():
@@ -121,7 +181,9 @@ def test_register_shows_yanhe_once_under_its_community_name_with_the_booked_tota
         ["EVD-03", "沿河社区", 350_050],
     ]
     evd02 = register.set_index("rule").loc["EVD-02"]
-    assert evd02["description"].startswith("共2笔，合计15,500.50元：沿河社区居民委员会凭证2017-05 付-1（")
+    assert evd02["description"].startswith(
+        "共2笔，合计15,500.50元：沿河社区居民委员会凭证2017-05 付-1（"
+    )
     assert "凭证2017-06 付-1（" in evd02["description"]
     assert evd02["evidence"] == f"{SHEET_FILE} / 抽样清单 / 第2行；{SHEET_FILE} / 抽样清单 / 第3行"
     assert evd02["evidence_source"] == "数据核查（凭证抽查表）"
@@ -129,7 +191,9 @@ def test_register_shows_yanhe_once_under_its_community_name_with_the_booked_tota
 
 
 def test_without_fieldwork_rows_or_allocations_the_ledger_line_is_cited_under_the_unit_name():
-    frame = fieldwork().drop(columns=["fieldwork_file", "fieldwork_sheet", "fieldwork_row", "approved", "note"])
+    frame = fieldwork().drop(
+        columns=["fieldwork_file", "fieldwork_sheet", "fieldwork_row", "approved", "note"]
+    )
     flags = voucher_evidence_findings(frame)
     assert flags[["rule", "source_file", "source_row"]].values.tolist() == [
         ["EVD-01", "明细账_白庙社区.xlsx", 9],
@@ -162,22 +226,30 @@ def test_the_filled_sheet_read_back_keeps_amount_date_and_sheet_row_for_the_find
             "amount_fen": [736_712, 223_969],
         }
     )
-    selection = select_sample(population, method="random", sample_size=2, seed=1)  # the whole population
+    selection = select_sample(
+        population, method="random", sample_size=2, seed=1
+    )  # the whole population
     path = export_fieldwork(selection, tmp_path / "抽样清单_已填_2017.xlsx")
     book = openpyxl.load_workbook(path)
     sheet = book["抽样清单"]
     header = {cell.value: cell.column for cell in sheet[1]}
     for row, answers in ((2, ("是", "是", "否")), (3, ("是", "否", "是"))):
-        for name, value in zip(("原始凭证是否齐全", "是否经审批", "是否合规"), answers, strict=True):
+        for name, value in zip(
+            ("原始凭证是否齐全", "是否经审批", "是否合规"), answers, strict=True
+        ):
             sheet.cell(row=row, column=header[name], value=value)
     book.save(path)
 
     frame = fieldwork_for_compliance(read_fieldwork(path).data)
     flags = voucher_evidence_findings(frame, allocations())
-    assert flags[["rule", "community", "amount_fen", "source_file", "source_row"]].values.tolist() == [
+    assert flags[
+        ["rule", "community", "amount_fen", "source_file", "source_row"]
+    ].values.tolist() == [
         ["EVD-02", "沿河社区", 736_712, "抽样清单_已填_2017.xlsx", 2],
         ["EVD-03", "沿河社区", 223_969, "抽样清单_已填_2017.xlsx", 3],
     ]
     assert flags["reason"].str.contains("凭证2018-06 付-1（2018年6月4日").tolist() == [True, False]
-    assert flags["reason"].str.contains("凭证2018-07 付-1（2018年7月2日“支付社工专业服务费”，记账金额2,239.69元，"
-                                        "明细账_沿河社区.xlsx / 明细账 / 第227行）未经审批").tolist() == [False, True]
+    assert flags["reason"].str.contains(
+        "凭证2018-07 付-1（2018年7月2日“支付社工专业服务费”，记账金额2,239.69元，"
+        "明细账_沿河社区.xlsx / 明细账 / 第227行）未经审批"
+    ).tolist() == [False, True]

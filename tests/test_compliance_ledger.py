@@ -26,7 +26,19 @@ SSLD = "三社联动试点"
 
 def ledger(unit: str, rows) -> pd.DataFrame:
     """Canonical ledger lines; rows are (date, voucher, 摘要, 科目, 借方元, 贷方元, 项目, 往来单位)."""
-    frame = pd.DataFrame(rows, columns=["date", "voucher", "summary", "account_code", "debit", "credit", "project", "counterparty"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "date",
+            "voucher",
+            "summary",
+            "account_code",
+            "debit",
+            "credit",
+            "project",
+            "counterparty",
+        ],
+    )
     return pd.DataFrame(
         {
             "unit": unit,
@@ -68,11 +80,17 @@ def grants(rows) -> pd.DataFrame:
 
 
 def receipt(date, voucher, amount, account="400102", project=INFRA, summary="收到专项资金"):
-    return [(date, voucher, summary, "1002", amount, 0, "", ""), (date, voucher, summary, account, 0, amount, project, "")]
+    return [
+        (date, voucher, summary, "1002", amount, 0, "", ""),
+        (date, voucher, summary, account, 0, amount, project, ""),
+    ]
 
 
 def payment(date, voucher, summary, amount, account="50010201", project=INFRA, payee=""):
-    return [(date, voucher, summary, account, amount, 0, project, payee), (date, voucher, summary, "1002", 0, amount, "", "")]
+    return [
+        (date, voucher, summary, account, amount, 0, project, payee),
+        (date, voucher, summary, "1002", 0, amount, "", ""),
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +128,14 @@ def case():
     no_project = ledger(
         "沿河社区居民委员会",
         receipt("2017-07-05", "收-1", 100_000, account="400101", project="", summary="收到拨款")
-        + receipt("2017-07-05", "收-2", 50_000, account="400101", project="", summary="收到三社联动试点资金")
+        + receipt(
+            "2017-07-05",
+            "收-2",
+            50_000,
+            account="400101",
+            project="",
+            summary="收到三社联动试点资金",
+        )
         + payment("2017-09-01", "付-1", "服务站维修", 60_000, account="50010101", project="")
         + payment("2017-09-02", "付-2", "工资", 8_000, account="50010101", project=""),
     )
@@ -128,7 +153,9 @@ def case():
 
 def test_unit_maps_to_the_longest_community_name_it_contains():
     alloc = grants([("沿河社区", INFRA, 1, "2017-07-01"), ("新沿河社区", INFRA, 1, "2017-07-01")])
-    mapping = community_map(["新沿河社区居民委员会", "沿河社区居民委员会", "市民政局"], alloc).set_index("unit")["community"]
+    mapping = community_map(
+        ["新沿河社区居民委员会", "沿河社区居民委员会", "市民政局"], alloc
+    ).set_index("unit")["community"]
     assert mapping["新沿河社区居民委员会"] == "新沿河社区"
     assert mapping["沿河社区居民委员会"] == "沿河社区"
     assert pd.isna(mapping["市民政局"])
@@ -148,7 +175,11 @@ def test_scope_worded_spending_in_basic_expenditure_is_flagged_with_its_grant_ty
     flags = special_spending_in_basic(led, rules, allocations=alloc)
     by_row = flags.set_index(["unit", "source_row"])
     # 白庙: 社工培训讲课费 (3,000) and 公益创投项目评审费 (4,500); 沿河: 服务站维修 (60,000).
-    assert set(by_row.index) == {("白庙社区居民委员会", 9), ("白庙社区居民委员会", 11), ("沿河社区居民委员会", 9)}
+    assert set(by_row.index) == {
+        ("白庙社区居民委员会", 9),
+        ("白庙社区居民委员会", 11),
+        ("沿河社区居民委员会", 9),
+    }
     assert flags["amount_fen"].sum() == 6_750_000
     assert by_row.loc[("白庙社区居民委员会", 9), "grant_type"] == SSLD
     assert by_row.loc[("沿河社区居民委员会", 9), "grant_type"] == INFRA
@@ -157,18 +188,36 @@ def test_scope_worded_spending_in_basic_expenditure_is_flagged_with_its_grant_ty
 
 def test_scope_words_in_a_unit_without_grants_are_not_flagged_by_default(rules):
     alloc = grants([("沿河社区", INFRA, 1, "2017-07-01")])
-    led = ledger("市民政局", payment("2017-08-03", "付-1", "社工培训讲课费", 3_000, account="50010101", project=""))
+    led = ledger(
+        "市民政局",
+        payment("2017-08-03", "付-1", "社工培训讲课费", 3_000, account="50010101", project=""),
+    )
     assert special_spending_in_basic(led, rules, allocations=alloc).empty
-    assert len(special_spending_in_basic(led, rules, allocations=alloc, grant_units_only=False)) == 1
+    assert (
+        len(special_spending_in_basic(led, rules, allocations=alloc, grant_units_only=False)) == 1
+    )
 
 
 def test_grant_receipt_in_basic_income_is_found_by_words_or_by_matching_amount_and_date():
-    alloc = grants([("沿河社区", INFRA, 100_000, "2017-07-05"), ("沿河社区", SSLD, 50_000, "2017-07-05")])
+    alloc = grants(
+        [("沿河社区", INFRA, 100_000, "2017-07-05"), ("沿河社区", SSLD, 50_000, "2017-07-05")]
+    )
     led = ledger(
         "沿河社区居民委员会",
-        receipt("2017-07-06", "收-1", 100_000, account="400101", project="", summary="收到拨款")  # amount, 1 day
-        + receipt("2017-03-01", "收-1", 50_000, account="400101", project="", summary="收到人员经费")  # amount, 126 days
-        + receipt("2017-12-01", "收-1", 1_000, account="400101", project="", summary="收到三社联动工作经费"),  # words
+        receipt(
+            "2017-07-06", "收-1", 100_000, account="400101", project="", summary="收到拨款"
+        )  # amount, 1 day
+        + receipt(
+            "2017-03-01", "收-1", 50_000, account="400101", project="", summary="收到人员经费"
+        )  # amount, 126 days
+        + receipt(
+            "2017-12-01",
+            "收-1",
+            1_000,
+            account="400101",
+            project="",
+            summary="收到三社联动工作经费",
+        ),  # words
     )
     flags = project_receipts_in_basic_income(led, alloc).set_index("source_row")
     assert set(flags.index) == {6, 10}
@@ -188,7 +237,9 @@ def test_unit_with_grant_but_no_project_lines_or_aux_is_flagged_per_grant(case):
 
 def test_community_with_grant_but_no_ledger_is_reported_as_missing_ledger(case):
     led, alloc = case
-    extra = pd.concat([alloc, grants([("龙泉社区", SSLD, 50_000, "2017-07-03")])], ignore_index=True)
+    extra = pd.concat(
+        [alloc, grants([("龙泉社区", SSLD, 50_000, "2017-07-03")])], ignore_index=True
+    )
     flags = units_without_project_ledger(led, extra)
     missing = flags.loc[flags["rule"] == "SEP-00"]
     assert list(missing["community"]) == ["龙泉社区"]
@@ -219,7 +270,10 @@ def test_money_arrived_but_only_partly_booked_as_project_receipt_is_flagged():
 
 def test_money_arriving_after_the_ledger_period_is_not_expected_in_the_books():
     alloc = grants([("东方社区", SSLD, 50_000, "2018-07-03")])
-    led = ledger("东方社区居民委员会", payment("2017-08-02", "付-1", "电话费", 300, account="50010101", project=""))
+    led = ledger(
+        "东方社区居民委员会",
+        payment("2017-08-02", "付-1", "电话费", 300, account="50010101", project=""),
+    )
     assert unreconciled_project_funds(led, alloc).empty
     assert units_without_project_ledger(led, alloc).empty
 
@@ -255,7 +309,13 @@ def test_scope_rules_missing_a_column_name_it():
 
 
 def test_scope_rules_with_a_repeated_grant_type_name_the_row():
-    raw = pd.DataFrame({"资金类型": [INFRA, INFRA], "允许科目编码前缀": ["500102", "500102"], "允许摘要关键词": ["装修", "维修"]})
+    raw = pd.DataFrame(
+        {
+            "资金类型": [INFRA, INFRA],
+            "允许科目编码前缀": ["500102", "500102"],
+            "允许摘要关键词": ["装修", "维修"],
+        }
+    )
     with pytest.raises(InputError, match="row 3") as err:
         parse_scope_rules(raw, file="范围规则.csv")
     assert err.value.file == "范围规则.csv" and err.value.column == "资金类型"
@@ -271,7 +331,10 @@ def test_spending_outside_the_allowed_accounts_words_or_with_forbidden_words_is_
     )
     flags = out_of_scope_spending(led, rules, allocations=alloc).set_index("source_row")
     assert set(flags.index) == {7, 9}  # each payment is two lines from row 5 on
-    assert "摘要未体现允许的用途" in flags.loc[7, "reason"] and "摘要含禁止用途“奖金”" in flags.loc[7, "reason"]
+    assert (
+        "摘要未体现允许的用途" in flags.loc[7, "reason"]
+        and "摘要含禁止用途“奖金”" in flags.loc[7, "reason"]
+    )
     assert "科目5101不属于允许的科目（500102）" in flags.loc[9, "reason"]
 
 
@@ -281,7 +344,9 @@ def test_spending_beyond_the_allocation_flags_the_excess_from_the_crossing_line_
         "东方社区居民委员会",
         payment("2017-08-01", "付-1", "社工培训", 30_000, project=SSLD)
         + payment("2017-08-02", "付-2", "公益创投", 15_000, project=SSLD)
-        + payment("2017-08-03", "付-3", "孵化活动", 10_000, project=SSLD)  # cumulative 55,000: 5,000 over
+        + payment(
+            "2017-08-03", "付-3", "孵化活动", 10_000, project=SSLD
+        )  # cumulative 55,000: 5,000 over
         + payment("2017-08-04", "付-4", "社会组织活动", 5_000, project=SSLD),  # all 5,000 over
     )
     flags = spending_above_allocation(led, alloc, rules)
@@ -293,25 +358,32 @@ def test_spending_after_the_grant_period_is_flagged(rules):
     alloc = grants([("东方社区", SSLD, 50_000, "2017-07-03")])
     led = ledger(
         "东方社区居民委员会",
-        payment("2018-06-30", "付-1", "社工培训", 3_000, project=SSLD) + payment("2018-07-02", "付-1", "孵化活动", 2_000, project=SSLD),
+        payment("2018-06-30", "付-1", "社工培训", 3_000, project=SSLD)
+        + payment("2018-07-02", "付-1", "孵化活动", 2_000, project=SSLD),
     )
     flags = spending_after_period(led, rules, period_end="2018-06-30", allocations=alloc)
     assert flags["source_row"].tolist() == [7]
     assert "晚于项目期限2018年6月30日" in flags["reason"].iloc[0]
-    by_type = spending_after_period(led, rules, period_end={SSLD: "2018-12-31", INFRA: "2018-12-31"}, allocations=alloc)
+    by_type = spending_after_period(
+        led, rules, period_end={SSLD: "2018-12-31", INFRA: "2018-12-31"}, allocations=alloc
+    )
     assert by_type.empty
 
 
 def test_period_end_per_grant_type_must_cover_every_type_spent(rules):
     alloc = grants([("东方社区", SSLD, 50_000, "2017-07-03")])
-    led = ledger("东方社区居民委员会", payment("2018-07-02", "付-1", "孵化活动", 2_000, project=SSLD))
+    led = ledger(
+        "东方社区居民委员会", payment("2018-07-02", "付-1", "孵化活动", 2_000, project=SSLD)
+    )
     with pytest.raises(ParameterError, match=SSLD):
         spending_after_period(led, rules, period_end={INFRA: "2018-12-31"}, allocations=alloc)
 
 
 def test_blank_project_aux_on_a_project_account_belongs_to_the_communitys_only_grant_type(rules):
     alloc = grants([("东方社区", SSLD, 10_000, "2017-07-03")])
-    led = ledger("东方社区居民委员会", payment("2017-08-01", "付-1", "社工培训", 12_000, project=""))
+    led = ledger(
+        "东方社区居民委员会", payment("2017-08-01", "付-1", "社工培训", 12_000, project="")
+    )
     flags = spending_above_allocation(led, alloc, rules)
     assert flags["amount_fen"].tolist() == [200_000]
     assert flags["grant_type"].tolist() == [SSLD]

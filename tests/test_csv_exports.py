@@ -32,10 +32,22 @@ def processed_folder(tmp_path):
     folder = tmp_path / "processed"
     findings.save_register(findings.observations_to_findings(_observations()), 2030, folder=folder)
     pd.DataFrame(
-        {"一级指标": ["投入", "合计"], "三级指标": ["项目立项规范性", ""], "分值": [4.0, 100.0], "得分": [4.0, 86.5]}
+        {
+            "一级指标": ["投入", "合计"],
+            "三级指标": ["项目立项规范性", ""],
+            "分值": [4.0, 100.0],
+            "得分": [4.0, 86.5],
+        }
     ).to_parquet(folder / "scoring_table.parquet", index=False)
     pd.DataFrame(
-        {"group": ["全部"], "n_valid": [400], "n_satisfied": [372], "rate": [0.93], "lower": [0.9], "upper": [0.95]}
+        {
+            "group": ["全部"],
+            "n_valid": [400],
+            "n_satisfied": [372],
+            "rate": [0.93],
+            "lower": [0.9],
+            "upper": [0.95],
+        }
     ).to_parquet(folder / "survey_satisfaction_overall.parquet", index=False)
     return folder
 
@@ -49,14 +61,20 @@ def _read(path) -> list[list[str]]:
 def test_formula_like_text_in_the_register_is_prefixed_in_the_csv(processed_folder, tmp_path):
     sheets, _ = workpapers.workpaper_sheets(2030, processed_folder)
     written = workpapers.write_csv_sheets(sheets, tmp_path / "csv")
-    assert [p.name for p in written] == ["评分表.csv", "问题清单.csv", "问卷统计.csv"]  # no selection yet
+    assert [p.name for p in written] == [
+        "评分表.csv",
+        "问题清单.csv",
+        "问卷统计.csv",
+    ]  # no selection yet
     rows = _read(tmp_path / "csv" / "问题清单.csv")
-    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=False))
     assert header[:3] == ["问题编号", "对应报告问题", "评价维度"]
     assert first["问题描述"] == "'" + FORMULA
     assert first["问题标题"] == "'+会计核算不规范"
     assert first["证据来源"] == "'@座谈会" and first["证据"] == "'-见记录"
-    assert dict(zip(rows[0], rows[2]))["问题描述"] == "绩效指标不够细化"  # ordinary text untouched
+    assert (
+        dict(zip(rows[0], rows[2], strict=False))["问题描述"] == "绩效指标不够细化"
+    )  # ordinary text untouched
 
 
 def test_scores_and_survey_statistics_keep_their_numbers(processed_folder, tmp_path):
@@ -69,10 +87,18 @@ def test_scores_and_survey_statistics_keep_their_numbers(processed_folder, tmp_p
     assert survey[0][0] == "统计口径" and survey[1][0] == "总体"
 
 
-def test_build_workpapers_writes_the_csv_folder_and_drops_a_table_no_longer_produced(processed_folder, tmp_path):
+def test_build_workpapers_writes_the_csv_folder_and_drops_a_table_no_longer_produced(
+    processed_folder, tmp_path
+):
     out = tmp_path / "reports"
-    workpapers.build_workpapers(2030, out / "workpapers.xlsx", processed_folder=processed_folder, csv_folder=out / "csv")
-    assert sorted(p.name for p in (out / "csv").iterdir()) == sorted(["评分表.csv", "问题清单.csv", "问卷统计.csv"])
+    workpapers.build_workpapers(
+        2030, out / "workpapers.xlsx", processed_folder=processed_folder, csv_folder=out / "csv"
+    )
+    assert sorted(p.name for p in (out / "csv").iterdir()) == sorted(
+        ["评分表.csv", "问题清单.csv", "问卷统计.csv"]
+    )
     (processed_folder / "survey_satisfaction_overall.parquet").unlink()
-    workpapers.build_workpapers(2030, out / "workpapers.xlsx", processed_folder=processed_folder, csv_folder=out / "csv")
+    workpapers.build_workpapers(
+        2030, out / "workpapers.xlsx", processed_folder=processed_folder, csv_folder=out / "csv"
+    )
     assert sorted(p.name for p in (out / "csv").iterdir()) == sorted(["评分表.csv", "问题清单.csv"])

@@ -8,7 +8,9 @@ from jixiao import paths
 
 def _pyproject_pins() -> dict[str, str]:
     project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    requirements = list(project["dependencies"]) + [r for extra in project["optional-dependencies"].values() for r in extra]
+    requirements = list(project["dependencies"]) + [
+        r for extra in project["optional-dependencies"].values() for r in extra
+    ]
     pins = {}
     for requirement in requirements:
         name, version = requirement.split("==")

@@ -23,7 +23,9 @@ def allocations() -> pd.DataFrame:
         ("G3", "沿河社区", SSLD, 50_000, "2018-05-23"),
         ("G4", "月亮湖社区", INFRA, 110_000, "2017-08-15"),
     ]
-    frame = pd.DataFrame(rows, columns=["grant_id", "community", "grant_type", "amount", "arrived_date"])
+    frame = pd.DataFrame(
+        rows, columns=["grant_id", "community", "grant_type", "amount", "arrived_date"]
+    )
     return frame.assign(
         doc_number="荆财社〔2017〕1号",
         issued_date=pd.Timestamp("2017-06-01"),
@@ -36,11 +38,29 @@ def allocations() -> pd.DataFrame:
     ).drop(columns="amount")
 
 
-def flag(rule, unit, community, amount_fen, row, reason="原因。", file="明细账_白庙社区.xlsx", sheet="明细账"):
+def flag(
+    rule,
+    unit,
+    community,
+    amount_fen,
+    row,
+    reason="原因。",
+    file="明细账_白庙社区.xlsx",
+    sheet="明细账",
+):
     return {
-        "rule": rule, "rule_name": "", "reason": reason, "amount_fen": amount_fen, "unit": unit, "community": community,
-        "grant_type": None, "date": pd.Timestamp("2017-08-01"), "voucher": "付-1",
-        "source_file": file, "source_sheet": sheet, "source_row": row,
+        "rule": rule,
+        "rule_name": "",
+        "reason": reason,
+        "amount_fen": amount_fen,
+        "unit": unit,
+        "community": community,
+        "grant_type": None,
+        "date": pd.Timestamp("2017-08-01"),
+        "voucher": "付-1",
+        "source_file": file,
+        "source_sheet": sheet,
+        "source_row": row,
     }
 
 
@@ -54,7 +74,11 @@ def observations() -> pd.DataFrame:
         {
             "observation_id": ["OBS-04", "OBS-02a", "OBS-02b"],
             "title": ["社会组织缺乏发展后劲", "评价指标体系尚未形成", "实施资料不全面"],
-            "description": ["社区社会组织普遍小、弱、散。", "未设置绩效评价指标体系。", "活动记录不完整。"],
+            "description": [
+                "社区社会组织普遍小、弱、散。",
+                "未设置绩效评价指标体系。",
+                "活动记录不完整。",
+            ],
             "dimension": ["效果", "投入", "过程"],
             "indicator": ["可持续影响", "绩效指标明确性", "制度执行有效性"],
             "units": ["", "", "白庙社区"],
@@ -69,7 +93,15 @@ SEP = flags(
     [
         flag("SEP-01", "白庙社区居民委员会", "白庙社区", 300_000, 9),
         flag("SEP-01", "白庙社区居民委员会", "白庙社区", 450_000, 11),
-        flag("SEP-03", "沿河社区居民委员会", "沿河社区", 10_000_000, 4, file="资金下达明细_2017.xlsx", sheet="资金下达"),
+        flag(
+            "SEP-03",
+            "沿河社区居民委员会",
+            "沿河社区",
+            10_000_000,
+            4,
+            file="资金下达明细_2017.xlsx",
+            sheet="资金下达",
+        ),
         flag("GL-03", "白庙社区居民委员会", None, 50_000, 20),
     ]
 )
@@ -83,7 +115,16 @@ def test_register_has_one_finding_per_rule_and_unit_ordered_by_problem():
         "ARR-01-沿河社区", "ARR-01-浏河社区", "OBS-02a", "OBS-02b", "SEP-01-白庙社区", "SEP-03-沿河社区", "OBS-04", "GL-03-白庙社区居民委员会",
     ]  # fmt: skip
     assert register["problem_no"].tolist() == [1, 1, 2, 2, 3, 3, 4, pd.NA]
-    assert register["rule"].tolist() == ["ARR-01", "ARR-01", "OBS", "OBS", "SEP-01", "SEP-03", "OBS", "GL-03"]
+    assert register["rule"].tolist() == [
+        "ARR-01",
+        "ARR-01",
+        "OBS",
+        "OBS",
+        "SEP-01",
+        "SEP-03",
+        "OBS",
+        "GL-03",
+    ]
 
 
 def test_late_arrival_findings_name_community_grant_types_may_2018_and_270000_yuan():
@@ -95,17 +136,28 @@ def test_late_arrival_findings_name_community_grant_types_may_2018_and_270000_yu
     yanhe = problem1.loc["沿河社区", "description"]
     assert yanhe.startswith("共2笔，合计150,000.00元：")
     assert INFRA in yanhe and SSLD in yanhe and "2018年5月23日方才到位" in yanhe
-    assert problem1.loc["沿河社区", "evidence"] == "资金下达明细_2017.xlsx / 资金下达 / 第4行；资金下达明细_2017.xlsx / 资金下达 / 第5行"
+    assert (
+        problem1.loc["沿河社区", "evidence"]
+        == "资金下达明细_2017.xlsx / 资金下达 / 第4行；资金下达明细_2017.xlsx / 资金下达 / 第5行"
+    )
 
 
 def test_separate_accounting_findings_sum_amounts_and_cite_every_row():
     register = build_register(SEP).set_index("rule")
     assert register.loc["SEP-01", "amount_fen"] == 750_000
     assert register.loc["SEP-01", "units"] == "白庙社区"
-    assert register.loc["SEP-01", "evidence"] == "明细账_白庙社区.xlsx / 明细账 / 第9行；明细账_白庙社区.xlsx / 明细账 / 第11行"
+    assert (
+        register.loc["SEP-01", "evidence"]
+        == "明细账_白庙社区.xlsx / 明细账 / 第9行；明细账_白庙社区.xlsx / 明细账 / 第11行"
+    )
     assert register.loc["SEP-01", "evidence_source"] == "数据核查（明细账）"
-    assert (register.loc["SEP-01", "dimension"], register.loc["SEP-01", "indicator"]) == ("过程", "资金使用合规性")
-    assert register.loc["GL-03", "units"] == "白庙社区居民委员会"  # no community known: the ledger unit
+    assert (register.loc["SEP-01", "dimension"], register.loc["SEP-01", "indicator"]) == (
+        "过程",
+        "资金使用合规性",
+    )
+    assert (
+        register.loc["GL-03", "units"] == "白庙社区居民委员会"
+    )  # no community known: the ledger unit
 
 
 def test_observations_keep_their_ids_and_evidence_source():
@@ -123,7 +175,9 @@ def test_register_is_the_same_whatever_the_order_of_input_rows():
 
 
 def test_long_evidence_lists_are_cut_with_a_count():
-    many = flags([flag("GL-03", "白庙社区居民委员会", "白庙社区", 100, row) for row in range(5, 30)])
+    many = flags(
+        [flag("GL-03", "白庙社区居民委员会", "白庙社区", 100, row) for row in range(5, 30)]
+    )
     finding = build_register(many, max_evidence=20, max_reasons=3).iloc[0]
     assert finding["evidence"].count("第") == 20
     assert finding["evidence"].endswith("……等共25处")
@@ -131,7 +185,12 @@ def test_long_evidence_lists_are_cut_with_a_count():
 
 
 def test_long_descriptions_are_cut_with_a_count_of_distinct_reasons():
-    many = flags([flag("GL-03", "白庙社区居民委员会", "白庙社区", 100, row, reason=f"第{row}行。") for row in range(5, 30)])
+    many = flags(
+        [
+            flag("GL-03", "白庙社区居民委员会", "白庙社区", 100, row, reason=f"第{row}行。")
+            for row in range(5, 30)
+        ]
+    )
     finding = build_register(many, max_reasons=3).iloc[0]
     assert finding["description"] == "共25笔，合计25.00元：第5行。第6行。第7行。……等共25条"
 
@@ -142,11 +201,22 @@ def test_rows_without_a_file_count_in_the_total_but_are_not_cited():
             flag("SEP-01", "白庙社区居民委员会", "白庙社区", 100, 9),
             flag("SEP-01", "白庙社区居民委员会", "白庙社区", 200, None, file=None, sheet=None),
             flag("SEP-01", "白庙社区居民委员会", "白庙社区", 300, 7),
-            flag("GL-07", "全部单位", "全部单位", 0, None, reason="首位数字分布不符合本福特定律。", file=None, sheet=None),
+            flag(
+                "GL-07",
+                "全部单位",
+                "全部单位",
+                0,
+                None,
+                reason="首位数字分布不符合本福特定律。",
+                file=None,
+                sheet=None,
+            ),
         ]
     )
     register = build_register(rows, max_evidence=1).set_index("rule")
-    assert register.loc["SEP-01", "evidence"] == "明细账_白庙社区.xlsx / 明细账 / 第7行……等共2处"  # row 7 sorts first
+    assert (
+        register.loc["SEP-01", "evidence"] == "明细账_白庙社区.xlsx / 明细账 / 第7行……等共2处"
+    )  # row 7 sorts first
     assert register.loc["SEP-01", "description"] == "共3笔，合计6.00元：原因。"
     assert register.loc["GL-07", "evidence"] == ""  # a population-level flag cites no row
     assert register.loc["GL-07", "description"] == "首位数字分布不符合本福特定律。"
@@ -164,7 +234,9 @@ def test_chinese_export_has_chinese_headers_and_amounts_in_yuan():
 
 
 def test_register_round_trips_through_parquet(tmp_path):
-    register = build_register(check_arrival(allocations(), as_of="2019-10-31"), SEP, observations=observations())
+    register = build_register(
+        check_arrival(allocations(), as_of="2019-10-31"), SEP, observations=observations()
+    )
     path = save_register(register, 2017, folder=tmp_path)
     assert path.name == "findings.parquet"
     assert pd.read_parquet(path)["finding_id"].tolist() == register["finding_id"].tolist()
@@ -175,7 +247,9 @@ def test_metrics_give_rates_and_number_of_separate_accounting_units():
     metrics = {m.metric: m for m in compliance_metrics(arrival, SEP)}
     assert metrics["fund_arrival_rate"].value == 1.0
     assert metrics["fund_timely_rate"].value == pytest.approx(110_000 / 380_000)
-    assert metrics["separate_accounting_units"].value == 2.0  # GL-03 is not a separate-accounting rule
+    assert (
+        metrics["separate_accounting_units"].value == 2.0
+    )  # GL-03 is not a separate-accounting rule
     assert metrics["separate_accounting_units"].evidence == "沿河社区、白庙社区"
     assert "逾期3笔270,000.00元" in metrics["fund_timely_rate"].evidence
 

@@ -50,12 +50,19 @@ def test_only_the_empty_table_is_named_when_the_rest_is_filled_in(year_with_blan
     assert "明细账" not in message and "问卷" not in message
 
 
-def test_a_table_whose_every_row_was_rejected_says_so_with_the_first_reason(year_with_blank_outputs):
+def test_a_table_whose_every_row_was_rejected_says_so_with_the_first_reason(
+    year_with_blank_outputs,
+):
     outputs = year_with_blank_outputs / "产出完成情况_2019.xlsx"
     book = openpyxl.load_workbook(outputs)
-    book["产出指标"].append(["O-1", "服务站建成数", "数量", "个", "很多", 1, "是", "是", "验收报告"])
+    book["产出指标"].append(
+        ["O-1", "服务站建成数", "数量", "个", "很多", 1, "是", "是", "验收报告"]
+    )
     book.save(outputs)
-    with pytest.raises(InputError, match=r"产出完成情况（.*）：读取 1 行，全部被拒收或剔除（例如 row \d+, column 计划数: "):
+    with pytest.raises(
+        InputError,
+        match=r"产出完成情况（.*）：读取 1 行，全部被拒收或剔除（例如 row \d+, column 计划数: ",
+    ):
         ingest.load_year(2017, year_with_blank_outputs)
 
 
@@ -64,8 +71,11 @@ def test_running_a_blank_year_stops_in_ingest_with_that_message(blank_year, tmp_
     monkeypatch.setattr(paths, "DATA_DIR", tmp_path)  # the blank year lives under tmp_path
     with pytest.raises(pipeline.NotebookFailed) as failure:
         pipeline.run_year(
-            2019, {"ingest.raw_folder": str(blank_year)}, reports_root=tmp_path / "reports",
-            processed_root=tmp_path / "processed", log=lambda *_: None,
+            2019,
+            {"ingest.raw_folder": str(blank_year)},
+            reports_root=tmp_path / "reports",
+            processed_root=tmp_path / "processed",
+            log=lambda *_: None,
         )
     message = str(failure.value)
     assert "01_ingest.ipynb" in message and "InputError" in message

@@ -51,7 +51,9 @@ def write_xlsx(path, sheet: str, rows: list[list]):
 def test_money_rounds_half_to_even_at_the_fen_from_the_decimal_text():
     # 0.295 元 = 29.5 fen → 30 (even); 0.285 → 28.5 → 28; 1.005 → 100.5 → 100; 1.015 → 101.5 → 102;
     # 0.2851 → 28.51 → 29 (above half); -0.125 → -12.5 → -12.
-    result = parse_money(text("0.295", "0.285", "1.005", "1.015", "0.2851", "-0.125"), blank_is_zero=False)
+    result = parse_money(
+        text("0.295", "0.285", "1.005", "1.015", "0.2851", "-0.125"), blank_is_zero=False
+    )
     assert result.values.tolist() == [30, 28, 100, 102, 29, -12]
     assert not result.bad.any()
 
@@ -60,11 +62,27 @@ def test_money_from_excel_floats_uses_their_shortest_decimal_form_not_binary_dri
     cells = pd.Series([0.1 + 0.2, 1234.5, 0.295, 1e-05, 50000.0, -20.5], dtype=object)
     # 0.1 + 0.2 prints as 0.30000000000000004 → 30 fen; 0.295 * 100 in binary is 29.4999… but
     # Excel shows 0.295, which rounds half-even to 30; 1e-05 元 → 0 fen.
-    assert parse_money(as_text(cells), blank_is_zero=False).values.tolist() == [30, 123450, 30, 0, 5000000, -2050]
+    assert parse_money(as_text(cells), blank_is_zero=False).values.tolist() == [
+        30,
+        123450,
+        30,
+        0,
+        5000000,
+        -2050,
+    ]
 
 
 def test_money_accepts_separators_currency_signs_full_width_and_red_ink():
-    cells = text("1,234,567.891", "¥1,234.50", "￥88", "１，２３４．５０", "(1,234.50)", "(¥12.00)", "-500", "12元")
+    cells = text(
+        "1,234,567.891",
+        "¥1,234.50",
+        "￥88",
+        "１，２３４．５０",
+        "(1,234.50)",
+        "(¥12.00)",
+        "-500",
+        "12元",
+    )
     result = parse_money(cells, blank_is_zero=False)
     assert result.values.tolist() == [123456789, 123450, 8800, 123450, -123450, -1200, -50000, 1200]
 
@@ -86,10 +104,21 @@ def test_blank_debit_and_credit_count_as_zero_but_other_blank_amounts_stay_missi
 
 
 def test_dates_in_every_export_style_read_as_the_same_day():
-    cells = text("2017/5/3", "2017.05.03", "2017-5-3", "2017年5月3日", "20170503", "42858", "2017-05-03 00:00:00", "2017 年 5 月 3 日")
+    cells = text(
+        "2017/5/3",
+        "2017.05.03",
+        "2017-5-3",
+        "2017年5月3日",
+        "20170503",
+        "42858",
+        "2017-05-03 00:00:00",
+        "2017 年 5 月 3 日",
+    )
     result = parse_dates(cells)
     assert not result.bad.any()
-    assert (result.values == pd.Timestamp("2017-05-03")).all()  # serial 42858 = 1899-12-30 + 42858 days
+    assert (
+        result.values == pd.Timestamp("2017-05-03")
+    ).all()  # serial 42858 = 1899-12-30 + 42858 days
 
 
 def test_impossible_or_unreadable_dates_are_bad_cells():
@@ -98,7 +127,9 @@ def test_impossible_or_unreadable_dates_are_bad_cells():
 
 
 def test_date_cells_from_calamine_come_through_as_dates():
-    cells = pd.Series([dt.date(2017, 1, 5), dt.datetime(2018, 5, 16, 0, 0), 42740.0, ""], dtype=object)
+    cells = pd.Series(
+        [dt.date(2017, 1, 5), dt.datetime(2018, 5, 16, 0, 0), 42740.0, ""], dtype=object
+    )
     values = parse_dates(as_text(cells)).values
     assert values.dt.strftime("%Y-%m-%d").tolist()[:3] == ["2017-01-05", "2018-05-16", "2017-01-05"]
     assert pd.isna(values.iloc[3])
@@ -108,7 +139,9 @@ def test_date_cells_from_calamine_come_through_as_dates():
 
 
 def test_voucher_references_split_into_type_and_number():
-    vtype, number, bad = parse_vouchers(text("记-12", "记12", "记 字 第12号", "付-0003", "收－7", "见附件"))
+    vtype, number, bad = parse_vouchers(
+        text("记-12", "记12", "记 字 第12号", "付-0003", "收－7", "见附件")
+    )
     assert vtype.tolist()[:5] == ["记", "记", "记", "付", "收"]
     assert number.tolist()[:5] == [12, 12, 12, 3, 7]
     assert bad.tolist() == [False] * 5 + [True]
@@ -120,7 +153,11 @@ def test_voucher_number_only_takes_its_type_from_a_separate_column():
 
 
 def test_headers_compare_without_spaces_full_width_forms_or_yuan_suffix():
-    assert normalise_header("下达金额 (元)") == normalise_header("下达金额（元）") == normalise_header("下达金额")
+    assert (
+        normalise_header("下达金额 (元)")
+        == normalise_header("下达金额（元）")
+        == normalise_header("下达金额")
+    )
     assert normalise_header("借 方") == normalise_header("借方")
     assert normalise_header("Ｑ１") == normalise_header("q1")
 
@@ -162,7 +199,7 @@ def test_unit_title_line_names_a_unit_never_a_money_or_measure_unit(lines, expec
 
 def test_csv_encoding_detection_prefers_bom_then_utf8_then_gb18030():
     assert decode_bytes("日期".encode("utf-8-sig")) == ("日期", "utf-8-sig")
-    assert decode_bytes("日期".encode("utf-8")) == ("日期", "utf-8")
+    assert decode_bytes("日期".encode()) == ("日期", "utf-8")
     assert decode_bytes("日期".encode("gbk")) == ("日期", "gb18030")
 
 
@@ -180,11 +217,19 @@ def test_unit_argument_wins_over_title_line_and_title_line_over_file_name(tmp_pa
     path = write_xlsx(
         tmp_path / "明细账_文件名社区.xlsx",
         "明细账",
-        [["核算单位：标题社区居民委员会"], LEDGER_HEADER, ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100)],
+        [
+            ["核算单位：标题社区居民委员会"],
+            LEDGER_HEADER,
+            ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100),
+        ],
     )
     assert load_ledger(path).data["unit"].tolist() == ["标题社区居民委员会"]
     assert load_ledger(path, unit="参数社区").data["unit"].tolist() == ["参数社区"]
-    bare = write_xlsx(tmp_path / "明细账_文件名社区.xlsx", "明细账", [LEDGER_HEADER, ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100)])
+    bare = write_xlsx(
+        tmp_path / "明细账_文件名社区.xlsx",
+        "明细账",
+        [LEDGER_HEADER, ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100)],
+    )
     assert load_ledger(bare).data["unit"].tolist() == ["文件名社区"]
 
 
@@ -192,7 +237,11 @@ def test_ledger_rows_carry_provenance_and_canonical_dtypes(tmp_path):
     path = write_xlsx(
         tmp_path / "明细账_甲社区.xlsx",
         "明细账",
-        [LEDGER_HEADER, ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", 50010101, 120.5), ledger_row("2017-03-01", "记-1", "付电话费", "1002", None, "120.50")],
+        [
+            LEDGER_HEADER,
+            ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", 50010101, 120.5),
+            ledger_row("2017-03-01", "记-1", "付电话费", "1002", None, "120.50"),
+        ],
     )
     data = load_ledger(path).data
     assert data["source_file"].tolist() == ["明细账_甲社区.xlsx"] * 2
@@ -205,7 +254,11 @@ def test_ledger_rows_carry_provenance_and_canonical_dtypes(tmp_path):
 
 
 def test_several_ledgers_concatenate_with_summed_counts(tmp_path):
-    rows = [LEDGER_HEADER, ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100), [None, None, "本月合计", None, None, 100]]
+    rows = [
+        LEDGER_HEADER,
+        ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100),
+        [None, None, "本月合计", None, None, 100],
+    ]
     a = write_xlsx(tmp_path / "明细账_甲社区.xlsx", "明细账", rows)
     b = write_xlsx(tmp_path / "明细账_乙社区.xlsx", "明细账", rows)
     result = load_ledgers([b, a])
@@ -216,7 +269,11 @@ def test_several_ledgers_concatenate_with_summed_counts(tmp_path):
 
 def test_load_table_reads_a_named_sheet_and_reports_a_missing_one(tmp_path):
     header = [c.header for c in schema.OUTPUTS.columns]
-    path = write_xlsx(tmp_path / "产出.xlsx", "其他", [header, ["P1", "新建服务站", "数量", "个", 10, 10, "是", "是", "验收报告"]])
+    path = write_xlsx(
+        tmp_path / "产出.xlsx",
+        "其他",
+        [header, ["P1", "新建服务站", "数量", "个", 10, 10, "是", "是", "验收报告"]],
+    )
     assert load_table(path, schema.OUTPUTS, sheet="其他").data["planned"].tolist() == [10.0]
     with pytest.raises(InputError, match="找不到工作表「产出指标」；工作簿中的工作表有：「其他」"):
         load_outputs(path)
@@ -224,20 +281,55 @@ def test_load_table_reads_a_named_sheet_and_reports_a_missing_one(tmp_path):
 
 def test_outputs_interviews_and_observations_load_with_their_types(tmp_path):
     outputs = write_xlsx(
-        tmp_path / "产出.xlsx", "产出指标",
-        [[c.header for c in schema.OUTPUTS.columns], ["P1", "持证社工", "数量", "人", "344", 344.0, "是", "是", None]],
+        tmp_path / "产出.xlsx",
+        "产出指标",
+        [
+            [c.header for c in schema.OUTPUTS.columns],
+            ["P1", "持证社工", "数量", "人", "344", 344.0, "是", "是", None],
+        ],
     )
     assert load_outputs(outputs).data[["planned", "actual"]].values.tolist() == [[344.0, 344.0]]
     interviews = write_xlsx(
-        tmp_path / "访谈.xlsx", "电话访谈",
-        [[c.header for c in schema.INTERVIEWS.columns], ["I01", "2019年9月5日", "浏河社区", "居民", "李四", "13900000000", "T1", "是否满意", "满意", "无"]],
+        tmp_path / "访谈.xlsx",
+        "电话访谈",
+        [
+            [c.header for c in schema.INTERVIEWS.columns],
+            [
+                "I01",
+                "2019年9月5日",
+                "浏河社区",
+                "居民",
+                "李四",
+                "13900000000",
+                "T1",
+                "是否满意",
+                "满意",
+                "无",
+            ],
+        ],
     )
     data = load_interviews(interviews).data
     assert data["interview_date"].tolist() == [pd.Timestamp("2019-09-05")]
     assert data["phone"].tolist() == ["13900000000"]
     observations = write_xlsx(
-        tmp_path / "观察.xlsx", "观察记录",
-        [[c.header for c in schema.OBSERVATIONS.columns], ["OBS-04", "资料不全", "活动记录不完整", "过程", "制度执行有效性", "浏河社区", "座谈会、实地调研", None, "中", "评价组", None]],
+        tmp_path / "观察.xlsx",
+        "观察记录",
+        [
+            [c.header for c in schema.OBSERVATIONS.columns],
+            [
+                "OBS-04",
+                "资料不全",
+                "活动记录不完整",
+                "过程",
+                "制度执行有效性",
+                "浏河社区",
+                "座谈会、实地调研",
+                None,
+                "中",
+                "评价组",
+                None,
+            ],
+        ],
     )
     result = load_observations(observations)
     assert result.counts["loaded"] == 1  # two evidence sources, each one of the choices
@@ -247,16 +339,24 @@ def test_outputs_interviews_and_observations_load_with_their_types(tmp_path):
 def test_missing_required_value_is_rejected_with_the_header_as_found(tmp_path):
     header = [c.header for c in schema.OUTPUTS.columns]
     header[4] = "目标值"  # alias of 计划数
-    path = write_xlsx(tmp_path / "产出.xlsx", "产出指标", [header, ["P1", "服务中心", "数量", "个", None, 5, "是", "是", None]])
+    path = write_xlsx(
+        tmp_path / "产出.xlsx",
+        "产出指标",
+        [header, ["P1", "服务中心", "数量", "个", None, 5, "是", "是", None]],
+    )
     result = load_outputs(path)
-    assert result.rejects[["row", "column", "reason"]].values.tolist() == [[2, "目标值", "必填项为空"]]
+    assert result.rejects[["row", "column", "reason"]].values.tolist() == [
+        [2, "目标值", "必填项为空"]
+    ]
     assert result.counts == {"read": 1, "loaded": 0, "rejected": 1, "dropped": 0}
 
 
 def test_load_result_refuses_counts_that_do_not_reconcile():
     empty = pd.DataFrame()
     with pytest.raises(AssertionError, match="do not reconcile"):
-        LoadResult(empty, empty, empty, empty, {"read": 3, "loaded": 0, "rejected": 1, "dropped": 1})
+        LoadResult(
+            empty, empty, empty, empty, {"read": 3, "loaded": 0, "rejected": 1, "dropped": 1}
+        )
 
 
 def test_ledgers_loaded_together_equal_each_file_loaded_alone(tmp_path):
@@ -280,4 +380,6 @@ def test_ledgers_loaded_together_equal_each_file_loaded_alone(tmp_path):
         pd.testing.assert_frame_equal(getattr(together, part), getattr(alone, part))
     assert together.counts == alone.counts and together.sources == alone.sources
     # The batch really mixes files with different headers, encodings and problems.
-    assert together.rejects["file"].nunique() >= 2 and together.normalisations["file"].nunique() == len(files)
+    assert together.rejects["file"].nunique() >= 2 and together.normalisations[
+        "file"
+    ].nunique() == len(files)

@@ -31,7 +31,9 @@ def by_name(metrics: list[Metric]) -> dict[str, Metric]:
 
 def test_completion_rate_is_the_mean_of_capped_ratios():
     # 10/10 = 1, 6/5 capped to 1, 2/4 = 0.5 → (1 + 1 + 0.5) / 3.
-    metrics = by_name(output_metrics(outputs([10, 5, 4], [10, 6, 2], ["是", "是", "否"], ["是", "是", "是"])))
+    metrics = by_name(
+        output_metrics(outputs([10, 5, 4], [10, 6, 2], ["是", "是", "否"], ["是", "是", "是"]))
+    )
     completion = metrics["output_completion_rate"]
     assert completion.value == pytest.approx(2.5 / 3)
     assert (completion.label, completion.source) == ("实际完成率", "outputs")
@@ -39,7 +41,11 @@ def test_completion_rate_is_the_mean_of_capped_ratios():
 
 
 def test_timely_and_quality_rates_count_only_answered_rows():
-    metrics = by_name(output_metrics(outputs([1, 1, 1, 1], [1, 1, 1, 1], ["是", "否", "", None], ["是", "是", "是", "否"])))
+    metrics = by_name(
+        output_metrics(
+            outputs([1, 1, 1, 1], [1, 1, 1, 1], ["是", "否", "", None], ["是", "是", "是", "否"])
+        )
+    )
     assert metrics["output_timely_rate"].value == 0.5  # 1 是 of 2 answered
     assert metrics["output_quality_rate"].value == 0.75
     assert metrics["output_timely_rate"].evidence == "填写「按期完成」的2项产出指标中1项为「是」"
@@ -63,11 +69,16 @@ def test_a_rate_nobody_answered_is_not_produced():
 def test_zero_plan_is_an_error_naming_the_row_and_column():
     with pytest.raises(InputError) as info:
         output_metrics(outputs([10, 0], [10, 3], ["是", "是"], ["是", "是"]))
-    assert str(info.value) == "产出完成情况_2017.xlsx, sheet 产出指标, row 4, column 计划数: 产出指标「产出2」：计划数应为大于 0 的数（共1行）"
+    assert (
+        str(info.value)
+        == "产出完成情况_2017.xlsx, sheet 产出指标, row 4, column 计划数: 产出指标「产出2」：计划数应为大于 0 的数（共1行）"
+    )
 
 
 def test_answer_other_than_yes_or_no_is_an_error():
-    with pytest.raises(InputError, match="row 3, column 质量达标: 产出指标「产出1」：应填「是」或「否」"):
+    with pytest.raises(
+        InputError, match="row 3, column 质量达标: 产出指标「产出1」：应填「是」或「否」"
+    ):
         output_metrics(outputs([1], [1], ["是"], ["合格"]))
 
 

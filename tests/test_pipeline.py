@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from conftest import write_notebook
 
+from conftest import write_notebook
 from jixiao import pipeline
 from jixiao.errors import ParameterError
 
@@ -59,13 +59,17 @@ def test_path_outside_project_data_and_reports_is_refused(toy_notebooks, tmp_pat
 
 
 def test_parameter_file_section_for_a_step_without_notebook_is_an_error(toy_notebooks, toy_year):
-    (toy_year / "2017" / "parameters.toml").write_text("[sampling]\nconfidence = 0.9\n", encoding="utf-8")
+    (toy_year / "2017" / "parameters.toml").write_text(
+        "[sampling]\nconfidence = 0.9\n", encoding="utf-8"
+    )
     with pytest.raises(ParameterError, match="unknown step 'sampling' in parameters.toml"):
         pipeline.resolve_parameters(2017, {}, toy_notebooks)
 
 
 def test_step_prefixed_override_reaches_only_thatwrite_notebook(toy_notebooks):
-    resolved = pipeline.resolve_parameters(2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks)
+    resolved = pipeline.resolve_parameters(
+        2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks
+    )
     assert resolved["02_second.ipynb"] == {"year": 2017, "confidence": 0.9}
     assert resolved["01_first.ipynb"] == {"year": 2017, "seed": 7}
 
@@ -82,7 +86,9 @@ def test_cli_values_are_read_as_numbers_and_booleans():
 
 def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):
     reports = tmp_path / "reports"
-    result = pipeline.run_year(2017, {"seed": 3}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
+    result = pipeline.run_year(
+        2017, {"seed": 3}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None
+    )
     out = reports / "2017"
     assert result.output_dir == out
     assert (out / "first.txt").read_text() == "2017-3-a"
@@ -96,21 +102,31 @@ def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks
     pipeline.run_year(2017, {}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
     good = (reports / "2017" / "second.txt").read_text()
     with pytest.raises(pipeline.NotebookFailed) as failure:
-        pipeline.run_year(2017, {"fail": True}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
+        pipeline.run_year(
+            2017, {"fail": True}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None
+        )
     message = str(failure.value)
     assert "02_second.ipynb" in message and "ValueError" in message and "故意失败" in message
     partial = reports / "2017.failed" / "02_second.ipynb"
     assert str(partial) in message and partial.is_file()
     # The partial copy shows the evaluator the cells that ran and the error where it stopped.
     cells = json.loads(partial.read_text(encoding="utf-8"))["cells"]
-    errors = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    errors = [
+        o
+        for c in cells
+        if c["cell_type"] == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     assert [e["ename"] for e in errors] == ["ValueError"]
     assert (reports / "2017" / "second.txt").read_text() == good  # last good run untouched
 
 
 def test_year_parameter_file_supplies_defaults(toy_notebooks, toy_year):
     (toy_year / "2030").mkdir()
-    (toy_year / "2030" / "parameters.toml").write_text('seed = 11\n[second]\nconfidence = 0.9\n', encoding="utf-8")
+    (toy_year / "2030" / "parameters.toml").write_text(
+        "seed = 11\n[second]\nconfidence = 0.9\n", encoding="utf-8"
+    )
     resolved = pipeline.resolve_parameters(2030, {"seed": 12}, toy_notebooks)
     assert resolved["01_first.ipynb"]["seed"] == 12  # command line wins over the file
     assert resolved["02_second.ipynb"]["confidence"] == 0.9
@@ -124,5 +140,9 @@ def test_closing_line_names_what_is_missing_when_scoring_is_incomplete():
         "missing_metrics": [{"code": "B2.3", "indicator": "财务监控有效性", "metric": "voucher_deviation_upper_limit", "step": "sampling"}],
     }  # fmt: skip
     line = pipeline.score_summary(incomplete)
-    assert "评分不完整" in line and "83.5" in line and "财务监控有效性（voucher_deviation_upper_limit，sampling）" in line
+    assert (
+        "评分不完整" in line
+        and "83.5" in line
+        and "财务监控有效性（voucher_deviation_upper_limit，sampling）" in line
+    )
     assert "None" not in line

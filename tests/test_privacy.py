@@ -36,14 +36,32 @@ def test_names_keep_the_surname_and_hide_the_given_name_whatever_its_length():
 
 
 def test_phones_keep_first_three_and_last_four_digits():
-    masked = privacy.mask_phones(pd.Series(["13812345678", "+86 139-1234-5678", 13700001111.0, "0724-2345678", "12345", None], dtype=object))
-    assert masked.tolist()[:5] == ["138****5678", "139****5678", "137****1111", "072****5678", "*****"]
+    masked = privacy.mask_phones(
+        pd.Series(
+            ["13812345678", "+86 139-1234-5678", 13700001111.0, "0724-2345678", "12345", None],
+            dtype=object,
+        )
+    )
+    assert masked.tolist()[:5] == [
+        "138****5678",
+        "139****5678",
+        "137****1111",
+        "072****5678",
+        "*****",
+    ]
     assert pd.isna(masked.iloc[5])
 
 
 def test_id_numbers_keep_region_code_and_last_four_and_hide_the_birth_date():
-    masked = privacy.mask_ids(pd.Series(["420802199001011234", "42080219851231567x", "420802900101123", "12345"]))
-    assert masked.tolist() == ["420802********1234", "420802********567X", "420802*****1123", "*****"]
+    masked = privacy.mask_ids(
+        pd.Series(["420802199001011234", "42080219851231567x", "420802900101123", "12345"])
+    )
+    assert masked.tolist() == [
+        "420802********1234",
+        "420802********567X",
+        "420802*****1123",
+        "*****",
+    ]
 
 
 def test_masked_frame_keeps_no_raw_name_phone_or_id_anywhere():
@@ -54,11 +72,17 @@ def test_masked_frame_keeps_no_raw_name_phone_or_id_anywhere():
     for value in ["13812345678", "1234-5678", "420802199001011234", "199203034321", *RAW_NAMES]:
         assert value not in text
     assert masked["name"].tolist() == ["张**", "张**", "欧阳**", "王**"]
-    assert masked["note"].tolist()[:3] == ["张**说请回电138****5678", "无", "欧阳**身份证420802********4321"]
+    assert masked["note"].tolist()[:3] == [
+        "张**说请回电138****5678",
+        "无",
+        "欧阳**身份证420802********4321",
+    ]
 
 
 def test_grouped_mobile_numbers_in_free_text_are_masked_too():
-    notes = privacy.redact_text(pd.Series(["请回电 139-1234-5678 或 138 1234 5678", "编号 12345678901"]))
+    notes = privacy.redact_text(
+        pd.Series(["请回电 139-1234-5678 或 138 1234 5678", "编号 12345678901"])
+    )
     assert notes.tolist() == ["请回电 139****5678 或 138****5678", "编号 12345678901"]
 
 
@@ -76,15 +100,22 @@ def test_person_key_is_stable_across_calls_and_links_the_same_phone_in_another_f
     assert all(re.fullmatch(r"P-[0-9a-f]{10}", k) for k in survey["person_key"])
     assert survey["person_key"].nunique() == 4
     # The phone interview log has a differently written phone and no ID number.
-    interview = pd.DataFrame({"name": ["张三"], "phone": ["138 1234 5678"], "community": ["浏河社区"]})
-    assert privacy.mask_personal_data(interview, salt="case-2017")["person_key"].iloc[0] == survey["person_key"].iloc[0]
+    interview = pd.DataFrame(
+        {"name": ["张三"], "phone": ["138 1234 5678"], "community": ["浏河社区"]}
+    )
+    assert (
+        privacy.mask_personal_data(interview, salt="case-2017")["person_key"].iloc[0]
+        == survey["person_key"].iloc[0]
+    )
 
 
 def test_person_key_is_hmac_of_the_scrypt_stretched_normalised_phone():
     import hashlib
     import hmac
 
-    stretched = hashlib.scrypt(b"phone:13812345678", salt=b"jixiao person_key v2\x00s", n=2**10, r=8, p=1, dklen=32)
+    stretched = hashlib.scrypt(
+        b"phone:13812345678", salt=b"jixiao person_key v2\x00s", n=2**10, r=8, p=1, dklen=32
+    )
     expected = "P-" + hmac.new(b"s", stretched, hashlib.sha256).hexdigest()[:10]
     frame = pd.DataFrame({"phone": ["138-1234-5678"]})
     masked = privacy.mask_personal_data(frame, salt="s")
@@ -96,7 +127,12 @@ def test_person_key_basis_names_the_column_the_key_came_from():
     frame = pd.DataFrame(
         {
             "name": ["张三", "李四", "王五", None],
-            "phone": ["13812345678", None, "12345", None],  # 5 digits is too short to identify anyone
+            "phone": [
+                "13812345678",
+                None,
+                "12345",
+                None,
+            ],  # 5 digits is too short to identify anyone
             "id_number": [None, "420802199001011234", None, None],
             "community": "浏河社区",
         }
@@ -125,7 +161,9 @@ def _cheap_keys(candidate: str) -> set[str]:
 
 
 def test_masked_phone_and_public_salt_do_not_give_the_key_back_through_any_fast_hash():
-    key = privacy.mask_personal_data(pd.DataFrame({"phone": [CASE_PHONE]}), salt=PUBLIC_SALT)["person_key"].iloc[0]
+    key = privacy.mask_personal_data(pd.DataFrame({"phone": [CASE_PHONE]}), salt=PUBLIC_SALT)[
+        "person_key"
+    ].iloc[0]
     masked = privacy.mask_phones(pd.Series([CASE_PHONE])).iloc[0]
     assert masked == "156****6328"
     candidates = [masked.replace("****", f"{i:04d}") for i in range(10_000)]
@@ -146,7 +184,9 @@ def test_each_guess_costs_a_slow_key_derivation_not_a_fast_hash():
     slow = time.perf_counter() - started
     # ≈ 2 ms against ≈ 2 µs per guess on the project machine; 100× leaves room for a busy CPU.
     assert slow > 100 * fast
-    assert slow / len(candidates) * 10_000 > 1.0  # all 10,000 guesses for one person take over a second
+    assert (
+        slow / len(candidates) * 10_000 > 1.0
+    )  # all 10,000 guesses for one person take over a second
 
 
 def test_keys_computed_together_are_each_identitys_own_key_in_row_order():
@@ -165,7 +205,9 @@ def test_different_salts_give_unrelated_keys():
 
 
 def test_person_key_without_phone_or_id_uses_name_and_community():
-    frame = pd.DataFrame({"name": ["李华", "李华", "李华"], "community": ["浏河社区", "沿河社区", "浏河社区"]})
+    frame = pd.DataFrame(
+        {"name": ["李华", "李华", "李华"], "community": ["浏河社区", "沿河社区", "浏河社区"]}
+    )
     keys = privacy.mask_personal_data(frame, salt="s")["person_key"]
     assert keys.iloc[0] == keys.iloc[2]
     assert keys.iloc[0] != keys.iloc[1]
@@ -199,7 +241,9 @@ def test_scan_of_text_counts_lines_and_finds_grouped_phone_numbers():
 
 
 def test_scan_ignores_masked_values_and_single_character_names():
-    masked = pd.DataFrame({"phone": ["138****5678"], "id_number": ["420802********1234"], "name": ["李**"]})
+    masked = pd.DataFrame(
+        {"phone": ["138****5678"], "id_number": ["420802********1234"], "name": ["李**"]}
+    )
     assert privacy.find_personal_data(masked, names=["李"]) == []
 
 
@@ -224,11 +268,16 @@ def test_scan_refuses_files_it_cannot_read_and_names_them(tmp_path):
 def test_scan_ignores_digit_runs_inside_decimal_numbers():
     text = "rate 0.0339240000000085 and path M 31.6611841184 L 2.4208021990010100123"
     assert privacy.find_personal_data(text) == []
-    assert [h.kind for h in privacy.find_personal_data("电话13812345678，身份证420802199001011234")] == ["phone", "id_number"]
+    assert [
+        h.kind for h in privacy.find_personal_data("电话13812345678，身份证420802199001011234")
+    ] == ["phone", "id_number"]
 
 
 def test_svg_path_coordinates_are_not_mistaken_for_phone_numbers(tmp_path):
     svg = tmp_path / "chart.svg"
-    svg.write_text('<svg><path d="M 0 0\nC 1446 166 1952 1184 1952 2432"/><title>13812345678</title></svg>', encoding="utf-8")
+    svg.write_text(
+        '<svg><path d="M 0 0\nC 1446 166 1952 1184 1952 2432"/><title>13812345678</title></svg>',
+        encoding="utf-8",
+    )
     hits = privacy.find_personal_data(svg)
     assert [(h.kind, h.where) for h in hits] == [("phone", "chart.svg 第2行")]

@@ -21,8 +21,21 @@ def _scoring_table():
 
 
 def test_scores_are_written_without_trailing_zeros():
-    assert [report.plain_number(v) for v in (4.0, 86.5, 86.50, 0.25, 100, -0.0, 19.25)] == ["4", "86.5", "86.5", "0.25", "100", "0", "19.25"]
-    assert report.plain_number(None) == report.plain_number(float("nan")) == report.plain_number(pd.NA) == ""
+    assert [report.plain_number(v) for v in (4.0, 86.5, 86.50, 0.25, 100, -0.0, 19.25)] == [
+        "4",
+        "86.5",
+        "86.5",
+        "0.25",
+        "100",
+        "0",
+        "19.25",
+    ]
+    assert (
+        report.plain_number(None)
+        == report.plain_number(float("nan"))
+        == report.plain_number(pd.NA)
+        == ""
+    )
 
 
 def test_scoring_table_in_the_report_shows_4_and_86_5_not_4_000000():
@@ -41,7 +54,7 @@ def _column_cells(html: str, columns: list[str]) -> dict[str, list[str]]:
     """The body cells of a Styler table, by column (Styler marks each <td> with row/col classes)."""
     found = re.findall(r'<td[^>]*class="data row(\d+) col(\d+)"[^>]*>([^<]*)</td>', html)
     by_column: dict[str, list[str]] = {c: [] for c in columns}
-    for row, col, text in sorted(found, key=lambda f: (int(f[0]), int(f[1]))):
+    for _row, col, text in sorted(found, key=lambda f: (int(f[0]), int(f[1]))):
         by_column[columns[int(col)]].append(text.strip())
     return by_column
 
@@ -62,7 +75,11 @@ def _report_like_notebook(path):
     nb.cells = [nbformat.v4.new_markdown_cell("# 报告"), params, body]
     for index, cell in enumerate(nb.cells):
         cell["id"] = f"source-{index}"
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, path)
     return path
 
@@ -75,12 +92,20 @@ def test_two_runs_of_the_same_report_export_byte_identical_html(tmp_path):
     for run in ("first", "second"):
         executed = tmp_path / f"{run}.ipynb"
         papermill.execute_notebook(
-            str(source), str(executed), parameters={"year": 2018}, kernel_name="python3", progress_bar=False,
+            str(source),
+            str(executed),
+            parameters={"year": 2018},
+            kernel_name="python3",
+            progress_bar=False,
             cwd=str(tmp_path),
         )
         exports.append(report.export_html(executed, tmp_path / f"{run}.html").read_bytes())
     first, second = exports
-    assert "2018年 附：评分表".encode() in first and b"86.5" in first and "服务站建成数".encode() in first
+    assert (
+        "2018年 附：评分表".encode() in first
+        and b"86.5" in first
+        and "服务站建成数".encode() in first
+    )
     assert first == second
     assert re.search(rb'id="T_[0-9a-f]{5}', first) is None  # no random table ids from pandas
 
@@ -92,7 +117,11 @@ def test_export_with_tools_prepared_ahead_gives_the_same_page_and_the_tools_serv
     source = _report_like_notebook(tmp_path / "report.ipynb")
     executed = tmp_path / "executed.ipynb"
     papermill.execute_notebook(
-        str(source), str(executed), parameters={"year": 2017}, kernel_name="python3", progress_bar=False,
+        str(source),
+        str(executed),
+        parameters={"year": 2017},
+        kernel_name="python3",
+        progress_bar=False,
         cwd=str(tmp_path),
     )
     tools = report.prepare_html_export()

@@ -32,7 +32,9 @@ def raw_hashes_before():
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, raw_hashes_before):
     reports = tmp_path_factory.mktemp("reports")
-    result = pipeline.run_year(YEAR, notebooks=pipeline.year_notebooks(), reports_root=reports, log=lambda *_: None)
+    result = pipeline.run_year(
+        YEAR, notebooks=pipeline.year_notebooks(), reports_root=reports, log=lambda *_: None
+    )
     return result, reports / str(YEAR)
 
 
@@ -44,7 +46,12 @@ def score(run):
 def test_2017_scores_86_5_grade_liang_with_the_dimension_subtotals(score):
     assert score["complete"] is True
     assert score["total"] == 86.5 and score["grade"] == "良" == grade(86.5)
-    assert {d["dimension"]: d["score"] for d in score["dimensions"]} == {"投入": 14, "过程": 19.5, "产出": 25, "效果": 28}
+    assert {d["dimension"]: d["score"] for d in score["dimensions"]} == {
+        "投入": 14,
+        "过程": 19.5,
+        "产出": 25,
+        "效果": 28,
+    }
 
 
 def test_every_chart_is_drawn_by_the_chart_helper_and_shown_in_its_notebook(run):
@@ -59,8 +66,14 @@ def test_every_chart_is_drawn_by_the_chart_helper_and_shown_in_its_notebook(run)
 def test_every_indicator_that_lost_points_says_why_and_points_to_its_evidence(score):
     losers = {i["levels"][-1]: i for i in score["indicators"] if i["score"] < i["weight"]}
     assert set(losers) == {
-        "绩效目标合理性", "绩效指标明确性", "到位及时率", "制度执行有效性", "管理制度健全性",
-        "资金使用合规性", "财务监控有效性", "可持续影响",
+        "绩效目标合理性",
+        "绩效指标明确性",
+        "到位及时率",
+        "制度执行有效性",
+        "管理制度健全性",
+        "资金使用合规性",
+        "财务监控有效性",
+        "可持续影响",
     }
     for indicator in losers.values():
         assert indicator["reasons"], indicator
@@ -79,9 +92,19 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
         assert (out / notebook.name).is_file()
     import nbformat
 
-    for name, charts in (("02_sampling.ipynb", 1), ("03_compliance.ipynb", 2), ("04_survey.ipynb", 2), ("05_scoring.ipynb", 2)):
+    for name, charts in (
+        ("02_sampling.ipynb", 1),
+        ("03_compliance.ipynb", 2),
+        ("04_survey.ipynb", 2),
+        ("05_scoring.ipynb", 2),
+    ):
         executed = nbformat.read(out / name, as_version=4)
-        images = sum("image/png" in o.get("data", {}) for c in executed.cells if c.cell_type == "code" for o in c.outputs)
+        images = sum(
+            "image/png" in o.get("data", {})
+            for c in executed.cells
+            if c.cell_type == "code"
+            for o in c.outputs
+        )
         assert images == charts, name  # charts are visible in the executed copy, not just text
     for chart in CHARTS:
         for fmt in ("png", "svg", "pdf"):
@@ -93,7 +116,11 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
         assert all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in headers), (sheet.title, headers)
     record = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert record["seed"] == 20171231
-    assert set(record["inputs"]) >= {"资金下达明细_2017.xlsx", "指标体系_2017.xlsx", "parameters.toml"}
+    assert set(record["inputs"]) >= {
+        "资金下达明细_2017.xlsx",
+        "指标体系_2017.xlsx",
+        "parameters.toml",
+    }
     assert all(len(h) == 64 for h in record["inputs"].values())
     assert set(record["timings_s"]) == {nb.name for nb in pipeline.year_notebooks()}
     assert record["environment"]["packages"]["pandas"]
@@ -101,7 +128,10 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
 
 def test_html_report_follows_the_published_report_and_shows_no_code(run):
     html = (run[1] / "report.html").read_text(encoding="utf-8")
-    positions = [html.index(title) for title in ("一、基本情况", "二、项目成效", "三、主要问题", "四、工作建议")]
+    positions = [
+        html.index(title)
+        for title in ("一、基本情况", "二、项目成效", "三、主要问题", "四、工作建议")
+    ]
     assert positions == sorted(positions)
     assert "86.5分" in html and "“良”" in html
     assert "import pandas" not in html and "processed.read_table" not in html
@@ -132,7 +162,12 @@ def test_no_personal_data_reaches_processed_data_or_outputs(run):
     respondents = set(survey["name"].dropna()) | set(interviews["name"].dropna())
     names = sorted(n for n in respondents if not any(n in person for person in staff))
     assert len(names) > 100
-    files = [f for folder in (paths.processed_dir(YEAR), run[1]) for f in folder.rglob("*") if f.is_file() and privacy.is_scannable(f)]
+    files = [
+        f
+        for folder in (paths.processed_dir(YEAR), run[1])
+        for f in folder.rglob("*")
+        if f.is_file() and privacy.is_scannable(f)
+    ]
     assert len(files) > 20
     leaks = [hit for f in files for hit in privacy.find_personal_data(f, names=names)]
     assert leaks == []
@@ -146,13 +181,20 @@ def test_processed_manifest_reconciles_every_table(run):
 
 
 def test_a_second_run_gives_the_same_tables_and_scores(run, tmp_path):
-    first = {name: pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet") for name in ("findings", "sampling_selection", "scoring_table")}
+    first = {
+        name: pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet")
+        for name in ("findings", "sampling_selection", "scoring_table")
+    }
     first_score = (run[1] / "score.json").read_text(encoding="utf-8")
     pipeline.run_year(YEAR, reports_root=tmp_path, log=lambda *_: None)
     assert (tmp_path / str(YEAR) / "score.json").read_text(encoding="utf-8") == first_score
     for name, frame in first.items():
-        pd.testing.assert_frame_equal(pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet"), frame)
-    assert (tmp_path / str(YEAR) / "workpapers.xlsx").read_bytes() == (run[1] / "workpapers.xlsx").read_bytes()
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(paths.processed_dir(YEAR) / f"{name}.parquet"), frame
+        )
+    assert (tmp_path / str(YEAR) / "workpapers.xlsx").read_bytes() == (
+        run[1] / "workpapers.xlsx"
+    ).read_bytes()
 
 
 def test_liuhe_money_arriving_on_time_raises_the_total_by_exactly_one_point(run):
@@ -169,7 +211,11 @@ def test_liuhe_money_arriving_on_time_raises_the_total_by_exactly_one_point(run)
     register = pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet")
     register = register[~(register["rule"].eq("ARR-01") & register["units"].eq("浏河社区"))]
     system = scoring.load_indicator_system(paths.raw_dir(YEAR) / "指标体系_2017.xlsx")
-    baseline = scoring.score(system, metrics.read_metrics(YEAR), pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet"))
+    baseline = scoring.score(
+        system,
+        metrics.read_metrics(YEAR),
+        pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet"),
+    )
     changed = scoring.score(system, table, register)
     # 到位及时率: 7.5 points short of 100% is two 5-point steps (a part step counts whole) → 3 of 5.
     assert str(baseline.total.normalize()) == "86.5" and str(changed.total.normalize()) == "87.5"
@@ -189,18 +235,30 @@ def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
 
     ledger = pd.read_parquet(paths.processed_dir(YEAR) / "ledger.parquet")
     allocations = pd.read_parquet(paths.processed_dir(YEAR) / "allocations.parquet")
-    flags = compliance.check_separate_accounting(ledger, allocations, compliance.load_scope_rules(year=YEAR))
+    flags = compliance.check_separate_accounting(
+        ledger, allocations, compliance.load_scope_rules(year=YEAR)
+    )
     settings = _sampling_settings()
     population, plan, selection = workflow.plan_and_select(ledger, settings, flags)
     filled = sampling.read_fieldwork(workflow.filled_sheet_path(YEAR))
     evaluation, differences = workflow.evaluate_selection(filled, selection, plan, settings)
     assert differences.empty  # the shipped sheet was filled in for this very selection
     # Key items (≥ 50,000 元) are examined in full; tolerable misstatement is 5 % of what remains.
-    remaining = population.loc[(population["amount_fen"] > 0) & (population["amount_fen"] < 5_000_000), "amount_fen"].sum()
-    assert evaluation.monetary.tolerable_misstatement_fen == plan.tolerable_misstatement_fen == round(remaining * 0.05)
-    assert evaluation.monetary.acceptable == (evaluation.monetary.upper_limit_fen <= plan.tolerable_misstatement_fen)
+    remaining = population.loc[
+        (population["amount_fen"] > 0) & (population["amount_fen"] < 5_000_000), "amount_fen"
+    ].sum()
+    assert (
+        evaluation.monetary.tolerable_misstatement_fen
+        == plan.tolerable_misstatement_fen
+        == round(remaining * 0.05)
+    )
+    assert evaluation.monetary.acceptable == (
+        evaluation.monetary.upper_limit_fen <= plan.tolerable_misstatement_fen
+    )
     recorded = pd.read_parquet(paths.processed_dir(YEAR) / "sampling_evaluation.parquet")
-    assert evaluation.monetary.conclusion in recorded["结果"].tolist()  # the notebook recorded this same conclusion
+    assert (
+        evaluation.monetary.conclusion in recorded["结果"].tolist()
+    )  # the notebook recorded this same conclusion
 
     other_seed = dataclasses.replace(settings, seed=7)
     _, plan7, selection7 = workflow.plan_and_select(ledger, other_seed, flags)
@@ -209,7 +267,9 @@ def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
     # What was examined is evaluated under its own design, whatever the new seed drew.
     assert evaluation7.report_rows() == evaluation.report_rows()
 
-    assert evaluation.attribute.population_size is None  # a MUS sample: binomial, not hypergeometric
+    assert (
+        evaluation.attribute.population_size is None
+    )  # a MUS sample: binomial, not hypergeometric
 
     without_design = dataclasses.replace(filled, parameters={})
     assert workflow.evaluate_selection(without_design, selection7, plan7, other_seed)[0] is None

@@ -24,7 +24,11 @@ def test_2018_gets_its_own_score_from_its_own_evidence(run):
     system = scoring.load_indicator_system(paths.raw_dir(YEAR) / "指标体系_2018.xlsx")
     from jixiao import metrics
 
-    recomputed = scoring.score(system, metrics.read_metrics(YEAR), pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet"))
+    recomputed = scoring.score(
+        system,
+        metrics.read_metrics(YEAR),
+        pd.read_parquet(paths.processed_dir(YEAR) / "findings.parquet"),
+    )
     assert float(recomputed.total) == score["total"] == 84.4
     assert score["grade"] == scoring.grade(recomputed.total) == "良"
 

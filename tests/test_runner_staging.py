@@ -5,8 +5,8 @@ import os
 
 import pandas as pd
 import pytest
-from conftest import write_notebook
 
+from conftest import write_notebook
 from jixiao import cli, manifest, paths, pipeline
 from jixiao.errors import ParameterError
 
@@ -44,11 +44,17 @@ def writing_notebooks(tmp_path):
 
 def _run(notebooks, tmp_path, overrides=None):
     return pipeline.run_year(
-        2017, overrides or {}, notebooks=notebooks, reports_root=tmp_path / "reports", log=lambda *_: None
+        2017,
+        overrides or {},
+        notebooks=notebooks,
+        reports_root=tmp_path / "reports",
+        log=lambda *_: None,
     )
 
 
-def test_notebooks_write_processed_tables_into_a_staging_folder_moved_into_place_on_success(writing_notebooks, tmp_path):
+def test_notebooks_write_processed_tables_into_a_staging_folder_moved_into_place_on_success(
+    writing_notebooks, tmp_path
+):
     result = _run(writing_notebooks, tmp_path)
     final = tmp_path / "processed" / "2017"
     assert result.processed_dir == final
@@ -56,12 +62,16 @@ def test_notebooks_write_processed_tables_into_a_staging_folder_moved_into_place
     assert staged_at == str((tmp_path / "processed" / ".2017.running" / "2017").resolve())
     assert len(pd.read_parquet(final / "findings.parquet")) == 21
     assert (final / "scores.parquet").is_file() and (final / "metrics" / "toy.json").is_file()
-    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == ["2017"]  # no staging or backup left
+    assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == [
+        "2017"
+    ]  # no staging or backup left
     assert paths.PROCESSED_ROOT_VARIABLE not in os.environ
     assert paths.processed_dir(2017) == final
 
 
-def test_failed_run_leaves_the_previous_processed_folder_byte_identical(writing_notebooks, tmp_path):
+def test_failed_run_leaves_the_previous_processed_folder_byte_identical(
+    writing_notebooks, tmp_path
+):
     _run(writing_notebooks, tmp_path)
     final = tmp_path / "processed" / "2017"
     before = manifest.folder_hashes(final)
@@ -73,7 +83,11 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(writing_
     assert len(pd.read_parquet(final / "findings.parquet")) == 21  # not the failed run's 46
     kept = tmp_path / "processed" / "2017.failed"
     message = str(failure.value)
-    assert str(kept) in message and f"last good outputs left as they were: {tmp_path / 'reports' / '2017'}, {final}" in message
+    assert (
+        str(kept) in message
+        and f"last good outputs left as they were: {tmp_path / 'reports' / '2017'}, {final}"
+        in message
+    )
     assert (kept / "note.txt").read_text(encoding="utf-8") == "bad"
     assert len(pd.read_parquet(kept / "findings.parquet")) == 46
     assert not (tmp_path / "processed" / ".2017.running").exists()
@@ -86,7 +100,10 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(writing_
 def test_a_first_run_that_fails_says_there_was_no_good_run_to_keep(writing_notebooks, tmp_path):
     with pytest.raises(pipeline.NotebookFailed, match="no earlier good run to keep"):
         _run(writing_notebooks, tmp_path, {"fail": True})
-    assert not (tmp_path / "processed" / "2017").exists() and not (tmp_path / "reports" / "2017").exists()
+    assert (
+        not (tmp_path / "processed" / "2017").exists()
+        and not (tmp_path / "reports" / "2017").exists()
+    )
     assert (tmp_path / "processed" / "2017.failed" / "findings.parquet").is_file()
 
 
@@ -100,16 +117,26 @@ def test_steps_not_in_the_run_still_find_the_last_good_tables(writing_notebooks,
 
 @pytest.mark.parametrize(
     ("overrides", "name"),
-    [({"year": 2018}, "year"), ({"first.year": 2018}, "year"), ({"output_dir": "reports/other"}, "output_dir")],
+    [
+        ({"year": 2018}, "year"),
+        ({"first.year": 2018}, "year"),
+        ({"output_dir": "reports/other"}, "output_dir"),
+    ],
 )
-def test_runner_owned_parameters_are_refused_from_the_command_line(writing_notebooks, overrides, name):
+def test_runner_owned_parameters_are_refused_from_the_command_line(
+    writing_notebooks, overrides, name
+):
     with pytest.raises(ParameterError, match=rf"参数 {name} 由运行程序设定.*command line"):
         pipeline.resolve_parameters(2017, overrides, writing_notebooks)
 
 
-def test_runner_owned_parameters_are_refused_from_the_parameter_file(writing_notebooks, toy_folders):
+def test_runner_owned_parameters_are_refused_from_the_parameter_file(
+    writing_notebooks, toy_folders
+):
     (toy_folders / "raw" / "2017" / "parameters.toml").write_text("year = 2018\n", encoding="utf-8")
-    with pytest.raises(ParameterError, match=r"参数 year 由运行程序设定，不能在 parameters.toml 中指定.*--year"):
+    with pytest.raises(
+        ParameterError, match=r"参数 year 由运行程序设定，不能在 parameters.toml 中指定.*--year"
+    ):
         pipeline.resolve_parameters(2017, {}, writing_notebooks)
 
 
@@ -127,7 +154,9 @@ def test_relative_path_parameters_are_read_against_the_project_root():
 def test_ingest_has_no_processed_folder_parameter_the_later_steps_would_ignore():
     notebooks = pipeline.year_notebooks()
     with pytest.raises(ParameterError, match="unknown parameter 'processed_folder'"):
-        pipeline.resolve_parameters(2017, {"ingest.processed_folder": "data/processed/x"}, notebooks)
+        pipeline.resolve_parameters(
+            2017, {"ingest.processed_folder": "data/processed/x"}, notebooks
+        )
 
 
 def test_ingest_reads_a_relative_raw_folder_from_the_project_root(tmp_path):

@@ -59,28 +59,42 @@ def test_monetary_evaluation_in_fen_with_top_stratum_and_understatement():
         }
     )
     result = evaluate_misstatements(
-        items, population_amount_fen=100_000_000, sample_size=100, tolerable_misstatement_fen=6_000_000
+        items,
+        population_amount_fen=100_000_000,
+        sample_size=100,
+        tolerable_misstatement_fen=6_000_000,
     )
     assert result.taintings == (1.0, 0.2)
     assert result.projected_misstatement_fen == 1_200_000  # (1.0 + 0.2) × 1,000,000
     assert result.top_stratum_misstatement_fen == 100_000  # 3,000,000 − 2,900,000, not projected
     assert abs(result.basic_precision_fen - 2_995_732) <= 1  # U0 × interval
-    assert abs(result.incremental_allowance_fen - 858_519) <= 1  # ((U1−U0−1)·1.0 + (U2−U1−1)·0.2) × interval
+    assert (
+        abs(result.incremental_allowance_fen - 858_519) <= 1
+    )  # ((U1−U0−1)·1.0 + (U2−U1−1)·0.2) × interval
     assert abs(result.upper_limit_fen - 5_154_251) <= 2
     assert result.understatement_fen == 50_000
     assert result.acceptable
     assert "不超过可容忍错报 60,000.00 元" in result.conclusion
     tighter = evaluate_misstatements(
-        items, population_amount_fen=100_000_000, sample_size=100, tolerable_misstatement_fen=5_000_000
+        items,
+        population_amount_fen=100_000_000,
+        sample_size=100,
+        tolerable_misstatement_fen=5_000_000,
     )
     assert not tighter.acceptable and "超过可容忍错报 50,000.00 元" in tighter.conclusion
 
 
 def test_known_misstatement_outside_the_sample_is_added_to_the_limit():
     items = pd.DataFrame({"amount_fen": [100_000], "audited_fen": [100_000]})
-    base = evaluate_misstatements(items, population_amount_fen=6_000_000, sample_size=60, tolerable_misstatement_fen=400_000)
+    base = evaluate_misstatements(
+        items, population_amount_fen=6_000_000, sample_size=60, tolerable_misstatement_fen=400_000
+    )
     more = evaluate_misstatements(
-        items, population_amount_fen=6_000_000, sample_size=60, tolerable_misstatement_fen=400_000, known_misstatement_fen=12_345
+        items,
+        population_amount_fen=6_000_000,
+        sample_size=60,
+        tolerable_misstatement_fen=400_000,
+        known_misstatement_fen=12_345,
     )
     assert base.upper_limit_fen == base.basic_precision_fen == 299_573  # U0 × 100,000 fen interval
     assert more.upper_limit_fen == base.upper_limit_fen + 12_345

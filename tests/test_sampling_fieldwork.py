@@ -12,11 +12,37 @@ from jixiao.sampling import evaluate_fieldwork, export_fieldwork, read_fieldwork
 
 YH, LH = "明细账_沿河社区.xlsx", "明细账_浏河社区.xlsx"
 U0, U1 = 2.995732, 4.743865  # Poisson upper limits at 95 % after 0 and 1 errors
-SUMMARIES = ["办公用品", "社工培训", "电话费", "=HYPERLINK(\"http://x\",\"点我\")", "水电费", "装修", "维修工程款", "物业费", "打印纸", "+86 电话费", "-冲销", "@社区活动"]
+SUMMARIES = [
+    "办公用品",
+    "社工培训",
+    "电话费",
+    '=HYPERLINK("http://x","点我")',
+    "水电费",
+    "装修",
+    "维修工程款",
+    "物业费",
+    "打印纸",
+    "+86 电话费",
+    "-冲销",
+    "@社区活动",
+]
 
 
 def ledger_population() -> pd.DataFrame:
-    amounts = [1_200_00, 35_000_00, 800_00, 4_500_00, -300_00, 9_999_99, 60_000_00, 2_000_00, 0, 15_000_00, 700_00, 5_600_00]
+    amounts = [
+        1_200_00,
+        35_000_00,
+        800_00,
+        4_500_00,
+        -300_00,
+        9_999_99,
+        60_000_00,
+        2_000_00,
+        0,
+        15_000_00,
+        700_00,
+        5_600_00,
+    ]
     return pd.DataFrame(
         {
             "source_file": [LH] * 6 + [YH] * 6,
@@ -57,7 +83,11 @@ def fill(path, cells: dict[tuple[int, str], object]) -> None:
 
 def filled_workbook(tmp_path):
     path = export_fieldwork(selection(), tmp_path / "抽样清单_2017.xlsx")
-    cells = {(row, column): "是" for row in range(2, 7) for column in ("原始凭证是否齐全", "是否经审批", "是否合规")}
+    cells = {
+        (row, column): "是"
+        for row in range(2, 7)
+        for column in ("原始凭证是否齐全", "是否经审批", "是否合规")
+    }
     cells[(4, "原始凭证是否齐全")] = "否"  # statistical item without complete vouchers
     cells[(6, "审定金额（元）")] = 3_600.00  # 4,500.00 booked → 900.00 misstatement, tainting 0.2
     cells[(5, "差错金额（元）")] = 1_000.00  # item above the interval: actual, not projected
@@ -73,9 +103,26 @@ def test_export_writes_the_agreed_headers_formats_and_drop_downs(tmp_path):
     sheet = book["抽样清单"]
     headers = [cell.value for cell in sheet[1]]
     assert headers == [
-        "序号", "核算单位", "日期", "凭证字号", "摘要", "科目编码", "科目名称", "金额（元）", "抽样方法", "选取理由",
-        "命中次数", "来源文件", "来源工作表", "来源行号",
-        "原始凭证是否齐全", "是否经审批", "是否合规", "审定金额（元）", "差错金额（元）", "备注",
+        "序号",
+        "核算单位",
+        "日期",
+        "凭证字号",
+        "摘要",
+        "科目编码",
+        "科目名称",
+        "金额（元）",
+        "抽样方法",
+        "选取理由",
+        "命中次数",
+        "来源文件",
+        "来源工作表",
+        "来源行号",
+        "原始凭证是否齐全",
+        "是否经审批",
+        "是否合规",
+        "审定金额（元）",
+        "差错金额（元）",
+        "备注",
     ]
     assert sheet.freeze_panes == "A2"
     assert sheet["H2"].value == 60_000 and sheet["H2"].number_format == "#,##0.00"
@@ -92,11 +139,13 @@ def test_ledger_text_that_looks_like_a_formula_is_written_as_text(tmp_path):
     with zipfile.ZipFile(path) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     sheet = openpyxl.load_workbook(path)["抽样清单"]
-    summaries = {sheet.cell(row=r, column=5).value: sheet.cell(row=r, column=5) for r in range(2, 8)}
-    for text in ("=HYPERLINK(\"http://x\",\"点我\")", "+86 电话费", "@社区活动"):
+    summaries = {
+        sheet.cell(row=r, column=5).value: sheet.cell(row=r, column=5) for r in range(2, 8)
+    }
+    for text in ('=HYPERLINK("http://x","点我")', "+86 电话费", "@社区活动"):
         assert summaries[text].data_type == "s" and summaries[text].quotePrefix
     read = read_fieldwork(path)
-    assert "=HYPERLINK(\"http://x\",\"点我\")" in read.data["summary"].tolist()
+    assert '=HYPERLINK("http://x","点我")' in read.data["summary"].tolist()
 
 
 def test_round_trip_reads_back_what_was_filled_in(tmp_path):
@@ -104,25 +153,51 @@ def test_round_trip_reads_back_what_was_filled_in(tmp_path):
     assert result.counts == {"read": 6, "loaded": 6, "rejected": 0, "dropped": 0}
     data = result.data
     assert data["source_row"].tolist() == [5, 8, 10, 6, 8, 10]
-    assert data["amount_fen"].tolist() == [6_000_000, 1_500_000, 560_000, 3_500_000, 450_000, 999_999]
-    assert data["misstatement_fen"].fillna(-1).tolist() == [200_000, -1, -1, 100_000, 90_000, -1]  # -1: left blank
+    assert data["amount_fen"].tolist() == [
+        6_000_000,
+        1_500_000,
+        560_000,
+        3_500_000,
+        450_000,
+        999_999,
+    ]
+    assert data["misstatement_fen"].fillna(-1).tolist() == [
+        200_000,
+        -1,
+        -1,
+        100_000,
+        90_000,
+        -1,
+    ]  # -1: left blank
     assert data.loc[4, "misstatement_fen"] == 90_000 and data.loc[4, "audited_fen"] == 360_000
     assert data.loc[3, "audited_fen"] == 3_400_000
     assert data["statistical"].tolist() == [False, True, True, True, True, False]
     assert data["fieldwork_row"].tolist() == [2, 3, 4, 5, 6, 7]
     assert data["approved"].tolist() == [True, True, True, True, True, pd.NA]  # row 7 left blank
-    assert result.parameters["sample_size"] == 4 and result.parameters["population_amount_fen"] == 7_479_999
-    assert set(result.normalisations["action"]) == {"由金额减审定金额推算差错金额", "由金额减差错金额推算审定金额"}
+    assert (
+        result.parameters["sample_size"] == 4
+        and result.parameters["population_amount_fen"] == 7_479_999
+    )
+    assert set(result.normalisations["action"]) == {
+        "由金额减审定金额推算差错金额",
+        "由金额减差错金额推算审定金额",
+    }
 
 
 def test_round_trip_evaluation_gives_the_hand_worked_numbers(tmp_path):
-    evaluation = evaluate_fieldwork(read_fieldwork(filled_workbook(tmp_path)), tolerable_rate=0.05, tolerable_misstatement_fen=10_000_000)
+    evaluation = evaluate_fieldwork(
+        read_fieldwork(filled_workbook(tmp_path)),
+        tolerable_rate=0.05,
+        tolerable_misstatement_fen=10_000_000,
+    )
     attribute = evaluation.attribute
     assert (attribute.sample_size, attribute.deviations) == (4, 1)
     u = attribute.upper_limit  # Clopper-Pearson, 1 deviation in 4: (1−u)^4 + 4u(1−u)^3 = 0.05
     assert (1 - u) ** 4 + 4 * u * (1 - u) ** 3 == pytest.approx(0.05, abs=1e-9)
     assert not attribute.acceptable
-    assert evaluation.other_items == 2 and evaluation.other_deviations == 2  # non-compliant key item, blank row
+    assert (
+        evaluation.other_items == 2 and evaluation.other_deviations == 2
+    )  # non-compliant key item, blank row
     assert evaluation.other_misstatement_fen == 200_000
     assert evaluation.total_misstatement_fen == 390_000
     assert len(evaluation.deviations) == 3
@@ -139,7 +214,9 @@ def test_round_trip_evaluation_gives_the_hand_worked_numbers(tmp_path):
     expected_limit = 374_000 + 100_000 + 200_000 + U0 * interval + (U1 - U0 - 1) * 0.2 * interval
     assert abs(money.upper_limit_fen - expected_limit) <= 2
     assert money.acceptable
-    assert "现场检查结果评价" in str(evaluation) and "货币单位抽样评价" in evaluation._repr_markdown_()
+    assert (
+        "现场检查结果评价" in str(evaluation) and "货币单位抽样评价" in evaluation._repr_markdown_()
+    )
 
 
 def test_bad_cells_are_rejected_with_file_sheet_row_and_column(tmp_path):
@@ -152,7 +229,11 @@ def test_bad_cells_are_rejected_with_file_sheet_row_and_column(tmp_path):
         ("抽样清单_2017.xlsx", "抽样清单", 4, "差错金额（元）"),
         ("抽样清单_2017.xlsx", "抽样清单", 6, "差错金额（元）"),
     ]
-    assert result.rejects["reason"].tolist() == ["应填“是”或“否”", "不是有效金额", "差错金额应等于金额减审定金额"]
+    assert result.rejects["reason"].tolist() == [
+        "应填“是”或“否”",
+        "不是有效金额",
+        "差错金额应等于金额减审定金额",
+    ]
     assert result.counts == {"read": 6, "loaded": 3, "rejected": 3, "dropped": 0}
     evaluation = evaluate_fieldwork(result, tolerable_misstatement_fen=10_000_000)
     assert any("3 行填写有误" in note for note in evaluation.notes)
@@ -188,7 +269,9 @@ def test_approval_answer_other_than_yes_or_no_is_rejected_naming_the_column(tmp_
     path = filled_workbook(tmp_path)
     fill(path, {(5, "是否经审批"): "已审批"})
     result = read_fieldwork(path)
-    assert result.rejects[["row", "column", "value", "reason"]].values.tolist() == [[5, "是否经审批", "已审批", "应填“是”或“否”"]]
+    assert result.rejects[["row", "column", "value", "reason"]].values.tolist() == [
+        [5, "是否经审批", "已审批", "应填“是”或“否”"]
+    ]
 
 
 def test_a_sheet_exported_before_the_approval_column_still_reads_with_approval_not_filled(tmp_path):
@@ -201,5 +284,8 @@ def test_a_sheet_exported_before_the_approval_column_still_reads_with_approval_n
     assert result.data["approved"].isna().all()
     assert result.data["compliant"].tolist() == [False, True, True, True, True, pd.NA]
     evaluation = evaluate_fieldwork(result, tolerable_misstatement_fen=10_000_000)
-    assert (evaluation.attribute.sample_size, evaluation.attribute.deviations) == (4, 1)  # as before the column
+    assert (evaluation.attribute.sample_size, evaluation.attribute.deviations) == (
+        4,
+        1,
+    )  # as before the column
     assert any("6 项未填写“是否经审批”" in note for note in evaluation.notes)

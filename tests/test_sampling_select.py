@@ -24,7 +24,20 @@ YH, LH = "明细账_沿河社区.xlsx", "明细账_浏河社区.xlsx"
 
 
 def population() -> pd.DataFrame:
-    amounts = [1_200_00, 35_000_00, 800_00, 4_500_00, -300_00, 9_999_99, 60_000_00, 2_000_00, 0, 15_000_00, 700_00, 5_600_00]
+    amounts = [
+        1_200_00,
+        35_000_00,
+        800_00,
+        4_500_00,
+        -300_00,
+        9_999_99,
+        60_000_00,
+        2_000_00,
+        0,
+        15_000_00,
+        700_00,
+        5_600_00,
+    ]
     return pd.DataFrame(
         {
             "source_file": [LH] * 6 + [YH] * 6,
@@ -66,7 +79,12 @@ def test_fixed_expected_selections_for_the_other_methods():
     # Regression anchors: any change here changes every evaluator's sample for the same seed.
     pop = population()
     assert ids(select_random(pop, 4, 42)) == [item(YH, 6), item(YH, 9), item(LH, 7), item(LH, 9)]
-    assert ids(select_stratified(pop, 4, 42, by="unit")) == [item(YH, 6), item(YH, 9), item(LH, 7), item(LH, 9)]
+    assert ids(select_stratified(pop, 4, 42, by="unit")) == [
+        item(YH, 6),
+        item(YH, 9),
+        item(LH, 7),
+        item(LH, 9),
+    ]
     assert ids(select_mus(pop, 6, 7)) == [item(YH, 5), item(YH, 8), item(LH, 6), item(LH, 8)]
     cell = select_mus(pop, 6, 7, cell=True)
     assert ids(cell) == [item(YH, 5), item(LH, 6)]
@@ -78,7 +96,9 @@ def test_selection_does_not_depend_on_row_order():
     shuffled = pop.iloc[[11, 3, 7, 0, 9, 1, 5, 10, 2, 8, 6, 4]]
     for select in (select_random, select_systematic, select_mus):
         assert ids(select(shuffled, 4, 123)) == ids(select(pop, 4, 123))
-    assert ids(select_stratified(shuffled, 5, 9, by="unit")) == ids(select_stratified(pop, 5, 9, by="unit"))
+    assert ids(select_stratified(shuffled, 5, 9, by="unit")) == ids(
+        select_stratified(pop, 5, 9, by="unit")
+    )
 
 
 def test_mus_excludes_negative_and_zero_amounts_with_a_record():
@@ -114,7 +134,12 @@ def test_stratified_by_amount_bands_labels_strata_and_allocates_at_least_one_eac
     ("n", "sizes", "weights", "expected"),
     [
         (10, [50, 30, 20], [50, 30, 20], [5, 3, 2]),  # proportional, exact
-        (5, [100, 1, 1], [100, 1, 1], [3, 1, 1]),  # 4.9 / 0.05 / 0.05 → the small strata get their minimum of one
+        (
+            5,
+            [100, 1, 1],
+            [100, 1, 1],
+            [3, 1, 1],
+        ),  # 4.9 / 0.05 / 0.05 → the small strata get their minimum of one
         (6, [10, 10], [0.0, 50.0], [1, 5]),  # Neyman: a stratum without spread still gets one
         (12, [2, 10, 10], [1, 1, 1], [2, 5, 5]),  # equal, capped at the stratum size
         (2, [5, 5, 5], [1, 1, 1], [1, 1, 1]),  # one per stratum outranks the requested size
@@ -165,7 +190,10 @@ def test_combined_selection_counts_each_item_once_and_keeps_every_reason():
     # Key item 60,000 元 leaves the sampled population: 134,799.99 − 60,000 = 74,799.99 元.
     assert sample.loc[item(YH, 5), "selection_method"] == "关键项目"
     assert selection.population_amount_fen == 7_479_999
-    assert sample.loc[item(LH, 6), "selection_reason"].split("；")[1:] == ["重点关注：合规检查标记", "职业判断：金额较大的维修支出"]
+    assert sample.loc[item(LH, 6), "selection_reason"].split("；")[1:] == [
+        "重点关注：合规检查标记",
+        "职业判断：金额较大的维修支出",
+    ]
     assert sample.loc[item(LH, 6), "statistical"]
     assert sample.loc[item(LH, 10), "selection_method"] in ("货币单位抽样", "重点关注项目")
     assert sample["selection_reason"].str.len().gt(0).all()

@@ -6,12 +6,19 @@ import pytest
 
 from jixiao.errors import ParameterError
 from jixiao.sampling import mus_sample_size
-from jixiao.sampling.workflow import SamplingSettings, band_edges_fen, plan_and_select, settings_from_parameters
+from jixiao.sampling.workflow import (
+    SamplingSettings,
+    band_edges_fen,
+    plan_and_select,
+    settings_from_parameters,
+)
 
 
 @pytest.fixture()
 def ledger():
-    amounts = np.concatenate([np.full(300, 1_000_00), np.full(100, 8_000_00), np.full(20, 30_000_00)])
+    amounts = np.concatenate(
+        [np.full(300, 1_000_00), np.full(100, 8_000_00), np.full(20, 30_000_00)]
+    )
     n = len(amounts)
     return pd.DataFrame(
         {
@@ -27,7 +34,9 @@ def ledger():
 
 
 def test_amount_bands_stratify_and_every_band_is_sampled(ledger):
-    settings = SamplingSettings(seed=1, method="stratified", strata_bands_fen=(5_000_00, 20_000_00), allocation="equal")
+    settings = SamplingSettings(
+        seed=1, method="stratified", strata_bands_fen=(5_000_00, 20_000_00), allocation="equal"
+    )
     _, plan, selection = plan_and_select(ledger, settings)
     drawn = selection.sample[selection.sample["statistical"]]
     per_band = drawn.groupby("stratum").size()
@@ -37,10 +46,14 @@ def test_amount_bands_stratify_and_every_band_is_sampled(ledger):
 
 def test_expected_misstatement_enlarges_the_mus_sample(ledger):
     without = plan_and_select(ledger, SamplingSettings(seed=1))[1]
-    with_expected = plan_and_select(ledger, SamplingSettings(seed=1, expected_misstatement_ratio=0.01))[1]
+    with_expected = plan_and_select(
+        ledger, SamplingSettings(seed=1, expected_misstatement_ratio=0.01)
+    )[1]
     book = int(ledger["debit_fen"].sum())
     assert without.sample_size == mus_sample_size(book, round(book * 0.05), 0, 0.95)
-    assert with_expected.sample_size == mus_sample_size(book, round(book * 0.05), round(book * 0.01), 0.95)
+    assert with_expected.sample_size == mus_sample_size(
+        book, round(book * 0.05), round(book * 0.01), 0.95
+    )
     assert with_expected.sample_size > without.sample_size
 
 
@@ -57,7 +70,9 @@ def test_inconsistent_settings_are_refused(changes, message):
         SamplingSettings(seed=1, **changes)
 
 
-@pytest.mark.parametrize("given", [[5000, 20000], (5000, 20000.0), "[5000, 20000]", "5000,20000", "5000，20000"])
+@pytest.mark.parametrize(
+    "given", [[5000, 20000], (5000, 20000.0), "[5000, 20000]", "5000,20000", "5000，20000"]
+)
 def test_band_edges_in_yuan_become_fen_however_papermill_passes_them(given):
     assert band_edges_fen(given) == (500_000, 2_000_000)
 
@@ -69,7 +84,12 @@ def test_band_edges_that_are_not_increasing_amounts_are_refused(given):
 
 
 def test_notebook_parameters_in_yuan_reach_the_settings_in_fen():
-    settings = settings_from_parameters(seed=3, method="stratified", key_item_threshold_yuan="50,000.005", strata_bands_yuan="[5000]")
+    settings = settings_from_parameters(
+        seed=3,
+        method="stratified",
+        key_item_threshold_yuan="50,000.005",
+        strata_bands_yuan="[5000]",
+    )
     assert settings.key_item_threshold_fen == 5_000_000 and settings.strata_bands_fen == (500_000,)
     with pytest.raises(ParameterError, match="key_item_threshold_yuan"):
         settings_from_parameters(seed=3, key_item_threshold_yuan="五万")

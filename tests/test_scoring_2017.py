@@ -69,10 +69,54 @@ def metrics_2017(tmp_path):
 
 def register_2017(*, without=()):
     rows = [
-        ("CMP-01-01", 1, "投入", "到位及时率", "财政专项资金拨付滞后", 2, 27000000, "中", "资金下达明细", "rule: late"),
-        ("CMP-03-01", 3, "过程", "资金使用合规性", "专项资金不单独核算", 3, 0, "高", "明细账", "rule: separate"),
-        ("OBS-02a", 2, "投入", "绩效目标合理性", "评价指标体系尚未形成", 0, 0, "中", "案卷研究", ""),
-        ("OBS-02b", 2, "过程", "制度执行有效性", "实施资料不全面、活动记录不完整", 0, 0, "中", "实地调研", ""),
+        (
+            "CMP-01-01",
+            1,
+            "投入",
+            "到位及时率",
+            "财政专项资金拨付滞后",
+            2,
+            27000000,
+            "中",
+            "资金下达明细",
+            "rule: late",
+        ),
+        (
+            "CMP-03-01",
+            3,
+            "过程",
+            "资金使用合规性",
+            "专项资金不单独核算",
+            3,
+            0,
+            "高",
+            "明细账",
+            "rule: separate",
+        ),
+        (
+            "OBS-02a",
+            2,
+            "投入",
+            "绩效目标合理性",
+            "评价指标体系尚未形成",
+            0,
+            0,
+            "中",
+            "案卷研究",
+            "",
+        ),
+        (
+            "OBS-02b",
+            2,
+            "过程",
+            "制度执行有效性",
+            "实施资料不全面、活动记录不完整",
+            0,
+            0,
+            "中",
+            "实地调研",
+            "",
+        ),
         ("OBS-04", 4, "效果", "可持续影响", "社会组织缺乏发展后劲", 0, 0, "中", "座谈会", ""),
         ("OBS-05", 5, "效果", "可持续影响", "缺乏政策扶持推广困难", 0, 0, "低", "座谈会", ""),
         ("OBS-06", 6, "效果", "可持续影响", "组织成员能力有待提升", 0, 0, "低", "访谈", ""),
@@ -105,7 +149,9 @@ def test_2017_total_is_exactly_86_5_and_good(result_2017):
     assert result_2017.total == D("86.5")
     assert str(result_2017.total) == "86.50"  # exact two-decimal Decimal, no 86.49999
     assert result_2017.grade == "良"
-    subtotals = dict(zip(result_2017.subtotals()["dimension"], result_2017.subtotals()["score"], strict=True))
+    subtotals = dict(
+        zip(result_2017.subtotals()["dimension"], result_2017.subtotals()["score"], strict=True)
+    )
     assert subtotals == {"投入": D(14), "过程": D("19.5"), "产出": D(25), "效果": D(28)}
 
 
@@ -141,7 +187,16 @@ def test_lower_satisfaction_drops_a_band(system_2017, metrics_2017):
 
 def test_every_lost_point_is_explained_with_its_evidence(result_2017):
     lost = [s for s in result_2017.indicators if s.deduction]
-    assert [s.indicator.code for s in lost] == ["A1.2", "A1.3", "A2.2", "B1.2", "B2.1", "B2.2", "B2.3", "D1.2"]
+    assert [s.indicator.code for s in lost] == [
+        "A1.2",
+        "A1.3",
+        "A2.2",
+        "B1.2",
+        "B2.1",
+        "B2.2",
+        "B2.3",
+        "D1.2",
+    ]
     assert all(s.reasons for s in lost)
     reasons = {s.indicator.code: "".join(s.reasons) for s in lost}
     assert reasons["A2.2"].startswith("到位及时率为86.5%，比目标100%低13.5个百分点")
@@ -149,7 +204,9 @@ def test_every_lost_point_is_explained_with_its_evidence(result_2017):
     assert "OBS-02a「评价指标体系尚未形成」扣2分" in reasons["A1.3"]
     assert "专项资金未单独核算的核算单位数为3个" in reasons["B2.2"]
     assert "理由：财务管理制度不够健全" in reasons["B2.1"]
-    assert reasons["B2.3"].startswith("凭证抽查偏差率上限为12.42%，比目标5%高7.42个百分点")  # computed, no typed 3
+    assert reasons["B2.3"].startswith(
+        "凭证抽查偏差率上限为12.42%，比目标5%高7.42个百分点"
+    )  # computed, no typed 3
     assert "OBS-04「社会组织缺乏发展后劲」扣1分" in reasons["D1.2"]
     assert result_2017.get("B2.3").linked_findings == ("CMP-03-01",)
 
@@ -157,7 +214,12 @@ def test_every_lost_point_is_explained_with_its_evidence(result_2017):
 def test_score_json_carries_totals_subtotals_and_reasons(result_2017, tmp_path):
     path = write_score_json(result_2017, tmp_path / "score.json")
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert (data["year"], data["framework"], data["total"], data["grade"]) == (2017, "2013", 86.5, "良")
+    assert (data["year"], data["framework"], data["total"], data["grade"]) == (
+        2017,
+        "2013",
+        86.5,
+        "良",
+    )
     assert data["dimensions"] == [
         {"dimension": "投入", "weight": 20, "score": 14},
         {"dimension": "过程", "weight": 25, "score": 19.5},
@@ -200,7 +262,11 @@ def test_sensitivity_gives_margins_and_the_effect_of_each_finding(result_2017):
     assert (result.margins.lower_grade, result.margins.margin_above_lower) == ("中", D("6.5"))
     table = result.table
     obs_02a = table[table["问题编号"] == "OBS-02a"].iloc[0]
-    assert (obs_02a["扣分"], obs_02a["恢复后总分"], obs_02a["指标编码"]) == (3.0, 89.5, "A1.2、A1.3")
+    assert (obs_02a["扣分"], obs_02a["恢复后总分"], obs_02a["指标编码"]) == (
+        3.0,
+        89.5,
+        "A1.2、A1.3",
+    )
     timely = table[table["指标编码"] == "A2.2"].iloc[0]
     assert (timely["恢复后总分"], timely["恢复后等级"]) == (89.5, "良")
     assert result.grade_changers.empty
@@ -237,7 +303,9 @@ def test_2020_template_loads_and_scores_on_the_same_metrics(metrics_2017):
 
 
 def _load_script():
-    spec = importlib.util.spec_from_file_location("make_indicator_workbooks", paths.ROOT / "scripts" / "make_indicator_workbooks.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_indicator_workbooks", paths.ROOT / "scripts" / "make_indicator_workbooks.py"
+    )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses resolve annotations through sys.modules
     try:

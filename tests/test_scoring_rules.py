@@ -84,7 +84,16 @@ BANDS = "指标=x_rate; 分档=90%:12, 85%:10, 80%:8, 70%:6, 0:3"
 
 @pytest.mark.parametrize(
     ("value", "points"),
-    [(0.93, "12"), (0.90, "12"), (0.8999, "10"), (0.85, "10"), (0.88, "10"), (0.80, "8"), (0.75, "6"), (0.5, "3")],
+    [
+        (0.93, "12"),
+        (0.90, "12"),
+        (0.8999, "10"),
+        (0.85, "10"),
+        (0.88, "10"),
+        (0.80, "8"),
+        (0.75, "6"),
+        (0.5, "3"),
+    ],
 )
 def test_banded_gives_the_points_of_the_highest_band_reached(value, points):
     assert run("分档计分", BANDS, 12, value=value).score == D(points)
@@ -191,7 +200,9 @@ def test_graded_with_custom_levels():
 
 
 def test_graded_conclusion_outside_the_levels_is_an_error():
-    with pytest.raises(RuleError, match="「评价结论」为「较健全」，应为以下等级之一：健全、基本健全、不健全"):
+    with pytest.raises(
+        RuleError, match="「评价结论」为「较健全」，应为以下等级之一：健全、基本健全、不健全"
+    ):
         build_rule("等级评定", "", D(5), "较健全")
 
 
@@ -227,11 +238,18 @@ def test_deduction_list_pattern_deducts_for_every_finding_of_a_rule():
 
 def test_deduction_list_pattern_with_no_match_costs_nothing_and_says_so():
     outcome = run("问题扣分", "扣分=GL-*:0.5", 4, findings=("OBS-04",))
-    assert outcome.score == D(4) and outcome.notes == ("编号以 GL- 开头的问题不在问题清单中，未扣分。",)
+    assert outcome.score == D(4) and outcome.notes == (
+        "编号以 GL- 开头的问题不在问题清单中，未扣分。",
+    )
 
 
 def test_a_finding_named_by_id_and_by_pattern_is_deducted_once():
-    outcome = run("问题扣分", "扣分=SCP-01-团结社区:1, SCP-*:0.5", 4, findings=("SCP-01-团结社区", "SCP-02-金桥社区"))
+    outcome = run(
+        "问题扣分",
+        "扣分=SCP-01-团结社区:1, SCP-*:0.5",
+        4,
+        findings=("SCP-01-团结社区", "SCP-02-金桥社区"),
+    )
     assert outcome.score == D("2.5")  # 1 for the named finding, 0.5 for the other
 
 

@@ -132,7 +132,9 @@ def people(**columns) -> pd.DataFrame:
     return privacy.mask_personal_data(raw, salt="s")
 
 
-ONE_ITEM = pd.DataFrame({"item_id": ["Q1"], "item": ["总体满意度"], "reverse": ["否"], "groups": [None]})
+ONE_ITEM = pd.DataFrame(
+    {"item_id": ["Q1"], "item": ["总体满意度"], "reverse": ["否"], "groups": [None]}
+)
 
 
 def test_the_same_phone_under_another_questionnaire_number_is_rejected_whole_naming_the_first_row():
@@ -140,20 +142,31 @@ def test_the_same_phone_under_another_questionnaire_number_is_rejected_whole_nam
     responses = people(phone=["13812345678", "13900000001", "13900000002", "138-1234-5678"])
     result = survey.validate_responses(responses, ONE_ITEM)
     assert result.answers["respondent_id"].tolist() == ["R1", "R2", "R3"]
-    assert (result.counts["rows_same_person"], result.counts["respondents"], result.counts["duplicate_cells"]) == (1, 3, 1)
+    assert (
+        result.counts["rows_same_person"],
+        result.counts["respondents"],
+        result.counts["duplicate_cells"],
+    ) == (1, 3, 1)
     reject = result.rejects.iloc[0]
-    assert (reject["file"], reject["sheet"], reject["row"], reject["column"]) == (FILE, "问卷数据", 5, "联系电话")
+    assert (reject["file"], reject["sheet"], reject["row"], reject["column"]) == (
+        FILE,
+        "问卷数据",
+        5,
+        "联系电话",
+    )
     assert reject["reason"] == "同一受访者以不同问卷编号重复作答"
     assert reject["value"] == "138****5678（与第 2 行问卷 R1 为同一人）"
     assert "同一受访者以不同编号重复作答 1 份" in result.summary()
 
 
 def test_the_same_id_number_without_a_phone_is_the_same_person_too():
-    responses = people(id_number=["420802199001011234", None, "420802199203034321", "420802199001011234"])
+    responses = people(
+        id_number=["420802199001011234", None, "420802199203034321", "420802199001011234"]
+    )
     result = survey.validate_responses(responses, ONE_ITEM)
-    assert list(zip(result.rejects["row"], result.rejects["column"], result.rejects["value"], strict=True)) == [
-        (5, "身份证号", "420802********1234（与第 2 行问卷 R1 为同一人）")
-    ]
+    assert list(
+        zip(result.rejects["row"], result.rejects["column"], result.rejects["value"], strict=True)
+    ) == [(5, "身份证号", "420802********1234（与第 2 行问卷 R1 为同一人）")]
 
 
 def test_the_same_name_in_the_same_community_is_not_taken_for_the_same_person():
@@ -174,7 +187,14 @@ def test_validation_runs_on_the_masked_frame_the_ingest_step_writes():
     raw = responses_frame().assign(
         name="张三",
         # Rows 3 and 5 are the same questionnaire R002 entered twice, so the same phone.
-        phone=["13812340001", "13812340002", "13812340003", "13812340002", "13812340004", "13812340005"],
+        phone=[
+            "13812340001",
+            "13812340002",
+            "13812340003",
+            "13812340002",
+            "13812340004",
+            "13812340005",
+        ],
     )
     masked = privacy.mask_personal_data(raw, salt="s")
     result = survey.validate_responses(masked, items_frame())
@@ -189,7 +209,9 @@ def test_answers_carry_provenance_and_pseudonym_not_names(validated):
 
 
 def test_missing_item_column_names_the_file_and_sheet():
-    with pytest.raises(InputError, match=r"问卷调查_2017\.xlsx, sheet 问卷数据: 问卷数据缺少题目列 Q3"):
+    with pytest.raises(
+        InputError, match=r"问卷调查_2017\.xlsx, sheet 问卷数据: 问卷数据缺少题目列 Q3"
+    ):
         survey.validate_responses(responses_frame().drop(columns="Q3"), items_frame())
 
 
@@ -206,7 +228,11 @@ def test_satisfaction_counts_very_satisfied_and_satisfied_among_valid_answers(va
     assert (overall["n_valid"].iloc[0], overall["n_satisfied"].iloc[0]) == (9, 5)
     assert overall["rate"].iloc[0] == pytest.approx(5 / 9)
     by_group = survey.satisfaction(validated.answers, "group").set_index("group")
-    assert list(by_group.index) == ["居民", "社区工作者", "社会组织"]  # schema order, not character order
+    assert list(by_group.index) == [
+        "居民",
+        "社区工作者",
+        "社会组织",
+    ]  # schema order, not character order
     assert by_group.loc["居民", ["n_valid", "n_satisfied"]].tolist() == [5, 5]
     assert by_group.loc["社区工作者", ["n_valid", "n_satisfied"]].tolist() == [3, 0]
     assert by_group.loc["社会组织", ["n_valid", "n_satisfied"]].tolist() == [1, 0]
@@ -252,7 +278,9 @@ def test_interval_is_empty_when_there_are_no_valid_answers():
     assert np.isnan(lower[0]) and np.isnan(upper[0])
 
 
-@pytest.mark.parametrize("kwargs", [{"method": "bayes"}, {"confidence": 1.2}, {"satisfied_levels": ()}])
+@pytest.mark.parametrize(
+    "kwargs", [{"method": "bayes"}, {"confidence": 1.2}, {"satisfied_levels": ()}]
+)
 def test_satisfaction_refuses_bad_parameters(validated, kwargs):
     with pytest.raises(ParameterError):
         survey.satisfaction(validated.answers, **kwargs)
@@ -262,7 +290,9 @@ def test_weighted_index_uses_the_given_weights(validated):
     # 100+80+100 + 80+80 + 60 + 20 + 60+40 = 620 over 9 answers.
     overall = survey.weighted_index(validated.answers)
     assert overall["index"].iloc[0] == pytest.approx(620 / 9)
-    flat = survey.weighted_index(validated.answers, {5: 1, 4: 1, 3: 0, 2: 0, 1: 0}, by="group").set_index("group")
+    flat = survey.weighted_index(
+        validated.answers, {5: 1, 4: 1, 3: 0, 2: 0, 1: 0}, by="group"
+    ).set_index("group")
     assert flat.loc["居民", "index"] == 1.0
     assert flat.loc["社区工作者", "index"] == 0.0
 
@@ -294,23 +324,37 @@ def test_sample_size_refuses_impossible_parameters(kwargs):
 
 
 def plan_frame() -> pd.DataFrame:
-    return pd.DataFrame({"group": ["居民", "社区工作者", "社会组织"], "population": [52_000, 260, 150], "planned": [385, 100, 60]})
+    return pd.DataFrame(
+        {
+            "group": ["居民", "社区工作者", "社会组织"],
+            "population": [52_000, 260, 150],
+            "planned": [385, 100, 60],
+        }
+    )
 
 
 def test_coverage_states_plainly_when_the_resident_sample_is_too_small():
     ids = [f"J{i}" for i in range(300)] + ["J0", "J1"]  # two duplicates must not count
     responses = pd.DataFrame({"respondent_id": ids, "group": "居民"})
     others = pd.DataFrame({"respondent_id": [f"S{i}" for i in range(120)], "group": "社会组织"})
-    table = survey.response_coverage(pd.concat([responses, others]), plan_frame()).set_index("group")
+    table = survey.response_coverage(pd.concat([responses, others]), plan_frame()).set_index(
+        "group"
+    )
     residents = table.loc["居民"]
     assert (residents["achieved"], residents["required"]) == (300, 382)
     # 1.96 × √(0.25/300 × 51700/51999) = 0.05642
     assert residents["achieved_margin"] == pytest.approx(0.05642, abs=5e-5)
     assert residents["completion"] == pytest.approx(300 / 385)
-    assert residents["statement"] == "居民样本 300 份，少于 ±5% 误差所需的 382 份，实际误差约 ±5.6%：样本不足，结论代表性有限"
+    assert (
+        residents["statement"]
+        == "居民样本 300 份，少于 ±5% 误差所需的 382 份，实际误差约 ±5.6%：样本不足，结论代表性有限"
+    )
     # 120 of 150 ≥ 109 required: 1.96 × √(0.25/120 × 30/149) = 0.0401
     assert bool(table.loc["社会组织", "sufficient"])
-    assert table.loc["社会组织", "statement"] == "社会组织样本 120 份，达到 ±5% 误差所需的 109 份，实际误差约 ±4.0%"
+    assert (
+        table.loc["社会组织", "statement"]
+        == "社会组织样本 120 份，达到 ±5% 误差所需的 109 份，实际误差约 ±4.0%"
+    )
     assert table.loc["社区工作者", "achieved"] == 0
     assert "未取得样本" in table.loc["社区工作者", "statement"]
     assert "计划样本量 100 份本身也低于所需" in table.loc["社区工作者", "statement"]
@@ -333,7 +377,10 @@ def wilson_by_hand(x: int, n: int, z: float = 1.959964) -> tuple[float, float]:
 def test_reading_states_the_overall_rate_with_its_interval_and_method(validated):
     text = survey.results_reading(validated.answers, plan_frame())
     lower, upper = wilson_by_hand(5, 9)  # 0.2667, 0.8113
-    assert f"全部 9 个有效答案中，“非常满意”或“满意” 5 个，满意率 **55.6%**，95% 置信区间 {lower:.1%}–{upper:.1%}（Wilson 得分区间）" in text
+    assert (
+        f"全部 9 个有效答案中，“非常满意”或“满意” 5 个，满意率 **55.6%**，95% 置信区间 {lower:.1%}–{upper:.1%}（Wilson 得分区间）"
+        in text
+    )
     assert "每份问卷最多 3 个" in text
     exact = survey.results_reading(validated.answers, plan_frame(), method="exact", confidence=0.9)
     assert "90% 置信区间" in exact and "（Clopper–Pearson 精确区间）" in exact
@@ -344,19 +391,31 @@ def test_reading_gives_each_group_and_the_groups_short_of_plan_and_margin(valida
     assert "- 居民：满意率 100.0%" in text and "有效答案 5 个，问卷 2 份）" in text
     assert "- 社区工作者：满意率 0.0%" in text
     # Achieved 2 / 2 / 1 questionnaires against 385 / 100 / 60 planned and 382 / 156 / 109 required.
-    assert "未达到计划样本量：居民（实际 2 份 / 计划 385 份，完成 0.5%）、社区工作者（实际 2 份 / 计划 100 份，完成 2.0%）、社会组织（实际 1 份 / 计划 60 份，完成 1.7%）。" in text
-    assert "未达到 ±5% 误差所需样本量：居民（实际 2 份，所需 382 份" in text and "社会组织（实际 1 份，所需 109 份" in text
-    assert "居民、社区工作者、社会组织的样本未达到 ±5% 误差所需的样本量，满意度结论的代表性有限" in text
+    assert (
+        "未达到计划样本量：居民（实际 2 份 / 计划 385 份，完成 0.5%）、社区工作者（实际 2 份 / 计划 100 份，完成 2.0%）、社会组织（实际 1 份 / 计划 60 份，完成 1.7%）。"
+        in text
+    )
+    assert (
+        "未达到 ±5% 误差所需样本量：居民（实际 2 份，所需 382 份" in text
+        and "社会组织（实际 1 份，所需 109 份" in text
+    )
+    assert (
+        "居民、社区工作者、社会组织的样本未达到 ±5% 误差所需的样本量，满意度结论的代表性有限"
+        in text
+    )
 
 
 def test_reading_flags_communities_wider_than_the_margin_and_reads_the_indicator(validated):
     text = survey.results_reading(validated.answers, plan_frame())
     # 浏河社区 3 of 4, 沿河社区 2 of 5: both intervals far wider than ±5%, neither wholly below 55.6%.
-    assert "2 个社区的满意率在 40.0%（沿河社区）至 75.0%（浏河社区）之间，每个社区有效答案 4–5 个" in text
+    assert (
+        "2 个社区的满意率在 40.0%（沿河社区）至 75.0%（浏河社区）之间，每个社区有效答案 4–5 个"
+        in text
+    )
     assert "区间半宽超过 ±5% 的社区 2 个（沿河社区、浏河社区）" in text
     assert "没有社区的满意率区间整体低于总体满意率" in text
     lower, upper = wilson_by_hand(5, 9)
-    assert f"以总体满意率 55.6%（`satisfaction_rate`）为“社会公众或服务对象满意度”指标计分" in text
+    assert "以总体满意率 55.6%（`satisfaction_rate`）为“社会公众或服务对象满意度”指标计分" in text
     assert f"真实满意率大致在 {lower:.1%}–{upper:.1%} 之间" in text
     # Weighted by population: (52000 × 5/5 + 260 × 0/3 + 150 × 0/1) / 52410 = 99.2%, 43.7 points above 5/9.
     assert "若按各类受访者的总体数量加权，满意率为 99.2%（相差 43.7 个百分点）" in text
@@ -371,12 +430,17 @@ def test_reading_names_a_group_and_a_community_clearly_below_the_overall_rate():
             "code": [5] * 90 + [2] * 10 + [4] * 10 + [1] * 90,  # 90/100 and 10/100: overall 50%
         }
     )
-    plan = pd.DataFrame({"group": ["居民", "社会组织"], "population": [100, 100], "planned": [100, 100]})
+    plan = pd.DataFrame(
+        {"group": ["居民", "社会组织"], "population": [100, 100], "planned": [100, 100]}
+    )
     text = survey.results_reading(answers, plan)
     assert "社会组织的满意率区间上限低于总体满意率 50.0%" in text
     assert "满意率区间整体低于总体满意率的社区：沿河社区" in text
     # Every questionnaire of a population of 100 was obtained: plan and margin are both met.
-    assert "各类受访者均达到计划样本量" in text and "各类受访者的样本均达到 ±5% 误差所需的样本量" in text
+    assert (
+        "各类受访者均达到计划样本量" in text
+        and "各类受访者的样本均达到 ±5% 误差所需的样本量" in text
+    )
     assert "代表性有限" not in text
 
 
@@ -396,7 +460,9 @@ def interviews_frame() -> pd.DataFrame:
         ("I4", "沿河社区", "A", "基本满意", None),
         ("I4", "沿河社区", "B", "是", None),
     ]
-    frame = pd.DataFrame(rows, columns=["interview_id", "community", "question_id", "answer_code", "note"])
+    frame = pd.DataFrame(
+        rows, columns=["interview_id", "community", "question_id", "answer_code", "note"]
+    )
     frame["question"] = frame["question_id"].map({"A": "您对项目是否满意", "B": "是否知晓服务站"})
     frame["interview_date"] = pd.Timestamp("2019-09-10")
     frame["group"] = "居民"
@@ -409,7 +475,11 @@ def interviews_frame() -> pd.DataFrame:
 def test_interview_answers_are_counted_by_question_and_community():
     result = survey.summarise_interviews(interviews_frame())
     a = result.by_question[result.by_question["question_id"] == "A"]
-    assert list(zip(a["answer_code"], a["n"], a["share"], strict=True)) == [("满意", 2, 0.5), ("基本满意", 1, 0.25), ("不满意", 1, 0.25)]
+    assert list(zip(a["answer_code"], a["n"], a["share"], strict=True)) == [
+        ("满意", 2, 0.5),
+        ("基本满意", 1, 0.25),
+        ("不满意", 1, 0.25),
+    ]
     b = result.by_question[result.by_question["question_id"] == "B"].set_index("answer_code")
     assert b["n"].to_dict() == {"是": 3, "否": 1}
     cell = result.by_community.set_index(["question_id", "community", "answer_code"])
@@ -469,14 +539,28 @@ def test_likert_chart_data_centres_the_neutral_share_on_zero():
 @pytest.mark.parametrize(
     ("text", "reverse", "label"),
     [
-        ("到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）", True, "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）"),
+        (
+            "到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）",
+            True,
+            "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）",
+        ),
         ("办事是否不便(反向题)", True, "办事是否不便（反向题，已转换）"),
         ("活动时有时无 (1：完全不同意，5：完全同意)", True, "活动时有时无（反向题，已转换）"),
-        ("您对社工服务的满意程度（1=非常不满意，5=非常满意）", False, "您对社工服务的满意程度（1=非常不满意，5=非常满意）"),
-        ("您对社区社会工作室（社工）提供的专业服务的满意程度", False, "您对社区社会工作室（社工）提供的专业服务的满意程度"),
+        (
+            "您对社工服务的满意程度（1=非常不满意，5=非常满意）",
+            False,
+            "您对社工服务的满意程度（1=非常不满意，5=非常满意）",
+        ),
+        (
+            "您对社区社会工作室（社工）提供的专业服务的满意程度",
+            False,
+            "您对社区社会工作室（社工）提供的专业服务的满意程度",
+        ),
     ],
 )
-def test_reverse_items_are_labelled_as_recoded_without_their_misleading_scale_hint(text, reverse, label):
+def test_reverse_items_are_labelled_as_recoded_without_their_misleading_scale_hint(
+    text, reverse, label
+):
     assert survey.item_label(text, reverse) == label
 
 
@@ -484,11 +568,15 @@ def test_likert_chart_of_the_2017_case_labels_the_reverse_item_as_recoded():
     from jixiao import loading, survey_charts
 
     loaded = loading.load_survey(CASE_FILE)
-    result = survey.validate_responses(privacy.mask_personal_data(loaded["survey"].data, salt="s"), loaded["survey_items"].data)
+    result = survey.validate_responses(
+        privacy.mask_personal_data(loaded["survey"].data, salt="s"), loaded["survey_items"].data
+    )
     data = survey.likert_chart_data(result.answers)
     q6 = data.loc[data["item_id"] == "Q6"]
     assert set(q6["label"]) == {"到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）"}
-    assert set(q6["item"]) == {"到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）"}  # the question as asked
+    assert set(q6["item"]) == {
+        "到社区公共服务站办事仍需多次往返、手续繁琐（1=非常不同意，5=非常同意）"
+    }  # the question as asked
     labels = [t.get_text() for t in survey_charts.plot_likert(data).axes[0].get_yticklabels()]
     assert "到社区公共服务站办事仍需多次往返、手续繁琐（反向题，已转换）" in labels
     assert not any("非常同意" in text for text in labels)
@@ -511,8 +599,14 @@ def test_charts_draw_one_bar_segment_per_item_and_level(validated):
     fig = survey_charts.plot_likert(survey.likert_chart_data(validated.answers))
     ax = fig.axes[0]
     assert len(ax.patches) == 3 * 5
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["办事是否不便（反向题，已转换）", "对社工服务是否满意", "对服务站设施是否满意"]
-    fig = survey_charts.plot_satisfaction_by_community(survey.community_chart_data(validated.answers))
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "办事是否不便（反向题，已转换）",
+        "对社工服务是否满意",
+        "对服务站设施是否满意",
+    ]
+    fig = survey_charts.plot_satisfaction_by_community(
+        survey.community_chart_data(validated.answers)
+    )
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["沿河社区", "浏河社区"]
 
 
@@ -526,14 +620,25 @@ def test_2017_case_overall_satisfaction_is_about_93_percent():
     responses = privacy.mask_personal_data(loaded["survey"].data, salt="test")
     result = survey.validate_responses(responses, loaded["survey_items"].data)
     counts = result.counts
-    whole_rows = counts["rows_duplicate"] + counts["rows_same_person"]  # one reject row each, their cells under duplicate_cells
-    assert counts["cells_read"] == counts["valid"] + len(result.rejects) - whole_rows + counts["duplicate_cells"] + counts["not_applicable"]
+    whole_rows = (
+        counts["rows_duplicate"] + counts["rows_same_person"]
+    )  # one reject row each, their cells under duplicate_cells
+    assert (
+        counts["cells_read"]
+        == counts["valid"]
+        + len(result.rejects)
+        - whole_rows
+        + counts["duplicate_cells"]
+        + counts["not_applicable"]
+    )
     assert set(result.rejects["reason"]) >= {"空白", "超出量表", "无法识别", "重复问卷编号"}
     overall = survey.satisfaction(result.answers)
     # The committed case file: 3,178 of 3,418 valid answers are 非常满意 or 满意 (92.98%).
     assert (overall["n_satisfied"].iloc[0], overall["n_valid"].iloc[0]) == (3178, 3418)
     assert 0.91 < overall["rate"].iloc[0] < 0.95
-    coverage = survey.response_coverage(result.answers, loaded["survey_plan"].data).set_index("group")
+    coverage = survey.response_coverage(result.answers, loaded["survey_plan"].data).set_index(
+        "group"
+    )
     assert not coverage.loc["居民", "sufficient"]
 
 
@@ -553,14 +658,20 @@ def test_workbook_through_loader_masking_and_validation(tmp_path):
                 "Q2": ["非常满意", "满意吧", None],
             }
         ).to_excel(writer, sheet_name="问卷数据", index=False)
-        pd.DataFrame({"题号": ["Q1", "Q2"], "题目": ["甲", "乙"], "反向题": ["否", "是"]}).to_excel(writer, sheet_name="题目", index=False)
-        pd.DataFrame({"受访者类别": ["居民"], "总体数量": [52000], "计划样本量": [385]}).to_excel(writer, sheet_name="抽样计划", index=False)
+        pd.DataFrame({"题号": ["Q1", "Q2"], "题目": ["甲", "乙"], "反向题": ["否", "是"]}).to_excel(
+            writer, sheet_name="题目", index=False
+        )
+        pd.DataFrame({"受访者类别": ["居民"], "总体数量": [52000], "计划样本量": [385]}).to_excel(
+            writer, sheet_name="抽样计划", index=False
+        )
     loaded = loading.load_survey(path)
     masked = privacy.mask_personal_data(loaded["survey"].data, salt="s")
     result = survey.validate_responses(masked, loaded["survey_items"].data)
     # R1: 满意 4, 非常满意 reversed → 1; R2: 4 valid, 满意吧 rejected; second R2 (row 4) rejected whole.
     assert result.answers["code"].tolist() == [4, 1, 4]
-    assert list(zip(result.rejects["row"], result.rejects["column"], result.rejects["reason"], strict=True)) == [
+    assert list(
+        zip(result.rejects["row"], result.rejects["column"], result.rejects["reason"], strict=True)
+    ) == [
         (3, "Q2", "无法识别"),
         (4, "问卷编号", "重复问卷编号"),
     ]

@@ -29,7 +29,11 @@ RAW = paths.raw_dir(YEAR)
 WORKBOOK = RAW / "问卷调查_2017.xlsx"
 NOTEBOOK = paths.NOTEBOOKS_DIR / "04_survey.ipynb"
 TEXT_LEVELS = {"非常满意": 5, "满意": 4, "一般": 3, "不满意": 2, "非常不满意": 1}
-GROUP_METRICS = {"居民": "satisfaction_rate_residents", "社区工作者": "satisfaction_rate_workers", "社会组织": "satisfaction_rate_organisations"}
+GROUP_METRICS = {
+    "居民": "satisfaction_rate_residents",
+    "社区工作者": "satisfaction_rate_workers",
+    "社会组织": "satisfaction_rate_organisations",
+}
 
 
 # --------------------------------------------------------------------------- the answers, counted by hand
@@ -39,7 +43,9 @@ def _sheet_rows(book, name: str, first_header: str) -> tuple[list[str], list[tup
     rows = list(book[name].iter_rows(values_only=True))
     start = next(i for i, row in enumerate(rows) if row and row[0] == first_header)
     header = [str(h).strip() if h is not None else "" for h in rows[start]]
-    return header, [row for row in rows[start + 1 :] if any(v is not None and str(v).strip() for v in row)]
+    return header, [
+        row for row in rows[start + 1 :] if any(v is not None and str(v).strip() for v in row)
+    ]
 
 
 def _code(value) -> int | None:
@@ -70,7 +76,10 @@ def by_hand() -> dict[str, Counter]:
     """
     book = openpyxl.load_workbook(WORKBOOK, read_only=True, data_only=True)
     item_header, item_rows = _sheet_rows(book, "题目", "题号")
-    items = {str(r[item_header.index("题号")]).strip(): r[item_header.index("反向题")] == "是" for r in item_rows}
+    items = {
+        str(r[item_header.index("题号")]).strip(): r[item_header.index("反向题")] == "是"
+        for r in item_rows
+    }
     header, rows = _sheet_rows(book, "问卷数据", "问卷编号")
     valid, satisfied = Counter(), Counter()
     seen_ids, seen_people = set(), set()
@@ -104,7 +113,10 @@ def wilson(x: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
 
 def test_the_hand_count_agrees_with_what_the_case_file_readme_states(by_hand):
     stated = re.search(r"rate: (\d+) / (\d+) = ", (RAW / "README.md").read_text(encoding="utf-8"))
-    assert (by_hand["satisfied"]["全部"], by_hand["valid"]["全部"]) == (int(stated[1]), int(stated[2]))
+    assert (by_hand["satisfied"]["全部"], by_hand["valid"]["全部"]) == (
+        int(stated[1]),
+        int(stated[2]),
+    )
 
 
 # --------------------------------------------------------------------------- notebook 04 in a scratch project
@@ -122,33 +134,50 @@ def project(tmp_path_factory):
     reports = root / "reports" / str(YEAR)
     reports.mkdir(parents=True)
     with pytest.MonkeyPatch.context() as env:
-        env.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)  # the case declares itself reconstructed
+        env.delenv(
+            ingest.SALT_ENVIRONMENT_VARIABLE, raising=False
+        )  # the case declares itself reconstructed
         ingest.write_processed(YEAR, ingest.load_year(YEAR, RAW), processed)
         parameters = pipeline.resolve_parameters(YEAR)[NOTEBOOK.name] | {"output_dir": str(reports)}
-        env.setenv("JIXIAO_ROOT", str(root))  # the kernel's jixiao.paths now point at the scratch project
+        env.setenv(
+            "JIXIAO_ROOT", str(root)
+        )  # the kernel's jixiao.paths now point at the scratch project
         papermill.execute_notebook(
-            str(NOTEBOOK), str(reports / NOTEBOOK.name), parameters=parameters,
-            kernel_name=pipeline.KERNEL_NAME, cwd=str(NOTEBOOK.parent), progress_bar=False,
+            str(NOTEBOOK),
+            str(reports / NOTEBOOK.name),
+            parameters=parameters,
+            kernel_name=pipeline.KERNEL_NAME,
+            cwd=str(NOTEBOOK.parent),
+            progress_bar=False,
         )
     return {"processed": processed, "reports": reports}
 
 
 @pytest.fixture(scope="module")
 def written_metrics(project) -> dict[str, dict]:
-    records = json.loads((project["processed"] / "metrics" / "survey.json").read_text(encoding="utf-8"))
+    records = json.loads(
+        (project["processed"] / "metrics" / "survey.json").read_text(encoding="utf-8")
+    )
     return {r["metric"]: r for r in records}
 
 
-def test_notebook_04_writes_the_satisfaction_rate_counted_from_the_workbook(written_metrics, by_hand):
+def test_notebook_04_writes_the_satisfaction_rate_counted_from_the_workbook(
+    written_metrics, by_hand
+):
     expected = by_hand["satisfied"]["全部"] / by_hand["valid"]["全部"]
     assert written_metrics["satisfaction_rate"]["value"] == pytest.approx(expected, abs=1e-12)
     evidence = written_metrics["satisfaction_rate"]["evidence"]
-    assert f"有效答案 {by_hand['valid']['全部']} 个" in evidence and f"{by_hand['satisfied']['全部']} 个" in evidence
+    assert (
+        f"有效答案 {by_hand['valid']['全部']} 个" in evidence
+        and f"{by_hand['satisfied']['全部']} 个" in evidence
+    )
 
 
 def test_each_group_rate_is_counted_from_the_workbook_too(written_metrics, by_hand):
     for group, metric in GROUP_METRICS.items():
-        assert written_metrics[metric]["value"] == pytest.approx(by_hand["satisfied"][group] / by_hand["valid"][group], abs=1e-12), group
+        assert written_metrics[metric]["value"] == pytest.approx(
+            by_hand["satisfied"][group] / by_hand["valid"][group], abs=1e-12
+        ), group
 
 
 def test_the_recorded_interval_is_the_wilson_interval_of_those_counts(project, by_hand):
@@ -156,22 +185,36 @@ def test_the_recorded_interval_is_the_wilson_interval_of_those_counts(project, b
     x, n = by_hand["satisfied"]["全部"], by_hand["valid"]["全部"]
     assert (int(overall["n_satisfied"]), int(overall["n_valid"])) == (x, n)
     lower, upper = wilson(x, n)
-    assert overall["lower"] == pytest.approx(lower, abs=1e-9) and overall["upper"] == pytest.approx(upper, abs=1e-9)
+    assert overall["lower"] == pytest.approx(lower, abs=1e-9) and overall["upper"] == pytest.approx(
+        upper, abs=1e-9
+    )
     assert lower < x / n < upper
-    groups = pd.read_parquet(project["processed"] / "survey_satisfaction_group.parquet").set_index("group")
+    groups = pd.read_parquet(project["processed"] / "survey_satisfaction_group.parquet").set_index(
+        "group"
+    )
     for group in GROUP_METRICS:
         g_lower, g_upper = wilson(by_hand["satisfied"][group], by_hand["valid"][group])
-        assert groups.loc[group, ["lower", "upper"]].tolist() == pytest.approx([g_lower, g_upper], abs=1e-9), group
+        assert groups.loc[group, ["lower", "upper"]].tolist() == pytest.approx(
+            [g_lower, g_upper], abs=1e-9
+        ), group
 
 
 def test_the_executed_notebook_reads_the_same_figures_in_words(project, by_hand):
     executed = nbformat.read(project["reports"] / NOTEBOOK.name, as_version=4)
-    shown = [o["data"]["text/markdown"] for c in executed.cells if c.cell_type == "code" for o in c.outputs if "text/markdown" in o.get("data", {})]
+    shown = [
+        o["data"]["text/markdown"]
+        for c in executed.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "text/markdown" in o.get("data", {})
+    ]
     assert len(shown) == 1
     reading = shown[0]
     x, n = by_hand["satisfied"]["全部"], by_hand["valid"]["全部"]
     lower, upper = wilson(x, n)
-    assert f"全部 {n:,} 个有效答案中，“非常满意”或“满意” {x:,} 个，满意率 **{x / n:.1%}**" in reading
+    assert (
+        f"全部 {n:,} 个有效答案中，“非常满意”或“满意” {x:,} 个，满意率 **{x / n:.1%}**" in reading
+    )
     assert f"95% 置信区间 {lower:.1%}–{upper:.1%}（Wilson 得分区间）" in reading
     assert "未达到 ±5% 误差所需样本量：居民" in reading  # the 2017 residents' sample is short
 
@@ -186,4 +229,6 @@ def test_interview_summaries_by_community_and_the_notes_are_written_without_pers
     assert notes["person_key"].str.fullmatch(r"P-[0-9a-f]{10}").all()
     names = sorted(set(raw["name"].dropna()))
     for table in ("interview_summary_community", "interview_notes", "survey_rejects"):
-        assert privacy.find_personal_data(project["processed"] / f"{table}.parquet", names=names) == [], table
+        assert (
+            privacy.find_personal_data(project["processed"] / f"{table}.parquet", names=names) == []
+        ), table

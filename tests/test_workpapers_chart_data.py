@@ -11,7 +11,11 @@ LEVELS = {5: "非常满意", 4: "满意", 3: "一般", 2: "不满意", 1: "非�
 
 def _survey_tables():
     """Four residents answer Q1 非常满意 / 满意 / 一般 / 非常不满意; Q2 (reverse) 1, 1, 2, 5."""
-    prov = {"source_file": "问卷调查_2030.xlsx", "source_sheet": "问卷数据", "source_row": [3, 4, 5, 6]}
+    prov = {
+        "source_file": "问卷调查_2030.xlsx",
+        "source_sheet": "问卷数据",
+        "source_row": [3, 4, 5, 6],
+    }
     responses = pd.DataFrame(
         {
             "respondent_id": ["R1", "R2", "R3", "R4"],
@@ -67,7 +71,16 @@ def test_likert_sheet_gives_each_items_shares_worked_out_by_hand(processed_folde
     sheets, _ = workpapers.workpaper_sheets(2030, processed_folder)
     likert = sheets["图表数据_各题满意度"]
     frame = likert.frame
-    assert list(frame.columns) == ["题号", "题目", "等级分值", "满意程度", "答案数", "占比", "条形起点", "条形终点"]
+    assert list(frame.columns) == [
+        "题号",
+        "题目",
+        "等级分值",
+        "满意程度",
+        "答案数",
+        "占比",
+        "条形起点",
+        "条形终点",
+    ]
     q1 = frame[frame["题号"] == "Q1"].set_index("等级分值")
     assert q1["答案数"].to_dict() == {1: 1, 2: 0, 3: 1, 4: 1, 5: 1}
     assert q1["占比"].to_dict() == {1: 0.25, 2: 0.0, 3: 0.25, 4: 0.25, 5: 0.25}
@@ -81,8 +94,12 @@ def test_likert_sheet_gives_each_items_shares_worked_out_by_hand(processed_folde
     assert set(likert.percent) == {"占比", "条形起点", "条形终点"}
 
 
-def test_chart_data_sheets_reach_the_workbook_and_are_listed_when_missing(processed_folder, tmp_path):
-    book_path = workpapers.build_workpapers(2030, tmp_path / "out" / "workpapers.xlsx", processed_folder=processed_folder)
+def test_chart_data_sheets_reach_the_workbook_and_are_listed_when_missing(
+    processed_folder, tmp_path
+):
+    book_path = workpapers.build_workpapers(
+        2030, tmp_path / "out" / "workpapers.xlsx", processed_folder=processed_folder
+    )
     book = openpyxl.load_workbook(book_path)
     assert {"图表数据_得分瀑布", "图表数据_各题满意度"} <= set(book.sheetnames)
     assert book["图表数据_各题满意度"]["F2"].number_format == "0.0%"

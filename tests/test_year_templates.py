@@ -18,30 +18,158 @@ def _fill(path, sheet, rows):
 @pytest.fixture
 def filled_year(tmp_path):
     written = year_templates.write_year_templates(2031, folder=tmp_path)
-    assert {p.name for p in written} >= {"资金下达明细_2031.xlsx", "明细账_模板.xlsx", "问卷调查_2031.xlsx", "parameters.toml", "指标体系_2031.xlsx"}
+    assert {p.name for p in written} >= {
+        "资金下达明细_2031.xlsx",
+        "明细账_模板.xlsx",
+        "问卷调查_2031.xlsx",
+        "parameters.toml",
+        "指标体系_2031.xlsx",
+    }
     d = dt.datetime
-    _fill(tmp_path / "资金下达明细_2031.xlsx", "资金下达", [
-        ["G-01", "东宝区", "泉口街道", "浏河社区", "公共服务站基础设施建设", "荆财〔2031〕1号", d(2031, 3, 1), 100000, d(2031, 4, 1), 100000, "浏河社区居民委员会", None],
-    ])
+    _fill(
+        tmp_path / "资金下达明细_2031.xlsx",
+        "资金下达",
+        [
+            [
+                "G-01",
+                "东宝区",
+                "泉口街道",
+                "浏河社区",
+                "公共服务站基础设施建设",
+                "荆财〔2031〕1号",
+                d(2031, 3, 1),
+                100000,
+                d(2031, 4, 1),
+                100000,
+                "浏河社区居民委员会",
+                None,
+            ],
+        ],
+    )
     ledger = tmp_path / "明细账_浏河社区.xlsx"
     (tmp_path / "明细账_模板.xlsx").rename(ledger)
-    _fill(ledger, "明细账", [
-        [d(2031, 4, 1), "收-1", "收到公共服务站建设补助", "1002", "银行存款", 100000, 0, "借", 100000, "公共服务站基础设施建设", None, 1, "王某"],
-        [d(2031, 4, 1), "收-1", "收到公共服务站建设补助", "400102", "财政补助收入-项目支出", 0, 100000, "贷", 100000, "公共服务站基础设施建设", None, 1, "王某"],
-    ])
-    _fill(tmp_path / "产出完成情况_2031.xlsx", "产出指标", [["O-1", "服务站建成数", "数量", "个", 1, 1, "是", "是", "验收报告"]])
-    _fill(tmp_path / "问卷调查_2031.xlsx", "问卷数据", [["R-1", "居民", "浏河社区", "张三", "13800000000", None, d(2031, 9, 1), "满意", "5", "非常满意"]])
-    _fill(tmp_path / "问卷调查_2031.xlsx", "题目", [["Q1", "设施满意度", "否", "全部"], ["Q2", "服务满意度", "否", "全部"], ["Q3", "总体满意度", "否", "全部"]])
+    _fill(
+        ledger,
+        "明细账",
+        [
+            [
+                d(2031, 4, 1),
+                "收-1",
+                "收到公共服务站建设补助",
+                "1002",
+                "银行存款",
+                100000,
+                0,
+                "借",
+                100000,
+                "公共服务站基础设施建设",
+                None,
+                1,
+                "王某",
+            ],
+            [
+                d(2031, 4, 1),
+                "收-1",
+                "收到公共服务站建设补助",
+                "400102",
+                "财政补助收入-项目支出",
+                0,
+                100000,
+                "贷",
+                100000,
+                "公共服务站基础设施建设",
+                None,
+                1,
+                "王某",
+            ],
+        ],
+    )
+    _fill(
+        tmp_path / "产出完成情况_2031.xlsx",
+        "产出指标",
+        [["O-1", "服务站建成数", "数量", "个", 1, 1, "是", "是", "验收报告"]],
+    )
+    _fill(
+        tmp_path / "问卷调查_2031.xlsx",
+        "问卷数据",
+        [
+            [
+                "R-1",
+                "居民",
+                "浏河社区",
+                "张三",
+                "13800000000",
+                None,
+                d(2031, 9, 1),
+                "满意",
+                "5",
+                "非常满意",
+            ]
+        ],
+    )
+    _fill(
+        tmp_path / "问卷调查_2031.xlsx",
+        "题目",
+        [
+            ["Q1", "设施满意度", "否", "全部"],
+            ["Q2", "服务满意度", "否", "全部"],
+            ["Q3", "总体满意度", "否", "全部"],
+        ],
+    )
     _fill(tmp_path / "问卷调查_2031.xlsx", "抽样计划", [["居民", 5000, 357]])
-    _fill(tmp_path / "电话访谈记录_2031.xlsx", "电话访谈", [["T-1", d(2031, 9, 2), "浏河社区", "居民", "李四", "13900000000", "P1", "是否满意", "满意", "服务好"]])
-    _fill(tmp_path / "评价组观察记录_2031.xlsx", "观察记录", [["OBS-02", "指标不全", "绩效指标不够细化", "投入", "绩效指标明确性", "浏河社区", "案卷研究", "查阅申报书", "中", "评价组", d(2031, 10, 1)]])
+    _fill(
+        tmp_path / "电话访谈记录_2031.xlsx",
+        "电话访谈",
+        [
+            [
+                "T-1",
+                d(2031, 9, 2),
+                "浏河社区",
+                "居民",
+                "李四",
+                "13900000000",
+                "P1",
+                "是否满意",
+                "满意",
+                "服务好",
+            ]
+        ],
+    )
+    _fill(
+        tmp_path / "评价组观察记录_2031.xlsx",
+        "观察记录",
+        [
+            [
+                "OBS-02",
+                "指标不全",
+                "绩效指标不够细化",
+                "投入",
+                "绩效指标明确性",
+                "浏河社区",
+                "案卷研究",
+                "查阅申报书",
+                "中",
+                "评价组",
+                d(2031, 10, 1),
+            ]
+        ],
+    )
     return tmp_path
 
 
 def test_filled_in_templates_load_without_rejects(filled_year):
     results = ingest.load_year(2031, raw_folder=filled_year)
     loaded = {kind: r.counts["loaded"] for kind, r in results.items()}
-    assert loaded == {"allocations": 1, "ledger": 2, "outputs": 1, "survey": 1, "survey_items": 3, "survey_plan": 1, "interviews": 1, "observations": 1}
+    assert loaded == {
+        "allocations": 1,
+        "ledger": 2,
+        "outputs": 1,
+        "survey": 1,
+        "survey_items": 3,
+        "survey_plan": 1,
+        "interviews": 1,
+        "observations": 1,
+    }
     assert all(r.counts["rejected"] == 0 for r in results.values())
     assert results["ledger"].data["unit"].iloc[0] == "浏河社区"
     assert results["allocations"].data["amount_fen"].iloc[0] == 10_000_000

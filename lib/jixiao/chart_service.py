@@ -80,7 +80,11 @@ class ChartClient:
         if b"__main__" in figure:
             return False  # refers to a function defined in the notebook, which the helper cannot import
         # Settings read at drawing time (fonts, SVG/PDF font types, hash salt) go with the figure.
-        rc = {k: v for k, v in matplotlib.rcParams.items() if k != "backend" and v != matplotlib.rcParamsDefault[k]}
+        rc = {
+            k: v
+            for k, v in matplotlib.rcParams.items()
+            if k != "backend" and v != matplotlib.rcParamsDefault[k]
+        }
         job = {
             "step": os.environ.get(STEP_VARIABLE, ""),
             "name": name,
@@ -107,7 +111,9 @@ def _connect(address: str, key: bytes, *, helper: ChartService | None = None, wa
             if helper is not None and helper._process.poll() is not None:
                 raise ChartServiceError(f"the chart helper stopped: {helper._stderr()}") from None
             if time.monotonic() > deadline:
-                raise ChartServiceError(f"the chart helper did not start listening within {wait:.0f} s") from None
+                raise ChartServiceError(
+                    f"the chart helper did not start listening within {wait:.0f} s"
+                ) from None
             time.sleep(0.02)
 
 
@@ -128,7 +134,10 @@ def show_pending(png: Path, *, width: int, optional: bool = False) -> None:
 
     path = str(Path(png).resolve())
     display(
-        {PENDING_MIME: {"path": path, "width": width, "optional": optional}, "text/plain": f"[图表 {Path(png).name}]"},
+        {
+            PENDING_MIME: {"path": path, "width": width, "optional": optional},
+            "text/plain": f"[图表 {Path(png).name}]",
+        },
         raw=True,
     )
 
@@ -157,7 +166,10 @@ class ChartService:
         self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
         self._process = subprocess.Popen(
             [sys.executable, "-m", "jixiao.chart_service"],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors, text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._errors,
+            text=True,
         )
         self._finished = False
         self._process.stdin.write(f"{self.key.hex()}\n{self.address}\n")
@@ -173,12 +185,16 @@ class ChartService:
             with _connect(self.address, self.key, helper=self) as connection:
                 connection.send(("finish", None))
                 if not connection.poll(timeout):
-                    raise ChartServiceError(f"the chart helper did not finish within {timeout:.0f} s")
+                    raise ChartServiceError(
+                        f"the chart helper did not finish within {timeout:.0f} s"
+                    )
                 results = connection.recv()
         except (EOFError, ConnectionError, OSError) as exc:
             raise ChartServiceError(f"the chart helper stopped: {exc}; {self._stderr()}") from exc
         self._finished = True
-        return [ChartResult(**r) for r in results]  # every file was closed before the helper answered
+        return [
+            ChartResult(**r) for r in results
+        ]  # every file was closed before the helper answered
 
     def close(self) -> None:
         """Stop the helper (it ends by itself after ``finish``) and clean up after it."""
@@ -221,7 +237,11 @@ def fill_pending_images(notebook_file: Path) -> int:
             continue
         outputs = []
         for output in cell.get("outputs", []):
-            pending = output.get("data", {}).get(PENDING_MIME) if output.get("output_type") == "display_data" else None
+            pending = (
+                output.get("data", {}).get(PENDING_MIME)
+                if output.get("output_type") == "display_data"
+                else None
+            )
             if pending is None:
                 outputs.append(output)
                 continue
@@ -230,12 +250,19 @@ def fill_pending_images(notebook_file: Path) -> int:
                 if pending.get("optional"):
                     dropped += 1
                     continue
-                raise ChartServiceError(f"{notebook_file.name}: the chart {png.name} was not written")
-            outputs.append(nbformat.v4.new_output(
-                "display_data",
-                data={"image/png": base64.b64encode(png.read_bytes()).decode("ascii"), "text/plain": IMAGE_TEXT},
-                metadata={"image/png": {"width": pending["width"]}},
-            ))
+                raise ChartServiceError(
+                    f"{notebook_file.name}: the chart {png.name} was not written"
+                )
+            outputs.append(
+                nbformat.v4.new_output(
+                    "display_data",
+                    data={
+                        "image/png": base64.b64encode(png.read_bytes()).decode("ascii"),
+                        "text/plain": IMAGE_TEXT,
+                    },
+                    metadata={"image/png": {"width": pending["width"]}},
+                )
+            )
             filled += 1
         cell["outputs"] = outputs
     if filled or dropped:
@@ -259,7 +286,9 @@ def _draw(job: dict) -> ChartResult:
                 font_manager.fontManager.addfont(font_file)
         fig = pickle.loads(job["figure"])
         with matplotlib.rc_context(job["rc"]):
-            written = charts.write_figure_files(fig, job["name"], Path(job["folder"]), formats=job["formats"], dpi=job["dpi"])
+            written = charts.write_figure_files(
+                fig, job["name"], Path(job["folder"]), formats=job["formats"], dpi=job["dpi"]
+            )
         return ChartResult(job["step"], job["name"], tuple(str(p) for p in written.values()), None)
     except Exception as exc:  # reported to the runner, which fails the run with it
         return ChartResult(job["step"], job["name"], (), f"{type(exc).__name__}: {exc}")

@@ -60,7 +60,14 @@ def yuan_tick(value, _position=None) -> str:
 
 
 def save_figure(
-    fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI, show: bool = False, width: int = 720
+    fig,
+    name: str,
+    folder: Path,
+    *,
+    formats=FORMATS,
+    dpi: int = MIN_DPI,
+    show: bool = False,
+    width: int = 720,
 ) -> dict[str, Path]:
     """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
 
@@ -92,7 +99,9 @@ def save_figure(
     return written
 
 
-def write_figure_files(fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI) -> dict[str, Path]:
+def write_figure_files(
+    fig, name: str, folder: Path, *, formats=FORMATS, dpi: int = MIN_DPI
+) -> dict[str, Path]:
     """Draw ``fig`` into ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
 
     The figure is drawn once at ``dpi``: that drawing gives the tight bounding box used by every
@@ -120,7 +129,9 @@ def write_figure_files(fig, name: str, folder: Path, *, formats=FORMATS, dpi: in
     return written
 
 
-def _write_formats(fig, name: str, folder: Path, formats, dpi: int, bbox, pixels, written: dict) -> None:
+def _write_formats(
+    fig, name: str, folder: Path, formats, dpi: int, bbox, pixels, written: dict
+) -> None:
     """Write each format from the one drawing (PNG) or with its bounding box (SVG, PDF)."""
     for fmt in formats:
         target = folder / f"{name}.{fmt}"

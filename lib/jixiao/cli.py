@@ -9,10 +9,14 @@ from .errors import InputError, ParameterError
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="jixiao", description="财政支出绩效评价 notebooks: run a year's evaluation.")
+    parser = argparse.ArgumentParser(
+        prog="jixiao", description="财政支出绩效评价 notebooks: run a year's evaluation."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    run = commands.add_parser("run", help="run every numbered notebook for a year through papermill")
+    run = commands.add_parser(
+        "run", help="run every numbered notebook for a year through papermill"
+    )
     run.add_argument("--year", type=int, required=True)
     run.add_argument(
         "-p",
@@ -26,7 +30,9 @@ def _parser() -> argparse.ArgumentParser:
 
     template = commands.add_parser("template", help="write blank raw workbooks for a new year")
     template.add_argument("--year", type=int, required=True)
-    template.add_argument("--force", action="store_true", help="overwrite workbooks that already exist")
+    template.add_argument(
+        "--force", action="store_true", help="overwrite workbooks that already exist"
+    )
     return parser
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import pandas as pd
 
@@ -45,21 +45,27 @@ class YearSummary:
     satisfaction: pd.DataFrame  # group, n_valid, n_satisfied, rate, lower, upper (全部受访者 first)
     findings: pd.DataFrame  # the findings register
     grants: pd.DataFrame  # arrival_grants: one row per grant with due / on-time / late fen
-    confidence: float | None = None  # the survey step's confidence level, when the manifest records it
+    confidence: float | None = (
+        None  # the survey step's confidence level, when the manifest records it
+    )
     interval_method: str | None = None
 
 
 # --------------------------------------------------------------------------- loading (I/O edge)
 
 
-def _year_dirs(year: int, processed_dir: Path | None, reports_dir: Path | None) -> tuple[Path, Path]:
+def _year_dirs(
+    year: int, processed_dir: Path | None, reports_dir: Path | None
+) -> tuple[Path, Path]:
     return (
         Path(processed_dir) if processed_dir is not None else paths.processed_dir(year),
         Path(reports_dir) if reports_dir is not None else paths.reports_dir(year),
     )
 
 
-def missing_outputs(year: int, *, processed_dir: Path | None = None, reports_dir: Path | None = None) -> list[Path]:
+def missing_outputs(
+    year: int, *, processed_dir: Path | None = None, reports_dir: Path | None = None
+) -> list[Path]:
     """The files a comparison needs that the year's run has not (yet) written."""
     processed, reports = _year_dirs(year, processed_dir, reports_dir)
     needed = [reports / "score.json", *(processed / f"{name}.parquet" for name in REQUIRED_TABLES)]
@@ -85,7 +91,9 @@ def _survey_settings(reports: Path) -> tuple[float | None, str | None]:
     return (float(confidence) if confidence is not None else None), survey.get("interval_method")
 
 
-def load_year_summary(year: int, *, processed_dir: Path | None = None, reports_dir: Path | None = None) -> YearSummary:
+def load_year_summary(
+    year: int, *, processed_dir: Path | None = None, reports_dir: Path | None = None
+) -> YearSummary:
     """Read one year's score, metrics, satisfaction, findings and grant tables.
 
     ``processed_dir`` / ``reports_dir`` default to ``data/processed/<year>`` and
@@ -101,10 +109,18 @@ def load_year_summary(year: int, *, processed_dir: Path | None = None, reports_d
     try:
         score = json.loads(score_file.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise InputError(f"score.json 无法解析（{exc}）：请重新运行 `jixiao run --year {year}`。", file=score_file) from exc
+        raise InputError(
+            f"score.json 无法解析（{exc}）：请重新运行 `jixiao run --year {year}`。",
+            file=score_file,
+        ) from exc
     if int(score.get("year", year)) != year:
-        raise InputError(f"文件记录的是 {score['year']} 年的评分，不是 {year} 年。", file=score_file)
-    tables = {name: pd.read_parquet(processed / f"{name}.parquet", engine="pyarrow") for name in REQUIRED_TABLES}
+        raise InputError(
+            f"文件记录的是 {score['year']} 年的评分，不是 {year} 年。", file=score_file
+        )
+    tables = {
+        name: pd.read_parquet(processed / f"{name}.parquet", engine="pyarrow")
+        for name in REQUIRED_TABLES
+    }
     overall = tables["survey_satisfaction_overall"].assign(group=ALL_RESPONDENTS)
     satisfaction = pd.concat([overall, tables["survey_satisfaction_group"]], ignore_index=True)
     confidence, method = _survey_settings(reports)
@@ -129,8 +145,13 @@ def load_years(
         raise ParameterError(f"years 至少需要两个不同的年度才能比较，收到 {list(years)}")
     processed_root = Path(processed_root) if processed_root is not None else paths.processed_root()
     reports_root = Path(reports_root) if reports_root is not None else paths.REPORTS_DIR
-    dirs = {y: {"processed_dir": processed_root / str(y), "reports_dir": reports_root / str(y)} for y in chosen}
-    problems = [_missing_message(y, gaps) for y in chosen if (gaps := missing_outputs(y, **dirs[y]))]
+    dirs = {
+        y: {"processed_dir": processed_root / str(y), "reports_dir": reports_root / str(y)}
+        for y in chosen
+    }
+    problems = [
+        _missing_message(y, gaps) for y in chosen if (gaps := missing_outputs(y, **dirs[y]))
+    ]
     if problems:
         raise InputError("\n".join(problems))
     return [load_year_summary(y, **dirs[y]) for y in chosen]
@@ -163,8 +184,12 @@ def score_overview(summaries: Sequence[YearSummary]) -> pd.DataFrame:
             "年度": [s.year for s in summaries],
             "综合得分": pd.array([s.score.get("total") for s in summaries], dtype="Float64"),
             "满分": pd.array([s.score.get("max_total") for s in summaries], dtype="Float64"),
-            "评价等级": pd.array([s.score.get("grade") or "评分不完整" for s in summaries], dtype="string"),
-            "评分完整": pd.array(["是" if s.score.get("complete") else "否" for s in summaries], dtype="string"),
+            "评价等级": pd.array(
+                [s.score.get("grade") or "评分不完整" for s in summaries], dtype="string"
+            ),
+            "评分完整": pd.array(
+                ["是" if s.score.get("complete") else "否" for s in summaries], dtype="string"
+            ),
         }
     )
 
@@ -172,12 +197,19 @@ def score_overview(summaries: Sequence[YearSummary]) -> pd.DataFrame:
 def dimension_scores(summaries: Sequence[YearSummary]) -> pd.DataFrame:
     """Long frame, one row per year and 一级指标: 分值, 得分, 得分率 (得分 ÷ 分值)."""
     records = [
-        {"年度": s.year, "一级指标": d["dimension"], "分值": d.get("weight"), "得分": d.get("score")}
+        {
+            "年度": s.year,
+            "一级指标": d["dimension"],
+            "分值": d.get("weight"),
+            "得分": d.get("score"),
+        }
         for s in summaries
         for d in s.score.get("dimensions", [])
     ]
     frame = pd.DataFrame.from_records(records, columns=["年度", "一级指标", "分值", "得分"])
-    frame = frame.astype({"年度": "int64", "一级指标": "string", "分值": "Float64", "得分": "Float64"})
+    frame = frame.astype(
+        {"年度": "int64", "一级指标": "string", "分值": "Float64", "得分": "Float64"}
+    )
     return frame.assign(得分率=frame["得分"] / frame["分值"])
 
 
@@ -187,14 +219,20 @@ def _first_seen_order(labels: pd.Series) -> list[str]:
     return list(dict.fromkeys(labels.astype(str)))
 
 
-def by_year(long: pd.DataFrame, index: str, value: str, *, order: Sequence[str] | None = None) -> pd.DataFrame:
+def by_year(
+    long: pd.DataFrame, index: str, value: str, *, order: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Pivot a long frame to one column per year (``2017年`` …) plus the change last − first."""
     years = sorted(long["年度"].unique().tolist())
     order = list(order) if order is not None else _first_seen_order(long[index])
-    wide = long.pivot_table(index=index, columns="年度", values=value, aggfunc="first", dropna=False, observed=True)
+    wide = long.pivot_table(
+        index=index, columns="年度", values=value, aggfunc="first", dropna=False, observed=True
+    )
     wide = wide.reindex(index=order, columns=years).rename(columns=_year_label)
     wide.columns.name = None
-    wide[change_label(years[0], years[-1])] = (wide[_year_label(years[-1])] - wide[_year_label(years[0])]).round(4)
+    wide[change_label(years[0], years[-1])] = (
+        wide[_year_label(years[-1])] - wide[_year_label(years[0])]
+    ).round(4)
     return wide.rename_axis(index).reset_index()
 
 
@@ -203,20 +241,26 @@ def dimension_comparison(summaries: Sequence[YearSummary]) -> pd.DataFrame:
     long = dimension_scores(summaries)
     order = _first_seen_order(long["一级指标"])
     wide = by_year(long, "一级指标", "得分", order=order)
-    weights = long.pivot_table(index="一级指标", columns="年度", values="分值", aggfunc="first").reindex(order)
+    weights = long.pivot_table(
+        index="一级指标", columns="年度", values="分值", aggfunc="first"
+    ).reindex(order)
     years = [s.year for s in summaries]
     if weights.nunique(axis=1, dropna=True).le(1).all():
         wide.insert(1, "分值", weights.bfill(axis=1).iloc[:, 0].to_numpy())
     else:
         for position, year in enumerate(years, start=1):
             wide.insert(position, f"{year}年分值", weights[year].to_numpy())
-    total = {column: wide[column].sum(min_count=1) for column in wide.columns if column != "一级指标"}
+    total = {
+        column: wide[column].sum(min_count=1) for column in wide.columns if column != "一级指标"
+    }
     # The total comes from score.json, the authority, rather than from re-adding rounded subtotals.
     for s in summaries:
         total[_year_label(s.year)] = s.score.get("total")
     first_total, last_total = total[_year_label(years[0])], total[_year_label(years[-1])]
     complete = first_total is not None and last_total is not None
-    total[change_label(years[0], years[-1])] = round(last_total - first_total, 4) if complete else math.nan
+    total[change_label(years[0], years[-1])] = (
+        round(last_total - first_total, 4) if complete else math.nan
+    )
     total["一级指标"] = TOTAL_ROW
     result = pd.concat([wide, pd.DataFrame([total])], ignore_index=True)
     return result.rename(columns={_year_label(y): f"{y}年得分" for y in years})
@@ -260,14 +304,23 @@ def satisfaction_by_group(summaries: Sequence[YearSummary]) -> pd.DataFrame:
     frame["group"] = frame["group"].astype("string")
     return frame.rename(
         columns={
-            "group": "受访者类别", "n_valid": "有效答案数", "n_satisfied": "满意答案数",
-            "rate": "满意率", "lower": "区间下限", "upper": "区间上限",
+            "group": "受访者类别",
+            "n_valid": "有效答案数",
+            "n_satisfied": "满意答案数",
+            "rate": "满意率",
+            "lower": "区间下限",
+            "upper": "区间上限",
         }
     )[["年度", "受访者类别", "有效答案数", "满意答案数", "满意率", "区间下限", "区间上限"]]
 
 
 def rate_difference_interval(
-    p_new: float, lower_new: float, upper_new: float, p_old: float, lower_old: float, upper_old: float
+    p_new: float,
+    lower_new: float,
+    upper_new: float,
+    p_old: float,
+    lower_old: float,
+    upper_old: float,
 ) -> tuple[float, float, float]:
     """Change p_new − p_old and its interval by Newcombe's square-and-add method.
 
@@ -297,25 +350,42 @@ def satisfaction_change(satisfaction: pd.DataFrame) -> pd.DataFrame:
             continue
         old, new = keyed.loc[(group, first)], keyed.loc[(group, last)]
         diff, low, high = rate_difference_interval(
-            float(new["满意率"]), float(new["区间下限"]), float(new["区间上限"]),
-            float(old["满意率"]), float(old["区间下限"]), float(old["区间上限"]),
+            float(new["满意率"]),
+            float(new["区间下限"]),
+            float(new["区间上限"]),
+            float(old["满意率"]),
+            float(old["区间下限"]),
+            float(old["区间上限"]),
         )
         verdict = "上升" if low > 0 else "下降" if high < 0 else "变化不明显（区间含 0）"
         rows.append(
             {
-                "受访者类别": group, f"{first}年满意率": float(old["满意率"]), f"{last}年满意率": float(new["满意率"]),
-                "满意率变化": diff, "变化区间下限": low, "变化区间上限": high, "判断": verdict,
+                "受访者类别": group,
+                f"{first}年满意率": float(old["满意率"]),
+                f"{last}年满意率": float(new["满意率"]),
+                "满意率变化": diff,
+                "变化区间下限": low,
+                "变化区间上限": high,
+                "判断": verdict,
             }
         )
     return pd.DataFrame(rows)
 
 
-def findings_by_dimension(summaries: Sequence[YearSummary], *, order: Sequence[str] | None = None) -> pd.DataFrame:
+def findings_by_dimension(
+    summaries: Sequence[YearSummary], *, order: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Long frame: how many findings each year registered under each 一级指标 (0 where none)."""
     counts = pd.concat(
         [
-            s.findings["dimension"].astype("string").fillna(UNKNOWN_DIMENSION).value_counts(sort=False)
-            .rename_axis("一级指标").rename("问题数量").reset_index().assign(年度=s.year)
+            s.findings["dimension"]
+            .astype("string")
+            .fillna(UNKNOWN_DIMENSION)
+            .value_counts(sort=False)
+            .rename_axis("一级指标")
+            .rename("问题数量")
+            .reset_index()
+            .assign(年度=s.year)
             for s in summaries
         ],
         ignore_index=True,
@@ -323,9 +393,15 @@ def findings_by_dimension(summaries: Sequence[YearSummary], *, order: Sequence[s
     if order is None:
         order = _first_seen_order(dimension_scores(summaries)["一级指标"])
     labels = list(dict.fromkeys([*order, *sorted(counts["一级指标"].astype(str))]))
-    grid = pd.MultiIndex.from_product([[s.year for s in summaries], labels], names=["年度", "一级指标"])
-    full = counts.set_index(["年度", "一级指标"])["问题数量"].reindex(grid, fill_value=0).reset_index()
-    return full.astype({"年度": "int64", "一级指标": "string", "问题数量": "int64"})[["年度", "一级指标", "问题数量"]]
+    grid = pd.MultiIndex.from_product(
+        [[s.year for s in summaries], labels], names=["年度", "一级指标"]
+    )
+    full = (
+        counts.set_index(["年度", "一级指标"])["问题数量"].reindex(grid, fill_value=0).reset_index()
+    )
+    return full.astype({"年度": "int64", "一级指标": "string", "问题数量": "int64"})[
+        ["年度", "一级指标", "问题数量"]
+    ]
 
 
 def findings_comparison(findings_long: pd.DataFrame) -> pd.DataFrame:
@@ -379,7 +455,11 @@ def describe_changes(summaries: Sequence[YearSummary]) -> list[str]:
     overall = change_table[change_table["受访者类别"] == ALL_RESPONDENTS]
     if len(overall):
         row = overall.iloc[0]
-        level = f"{first.confidence * 100:g}%" if first.confidence and first.confidence == last.confidence else ""
+        level = (
+            f"{first.confidence * 100:g}%"
+            if first.confidence and first.confidence == last.confidence
+            else ""
+        )
         lines.append(
             f"满意度：总体满意率 {_pct(row[f'{first.year}年满意率'])}→{_pct(row[f'{last.year}年满意率'])}，"
             f"变化 {row['满意率变化'] * 100:+.1f} 个百分点（{level}置信区间 {row['变化区间下限'] * 100:+.1f} 至 "
@@ -442,14 +522,34 @@ def plot_dimension_scores(long: pd.DataFrame, overview: pd.DataFrame | None = No
     ax = fig.add_subplot()
     weights = long.groupby("一级指标", sort=False)["分值"].max()
     categories = _first_seen_order(long["一级指标"])
-    ax.bar(range(len(categories)), weights.reindex(categories).astype("float64"), 0.9, color="none",
-           edgecolor="#a6a6a6", linestyle="--", linewidth=1, label="分值")
+    ax.bar(
+        range(len(categories)),
+        weights.reindex(categories).astype("float64"),
+        0.9,
+        color="none",
+        edgecolor="#a6a6a6",
+        linestyle="--",
+        linewidth=1,
+        label="分值",
+    )
     _grouped_bars(ax, long, "一级指标", "得分", lambda v: f"{v:g}")
     handles, labels = ax.get_legend_handles_labels()
     if overview is not None:
-        notes = {_year_label(int(y)): f"（综合 {t:g} 分，{g}）" for y, t, g in zip(overview["年度"], overview["综合得分"], overview["评价等级"], strict=True)}
+        notes = {
+            _year_label(int(y)): f"（综合 {t:g} 分，{g}）"
+            for y, t, g in zip(
+                overview["年度"], overview["综合得分"], overview["评价等级"], strict=True
+            )
+        }
         labels = [label + notes.get(label, "") for label in labels]
-    ax.legend(handles, labels, frameon=False, loc="upper left", ncols=len(labels), bbox_to_anchor=(0, -0.08))
+    ax.legend(
+        handles,
+        labels,
+        frameon=False,
+        loc="upper left",
+        ncols=len(labels),
+        bbox_to_anchor=(0, -0.08),
+    )
     ax.set_ylim(0, float(weights.max()) * 1.15)
     ax.set_ylabel("分")
     ax.set_title("各一级指标得分年度对比（虚线框为分值）")
@@ -462,7 +562,9 @@ def plot_arrival_rates(arrival: pd.DataFrame):
     _chinese_font()
     from matplotlib.figure import Figure
 
-    long = arrival.melt(id_vars="年度", value_vars=list(ARRIVAL_PERCENT), var_name="指标", value_name="比率")
+    long = arrival.melt(
+        id_vars="年度", value_vars=list(ARRIVAL_PERCENT), var_name="指标", value_name="比率"
+    )
     fig = Figure(figsize=(8, 4.2))
     ax = fig.add_subplot()
     _grouped_bars(ax, long, "指标", "比率", lambda v: f"{v * 100:.1f}%")
@@ -471,7 +573,9 @@ def plot_arrival_rates(arrival: pd.DataFrame):
     _percent_axis(ax.yaxis)
     late = "；".join(
         f"{y}年未按时到位 {n:.0f} 笔 {amount:,.2f} 元" if n else f"{y}年全部按时到位"
-        for y, n, amount in zip(arrival["年度"], arrival["未按时到位笔数"], arrival["未按时到位金额（元）"], strict=True)
+        for y, n, amount in zip(
+            arrival["年度"], arrival["未按时到位笔数"], arrival["未按时到位金额（元）"], strict=True
+        )
     )
     ax.set_xlabel(late, fontsize=9)
     ax.set_title("资金到位率与到位及时率年度对比")
@@ -497,11 +601,30 @@ def plot_satisfaction(satisfaction: pd.DataFrame, *, confidence: float | None = 
         part = satisfaction[satisfaction["年度"] == year]
         y = part["受访者类别"].map(positions).astype("float64") + 0.35 - step * (i + 0.5)
         rate = part["满意率"].astype("float64")
-        errors = [rate - part["区间下限"].astype("float64"), part["区间上限"].astype("float64") - rate]
-        ax.errorbar(rate, y, xerr=errors, fmt="o", color=colours[year], ecolor=colours[year], capsize=3,
-                    markersize=5, label=_year_label(year))
+        errors = [
+            rate - part["区间下限"].astype("float64"),
+            part["区间上限"].astype("float64") - rate,
+        ]
+        ax.errorbar(
+            rate,
+            y,
+            xerr=errors,
+            fmt="o",
+            color=colours[year],
+            ecolor=colours[year],
+            capsize=3,
+            markersize=5,
+            label=_year_label(year),
+        )
         for x, yy in zip(rate, y, strict=True):
-            ax.annotate(f"{x * 100:.1f}%", (x, yy), textcoords="offset points", xytext=(0, 5), ha="center", fontsize=8)
+            ax.annotate(
+                f"{x * 100:.1f}%",
+                (x, yy),
+                textcoords="offset points",
+                xytext=(0, 5),
+                ha="center",
+                fontsize=8,
+            )
     ax.set_yticks([positions[g] for g in groups], groups)
     ax.set_ylim(-0.6, len(groups) - 0.4)
     low = float(satisfaction["区间下限"].min())
@@ -551,12 +674,21 @@ def workbook_sheets(
     findings: pd.DataFrame,
 ) -> Mapping[str, object]:
     """The comparison workbook's sheets, with 元 and % columns marked for ``export.write_workbook``."""
-    delta_percent = tuple(c for c in satisfaction_delta.columns if "满意率" in c or c.startswith("变化区间"))
+    delta_percent = tuple(
+        c for c in satisfaction_delta.columns if "满意率" in c or c.startswith("变化区间")
+    )
     return {
         "综合得分": Sheet(overview),
         "一级指标得分": Sheet(dimensions),
-        "资金到位": Sheet(arrival, money=ARRIVAL_MONEY, percent=ARRIVAL_PERCENT, integer=("拨款笔数", "未按时到位笔数")),
-        "满意度": Sheet(satisfaction, percent=SATISFACTION_PERCENT, integer=("有效答案数", "满意答案数")),
+        "资金到位": Sheet(
+            arrival,
+            money=ARRIVAL_MONEY,
+            percent=ARRIVAL_PERCENT,
+            integer=("拨款笔数", "未按时到位笔数"),
+        ),
+        "满意度": Sheet(
+            satisfaction, percent=SATISFACTION_PERCENT, integer=("有效答案数", "满意答案数")
+        ),
         "满意率变化": Sheet(satisfaction_delta, percent=delta_percent),
         "问题数量": Sheet(findings, integer=tuple(c for c in findings.columns if c != "一级指标")),
     }

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -30,7 +30,13 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_TIMESTAMP = dt.datetime(2000, 1, 1)
 
 
-def save_workbook(workbook, path: Path, *, timestamp: dt.datetime = FIXED_TIMESTAMP, creator: str | None = "jixiao") -> Path:
+def save_workbook(
+    workbook,
+    path: Path,
+    *,
+    timestamp: dt.datetime = FIXED_TIMESTAMP,
+    creator: str | None = "jixiao",
+) -> Path:
     """Save an openpyxl workbook byte-for-byte reproducibly.
 
     openpyxl stamps the current time into docProps/core.xml and into every ZIP entry; fixing
@@ -48,7 +54,10 @@ def save_workbook(workbook, path: Path, *, timestamp: dt.datetime = FIXED_TIMEST
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     stamp = timestamp.timetuple()[:6]
-    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source,
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
@@ -156,7 +165,9 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet]) -> Pa
             worksheet.append([_cell_value(v) for v in row])
         for col_idx, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(col_idx)
-            worksheet.column_dimensions[letter].width = spec.widths.get(column, _column_width(frame, column))
+            worksheet.column_dimensions[letter].width = spec.widths.get(
+                column, _column_width(frame, column)
+            )
             number_format = None
             if column in spec.money:
                 number_format = MONEY_FORMAT

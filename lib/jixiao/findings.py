@@ -52,11 +52,15 @@ SEPARATE_ACCOUNTING_RULES = ("SEP-01", "SEP-02", "SEP-03", "SEP-04")
 
 
 def evidence_refs(flags: pd.DataFrame) -> pd.Series:
-    """"明细账_浏河社区.xlsx / 明细账 / 第15行" per flagged row (sheet left out for CSV)."""
+    """ "明细账_浏河社区.xlsx / 明细账 / 第15行" per flagged row (sheet left out for CSV)."""
     file = flags["source_file"].fillna("").astype("str")
     sheet = flags["source_sheet"].fillna("").astype("str")
     row = flags["source_row"].astype("Int64").astype("str")
-    text = file + (" / " + sheet).where(sheet != "", "") + (" / 第" + row + "行").where(flags["source_row"].notna(), "")
+    text = (
+        file
+        + (" / " + sheet).where(sheet != "", "")
+        + (" / 第" + row + "行").where(flags["source_row"].notna(), "")
+    )
     return text.where(file != "", "")
 
 
@@ -68,7 +72,9 @@ def _as_flags(result) -> pd.DataFrame | None:
     flags = getattr(result, "flags", None)  # ArrivalResult, LedgerAnalytics
     if isinstance(flags, pd.DataFrame):
         return flags
-    raise TypeError(f"build_register 需要检查结果表（DataFrame）或带 flags 的结果对象，收到 {type(result).__name__}")
+    raise TypeError(
+        f"build_register 需要检查结果表（DataFrame）或带 flags 的结果对象，收到 {type(result).__name__}"
+    )
 
 
 def _sort_key(values: pd.Series) -> np.ndarray:
@@ -80,7 +86,9 @@ def _sort_key(values: pd.Series) -> np.ndarray:
     return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
 
 
-def _first_per_group(group: np.ndarray, keep: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+def _first_per_group(
+    group: np.ndarray, keep: np.ndarray, limit: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Among rows with ``keep`` (rows sorted by ``group``), which are within the first ``limit``
     of their group, and how many ``keep`` rows each group has."""
     kept = keep.astype("int64")
@@ -91,7 +99,15 @@ def _first_per_group(group: np.ndarray, keep: np.ndarray, limit: int) -> tuple[n
     return keep & (rank <= limit), np.add.reduceat(kept, starts)
 
 
-def _join_first(texts: pd.Series, group: np.ndarray, n_groups: int, totals: np.ndarray, limit: int, sep: str, counter: str) -> pd.Series:
+def _join_first(
+    texts: pd.Series,
+    group: np.ndarray,
+    n_groups: int,
+    totals: np.ndarray,
+    limit: int,
+    sep: str,
+    counter: str,
+) -> pd.Series:
     """Per group, the given texts joined (at most ``limit`` each), noting how many there were in all."""
     joined = pd.Series(texts.to_numpy(), dtype="str").groupby(group, sort=True).agg(sep.join)
     joined = joined.reindex(range(n_groups)).fillna("").astype("str")
@@ -99,7 +115,9 @@ def _join_first(texts: pd.Series, group: np.ndarray, n_groups: int, totals: np.n
     return (joined + pd.Series(tail, dtype="str")).astype("str")
 
 
-def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reasons: int = 10) -> pd.DataFrame:
+def flags_to_findings(
+    flags: pd.DataFrame, *, max_evidence: int = 20, max_reasons: int = 10
+) -> pd.DataFrame:
     """One finding per (rule, unit) from flagged rows, register columns, ids not yet assigned.
 
     Rows are ordered by rule, unit, date and evidence row; a finding cites its first
@@ -111,7 +129,9 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
         return pd.DataFrame({c: pd.Series(dtype="str") for c in REGISTER_COLUMNS})
     unknown = sorted(set(flags["rule"]) - set(RULES))
     if unknown:
-        raise ValueError(f"未登记的检查规则：{'、'.join(unknown)}（见 jixiao.compliance.common.RULES）")
+        raise ValueError(
+            f"未登记的检查规则：{'、'.join(unknown)}（见 jixiao.compliance.common.RULES）"
+        )
     order = {rule: i for i, rule in enumerate(RULES)}
     f = flags.reset_index(drop=True)
     units = f["community"].fillna(f["unit"]).fillna("").astype("str").replace("", "全部")
@@ -119,7 +139,13 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
     unit_code, unit_names = pd.factorize(units, sort=True)
     # Sort positions only: the text columns are never reordered as a whole.
     perm = np.lexsort(
-        (_sort_key(f["source_row"]), _sort_key(f["source_file"]), _sort_key(f["date"]), unit_code, rule_code)
+        (
+            _sort_key(f["source_row"]),
+            _sort_key(f["source_file"]),
+            _sort_key(f["date"]),
+            unit_code,
+            rule_code,
+        )
     )
     rule_sorted, unit_sorted = rule_code[perm], unit_code[perm]
     new = np.r_[True, (rule_sorted[1:] != rule_sorted[:-1]) | (unit_sorted[1:] != unit_sorted[:-1])]
@@ -141,7 +167,9 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
     has_ref = (f["source_file"].fillna("").astype("str") != "").to_numpy()[perm]
     shown, ref_totals = _first_per_group(group, has_ref, max_evidence)
     refs = evidence_refs(f.take(perm[shown]))
-    out["evidence"] = _join_first(refs, group[shown], n_groups, ref_totals, max_evidence, "；", "处")
+    out["evidence"] = _join_first(
+        refs, group[shown], n_groups, ref_totals, max_evidence, "；", "处"
+    )
     # Lines of one voucher often share a sentence: say it once.
     reason_code, reason_texts = pd.factorize(f["reason"].fillna("").astype("str"))
     reason_code = reason_code[perm]
@@ -149,15 +177,32 @@ def flags_to_findings(flags: pd.DataFrame, *, max_evidence: int = 20, max_reason
     not_blank = (pd.Series(reason_texts, dtype="str") != "").to_numpy()[reason_code]
     shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)
     reasons = _join_first(
-        pd.Series(reason_texts, dtype="str").take(reason_code[shown]), group[shown], n_groups, reason_totals, max_reasons, "", "条"
+        pd.Series(reason_texts, dtype="str").take(reason_code[shown]),
+        group[shown],
+        n_groups,
+        reason_totals,
+        max_reasons,
+        "",
+        "条",
     )
     lead = pd.Series(
-        np.where(count > 1, "共" + pd.Series(count).astype("str") + "笔，合计" + yuan_text(amount).to_numpy() + "元：", ""),
+        np.where(
+            count > 1,
+            "共"
+            + pd.Series(count).astype("str")
+            + "笔，合计"
+            + yuan_text(amount).to_numpy()
+            + "元：",
+            "",
+        ),
         dtype="str",
     )
     out["description"] = lead + reasons
     info = pd.DataFrame([vars(r) for r in RULES.values()]).set_index("rule")
-    out = out.join(info[["problem_no", "dimension", "indicator", "title", "severity", "source_kind"]], on="rule")
+    out = out.join(
+        info[["problem_no", "dimension", "indicator", "title", "severity", "source_kind"]],
+        on="rule",
+    )
     out["evidence_source"] = "数据核查（" + out["source_kind"].astype("str") + "）"
     out["problem_no"] = out["problem_no"].astype("Int64")
     out["amount_fen"] = out["amount_fen"].astype("Int64")
@@ -171,7 +216,11 @@ def observations_to_findings(observations: pd.DataFrame) -> pd.DataFrame:
     obs = observations.copy()
     ids = obs["observation_id"].astype("str").str.strip()
     problem = ids.str.extract(r"OBS-0*(\d+)", expand=False)
-    detail = obs["evidence_detail"] if "evidence_detail" in obs.columns else pd.Series("", index=obs.index)
+    detail = (
+        obs["evidence_detail"]
+        if "evidence_detail" in obs.columns
+        else pd.Series("", index=obs.index)
+    )
     out = pd.DataFrame(
         {
             "finding_id": ids,
@@ -180,21 +229,33 @@ def observations_to_findings(observations: pd.DataFrame) -> pd.DataFrame:
             "indicator": obs["indicator"].astype("str"),
             "title": obs["title"].astype("str"),
             "description": obs["description"].astype("str"),
-            "units": (obs["units"] if "units" in obs.columns else pd.Series("", index=obs.index)).fillna("").astype("str"),
+            "units": (obs["units"] if "units" in obs.columns else pd.Series("", index=obs.index))
+            .fillna("")
+            .astype("str"),
             "amount_fen": pd.Series(pd.NA, index=obs.index, dtype="Int64"),
-            "severity": (obs["severity"] if "severity" in obs.columns else pd.Series("", index=obs.index)).fillna("").astype("str"),
+            "severity": (
+                obs["severity"] if "severity" in obs.columns else pd.Series("", index=obs.index)
+            )
+            .fillna("")
+            .astype("str"),
             "evidence_source": obs["evidence_source"].fillna("").astype("str"),
             "evidence": detail.fillna("").astype("str"),
             "rule": OBSERVATION_RULE,
         }
     )
-    return out.sort_values(["problem_no", "finding_id"], kind="stable", na_position="last").reset_index(drop=True)
+    return out.sort_values(
+        ["problem_no", "finding_id"], kind="stable", na_position="last"
+    ).reset_index(drop=True)
 
 
 def data_finding_ids(findings: pd.DataFrame) -> pd.Series:
     """``<rule>-<unit>`` (e.g. ``ARR-01-浏河社区``): the same problem keeps its id from run to run and
     whatever else the data holds, so a 问题扣分 rule in the indicator workbook can name it."""
-    ids = findings["rule"].astype("str") + "-" + findings["units"].fillna("").astype("str").str.replace(r"\s+", "", regex=True)
+    ids = (
+        findings["rule"].astype("str")
+        + "-"
+        + findings["units"].fillna("").astype("str").str.replace(r"\s+", "", regex=True)
+    )
     repeat = ids.groupby(ids).cumcount()
     # One finding per rule and unit, so repeats should not occur; if they do, keep ids unique.
     return ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("str"))
@@ -221,7 +282,9 @@ def build_register(
         parts.append(observations_to_findings(observations).assign(_kind=1))
     register = pd.concat(parts, ignore_index=True)
     register["_seq"] = np.arange(len(register))
-    register = register.sort_values(["problem_no", "_kind", "_seq"], kind="stable", na_position="last")
+    register = register.sort_values(
+        ["problem_no", "_kind", "_seq"], kind="stable", na_position="last"
+    )
     register = register.loc[:, list(REGISTER_COLUMNS)].reset_index(drop=True)
     register["problem_no"] = register["problem_no"].astype("Int64")
     register["amount_fen"] = register["amount_fen"].astype("Int64")
@@ -265,16 +328,25 @@ def compliance_metrics(arrival: ArrivalSummary, flags: pd.DataFrame) -> list[Met
 
     return [
         Metric(
-            "fund_arrival_rate", arrival.arrival_rate, "资金到位率", "compliance",
+            "fund_arrival_rate",
+            arrival.arrival_rate,
+            "资金到位率",
+            "compliance",
             f"截至{as_of}到位{yuan(arrival.arrived_fen)}元 ÷ 下达{yuan(arrival.allocated_fen)}元（{arrival.grants}笔）",
         ),
         Metric(
-            "fund_timely_rate", arrival.timely_rate, "到位及时率", "compliance",
+            "fund_timely_rate",
+            arrival.timely_rate,
+            "到位及时率",
+            "compliance",
             f"按时到位{yuan(arrival.on_time_fen)}元 ÷ 应到位{yuan(arrival.due_fen)}元（到位期限：{rule_text}；"
             f"逾期{arrival.late_grants}笔{yuan(arrival.late_fen)}元）",
         ),
         Metric(
-            "separate_accounting_units", float(len(units)), "专项资金未单独核算的核算单位数", "compliance",
+            "separate_accounting_units",
+            float(len(units)),
+            "专项资金未单独核算的核算单位数",
+            "compliance",
             "、".join(units) if units else "无",
         ),
     ]

@@ -11,9 +11,9 @@ secret salt of ``JIXIAO_PRIVACY_SALT`` (:func:`privacy_salt`).
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -42,7 +42,15 @@ SALT_ENVIRONMENT_VARIABLE = "JIXIAO_PRIVACY_SALT"
 SALT_FROM_ENVIRONMENT = "environment"
 SALT_PUBLIC_FOR_RECONSTRUCTED_CASE = "public (reconstructed_case)"
 SALT_NOT_NEEDED = "not needed (no respondents)"
-COUNT_HEADERS = {"table": "数据表", "title": "名称", "read": "读取行数", "loaded": "导入行数", "rejected": "拒收行数", "dropped": "剔除行数", "balanced": "行数核对"}
+COUNT_HEADERS = {
+    "table": "数据表",
+    "title": "名称",
+    "read": "读取行数",
+    "loaded": "导入行数",
+    "rejected": "拒收行数",
+    "dropped": "剔除行数",
+    "balanced": "行数核对",
+}
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,16 @@ RAW_KINDS = (
     RawKind("observations", schema.OBSERVATIONS, False, False),
 )
 # Order of the tables in load_year's result and in the manifest.
-TABLE_ORDER = ("allocations", "ledger", "outputs", "survey", "survey_items", "survey_plan", "interviews", "observations")
+TABLE_ORDER = (
+    "allocations",
+    "ledger",
+    "outputs",
+    "survey",
+    "survey_items",
+    "survey_plan",
+    "interviews",
+    "observations",
+)
 
 _SINGLE_LOADERS: dict[str, Callable[[Path], LoadResult]] = {
     "allocations": load_allocations,
@@ -75,7 +92,11 @@ _SINGLE_LOADERS: dict[str, Callable[[Path], LoadResult]] = {
 def find_files(folder: Path, raw: RawKind) -> list[Path]:
     """Files of one raw kind in ``folder``, by name; Excel lock files (``~$…``) and hidden files skipped."""
     found = sorted(
-        (p for p in Path(folder).glob(raw.table.file_glob) if p.is_file() and not p.name.startswith(("~$", "."))),
+        (
+            p
+            for p in Path(folder).glob(raw.table.file_glob)
+            if p.is_file() and not p.name.startswith(("~$", "."))
+        ),
         key=lambda p: p.name,
     )
     if raw.many:
@@ -86,14 +107,24 @@ def find_files(folder: Path, raw: RawKind) -> list[Path]:
 def empty_result(table: schema.Table, note: str | None = None) -> LoadResult:
     """A load of nothing: the canonical columns with their types and zero rows."""
     dtypes = {"money": "Int64", "date": DATE_DTYPE, "int": "Int64", "number": "float64"}
-    data = pd.DataFrame({c.name: pd.Series(dtype=dtypes.get(c.type, TEXT_DTYPE)) for c in table.columns})
+    data = pd.DataFrame(
+        {c.name: pd.Series(dtype=dtypes.get(c.type, TEXT_DTYPE)) for c in table.columns}
+    )
     data["source_file"] = pd.Series(dtype=TEXT_DTYPE)
     data["source_sheet"] = pd.Series(dtype=TEXT_DTYPE)
     data["source_row"] = pd.Series(dtype="int64")
     notes = empty_normalisations()
     if note:
-        notes = pd.DataFrame({"file": [""], "sheet": [""], "column": [""], "action": [note], "count": [1]}).astype(notes.dtypes.to_dict())
-    return LoadResult(data, empty_rejects(), empty_dropped(), notes, {"read": 0, "loaded": 0, "rejected": 0, "dropped": 0})
+        notes = pd.DataFrame(
+            {"file": [""], "sheet": [""], "column": [""], "action": [note], "count": [1]}
+        ).astype(notes.dtypes.to_dict())
+    return LoadResult(
+        data,
+        empty_rejects(),
+        empty_dropped(),
+        notes,
+        {"read": 0, "loaded": 0, "rejected": 0, "dropped": 0},
+    )
 
 
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
@@ -116,7 +147,9 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
                     f"找不到{raw.table.title}文件：文件夹 {folder} 中没有符合「{raw.table.file_glob}」的文件",
                     file=folder,
                 )
-            results[raw.kind] = empty_result(raw.table, f"未提供{raw.table.title}文件（{raw.table.file_glob}），按空表处理")
+            results[raw.kind] = empty_result(
+                raw.table, f"未提供{raw.table.title}文件（{raw.table.file_glob}），按空表处理"
+            )
             continue
         if len(files) > 1 and not raw.many:
             names = "、".join(p.name for p in files)
@@ -167,7 +200,8 @@ def check_required_tables_have_rows(results: dict[str, LoadResult], folder: Path
         empty.append(f"{table.title}（{where}）：{why}")
     if empty:
         raise InputError(
-            "以下必需的数据表没有可用的数据行，请填写后再运行（空白模板不能用于评价）：" + "；".join(empty),
+            "以下必需的数据表没有可用的数据行，请填写后再运行（空白模板不能用于评价）："
+            + "；".join(empty),
             file=folder,
         )
 
@@ -176,8 +210,14 @@ def counts_table(results: dict[str, LoadResult]) -> pd.DataFrame:
     """Row-count reconciliation per table, Chinese headers (读取 = 导入 + 拒收 + 剔除)."""
     titles = schema.RAW_TABLES
     rows = [
-        {"table": k, "title": titles[k].title if k in titles else k, **r.counts,
-         "balanced": "一致" if r.counts["read"] == r.counts["loaded"] + r.counts["rejected"] + r.counts["dropped"] else "不一致"}
+        {
+            "table": k,
+            "title": titles[k].title if k in titles else k,
+            **r.counts,
+            "balanced": "一致"
+            if r.counts["read"] == r.counts["loaded"] + r.counts["rejected"] + r.counts["dropped"]
+            else "不一致",
+        }
         for k, r in results.items()
     ]
     frame = pd.DataFrame(rows, columns=list(COUNT_HEADERS))
@@ -195,7 +235,14 @@ def combined(results: dict[str, LoadResult], part: str) -> pd.DataFrame:
 PART_HEADERS = {
     "rejects": {"table": "数据表", **schema.REJECT_HEADERS},
     "dropped": {"table": "数据表", **schema.DROPPED_HEADERS},
-    "normalisations": {"table": "数据表", "file": "文件", "sheet": "工作表", "column": "列", "action": "处理", "count": "次数"},
+    "normalisations": {
+        "table": "数据表",
+        "file": "文件",
+        "sheet": "工作表",
+        "column": "列",
+        "action": "处理",
+        "count": "次数",
+    },
 }
 
 
@@ -238,7 +285,7 @@ def privacy_salt(year: int, raw_folder: Path | None = None) -> tuple[str, str]:
         "盐值生成受访者代码（person_key）；没有它，凭脱敏后的手机号（如 156****6328）只需试 1 万个号码就能反推出完整号码。\n"
         f"请先设置环境变量 {SALT_ENVIRONMENT_VARIABLE} 为一串随机文字，再重新运行：\n"
         f"  Linux / macOS：export {SALT_ENVIRONMENT_VARIABLE}=\"$(python -c 'import secrets; print(secrets.token_hex(16))')\"\n"
-        f"  Windows PowerShell：$env:{SALT_ENVIRONMENT_VARIABLE} = \"<随机文字>\"（可用 python -c \"import secrets; print(secrets.token_hex(16))\" 生成）\n"
+        f'  Windows PowerShell：$env:{SALT_ENVIRONMENT_VARIABLE} = "<随机文字>"（可用 python -c "import secrets; print(secrets.token_hex(16))" 生成）\n'
         "盐值要妥善保管、不要写进项目文件或提交到代码库；同一盐值下各次运行、各台机器的受访者代码相同，换了盐值代码就全部改变。\n"
         f"只有虚构或重构的案例数据（人员信息均为虚构）才可以在 {folder / schema.PARAMETERS_FILE} 中写 "
         f"{RECONSTRUCTED_CASE} = true，改用公开的默认盐值。"
@@ -260,7 +307,10 @@ def _holds_people(results: dict[str, LoadResult]) -> bool:
 def _mask_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
     """Rejected cells of personal columns never carry the raw value (loaders already mask; belt and braces)."""
     personal_headers = {
-        h for c in (*schema.SURVEY.columns, *schema.INTERVIEWS.columns) if c.name in PERSONAL_COLUMNS for h in (c.header, *c.aliases)
+        h
+        for c in (*schema.SURVEY.columns, *schema.INTERVIEWS.columns)
+        if c.name in PERSONAL_COLUMNS
+        for h in (c.header, *c.aliases)
     }
     hit = rejects["column"].isin(personal_headers)
     return rejects.assign(value=rejects["value"].where(~hit, "（个人信息已隐去）"))
@@ -280,7 +330,9 @@ def _scrub_personal_rows(frame: pd.DataFrame, column: str, names: dict[str, str]
     if not personal.any():
         return frame
     out = frame.copy()
-    out.loc[personal, column] = redact_text(frame.loc[personal, column], names).astype(frame[column].dtype)
+    out.loc[personal, column] = redact_text(frame.loc[personal, column], names).astype(
+        frame[column].dtype
+    )
     return out
 
 
@@ -299,7 +351,10 @@ def write_processed(
     The dropped-row text and rejected values of those tables are scrubbed of phones, ID
     numbers and the respondents' names too.
     """
-    from jixiao.privacy import mask_personal_data, name_masks  # written alongside; imported where it is needed
+    from jixiao.privacy import (  # written alongside; imported where it is needed
+        mask_personal_data,
+        name_masks,
+    )
 
     if _holds_people(results):
         salt, salt_origin = privacy_salt(year, _raw_folder(year, results))
@@ -323,7 +378,11 @@ def write_processed(
         target = folder / f"{kind}.parquet"
         data.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)
-    for part, name in (("rejects", "rejects"), ("dropped", "dropped"), ("normalisations", "normalisations")):
+    for part, name in (
+        ("rejects", "rejects"),
+        ("dropped", "dropped"),
+        ("normalisations", "normalisations"),
+    ):
         frame = combined(results, part)
         if part == "rejects":
             frame = _scrub_personal_rows(_mask_rejects(frame), "value", names)
@@ -333,7 +392,9 @@ def write_processed(
         frame.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)
 
-    raw_files = sorted({Path(s) for r in results.values() for s in r.sources}, key=lambda p: p.as_posix())
+    raw_files = sorted(
+        {Path(s) for r in results.values() for s in r.sources}, key=lambda p: p.as_posix()
+    )
     raw_base = raw_files[0].parent if raw_files else folder
     record = {
         "step": "ingest",

@@ -16,10 +16,10 @@ thousand lines loads in a couple of seconds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -86,11 +86,13 @@ class LoadResult:
             raise AssertionError(f"loaded count {c['loaded']} != {len(self.data)} data rows")
 
     @classmethod
-    def concat(cls, results: Iterable["LoadResult"]) -> "LoadResult":
+    def concat(cls, results: Iterable[LoadResult]) -> LoadResult:
         results = list(results)
         if not results:
             raise ValueError("nothing to concatenate")
-        counts = {k: sum(r.counts[k] for r in results) for k in ("read", "loaded", "rejected", "dropped")}
+        counts = {
+            k: sum(r.counts[k] for r in results) for k in ("read", "loaded", "rejected", "dropped")
+        }
         return cls(
             data=pd.concat([r.data for r in results], ignore_index=True),
             rejects=pd.concat([r.rejects for r in results], ignore_index=True),
@@ -164,11 +166,13 @@ def _match_row(texts: list[str], lookup: dict[str, str]) -> dict[int, tuple[str,
     return found
 
 
-def _match_two_rows(top: list[str], sub: list[str], lookup: dict[str, str]) -> dict[int, tuple[str, str]]:
+def _match_two_rows(
+    top: list[str], sub: list[str], lookup: dict[str, str]
+) -> dict[int, tuple[str, str]]:
     found: dict[int, tuple[str, str]] = {}
     taken: set[str] = set()
     group = ""
-    for j, (t, s) in enumerate(zip(top, sub)):
+    for j, (t, s) in enumerate(zip(top, sub, strict=False)):
         # Without merge information a group label sits only in its first column: carry it
         # right over the empty top cells that have a sub-header under them.
         if t:
@@ -177,7 +181,9 @@ def _match_two_rows(top: list[str], sub: list[str], lookup: dict[str, str]) -> d
             t = group
         else:
             group = ""
-        candidates = [(t + s, f"{t}/{s}"), (s + t, f"{t}/{s}"), (s, s), (t, t)] if t != s else [(t, t)]
+        candidates = (
+            [(t + s, f"{t}/{s}"), (s + t, f"{t}/{s}"), (s, s), (t, t)] if t != s else [(t, t)]
+        )
         for text, shown in candidates:
             name = lookup.get(normalise_header(text)) if text else None
             if name and name not in taken:
@@ -187,7 +193,9 @@ def _match_two_rows(top: list[str], sub: list[str], lookup: dict[str, str]) -> d
     return found
 
 
-def find_header(grid: RawGrid, lookup: dict[str, str], scan: int = HEADER_SCAN_ROWS) -> HeaderMatch | None:
+def find_header(
+    grid: RawGrid, lookup: dict[str, str], scan: int = HEADER_SCAN_ROWS
+) -> HeaderMatch | None:
     """Find the header row among the first ``scan`` rows: the row matching the most columns.
 
     A second row directly below is taken as part of a two-row merged header when it raises
@@ -215,11 +223,15 @@ def _describe_columns(table: schema.Table, names: Iterable[str]) -> str:
     parts = []
     for name in names:
         col = table.column(name)
-        parts.append(f"{col.header}（也可写作：{'、'.join(col.aliases)}）" if col.aliases else col.header)
+        parts.append(
+            f"{col.header}（也可写作：{'、'.join(col.aliases)}）" if col.aliases else col.header
+        )
     return "；".join(parts)
 
 
-def _require_header(grid: RawGrid, table: schema.Table, lookup: dict[str, str], required: Iterable[str]) -> HeaderMatch:
+def _require_header(
+    grid: RawGrid, table: schema.Table, lookup: dict[str, str], required: Iterable[str]
+) -> HeaderMatch:
     required = list(required)
     match = find_header(grid, lookup)
     if match is None:
@@ -327,7 +339,10 @@ def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
         values[other] = slow.values
         bad[other] = slow.bad
         reason[other] = slow.reason
-        actions = {action: mask.reindex(text.index, fill_value=False) for action, mask in slow.actions.items()}
+        actions = {
+            action: mask.reindex(text.index, fill_value=False)
+            for action, mask in slow.actions.items()
+        }
     if blank_is_zero:
         values = values.where(present, 0)
         actions["空白金额按 0 处理"] = _count(~present)
@@ -357,7 +372,9 @@ def parse_money_text(text: pd.Series) -> Converted:
     body = _expand_exponents(body)
     commas = body.str.contains(",", regex=False, na=False)
     body, good_commas = _drop_thousands(body)
-    shape_ok = body.str.fullmatch(r"[0-9]*(\.[0-9]*)?", na=False) & body.str.contains("[0-9]", na=False)
+    shape_ok = body.str.fullmatch(r"[0-9]*(\.[0-9]*)?", na=False) & body.str.contains(
+        "[0-9]", na=False
+    )
     whole = body.str.replace(r"\..*", "", regex=True)
     frac = body.str.replace(r"^[^.]*\.?", "", regex=True)
     too_big = shape_ok & (whole.str.len() > 15)
@@ -434,10 +451,17 @@ def parse_number(text: pd.Series) -> Converted:
 
 def parse_code(text: pd.Series) -> Converted:
     norm = squeeze(text)
-    return Converted(norm.astype(TEXT_DTYPE), pd.Series(False, index=text.index), "", {"全角字符转为半角": _count(text.notna() & (norm != text))})
+    return Converted(
+        norm.astype(TEXT_DTYPE),
+        pd.Series(False, index=text.index),
+        "",
+        {"全角字符转为半角": _count(text.notna() & (norm != text))},
+    )
 
 
-def parse_text(text: pd.Series, choices: tuple[str, ...] = (), *, validate: bool = True) -> Converted:
+def parse_text(
+    text: pd.Series, choices: tuple[str, ...] = (), *, validate: bool = True
+) -> Converted:
     """Stripped text; for columns with fixed choices, spelling variants (full-width, spaces) are
     mapped to the choice, and other values are bad cells when ``validate``."""
     if not choices:
@@ -447,13 +471,21 @@ def parse_text(text: pd.Series, choices: tuple[str, ...] = (), *, validate: bool
     mapped = key.map(canon)
     fixed = mapped.notna() & (mapped != text)
     values = text.where(~fixed, mapped)
-    parts_ok = key.str.split(_CHOICE_SEPARATORS).map(lambda ps: all(p in canon for p in ps), na_action="ignore")
-    bad = text.notna() & mapped.isna() & ~parts_ok.fillna(False).astype(bool) if validate else pd.Series(False, index=text.index)
+    parts_ok = key.str.split(_CHOICE_SEPARATORS).map(
+        lambda ps: all(p in canon for p in ps), na_action="ignore"
+    )
+    bad = (
+        text.notna() & mapped.isna() & ~parts_ok.fillna(False).astype(bool)
+        if validate
+        else pd.Series(False, index=text.index)
+    )
     reason = "「" + text.fillna("") + "」不是可选值之一（" + "、".join(choices) + "）"
     return Converted(values, bad, reason, {"取值规范为可选值的标准写法": _count(fixed)})
 
 
-def convert_column(text: pd.Series, column: schema.Column, *, validate_choices: bool = True) -> Converted:
+def convert_column(
+    text: pd.Series, column: schema.Column, *, validate_choices: bool = True
+) -> Converted:
     if column.type == "money":
         return parse_money(text, blank_is_zero=column.name in ("debit_fen", "credit_fen"))
     if column.type == "date":
@@ -498,11 +530,17 @@ def _prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = 
     if grid.encoding:
         compatible = "（兼容 GBK）" if grid.encoding == "gb18030" else ""
         separator = "制表符" if grid.delimiter == "\t" else "逗号"
-        part.notes.append(("", f"CSV 编码识别为 {grid.encoding}{compatible}，分隔符为{separator}", 1))
+        part.notes.append(
+            ("", f"CSV 编码识别为 {grid.encoding}{compatible}，分隔符为{separator}", 1)
+        )
     if header.row:
-        part.notes.append(("", f"表头位于第 {header.row + 1} 行，上方 {header.row} 行标题已跳过", 1))
+        part.notes.append(
+            ("", f"表头位于第 {header.row + 1} 行，上方 {header.row} 行标题已跳过", 1)
+        )
     if header.n_rows == 2:
-        part.notes.append(("", f"第 {header.row + 1}–{header.row + 2} 行为两行合并表头，已合并识别", 1))
+        part.notes.append(
+            ("", f"第 {header.row + 1}–{header.row + 2} 行为两行合并表头，已合并识别", 1)
+        )
     known = {c.name: c.header for c in table.columns}
     for _, (name, shown) in sorted(header.columns.items()):
         part.found[name] = shown
@@ -525,7 +563,9 @@ class _Frame:
     table: schema.Table
     part: np.ndarray  # int: which part each row comes from
     row: np.ndarray  # int: Excel row number within its part
-    texts: dict[str, pd.Series]  # name → text cells (NA where empty or where the part lacks the column)
+    texts: dict[
+        str, pd.Series
+    ]  # name → text cells (NA where empty or where the part lacks the column)
     found: dict[str, np.ndarray]  # name → header as found, per part ("" where the part lacks it)
     notes: list[dict] = field(default_factory=list)
 
@@ -539,14 +579,25 @@ class _Frame:
     def note(self, k: int, column: str, action: str, count: int) -> None:
         if count:
             grid = self.parts[k].grid
-            self.notes.append({"part": k, "file": grid.file, "sheet": grid.sheet, "column": column, "action": action, "count": int(count)})
+            self.notes.append(
+                {
+                    "part": k,
+                    "file": grid.file,
+                    "sheet": grid.sheet,
+                    "column": column,
+                    "action": action,
+                    "count": int(count),
+                }
+            )
 
     def note_rows(self, columns, action: str, parts: np.ndarray) -> None:
         """One note per file, counting the rows an action applied to by the part each came from;
         ``columns`` is one header for all files or one per part."""
         counts = np.bincount(np.asarray(parts, dtype="int64"), minlength=len(self.parts))
         for k in np.flatnonzero(counts):
-            self.note(int(k), columns if isinstance(columns, str) else columns[k], action, int(counts[k]))
+            self.note(
+                int(k), columns if isinstance(columns, str) else columns[k], action, int(counts[k])
+            )
 
     def notes_frame(self) -> pd.DataFrame:
         records = sorted(self.notes, key=lambda n: n["part"])  # stable: each file keeps its order
@@ -562,15 +613,23 @@ def _stack(parts: list[_Part], table: schema.Table) -> _Frame:
         pieces = []
         for p, n in zip(parts, lengths, strict=True):
             j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
-            pieces.append(p.body[j] if j is not None and j in p.body.columns else pd.Series([None] * n, dtype=object))
+            pieces.append(
+                p.body[j]
+                if j is not None and j in p.body.columns
+                else pd.Series([None] * n, dtype=object)
+            )
         stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
-        columns[name] = as_text(stacked.astype(object)) if len(stacked) else pd.Series(dtype=TEXT_DTYPE)
+        columns[name] = (
+            as_text(stacked.astype(object)) if len(stacked) else pd.Series(dtype=TEXT_DTYPE)
+        )
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = _Frame(
         parts=parts,
         table=table,
         part=np.repeat(np.arange(len(parts)), lengths),
-        row=np.concatenate([p.body.index.to_numpy(dtype="int64") for p in parts]) if parts else np.zeros(0, dtype="int64"),
+        row=np.concatenate([p.body.index.to_numpy(dtype="int64") for p in parts])
+        if parts
+        else np.zeros(0, dtype="int64"),
         texts=columns,
         found=found,
     )
@@ -585,8 +644,16 @@ def _row_text(body: pd.DataFrame) -> pd.Series:
         return pd.Series(dtype=TEXT_DTYPE)
     # Frame-wide operations (not one as_text per column): this runs once per batch on the few
     # dropped rows, where per-column overhead would dominate.
-    text = body.where(body.notna(), "").astype(TEXT_DTYPE).replace(r"^\s*(-?[0-9]+)\.0\s*$", r"\1", regex=True)
-    joined = text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=" ") if len(text.columns) > 1 else text.iloc[:, 0]
+    text = (
+        body.where(body.notna(), "")
+        .astype(TEXT_DTYPE)
+        .replace(r"^\s*(-?[0-9]+)\.0\s*$", r"\1", regex=True)
+    )
+    joined = (
+        text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=" ")
+        if len(text.columns) > 1
+        else text.iloc[:, 0]
+    )
     # Blank cells leave runs of separators; one space between the values that are there.
     return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
@@ -603,8 +670,12 @@ def _dropped_rows(frame: _Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFr
     text = _row_text(pd.concat(bodies, ignore_index=True))
     return pd.DataFrame(
         {
-            "file": pd.Series(frame.per_row([p.grid.file for p in frame.parts])[positions], dtype=TEXT_DTYPE),
-            "sheet": pd.Series(frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE),
+            "file": pd.Series(
+                frame.per_row([p.grid.file for p in frame.parts])[positions], dtype=TEXT_DTYPE
+            ),
+            "sheet": pd.Series(
+                frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE
+            ),
             "row": pd.Series(frame.row[positions], dtype="int64"),
             "kind": kind.iloc[positions].astype(TEXT_DTYPE).reset_index(drop=True),
             "text": text.reset_index(drop=True),
@@ -625,7 +696,11 @@ def _blank_and_total_rows(frame: _Frame) -> tuple[pd.Series, pd.Series]:
     others_blank = []
     for p in frame.parts:
         others = p.body.drop(columns=[j for j in p.header.columns if j in p.body.columns])
-        others_blank.append(((others == "") | others.isna()).all(axis=1).to_numpy() if not others.empty else np.ones(len(p.body), dtype=bool))
+        others_blank.append(
+            ((others == "") | others.isna()).all(axis=1).to_numpy()
+            if not others.empty
+            else np.ones(len(p.body), dtype=bool)
+        )
     if others_blank:
         blank &= np.concatenate(others_blank)
     total = pd.Series(False, index=index)
@@ -674,9 +749,17 @@ def _load_frame(
         missing = text.isna() & (not blank_allowed)
         bad = (conv.bad | missing).to_numpy(dtype=bool)
         if bad.any():
-            reason = conv.reason if isinstance(conv.reason, pd.Series) else pd.Series(conv.reason, index=index)
+            reason = (
+                conv.reason
+                if isinstance(conv.reason, pd.Series)
+                else pd.Series(conv.reason, index=index)
+            )
             reason = reason.where(~missing, "必填项为空")
-            value = text.fillna("") if col.name not in PERSONAL_COLUMNS else pd.Series(MASKED_VALUE, index=index)
+            value = (
+                text.fillna("")
+                if col.name not in PERSONAL_COLUMNS
+                else pd.Series(MASKED_VALUE, index=index)
+            )
             reject_parts.append(
                 pd.DataFrame(
                     {
@@ -732,7 +815,9 @@ def _load(
 ) -> tuple[_Part, LoadResult]:
     part = _prepare(grid, table, extra)
     frame = _stack([part], table)
-    data, rejects, dropped, counts = _load_frame(frame, drop_rule=drop_rule, validate_choices=validate_choices)
+    data, rejects, dropped, counts = _load_frame(
+        frame, drop_rule=drop_rule, validate_choices=validate_choices
+    )
     result = LoadResult(
         data=data.drop(columns="_part"),
         rejects=_typed_rejects(rejects),
@@ -755,7 +840,9 @@ def _notes_frame(notes: list[dict]) -> pd.DataFrame:
     if not notes:
         return empty_normalisations()
     frame = pd.DataFrame(notes, columns=list(NORMALISATION_COLUMNS))
-    return frame.astype({c: TEXT_DTYPE for c in NORMALISATION_COLUMNS if c != "count"} | {"count": "int64"})
+    return frame.astype(
+        {c: TEXT_DTYPE for c in NORMALISATION_COLUMNS if c != "count"} | {"count": "int64"}
+    )
 
 
 def load_table(path, table: schema.Table, *, sheet: str | None = None) -> LoadResult:
@@ -795,10 +882,17 @@ def load_observations(path) -> LoadResult:
 
 # --------------------------------------------------------------------------- ledger
 
-_VOUCHER_TYPE_HEADERS = {"凭证字": "voucher_type_text", "凭证类别": "voucher_type_text", "凭证类型": "voucher_type_text", "字": "voucher_type_text"}
+_VOUCHER_TYPE_HEADERS = {
+    "凭证字": "voucher_type_text",
+    "凭证类别": "voucher_type_text",
+    "凭证类型": "voucher_type_text",
+    "字": "voucher_type_text",
+}
 # A title-line label naming the accounting unit. Plain 单位 counts only where no Chinese
 # character stands before it, so 金额单位 / 计量单位 / 货币单位 (a measure, not a unit) never match.
-_UNIT_LINE = re.compile(r"(?P<label>核算单位|编制单位|单位名称|(?<![\u4e00-\u9fff])单位)\s*[:：]\s*(?P<unit>[^\s:：]*)")
+_UNIT_LINE = re.compile(
+    r"(?P<label>核算单位|编制单位|单位名称|(?<![\u4e00-\u9fff])单位)\s*[:：]\s*(?P<unit>[^\s:：]*)"
+)
 # Values that are a currency or a measure, never a unit's name: 单位：元, 单位：万元, 核算单位：人民币元.
 _NOT_A_UNIT = re.compile(
     r"(人民币)?[十百千万亿]*元|人民币|rmb|cny|¥|美元|港元|"
@@ -821,11 +915,17 @@ def _ledger_drop_rule(frame: _Frame, already: pd.Series) -> tuple[pd.Series, pd.
     mask = (exact | unnumbered_total | no_date_total).fillna(False).astype(bool) & ~already
     opening = key.str.contains("|".join(_OPENING_MARKERS), na=False)
     page = key.str.contains("|".join(_PAGE_MARKERS), na=False)
-    kind = pd.Series("合计行", index=index, dtype=TEXT_DTYPE).where(~opening, "期初/结转余额行").where(~page, "承前过次行")
+    kind = (
+        pd.Series("合计行", index=index, dtype=TEXT_DTYPE)
+        .where(~opening, "期初/结转余额行")
+        .where(~page, "承前过次行")
+    )
     return mask, kind
 
 
-def parse_vouchers(voucher: pd.Series, type_text: pd.Series | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+def parse_vouchers(
+    voucher: pd.Series, type_text: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
     """``记-12`` / ``记12`` / ``记 字 第12号`` → (type 记, number 12, bad mask).
 
     A separate 凭证字 column supplies the type when the number column holds digits only.
@@ -890,8 +990,12 @@ def _read_ledger_grid(path: Path, sheet: str | None) -> tuple[RawGrid, str | Non
         return grid, None if named else "调用时指定"
     required = "、".join(c.header for c in schema.LEDGER.columns if c.required)
     return find_sheet(
-        path, schema.LEDGER.sheet, _has_ledger_header,
-        what="明细账", fits_hint=f"前 {HEADER_SCAN_ROWS} 行中有明细账表头（{required}）", head_rows=HEADER_SCAN_ROWS + 1,
+        path,
+        schema.LEDGER.sheet,
+        _has_ledger_header,
+        what="明细账",
+        fits_hint=f"前 {HEADER_SCAN_ROWS} 行中有明细账表头（{required}）",
+        head_rows=HEADER_SCAN_ROWS + 1,
     )
 
 
@@ -975,7 +1079,9 @@ def _load_ledger_batch(items: list[tuple[Path, RawGrid, str | None, str | None]]
                 "reason": ("「" + shown + "」不是可识别的凭证字号").to_numpy(),
             }
         )
-        rejects = pd.concat([rejects, extra], ignore_index=True).sort_values(["_part", "row"], kind="stable")
+        rejects = pd.concat([rejects, extra], ignore_index=True).sort_values(
+            ["_part", "row"], kind="stable"
+        )
         counts["rejected"] += int(bad.sum())
         counts["loaded"] -= int(bad.sum())
     voucher = data["voucher"]
@@ -983,17 +1089,25 @@ def _load_ledger_batch(items: list[tuple[Path, RawGrid, str | None, str | None]]
         # 凭证字 and 凭证号 in two columns: rebuild the usual 记-12 so every unit reads the same.
         digits_only = voucher.str.fullmatch("[0-9]+", na=False) & vtype.notna()
         voucher = voucher.where(~digits_only, vtype + "-" + vno.astype(TEXT_DTYPE))
-        frame.note_rows(frame.found["voucher_type_text"], "凭证字与凭证号分列，已合并为「字-号」", part[digits_only.to_numpy(dtype=bool)])
+        frame.note_rows(
+            frame.found["voucher_type_text"],
+            "凭证字与凭证号分列，已合并为「字-号」",
+            part[digits_only.to_numpy(dtype=bool)],
+        )
     data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~bad]
     part = data["_part"].to_numpy()
 
     for k, (chosen, source) in enumerate(units):
         frame.note(k, "", f"核算单位取自{source}：{chosen}", 1)
-    data["unit"] = pd.Series(np.array([u for u, _ in units], dtype=object)[part], index=data.index, dtype=TEXT_DTYPE)
+    data["unit"] = pd.Series(
+        np.array([u for u, _ in units], dtype=object)[part], index=data.index, dtype=TEXT_DTYPE
+    )
 
     canonical = [c.name for c in schema.LEDGER.columns]
     dupes = data.duplicated(subset=[*canonical, "_part"], keep="first")
-    frame.note_rows("", "发现完全相同的分录行（未删除，由合规检查标记）", part[dupes.to_numpy(dtype=bool)])
+    frame.note_rows(
+        "", "发现完全相同的分录行（未删除，由合规检查标记）", part[dupes.to_numpy(dtype=bool)]
+    )
 
     order = canonical + ["unit", "voucher_type", "voucher_no"] + list(schema.PROVENANCE_COLUMNS)
     return LoadResult(
@@ -1021,7 +1135,9 @@ def load_survey(path) -> dict[str, LoadResult]:
     plan = load_table(path, schema.SURVEY_PLAN)
     item_ids = [str(i) for i in items.data["item_id"].tolist()]  # a few dozen items
     grid = read_grid(path, schema.SURVEY.sheet)
-    frame, responses = _load(grid, schema.SURVEY, extra={i: i for i in item_ids}, validate_choices=False)
+    frame, responses = _load(
+        grid, schema.SURVEY, extra={i: i for i in item_ids}, validate_choices=False
+    )
     missing = [i for i in item_ids if i not in frame.found]
     if missing:
         raise InputError(
@@ -1037,10 +1153,23 @@ def load_survey(path) -> dict[str, LoadResult]:
     order = [c.name for c in schema.SURVEY.columns] + item_ids + list(schema.PROVENANCE_COLUMNS)
     responses.data = responses.data.loc[:, order]
     notes = [
-        {"file": grid.file, "sheet": grid.sheet, "column": "、".join(item_ids), "action": "答案按文本保留（数字作答）", "count": int(numeric)},
-        {"file": grid.file, "sheet": grid.sheet, "column": "、".join(item_ids), "action": "答案按文本保留（文字作答）", "count": int(texty)},
+        {
+            "file": grid.file,
+            "sheet": grid.sheet,
+            "column": "、".join(item_ids),
+            "action": "答案按文本保留（数字作答）",
+            "count": int(numeric),
+        },
+        {
+            "file": grid.file,
+            "sheet": grid.sheet,
+            "column": "、".join(item_ids),
+            "action": "答案按文本保留（文字作答）",
+            "count": int(texty),
+        },
     ]
     responses.normalisations = pd.concat(
-        [responses.normalisations, _notes_frame([n for n in notes if n["count"]])], ignore_index=True
+        [responses.normalisations, _notes_frame([n for n in notes if n["count"]])],
+        ignore_index=True,
     )
     return {"survey": _with_source(responses, path), "survey_items": items, "survey_plan": plan}

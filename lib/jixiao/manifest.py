@@ -16,8 +16,18 @@ from pathlib import Path
 from jixiao import paths
 
 PACKAGES = (
-    "pandas", "numpy", "scipy", "pyarrow", "python-calamine", "openpyxl", "matplotlib",
-    "papermill", "nbconvert", "ipykernel", "chinese-calendar", "jixiao",
+    "pandas",
+    "numpy",
+    "scipy",
+    "pyarrow",
+    "python-calamine",
+    "openpyxl",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "ipykernel",
+    "chinese-calendar",
+    "jixiao",
 )
 _CHUNK = 1 << 20
 
@@ -41,7 +51,11 @@ def relative_name(path: Path, base: Path) -> str:
 
 def project_relative(folder: Path) -> str:
     """A folder inside the project as ``data/raw/2017``; outside it, only its name."""
-    return relative_name(folder, paths.ROOT) if paths.ROOT.resolve() in Path(folder).resolve().parents else Path(folder).name
+    return (
+        relative_name(folder, paths.ROOT)
+        if paths.ROOT.resolve() in Path(folder).resolve().parents
+        else Path(folder).name
+    )
 
 
 def file_hashes(files, base: Path) -> dict[str, str]:
@@ -58,7 +72,8 @@ def folder_hashes(folder: Path) -> dict[str, str]:
     files = [
         f
         for f in folder.rglob("*")
-        if f.is_file() and not any(part.startswith((".", "~$")) for part in f.relative_to(folder).parts)
+        if f.is_file()
+        and not any(part.startswith((".", "~$")) for part in f.relative_to(folder).parts)
     ]
     return file_hashes(files, folder)
 
@@ -77,7 +92,9 @@ def environment() -> dict:
     return {"python": platform.python_version(), "packages": package_versions()}
 
 
-def run_record(*, year: int, raw_folder: Path, parameters: dict | None = None, timings: dict | None = None) -> dict:
+def run_record(
+    *, year: int, raw_folder: Path, parameters: dict | None = None, timings: dict | None = None
+) -> dict:
     """The manifest of a whole year's run: raw inputs, parameters, timings, environment."""
     record = {
         "year": int(year),

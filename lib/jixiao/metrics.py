@@ -30,7 +30,9 @@ def metrics_dir(year: int | str) -> Path:
     return paths.processed_dir(year) / "metrics"
 
 
-def write_metrics(year: int | str, step: str, metrics: list[Metric], *, folder: Path | None = None) -> Path:
+def write_metrics(
+    year: int | str, step: str, metrics: list[Metric], *, folder: Path | None = None
+) -> Path:
     target = (folder or metrics_dir(year)) / f"{step}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     records = [asdict(m) for m in sorted(metrics, key=lambda m: m.metric)]
@@ -49,7 +51,9 @@ def read_metrics(year: int | str, *, folder: Path | None = None) -> pd.DataFrame
     frame = pd.DataFrame.from_records(records, columns=list(METRIC_COLUMNS))
     duplicated = frame["metric"][frame["metric"].duplicated()]
     if not duplicated.empty:
-        raise ValueError(f"{source}: metric(s) written by more than one step: {sorted(set(duplicated))}")
+        raise ValueError(
+            f"{source}: metric(s) written by more than one step: {sorted(set(duplicated))}"
+        )
     return frame.sort_values("metric", ignore_index=True)
 
 

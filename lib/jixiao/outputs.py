@@ -63,7 +63,11 @@ def output_metrics(outputs: pd.DataFrame) -> list[Metric]:
         raise _fail(outputs, bad_actual, "actual", "实际完成数应为不小于 0 的数")
 
     ratio = (actual / planned).clip(upper=1.0)
-    short = outputs.loc[ratio < 1, "indicator"].astype("string").tolist() if "indicator" in outputs else []
+    short = (
+        outputs.loc[ratio < 1, "indicator"].astype("string").tolist()
+        if "indicator" in outputs
+        else []
+    )
     short_text = f"未达计划：{'、'.join(short)}" if short else "各项均达到计划数"
     metrics = [
         Metric(

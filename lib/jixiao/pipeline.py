@@ -25,14 +25,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chart_service
+from . import chart_service, paths
 from . import manifest as run_manifest
-from . import paths
 from .errors import ParameterError
 from .schema import PARAMETERS_FILE
 
-KERNEL_NAME = "python3"  # ipykernel's native kernel: the interpreter running jixiao, nothing to register
-LAST_REGULAR_STEP = 89  # notebooks numbered 90+ (e.g. the year comparison) are not part of a year's run
+KERNEL_NAME = (
+    "python3"  # ipykernel's native kernel: the interpreter running jixiao, nothing to register
+)
+LAST_REGULAR_STEP = (
+    89  # notebooks numbered 90+ (e.g. the year comparison) are not part of a year's run
+)
 # Parameters whose value is a path must stay inside these project folders.
 REPORT_NOTEBOOK = "06_report.ipynb"  # exported to report.html after a successful run
 PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
@@ -67,7 +70,9 @@ class RunResult:
     steps: list[StepResult] = field(default_factory=list)
     parameters: dict[str, dict] = field(default_factory=dict)
     processed_dir: Path | None = None
-    charts: list = field(default_factory=list)  # chart_service.ChartResult, one per chart the helper drew
+    charts: list = field(
+        default_factory=list
+    )  # chart_service.ChartResult, one per chart the helper drew
 
     @property
     def total_seconds(self) -> float:
@@ -123,7 +128,9 @@ def parse_cli_value(text: str):
         try:
             value = ast.literal_eval(text.strip())
         except (ValueError, SyntaxError):
-            raise ParameterError(f"无法读取列表参数 / not a list: {text!r} (write e.g. [5000, 20000])") from None
+            raise ParameterError(
+                f"无法读取列表参数 / not a list: {text!r} (write e.g. [5000, 20000])"
+            ) from None
         if isinstance(value, list):
             return value
     for cast in (int, float):
@@ -156,7 +163,9 @@ def _check_type(notebook: str, name: str, declared: dict, value) -> None:
     if type_name in ("none", ""):
         # papermill infers a type only from annotations; otherwise read it off the default literal
         try:
-            type_name = type(ast.literal_eval(default)).__name__ if default is not None else "nonetype"
+            type_name = (
+                type(ast.literal_eval(default)).__name__ if default is not None else "nonetype"
+            )
         except (ValueError, SyntaxError):
             return
     if type_name == "nonetype":
@@ -189,8 +198,14 @@ def resolve_parameters(
     """Parameters per notebook, checked: unknown names, wrong types, bad paths → ParameterError."""
     notebooks = notebooks if notebooks is not None else year_notebooks()
     if not paths.raw_dir(year).is_dir():
-        available = sorted(p.name for p in paths.RAW_DIR.iterdir() if p.is_dir()) if paths.RAW_DIR.is_dir() else []
-        raise ParameterError(f"没有 {year} 年的数据 / no data for year {year}: {paths.raw_dir(year)} does not exist (years found: {', '.join(available) or 'none'})")
+        available = (
+            sorted(p.name for p in paths.RAW_DIR.iterdir() if p.is_dir())
+            if paths.RAW_DIR.is_dir()
+            else []
+        )
+        raise ParameterError(
+            f"没有 {year} 年的数据 / no data for year {year}: {paths.raw_dir(year)} does not exist (years found: {', '.join(available) or 'none'})"
+        )
     declared = {nb.name: declared_parameters(nb) for nb in notebooks}
     steps = {step_name(nb): nb.name for nb in notebooks}
     file_values = read_year_parameters(year)
@@ -219,8 +234,12 @@ def resolve_parameters(
                 f"cannot be set from {origin}: {RUNNER_PARAMETERS[name]}"
             )
         if step is not None and step not in steps:
-            raise ParameterError(f"未知步骤 / unknown step '{step}' in {origin} (steps: {', '.join(steps)})")
-        targets = [steps[step]] if step else [nb for nb, params in declared.items() if name in params]
+            raise ParameterError(
+                f"未知步骤 / unknown step '{step}' in {origin} (steps: {', '.join(steps)})"
+            )
+        targets = (
+            [steps[step]] if step else [nb for nb, params in declared.items() if name in params]
+        )
         if not targets or any(name not in declared[t] for t in targets):
             raise ParameterError(
                 f"未知参数 / unknown parameter '{name}' from {origin}: no notebook"
@@ -340,7 +359,9 @@ def _run_year(
         shutil.rmtree(work_dir)
     work_dir.mkdir(parents=True)
     staging_root, staged = _stage_processed(processed_root, year)
-    result = RunResult(year=year, output_dir=final_dir, parameters=parameters, processed_dir=final_processed)
+    result = RunResult(
+        year=year, output_dir=final_dir, parameters=parameters, processed_dir=final_processed
+    )
     log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
     html_tools = None
     wants_html = any(nb.name == REPORT_NOTEBOOK for nb in notebooks)
@@ -358,7 +379,8 @@ def _run_year(
             + f"\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for review: {failed_processed}"
             + (
                 f"\n上次成功运行的结果未改动 / last good outputs left as they were: {', '.join(kept)}"
-                if kept else "\n此前没有成功运行的结果 / no earlier good run to keep"
+                if kept
+                else "\n此前没有成功运行的结果 / no earlier good run to keep"
             )
         )
 
@@ -366,8 +388,14 @@ def _run_year(
     run_environment = {paths.PROCESSED_ROOT_VARIABLE: str(staging_root.resolve())}
     if service is not None:
         run_environment.update(service.environment())
-    helper_variables = [chart_service.ADDRESS_VARIABLE, chart_service.KEY_VARIABLE, chart_service.STEP_VARIABLE]
-    previous_environment = {name: os.environ.get(name) for name in [*run_environment, *helper_variables]}
+    helper_variables = [
+        chart_service.ADDRESS_VARIABLE,
+        chart_service.KEY_VARIABLE,
+        chart_service.STEP_VARIABLE,
+    ]
+    previous_environment = {
+        name: os.environ.get(name) for name in [*run_environment, *helper_variables]
+    }
     for name in helper_variables:
         os.environ.pop(name, None)  # no helper of an enclosing run
     os.environ.update(run_environment)
@@ -404,7 +432,9 @@ def _run_year(
                     # the run through papermill, whatever this level.
                     extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 )
-            except Exception as exc:  # papermill wraps kernel errors; keep the partial copies for review
+            except (
+                Exception
+            ) as exc:  # papermill wraps kernel errors; keep the partial copies for review
                 raise fail(_failure_message(notebook, failed_dir / notebook.name, exc)) from exc
             seconds = time.perf_counter() - started
             result.steps.append(StepResult(notebook.name, seconds))
@@ -419,7 +449,10 @@ def _run_year(
         except chart_service.ChartServiceError as exc:
             charts_failed = f"图表文件生成失败 / chart files could not be written: {exc}"
         if charts_failed is not None:
-            raise fail(charts_failed + f"\n本次运行的输出（供核查）/ this run's outputs, kept for review: {failed_dir}")
+            raise fail(
+                charts_failed
+                + f"\n本次运行的输出（供核查）/ this run's outputs, kept for review: {failed_dir}"
+            )
         log(f"  ✓ 图表文件 / chart files {time.perf_counter() - started:.1f} s")
     finally:
         for name, value in previous_environment.items():
@@ -432,8 +465,10 @@ def _run_year(
     if report_notebook.is_file():
         from .report import export_html
 
-        export_html(report_notebook, work_dir / "report.html", html_tools.result() if html_tools else None)
-        log(f"  ✓ report.html")
+        export_html(
+            report_notebook, work_dir / "report.html", html_tools.result() if html_tools else None
+        )
+        log("  ✓ report.html")
     record = run_manifest.run_record(
         year=year,
         raw_folder=paths.raw_dir(year),
@@ -462,7 +497,9 @@ def score_summary(score: dict) -> str:
     """The closing line of a run: total and grade, or what is missing when scoring is incomplete."""
     if score.get("complete", True) and score.get("grade"):
         return f"综合得分 / total {score.get('total')}，评价等级 / grade {score.get('grade')}"
-    missing = [f"{m['indicator']}（{m['metric']}，{m['step']}）" for m in score.get("missing_metrics", [])]
+    missing = [
+        f"{m['indicator']}（{m['metric']}，{m['step']}）" for m in score.get("missing_metrics", [])
+    ]
     return (
         f"评分不完整 / scoring incomplete：已评部分 {score.get('total')} 分，未定等级；"
         f"缺少指标数据 / missing metrics: {'、'.join(missing) or '见 05_scoring'}"
@@ -479,4 +516,7 @@ def main_run(year: int, overrides: dict[str, object]) -> int:
 
 
 def summary_json(result: RunResult) -> str:
-    return json.dumps({"year": result.year, "timings": {s.notebook: s.seconds for s in result.steps}}, ensure_ascii=False)
+    return json.dumps(
+        {"year": result.year, "timings": {s.notebook: s.seconds for s in result.steps}},
+        ensure_ascii=False,
+    )

@@ -66,8 +66,30 @@ BASES = {"phone": "phone", "id": "id_number", "name": "name"}
 
 # Two-character surnames kept whole so 欧阳娜娜 masks to 欧阳** rather than 欧**.
 COMPOUND_SURNAMES = (
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
-    "司徒", "司空", "夏侯", "轩辕", "端木", "西门", "南宫", "独孤", "澹台", "百里", "呼延", "万俟",
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "司徒",
+    "司空",
+    "夏侯",
+    "轩辕",
+    "端木",
+    "西门",
+    "南宫",
+    "独孤",
+    "澹台",
+    "百里",
+    "呼延",
+    "万俟",
 )
 
 PHONE_PATTERN = r"(?<!\d)1[3-9]\d{9}(?!\d)"
@@ -79,7 +101,11 @@ PHONE_SCAN_PATTERN = r"(?<!\d)1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)"
 
 # Columns whose text is never scrubbed: identity columns are masked on their own, and the
 # provenance / classification columns hold no personal data but must stay exactly as loaded.
-_NOT_FREE_TEXT = set(IDENTITY_COLUMNS) | set(PROVENANCE_COLUMNS) | {KEY_COLUMN, BASIS_COLUMN, "community", "group"}
+_NOT_FREE_TEXT = (
+    set(IDENTITY_COLUMNS)
+    | set(PROVENANCE_COLUMNS)
+    | {KEY_COLUMN, BASIS_COLUMN, "community", "group"}
+)
 
 
 # ---------------------------------------------------------------------------------------
@@ -154,7 +180,11 @@ def redact_text(series: pd.Series, name_masks: dict[str, str] | None = None) -> 
     """
     text = series.astype("string")
     text = text.str.replace(f"{ID_PATTERN}|{PHONE_SCAN_PATTERN}", _mask_match, regex=True)
-    names = {raw: masked for raw, masked in (name_masks or {}).items() if isinstance(raw, str) and len(raw) >= 2}
+    names = {
+        raw: masked
+        for raw, masked in (name_masks or {}).items()
+        if isinstance(raw, str) and len(raw) >= 2
+    }
     if names:
         # Longest first so 欧阳娜娜 is replaced before a shorter name that is part of it.
         alternation = "|".join(re.escape(raw) for raw in sorted(names, key=lambda n: (-len(n), n)))
@@ -166,7 +196,12 @@ def pseudonym_key(identity: str, *, salt: str) -> str:
     """``P-`` + 10 hex of HMAC-SHA256(salt, scrypt(identity, salt)): slow on purpose (see the module notes)."""
     secret = salt.encode("utf-8")
     stretched = hashlib.scrypt(
-        str(identity).encode("utf-8"), salt=KDF_CONTEXT + secret, n=KDF_N, r=KDF_R, p=KDF_P, dklen=KDF_LENGTH
+        str(identity).encode("utf-8"),
+        salt=KDF_CONTEXT + secret,
+        n=KDF_N,
+        r=KDF_R,
+        p=KDF_P,
+        dklen=KDF_LENGTH,
     )
     return KEY_PREFIX + hmac.new(secret, stretched, hashlib.sha256).hexdigest()[:KEY_HEX_DIGITS]
 
@@ -185,7 +220,9 @@ def pseudonym_keys(identity: pd.Series, *, salt: str) -> pd.Series:
 
 def _check_salt(salt: str) -> None:
     if not isinstance(salt, str) or not salt.strip():
-        raise ParameterError("salt must be a non-empty string (keep it outside the repository for real data)")
+        raise ParameterError(
+            "salt must be a non-empty string (keep it outside the repository for real data)"
+        )
 
 
 def identities(df: pd.DataFrame) -> pd.Series:
@@ -207,7 +244,11 @@ def key_basis(identity: pd.Series) -> pd.Series:
 
 def name_masks(names: pd.Series) -> dict[str, str]:
     """Raw name → its mask (张三 → 张**), for scrubbing the names out of free text."""
-    pairs = pd.DataFrame({"raw": normalise_name(names), "masked": mask_names(names)}).dropna().drop_duplicates("raw")
+    pairs = (
+        pd.DataFrame({"raw": normalise_name(names), "masked": mask_names(names)})
+        .dropna()
+        .drop_duplicates("raw")
+    )
     return dict(zip(pairs["raw"], pairs["masked"], strict=True))
 
 
@@ -245,7 +286,20 @@ def mask_personal_data(df: pd.DataFrame, *, salt: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 HIT_KINDS = {"phone": "手机号", "id_number": "身份证号", "name": "姓名"}
-TEXT_SUFFIXES = (".csv", ".txt", ".md", ".json", ".html", ".htm", ".ipynb", ".svg", ".toml", ".tex", ".xml", ".log")
+TEXT_SUFFIXES = (
+    ".csv",
+    ".txt",
+    ".md",
+    ".json",
+    ".html",
+    ".htm",
+    ".ipynb",
+    ".svg",
+    ".toml",
+    ".tex",
+    ".xml",
+    ".log",
+)
 TABLE_SUFFIXES = (".parquet", ".xlsx", ".xlsm")
 SCANNABLE_SUFFIXES = TEXT_SUFFIXES + TABLE_SUFFIXES
 
@@ -261,11 +315,17 @@ class PersonalDataHit:
 
 
 def _scan_pattern(names) -> re.Pattern:
-    raw_names = sorted({str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 2}, key=lambda n: (-len(n), n))
+    raw_names = sorted(
+        {str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 2},
+        key=lambda n: (-len(n), n),
+    )
     # A digit run right after a decimal point is the fraction of a number (a rate in a table,
     # a coordinate in an SVG), not an ID or phone number.
     not_a_fraction = r"(?<!\.)"
-    parts = [f"(?P<id_number>{not_a_fraction}{ID18_PATTERN})", f"(?P<phone>{not_a_fraction}{PHONE_SCAN_PATTERN})"]
+    parts = [
+        f"(?P<id_number>{not_a_fraction}{ID18_PATTERN})",
+        f"(?P<phone>{not_a_fraction}{PHONE_SCAN_PATTERN})",
+    ]
     if raw_names:
         parts.append("(?P<name>" + "|".join(re.escape(n) for n in raw_names) + ")")
     return re.compile("|".join(parts))
@@ -283,13 +343,21 @@ def _hits_in_series(text: pd.Series, pattern: re.Pattern, label) -> list[Persona
     matches = found.stack().dropna()
     hits = []
     for (index, _, kind), value in matches.items():
-        masked = mask_names(pd.Series([value])).iloc[0] if kind == "name" else _mask_number(re.sub(r"[- ]", "", value))
+        masked = (
+            mask_names(pd.Series([value])).iloc[0]
+            if kind == "name"
+            else _mask_number(re.sub(r"[- ]", "", value))
+        )
         hits.append(PersonalDataHit(kind, label(index), masked))
     return hits
 
 
 def _scan_frame(frame: pd.DataFrame, pattern: re.Pattern, prefix: str) -> list[PersonalDataHit]:
-    hits = _hits_in_series(pd.Series([str(c) for c in frame.columns]), pattern, lambda i: f"{prefix}表头[{frame.columns[i]}]")
+    hits = _hits_in_series(
+        pd.Series([str(c) for c in frame.columns]),
+        pattern,
+        lambda i: f"{prefix}表头[{frame.columns[i]}]",
+    )
     for column in frame.columns:
         hits += _hits_in_series(frame[column], pattern, lambda i, c=column: f"{prefix}{c}[{i}]")
     return hits
@@ -331,7 +399,11 @@ def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
         return _scan_frame(pd.read_parquet(path), pattern, f"{path.name} ")
     if suffix in (".xlsx", ".xlsm"):
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
-        return [hit for sheet, frame in sheets.items() for hit in _scan_frame(frame, pattern, f"{path.name} {sheet} ")]
+        return [
+            hit
+            for sheet, frame in sheets.items()
+            for hit in _scan_frame(frame, pattern, f"{path.name} {sheet} ")
+        ]
     if suffix in TEXT_SUFFIXES:
         text = _read_text(path)
         if suffix == ".svg":
@@ -339,7 +411,9 @@ def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
             # line by line so reported line numbers still match the file.
             text = SVG_GEOMETRY.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
         return _scan_text(text, pattern, f"{path.name} ")
-    raise ParameterError(f"{path}: cannot scan {suffix or 'files without a suffix'} for personal data; scannable: {', '.join(SCANNABLE_SUFFIXES)}")
+    raise ParameterError(
+        f"{path}: cannot scan {suffix or 'files without a suffix'} for personal data; scannable: {', '.join(SCANNABLE_SUFFIXES)}"
+    )
 
 
 SVG_GEOMETRY = re.compile(r'\s(?:d|points|transform|viewBox)="[^"]*"')

@@ -23,7 +23,9 @@ def read_table(year: int | str, name: str, *, folder: Path | None = None) -> pd.
     return pd.read_parquet(file, engine="pyarrow")
 
 
-def write_table(year: int | str, name: str, frame: pd.DataFrame, *, folder: Path | None = None) -> Path:
+def write_table(
+    year: int | str, name: str, frame: pd.DataFrame, *, folder: Path | None = None
+) -> Path:
     target_dir = Path(folder) if folder is not None else paths.processed_dir(year)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{name}.parquet"

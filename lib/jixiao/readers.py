@@ -14,9 +14,9 @@ from __future__ import annotations
 import io
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import python_calamine
@@ -53,7 +53,9 @@ class RawGrid:
     file: str  # file name shown to the evaluator
     sheet: str | None  # None for CSV
     cells: pd.DataFrame
-    merged: tuple[tuple[tuple[int, int], tuple[int, int]], ...] = ()  # ((r0, c0), (r1, c1)), 0-based
+    merged: tuple[
+        tuple[tuple[int, int], tuple[int, int]], ...
+    ] = ()  # ((r0, c0), (r1, c1)), 0-based
     encoding: str | None = None  # CSV only
     delimiter: str | None = None  # CSV only
 
@@ -82,21 +84,30 @@ def detect_format(path: Path) -> str:
         head = fh.read(8)
     if suffix in CSV_SUFFIXES:
         if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE2_MAGIC):
-            raise InputError("文件名是 CSV，但内容是 Excel 工作簿；请另存为 CSV 或改用 .xlsx 扩展名", file=path.name)
+            raise InputError(
+                "文件名是 CSV，但内容是 Excel 工作簿；请另存为 CSV 或改用 .xlsx 扩展名",
+                file=path.name,
+            )
         return "csv"
     if suffix not in EXCEL_SUFFIXES:
-        raise InputError(f"不支持的文件类型「{path.suffix}」，应为 .xlsx、.xls 或 .csv", file=path.name)
+        raise InputError(
+            f"不支持的文件类型「{path.suffix}」，应为 .xlsx、.xls 或 .csv", file=path.name
+        )
     if head.startswith(_OLE2_MAGIC):
         data = path.read_bytes()
         if any(marker in data for marker in _ENCRYPTION_MARKERS):
-            raise InputError("工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出", file=path.name)
+            raise InputError(
+                "工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出", file=path.name
+            )
         return "xls"
     if head.startswith(_ZIP_MAGIC):
         try:
             with zipfile.ZipFile(path) as zf:
                 names = set(zf.namelist())
         except zipfile.BadZipFile as exc:
-            raise InputError(f"文件已损坏（ZIP 结构不完整：{exc}），请重新导出", file=path.name) from exc
+            raise InputError(
+                f"文件已损坏（ZIP 结构不完整：{exc}），请重新导出", file=path.name
+            ) from exc
         if "xl/workbook.xml" not in names:
             kind = "Word 文档" if "word/document.xml" in names else "不是 Excel 工作簿的 ZIP 文件"
             raise InputError(f"文件扩展名是 {path.suffix}，但内容是{kind}", file=path.name)
@@ -104,15 +115,25 @@ def detect_format(path: Path) -> str:
     for magic, what in _KNOWN_MAGIC:
         if head.startswith(magic):
             raise InputError(f"文件扩展名是 {path.suffix}，但内容是{what}", file=path.name)
-    raise InputError(f"文件扩展名是 {path.suffix}，但内容不是 Excel 工作簿（可能是改了扩展名的文本文件）", file=path.name)
+    raise InputError(
+        f"文件扩展名是 {path.suffix}，但内容不是 Excel 工作簿（可能是改了扩展名的文本文件）",
+        file=path.name,
+    )
 
 
 def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:
-        raise InputError("工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出", file=path.name) from exc
-    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError, OSError) as exc:
+        raise InputError(
+            "工作簿设置了打开密码（已加密），无法读取；请去除密码后重新导出", file=path.name
+        ) from exc
+    except (
+        python_calamine.CalamineError,
+        python_calamine.ZipError,
+        python_calamine.XmlError,
+        OSError,
+    ) as exc:
         raise InputError(f"无法读取工作簿（{exc}）", file=path.name) from exc
 
 
@@ -144,10 +165,16 @@ def _matching(names: list[str], sheet: str) -> list[str]:
     return [n for n in names if _normalise_sheet_name(n) == wanted]
 
 
-def _sheet(wb: python_calamine.CalamineWorkbook, path: Path, name: str) -> python_calamine.CalamineSheet:
+def _sheet(
+    wb: python_calamine.CalamineWorkbook, path: Path, name: str
+) -> python_calamine.CalamineSheet:
     try:
         return wb.get_sheet_by_name(name)
-    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
+    except (
+        python_calamine.CalamineError,
+        python_calamine.ZipError,
+        python_calamine.XmlError,
+    ) as exc:
         raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=name) from exc
 
 
@@ -155,7 +182,11 @@ def _grid(path: Path, ws: python_calamine.CalamineSheet, nrows: int | None = Non
     try:
         rows = ws.to_python(skip_empty_area=False, nrows=nrows)
         merged = tuple(ws.merged_cell_ranges or ())
-    except (python_calamine.CalamineError, python_calamine.ZipError, python_calamine.XmlError) as exc:
+    except (
+        python_calamine.CalamineError,
+        python_calamine.ZipError,
+        python_calamine.XmlError,
+    ) as exc:
         raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=ws.name) from exc
     cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
     return RawGrid(file=path.name, sheet=ws.name, cells=cells, merged=merged)
@@ -175,13 +206,23 @@ def read_sheet(path: Path, sheet: str | None) -> RawGrid:
     else:
         matches = _matching(names, sheet)
         if not matches:
-            raise InputError(f"找不到工作表「{sheet}」；工作簿中的工作表有：{_listed(names)}", file=path.name, sheet=sheet)
+            raise InputError(
+                f"找不到工作表「{sheet}」；工作簿中的工作表有：{_listed(names)}",
+                file=path.name,
+                sheet=sheet,
+            )
         chosen = matches[0]
     return _grid(path, _sheet(wb, path, chosen))
 
 
 def find_sheet(
-    path: Path, preferred: str, fits: Callable[[RawGrid], bool], *, what: str, fits_hint: str, head_rows: int
+    path: Path,
+    preferred: str,
+    fits: Callable[[RawGrid], bool],
+    *,
+    what: str,
+    fits_hint: str,
+    head_rows: int,
 ) -> tuple[RawGrid, str | None]:
     """Read the sheet of a workbook that holds ``what`` when its name is not known for sure.
 
@@ -202,7 +243,9 @@ def find_sheet(
     sheets = {n: _sheet(wb, path, n) for n in names}
     fitting = [n for n, ws in sheets.items() if fits(_grid(path, ws, nrows=head_rows))]
     if len(fitting) == 1:
-        return _grid(path, sheets[fitting[0]]), f"工作簿中没有「{preferred}」工作表，只有这一张工作表的表头与{what}相符"
+        return _grid(
+            path, sheets[fitting[0]]
+        ), f"工作簿中没有「{preferred}」工作表，只有这一张工作表的表头与{what}相符"
     if not fitting:
         raise InputError(
             f"找不到{what}：工作簿中没有名为「{preferred}」的工作表，也没有{fits_hint}的工作表；"
@@ -242,7 +285,9 @@ def read_csv(path: Path) -> RawGrid:
     try:
         text, encoding = decode_bytes(data)
     except UnicodeDecodeError as exc:
-        raise InputError("CSV 文件的编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）", file=path.name) from exc
+        raise InputError(
+            "CSV 文件的编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）", file=path.name
+        ) from exc
     if not text.strip():
         raise InputError("文件中没有任何内容", file=path.name)
     delimiter = _sniff_delimiter(text)

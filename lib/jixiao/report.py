@@ -44,7 +44,9 @@ def scoring_table_styler(table: pd.DataFrame):
     missing values, no index."""
     numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
     styler = table.style.format(na_rep="").format(plain_number, subset=numbers).hide(axis="index")
-    return styler.set_uuid("scoring")  # fixed element ids (pandas picks random ones): same report, same bytes
+    return styler.set_uuid(
+        "scoring"
+    )  # fixed element ids (pandas picks random ones): same report, same bytes
 
 
 def read_score(path: Path) -> dict:
@@ -67,7 +69,9 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
     """基本情况: the special funds issued, by grant type, with the communities funded."""
     total = int(allocations["amount_fen"].sum())
     by_type = allocations.groupby("grant_type", sort=False).agg(
-        grants=("grant_id", "size"), amount=("amount_fen", "sum"), communities=("community", "nunique")
+        grants=("grant_id", "size"),
+        amount=("amount_fen", "sum"),
+        communities=("community", "nunique"),
     )
     parts = [
         f"{row.Index}资金（{row.communities}个社区，{row.grants}笔）共{wan_yuan(row.amount)}万元"
@@ -75,7 +79,9 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
     ]
     communities = allocations["community"].nunique()
     return (
-        f"{year}年，下达专项资金{wan_yuan(total)}万元（{yuan(total)}元），其中" + "，".join(parts) + "。"
+        f"{year}年，下达专项资金{wan_yuan(total)}万元（{yuan(total)}元），其中"
+        + "，".join(parts)
+        + "。"
         f"共涉及{communities}个社区、{len(allocations)}笔资金。"
     )
 
@@ -91,17 +97,23 @@ def outputs_table(outputs: pd.DataFrame) -> pd.DataFrame:
         }
     )
     planned = pd.to_numeric(outputs["planned"], errors="coerce")
-    table["完成率"] = (pd.to_numeric(outputs["actual"], errors="coerce") / planned.where(planned > 0)).round(4)
+    table["完成率"] = (
+        pd.to_numeric(outputs["actual"], errors="coerce") / planned.where(planned > 0)
+    ).round(4)
     return table
 
 
 def outputs_table_styler(outputs: pd.DataFrame):
     """产出完成情况 for the HTML report: counts with thousands separators, completion as %."""
-    styler = outputs_table(outputs).style.format({"计划数": "{:,.0f}", "实际完成数": "{:,.0f}", "完成率": "{:.0%}"}, na_rep="")
+    styler = outputs_table(outputs).style.format(
+        {"计划数": "{:,.0f}", "实际完成数": "{:,.0f}", "完成率": "{:.0%}"}, na_rep=""
+    )
     return styler.hide(axis="index").set_uuid("outputs")
 
 
-def effects_text(outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, coverage: pd.DataFrame | None) -> str:
+def effects_text(
+    outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, coverage: pd.DataFrame | None
+) -> str:
     planned = pd.to_numeric(outputs["planned"], errors="coerce")
     actual = pd.to_numeric(outputs["actual"], errors="coerce")
     met = int((actual >= planned).sum())
@@ -115,7 +127,9 @@ def effects_text(outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, cover
             f"（95%置信区间{row['lower']:.1%}–{row['upper']:.1%}）。"
         )
     if coverage is not None and not coverage.empty:
-        short_groups = coverage.loc[~coverage["sufficient"].astype(bool), "statement"].astype(str).tolist()
+        short_groups = (
+            coverage.loc[~coverage["sufficient"].astype(bool), "statement"].astype(str).tolist()
+        )
         if short_groups:
             text += "样本量说明：" + "；".join(short_groups) + "。"
     return text
@@ -128,7 +142,9 @@ def problems_markdown(register: pd.DataFrame) -> str:
         return "未发现问题。"
     lines: list[str] = []
     numbered = register[register["problem_no"].notna()]
-    for number, (problem_no, group) in enumerate(numbered.groupby("problem_no", sort=True), start=1):
+    for number, (problem_no, group) in enumerate(
+        numbered.groupby("problem_no", sort=True), start=1
+    ):
         # "专项资金未单独核算：项目支出记入…" and "…：专项收入记入…" share one heading.
         titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
         lines.append(f"{number}. **{'；'.join(titles)}**（问题{int(problem_no)}）")
@@ -149,7 +165,11 @@ def _finding_line(row) -> str:
     if row.rule == "OBS":
         return f"{row.description}〔{row.finding_id}，证据来源：{row.evidence_source}〕"
     evidence_rows = len([e for e in str(row.evidence or "").split("；") if e.strip()])
-    amount = f"，涉及金额{yuan(int(row.amount_fen))}元" if pd.notna(row.amount_fen) and int(row.amount_fen) else ""
+    amount = (
+        f"，涉及金额{yuan(int(row.amount_fen))}元"
+        if pd.notna(row.amount_fen) and int(row.amount_fen)
+        else ""
+    )
     units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
     return f"{units}{row.title}{amount}（证据{evidence_rows}处，见问题清单）〔{row.finding_id}〕"
 
@@ -177,7 +197,9 @@ def prepare_html_export() -> HtmlExportTools:
 
     from .charts import FONT_FILE
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
     exporter.from_notebook_node(nbformat.v4.new_notebook())  # loads and compiles the templates
     options = subset.Options()
     options.name_IDs = ["*"]
@@ -190,7 +212,9 @@ def prepare_html_export() -> HtmlExportTools:
     return HtmlExportTools(exporter=exporter, font=font, options=options)
 
 
-def export_html(executed_notebook: Path, target: Path, tools: HtmlExportTools | None = None) -> Path:
+def export_html(
+    executed_notebook: Path, target: Path, tools: HtmlExportTools | None = None
+) -> Path:
     """The executed report notebook as HTML without code cells, with a Chinese font embedded.
 
     Deterministic: cell ids are renumbered by position and the report's tables use fixed
@@ -216,7 +240,9 @@ def export_html(executed_notebook: Path, target: Path, tools: HtmlExportTools | 
     font = tools.font
     tools.font = None  # subsetting changes the font: it cannot serve a second export
     if font is None:
-        raise ValueError("these export tools were used already; prepare_html_export() gives new ones")
+        raise ValueError(
+            "these export tools were used already; prepare_html_export() gives new ones"
+        )
     subsetter = subset.Subsetter(tools.options)
     subsetter.populate(unicodes={ord(ch) for ch in body if ord(ch) > 0x7F} | set(range(0x20, 0x7F)))
     subsetter.subset(font)
@@ -224,7 +250,9 @@ def export_html(executed_notebook: Path, target: Path, tools: HtmlExportTools | 
     font.save(buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
     style = (
-        "<style>@font-face{font-family:'JixiaoCJK';src:url(data:font/otf;base64," + encoded + ") format('opentype');}"
+        "<style>@font-face{font-family:'JixiaoCJK';src:url(data:font/otf;base64,"
+        + encoded
+        + ") format('opentype');}"
         "body,.jp-RenderedHTMLCommon,.jp-RenderedHTMLCommon table{font-family:'JixiaoCJK',sans-serif !important;}</style>"
     )
     Path(target).write_text(body.replace("</head>", style + "</head>", 1), encoding="utf-8")
@@ -247,20 +275,37 @@ def recommendations(register: pd.DataFrame, template: pd.DataFrame | None = None
     """The template's recommendations triggered by the findings, each with the findings behind it."""
     template = template if template is not None else load_recommendations()
     text = (
-        register["title"].astype(str) + " " + register["description"].astype(str) + " " + register["indicator"].fillna("").astype(str)
+        register["title"].astype(str)
+        + " "
+        + register["description"].astype(str)
+        + " "
+        + register["indicator"].fillna("").astype(str)
     )
     # Ledger red flags alone (no report problem) do not call for a recommendation.
     relevant = register["problem_no"].notna()
     rows = []
     for rec in template.itertuples(index=False):
-        keywords = [k for k in pd.Series([rec.触发关键词]).str.split(KEYWORD_SEPARATORS, regex=True).iloc[0] if k]
+        keywords = [
+            k
+            for k in pd.Series([rec.触发关键词]).str.split(KEYWORD_SEPARATORS, regex=True).iloc[0]
+            if k
+        ]
         hit = relevant & text.apply(lambda t, kws=tuple(keywords): any(k in t for k in kws))
         if hit.any():
-            rows.append({"建议": rec.建议标题, "内容": rec.建议内容, "依据问题": "、".join(register.loc[hit, "finding_id"].astype(str))})
+            rows.append(
+                {
+                    "建议": rec.建议标题,
+                    "内容": rec.建议内容,
+                    "依据问题": "、".join(register.loc[hit, "finding_id"].astype(str)),
+                }
+            )
     return pd.DataFrame(rows, columns=["建议", "内容", "依据问题"])
 
 
 def recommendations_markdown(table: pd.DataFrame) -> str:
     if table.empty:
         return "本年度未发现需要提出建议的问题。"
-    return "\n".join(f"{i}. **{row.建议}**。{row.内容}（针对：{row.依据问题}）" for i, row in enumerate(table.itertuples(), start=1))
+    return "\n".join(
+        f"{i}. **{row.建议}**。{row.内容}（针对：{row.依据问题}）"
+        for i, row in enumerate(table.itertuples(), start=1)
+    )

@@ -25,11 +25,22 @@ from dataclasses import dataclass, field
 
 # Standard columns every canonical table carries so any row can be traced to the raw file.
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
-PROVENANCE_HEADERS = {"source_file": "来源文件", "source_sheet": "来源工作表", "source_row": "来源行号"}
+PROVENANCE_HEADERS = {
+    "source_file": "来源文件",
+    "source_sheet": "来源工作表",
+    "source_row": "来源行号",
+}
 
 # Rejects / dropped tables (one row per problem), canonical and Chinese headers.
 REJECT_COLUMNS = ("file", "sheet", "row", "column", "value", "reason")
-REJECT_HEADERS = {"file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "value": "值", "reason": "原因"}
+REJECT_HEADERS = {
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行号",
+    "column": "列",
+    "value": "值",
+    "reason": "原因",
+}
 DROPPED_COLUMNS = ("file", "sheet", "row", "kind", "text")
 DROPPED_HEADERS = {"file": "文件", "sheet": "工作表", "row": "行号", "kind": "类型", "text": "内容"}
 
@@ -90,12 +101,22 @@ ALLOCATIONS = Table(
         Column("district", "区", "text", aliases=("县市区", "区县")),
         Column("street", "街道", "text", aliases=("街道办事处", "乡镇街道")),
         Column("community", "社区", "text", aliases=("社区名称",)),
-        Column("grant_type", "资金类型", "text", aliases=("补助类型", "项目类型"), choices=GRANT_TYPES),
+        Column(
+            "grant_type", "资金类型", "text", aliases=("补助类型", "项目类型"), choices=GRANT_TYPES
+        ),
         Column("doc_number", "下达文号", "text", aliases=("文号", "指标文号")),
         Column("issued_date", "下达日期", "date", aliases=("发文日期", "指标下达日期")),
         Column("amount_fen", "下达金额（元）", "money", aliases=("下达金额", "金额", "计划金额")),
-        Column("arrived_date", "到账日期", "date", required=False, aliases=("拨付日期", "到位日期")),
-        Column("arrived_fen", "到账金额（元）", "money", required=False, aliases=("到账金额", "到位金额", "拨付金额")),
+        Column(
+            "arrived_date", "到账日期", "date", required=False, aliases=("拨付日期", "到位日期")
+        ),
+        Column(
+            "arrived_fen",
+            "到账金额（元）",
+            "money",
+            required=False,
+            aliases=("到账金额", "到位金额", "拨付金额"),
+        ),
         Column("recipient_unit", "收款单位", "text", required=False, aliases=("项目单位", "单位")),
         Column("note", "备注", "text", required=False),
     ),
@@ -118,8 +139,20 @@ LEDGER = Table(
         Column("credit_fen", "贷方", "money", aliases=("贷方金额", "贷方发生额")),
         Column("direction", "方向", "text", required=False, aliases=("余额方向",)),
         Column("balance_fen", "余额", "money", required=False, aliases=("余额金额",)),
-        Column("project", "项目", "text", required=False, aliases=("辅助项", "核算项目", "项目辅助核算")),
-        Column("counterparty", "往来单位", "text", required=False, aliases=("收款单位", "对方单位", "单位名称")),
+        Column(
+            "project",
+            "项目",
+            "text",
+            required=False,
+            aliases=("辅助项", "核算项目", "项目辅助核算"),
+        ),
+        Column(
+            "counterparty",
+            "往来单位",
+            "text",
+            required=False,
+            aliases=("收款单位", "对方单位", "单位名称"),
+        ),
         Column("attachments", "附单据数", "int", required=False, aliases=("附件数量", "附件数")),
         Column("preparer", "制单人", "text", required=False, aliases=("制单",)),
     ),
@@ -127,7 +160,17 @@ LEDGER = Table(
 # Columns the ledger loader adds: unit, voucher_type (记/收/付/转), voucher_no (int).
 LEDGER_DERIVED_HEADERS = {"unit": "核算单位", "voucher_type": "凭证字", "voucher_no": "凭证号"}
 # Summary texts that mark rows that are not entries (subtotals, balances carried).
-LEDGER_NON_ENTRY_MARKERS = ("本月合计", "本年累计", "本期合计", "上年结转", "期初余额", "年初余额", "承前页", "过次页", "期末余额")
+LEDGER_NON_ENTRY_MARKERS = (
+    "本月合计",
+    "本年累计",
+    "本期合计",
+    "上年结转",
+    "期初余额",
+    "年初余额",
+    "承前页",
+    "过次页",
+    "期末余额",
+)
 
 OUTPUTS = Table(
     kind="outputs",
@@ -137,7 +180,9 @@ OUTPUTS = Table(
     columns=(
         Column("output_id", "指标编号", "code"),
         Column("indicator", "产出指标", "text", aliases=("指标名称",)),
-        Column("category", "类别", "text", required=False, choices=("数量", "质量", "时效", "成本")),
+        Column(
+            "category", "类别", "text", required=False, choices=("数量", "质量", "时效", "成本")
+        ),
         Column("measure_unit", "计量单位", "text", required=False, aliases=("单位",)),
         Column("planned", "计划数", "number", aliases=("目标值", "计划产出数")),
         Column("actual", "实际完成数", "number", aliases=("实际值", "实际产出数")),
@@ -156,7 +201,9 @@ SURVEY = Table(
     sheet="问卷数据",
     columns=(
         Column("respondent_id", "问卷编号", "code", aliases=("编号", "序号")),
-        Column("group", "受访者类别", "text", aliases=("调查对象", "群体"), choices=RESPONDENT_GROUPS),
+        Column(
+            "group", "受访者类别", "text", aliases=("调查对象", "群体"), choices=RESPONDENT_GROUPS
+        ),
         Column("community", "社区", "text", aliases=("所在社区",)),
         Column("name", "姓名", "text", required=False, aliases=("受访者姓名",)),
         Column("phone", "联系电话", "text", required=False, aliases=("电话", "手机号码", "手机")),
@@ -227,7 +274,19 @@ OBSERVATIONS = Table(
     ),
 )
 
-RAW_TABLES = {t.kind: t for t in (ALLOCATIONS, LEDGER, OUTPUTS, SURVEY, SURVEY_ITEMS, SURVEY_PLAN, INTERVIEWS, OBSERVATIONS)}
+RAW_TABLES = {
+    t.kind: t
+    for t in (
+        ALLOCATIONS,
+        LEDGER,
+        OUTPUTS,
+        SURVEY,
+        SURVEY_ITEMS,
+        SURVEY_PLAN,
+        INTERVIEWS,
+        OBSERVATIONS,
+    )
+}
 
 # Per-year parameter file (TOML, read with the standard library).
 PARAMETERS_FILE = "parameters.toml"

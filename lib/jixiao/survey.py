@@ -57,33 +57,77 @@ DEFAULT_WEIGHTS = {5: 100, 4: 80, 3: 60, 2: 40, 1: 20}
 METHODS = {"wilson": "Wilson 得分区间", "exact": "Clopper–Pearson 精确区间"}
 
 # Metric names for the per-group rates, in schema.RESPONDENT_GROUPS order.
-GROUP_METRICS = {"居民": "satisfaction_rate_residents", "社区工作者": "satisfaction_rate_workers", "社会组织": "satisfaction_rate_organisations"}
+GROUP_METRICS = {
+    "居民": "satisfaction_rate_residents",
+    "社区工作者": "satisfaction_rate_workers",
+    "社会组织": "satisfaction_rate_organisations",
+}
 
 ANSWER_COLUMNS = (
-    "respondent_id", "person_key", "group", "community", "item_id", "item", "reverse",
-    "value", "raw_code", "code", *PROVENANCE_COLUMNS,
+    "respondent_id",
+    "person_key",
+    "group",
+    "community",
+    "item_id",
+    "item",
+    "reverse",
+    "value",
+    "raw_code",
+    "code",
+    *PROVENANCE_COLUMNS,
 )
 # Chinese headers for exported tables.
 ANSWER_HEADERS = {
-    "respondent_id": "问卷编号", "person_key": "受访者代码", "group": "受访者类别", "community": "社区",
-    "item_id": "题号", "item": "题目", "reverse": "反向题", "value": "原始答案", "raw_code": "原始分值",
-    "code": "分值（反向题已转换）", "source_file": "来源文件", "source_sheet": "来源工作表", "source_row": "来源行号",
+    "respondent_id": "问卷编号",
+    "person_key": "受访者代码",
+    "group": "受访者类别",
+    "community": "社区",
+    "item_id": "题号",
+    "item": "题目",
+    "reverse": "反向题",
+    "value": "原始答案",
+    "raw_code": "原始分值",
+    "code": "分值（反向题已转换）",
+    "source_file": "来源文件",
+    "source_sheet": "来源工作表",
+    "source_row": "来源行号",
 }
 SATISFACTION_HEADERS = {
-    "item_id": "题号", "item": "题目", "community": "社区", "group": "受访者类别", "n_valid": "有效答案数",
-    "n_satisfied": "满意答案数", "rate": "满意率", "lower": "区间下限", "upper": "区间上限", "margin": "误差（半宽）",
+    "item_id": "题号",
+    "item": "题目",
+    "community": "社区",
+    "group": "受访者类别",
+    "n_valid": "有效答案数",
+    "n_satisfied": "满意答案数",
+    "rate": "满意率",
+    "lower": "区间下限",
+    "upper": "区间上限",
+    "margin": "误差（半宽）",
 }
 INDEX_HEADERS = {"n_valid": "有效答案数", "index": "加权满意度指数"}
 COVERAGE_HEADERS = {
-    "group": "受访者类别", "population": "总体数量", "planned": "计划样本量", "achieved": "实际样本量",
-    "completion": "计划完成率", "required": "所需样本量", "achieved_margin": "实际误差", "sufficient": "样本充足",
+    "group": "受访者类别",
+    "population": "总体数量",
+    "planned": "计划样本量",
+    "achieved": "实际样本量",
+    "completion": "计划完成率",
+    "required": "所需样本量",
+    "achieved_margin": "实际误差",
+    "sufficient": "样本充足",
     "statement": "说明",
 }
 COUNT_LABELS = {
-    "rows_read": "问卷行数", "rows_duplicate": "重复问卷（整行剔除）",
-    "rows_same_person": "同一受访者重复作答（整行剔除）", "respondents": "有效问卷数",
-    "cells_read": "答案单元格数", "valid": "有效答案", "blank": "空白", "out_of_scale": "超出量表",
-    "unrecognised": "无法识别", "not_applicable_answered": "不适用却作答", "not_applicable": "不适用（未作答）",
+    "rows_read": "问卷行数",
+    "rows_duplicate": "重复问卷（整行剔除）",
+    "rows_same_person": "同一受访者重复作答（整行剔除）",
+    "respondents": "有效问卷数",
+    "cells_read": "答案单元格数",
+    "valid": "有效答案",
+    "blank": "空白",
+    "out_of_scale": "超出量表",
+    "unrecognised": "无法识别",
+    "not_applicable_answered": "不适用却作答",
+    "not_applicable": "不适用（未作答）",
     "duplicate_cells": "重复问卷中的答案",
 }
 
@@ -132,7 +176,9 @@ class SurveyValidation:
     counts: dict[str, int] = field(default_factory=dict)
 
     def counts_table(self) -> pd.DataFrame:
-        return pd.DataFrame({"项目": [COUNT_LABELS[k] for k in self.counts], "数量": list(self.counts.values())})
+        return pd.DataFrame(
+            {"项目": [COUNT_LABELS[k] for k in self.counts], "数量": list(self.counts.values())}
+        )
 
     def summary(self) -> str:
         c = self.counts
@@ -148,7 +194,11 @@ class SurveyValidation:
 def item_groups(items: pd.DataFrame) -> pd.DataFrame:
     """Item × respondent group applicability from the 适用对象 column (blank or 全部 = every group)."""
     item_ids = items["item_id"].astype("string").str.strip()
-    raw = items["groups"].astype("string") if "groups" in items else pd.Series(pd.NA, index=items.index, dtype="string")
+    raw = (
+        items["groups"].astype("string")
+        if "groups" in items
+        else pd.Series(pd.NA, index=items.index, dtype="string")
+    )
     tokens = raw.str.strip().str.split(_GROUP_SEPARATORS, regex=True)
     long = pd.DataFrame({"item_id": item_ids, "token": tokens}).explode("token")
     long["token"] = long["token"].astype("string").str.strip()
@@ -158,12 +208,18 @@ def item_groups(items: pd.DataFrame) -> pd.DataFrame:
         first = unknown.index[0]
         raise InputError(
             f"适用对象 '{raw.loc[first]}' 含无法识别的受访者类别 '{unknown['token'].iloc[0]}'（可用：{'、'.join(RESPONDENT_GROUPS)}、全部）",
-            file=_prov(items, first, "source_file"), sheet=_prov(items, first, "source_sheet"),
-            row=_prov(items, first, "source_row"), column="适用对象",
+            file=_prov(items, first, "source_file"),
+            sheet=_prov(items, first, "source_sheet"),
+            row=_prov(items, first, "source_row"),
+            column="适用对象",
         )
     everyone = ~item_ids.isin(long.loc[long["token"].isin(RESPONDENT_GROUPS), "item_id"])
-    all_rows = pd.DataFrame({"item_id": item_ids[everyone]}).merge(pd.DataFrame({"group": list(RESPONDENT_GROUPS)}), how="cross")
-    named = long.loc[long["token"].isin(RESPONDENT_GROUPS), ["item_id", "token"]].rename(columns={"token": "group"})
+    all_rows = pd.DataFrame({"item_id": item_ids[everyone]}).merge(
+        pd.DataFrame({"group": list(RESPONDENT_GROUPS)}), how="cross"
+    )
+    named = long.loc[long["token"].isin(RESPONDENT_GROUPS), ["item_id", "token"]].rename(
+        columns={"token": "group"}
+    )
     return pd.concat([all_rows, named], ignore_index=True).drop_duplicates(ignore_index=True)
 
 
@@ -180,7 +236,9 @@ def parse_answers(values: pd.Series, scale: dict[str, int] = LIKERT_LEVELS) -> p
     codes = _codes(scale)
     text = values.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
     text = text.mask(text == "")
-    lookup = {re.sub(r"\s+", "", unicodedata.normalize("NFKC", k)): int(v) for k, v in scale.items()}
+    lookup = {
+        re.sub(r"\s+", "", unicodedata.normalize("NFKC", k)): int(v) for k, v in scale.items()
+    }
     from_text = text.map(lookup).astype("Int64")
     whole = text.str.fullmatch(r"[+-]?\d+(?:\.0*)?").fillna(False).astype(bool)
     number = pd.to_numeric(text.where(whole), errors="coerce").astype("Int64")
@@ -215,7 +273,10 @@ def _same_person_again(frame: pd.DataFrame, already: pd.Series) -> pd.DataFrame:
     repeat = usable & key.where(usable).duplicated(keep="first")
     first = frame.loc[usable & ~repeat].drop_duplicates("person_key").set_index("person_key")
     rows = frame.loc[repeat]
-    headers = {"phone": SURVEY.column("phone").header, "id_number": SURVEY.column("id_number").header}
+    headers = {
+        "phone": SURVEY.column("phone").header,
+        "id_number": SURVEY.column("id_number").header,
+    }
     column = basis[repeat].map(headers).fillna(ANSWER_HEADERS["person_key"]).astype("string")
     shown = rows["person_key"].astype("string")
     for name in _IDENTIFYING_BASES:
@@ -228,7 +289,9 @@ def _same_person_again(frame: pd.DataFrame, already: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"repeat": repeat}).join(pd.DataFrame({"column": column, "value": value}))
 
 
-def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: dict[str, int] = LIKERT_LEVELS) -> SurveyValidation:
+def validate_responses(
+    responses: pd.DataFrame, items: pd.DataFrame, *, scale: dict[str, int] = LIKERT_LEVELS
+) -> SurveyValidation:
     """Check every answer cell; return valid answers (long), rejects and reconciling counts.
 
     ``responses`` is the loader's frame (one row per respondent, one text column per item id);
@@ -249,12 +312,19 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     required = ("respondent_id", "group", "community", *PROVENANCE_COLUMNS)
     missing = [c for c in required if c not in responses]
     if missing:
-        raise ParameterError(f"responses frame lacks column(s) {missing}: pass the survey loader's output")
+        raise ParameterError(
+            f"responses frame lacks column(s) {missing}: pass the survey loader's output"
+        )
     item_ids = items["item_id"].astype("string").str.strip()
     if item_ids.duplicated().any():
         dup = item_ids[item_ids.duplicated()].index[0]
-        raise InputError(f"题号 '{item_ids[dup]}' 出现两次", file=_prov(items, dup, "source_file"),
-                         sheet=_prov(items, dup, "source_sheet"), row=_prov(items, dup, "source_row"), column="题号")
+        raise InputError(
+            f"题号 '{item_ids[dup]}' 出现两次",
+            file=_prov(items, dup, "source_file"),
+            sheet=_prov(items, dup, "source_sheet"),
+            row=_prov(items, dup, "source_row"),
+            column="题号",
+        )
     absent = [i for i in item_ids if i not in responses.columns]
     if absent:
         first = responses.index[0] if len(responses) else None
@@ -263,11 +333,19 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
             file=None if first is None else responses.at[first, "source_file"],
             sheet=None if first is None else responses.at[first, "source_sheet"],
         )
-    reverse = items["reverse"].astype("string").str.strip().eq("是").fillna(False).astype(bool) if "reverse" in items else pd.Series(False, index=items.index)
-    item_info = pd.DataFrame({
-        "item_id": item_ids.to_numpy(), "item": items["item"].astype("string").to_numpy(),
-        "reverse": reverse.to_numpy(), "item_order": np.arange(len(items)),
-    })
+    reverse = (
+        items["reverse"].astype("string").str.strip().eq("是").fillna(False).astype(bool)
+        if "reverse" in items
+        else pd.Series(False, index=items.index)
+    )
+    item_info = pd.DataFrame(
+        {
+            "item_id": item_ids.to_numpy(),
+            "item": items["item"].astype("string").to_numpy(),
+            "reverse": reverse.to_numpy(),
+            "item_order": np.arange(len(items)),
+        }
+    )
 
     frame = responses.reset_index(drop=True)
     frame["respondent_id"] = frame["respondent_id"].astype("string").str.strip()
@@ -278,9 +356,23 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     duplicate = duplicate_id | again["repeat"]
     frame["row_order"] = np.arange(len(frame))
 
-    id_cols = ["respondent_id", "person_key", "group", "community", *PROVENANCE_COLUMNS, "row_order"]
-    cells = frame[id_cols + list(item_ids)].assign(duplicate=duplicate.to_numpy()).melt(
-        id_vars=id_cols + ["duplicate"], value_vars=list(item_ids), var_name="item_id", value_name="value"
+    id_cols = [
+        "respondent_id",
+        "person_key",
+        "group",
+        "community",
+        *PROVENANCE_COLUMNS,
+        "row_order",
+    ]
+    cells = (
+        frame[id_cols + list(item_ids)]
+        .assign(duplicate=duplicate.to_numpy())
+        .melt(
+            id_vars=id_cols + ["duplicate"],
+            value_vars=list(item_ids),
+            var_name="item_id",
+            value_name="value",
+        )
     )
     cells["value"] = cells["value"].astype("string")
     cells = cells.merge(item_info, on="item_id", how="left", validate="many_to_one")
@@ -303,7 +395,9 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
     valid = checked & cells["reason"].isna()
 
     low, high = codes[0], codes[-1]
-    cells["code"] = cells["raw_code"].where(~cells["reverse"], low + high - cells["raw_code"]).astype("Int64")
+    cells["code"] = (
+        cells["raw_code"].where(~cells["reverse"], low + high - cells["raw_code"]).astype("Int64")
+    )
     answers = cells.loc[valid, list(ANSWER_COLUMNS)].reset_index(drop=True)
 
     cell_rejects = cells.loc[(checked & ~valid) | na_answered].assign(column=lambda d: d["item_id"])
@@ -319,12 +413,24 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
         reason=REASON_SAME_PERSON,
         item_order=-1,
     )
-    reject_cols = ["source_file", "source_sheet", "source_row", "column", "value", "reason", "row_order", "item_order"]
+    reject_cols = [
+        "source_file",
+        "source_sheet",
+        "source_row",
+        "column",
+        "value",
+        "reason",
+        "row_order",
+        "item_order",
+    ]
     rejects = pd.concat(
-        [part[reject_cols] for part in (cell_rejects, dup_rows, same_person_rows) if len(part)] or [cell_rejects[reject_cols]],
+        [part[reject_cols] for part in (cell_rejects, dup_rows, same_person_rows) if len(part)]
+        or [cell_rejects[reject_cols]],
         ignore_index=True,
     ).sort_values(["row_order", "item_order"], kind="stable", ignore_index=True)
-    rejects = rejects.rename(columns={"source_file": "file", "source_sheet": "sheet", "source_row": "row"})[list(REJECT_COLUMNS)]
+    rejects = rejects.rename(
+        columns={"source_file": "file", "source_sheet": "sheet", "source_row": "row"}
+    )[list(REJECT_COLUMNS)]
     rejects["value"] = rejects["value"].astype("string")
     rejects["reason"] = rejects["reason"].astype("string")
 
@@ -343,15 +449,25 @@ def validate_responses(responses: pd.DataFrame, items: pd.DataFrame, *, scale: d
         "not_applicable": int(not_applicable.sum()),
         "duplicate_cells": int(cells["duplicate"].sum()),
     }
-    accounted = sum(v for k, v in counts.items() if k not in ("rows_read", "rows_duplicate", "rows_same_person", "respondents", "cells_read"))
+    accounted = sum(
+        v
+        for k, v in counts.items()
+        if k not in ("rows_read", "rows_duplicate", "rows_same_person", "respondents", "cells_read")
+    )
     if accounted != counts["cells_read"]:
         raise AssertionError(f"survey cell counts do not reconcile: {counts}")
     expected_rejects = (
-        counts["blank"] + counts["out_of_scale"] + counts["unrecognised"] + counts["not_applicable_answered"]
-        + counts["rows_duplicate"] + counts["rows_same_person"]
+        counts["blank"]
+        + counts["out_of_scale"]
+        + counts["unrecognised"]
+        + counts["not_applicable_answered"]
+        + counts["rows_duplicate"]
+        + counts["rows_same_person"]
     )
     if expected_rejects != len(rejects):
-        raise AssertionError(f"rejects table has {len(rejects)} rows, counts say {expected_rejects}")
+        raise AssertionError(
+            f"rejects table has {len(rejects)} rows, counts say {expected_rejects}"
+        )
     return SurveyValidation(answers=answers, rejects=rejects, counts=counts)
 
 
@@ -380,8 +496,14 @@ def exact_interval(successes, n, confidence: float = 0.95) -> tuple[np.ndarray, 
     x = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        lower = np.where(x > 0, scipy_stats().beta.ppf(alpha / 2, np.maximum(x, 1), np.maximum(n - x + 1, 1)), 0.0)
-        upper = np.where(x < n, scipy_stats().beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1)), 1.0)
+        lower = np.where(
+            x > 0,
+            scipy_stats().beta.ppf(alpha / 2, np.maximum(x, 1), np.maximum(n - x + 1, 1)),
+            0.0,
+        )
+        upper = np.where(
+            x < n, scipy_stats().beta.ppf(1 - alpha / 2, x + 1, np.maximum(n - x, 1)), 1.0
+        )
     empty = n == 0
     return np.where(empty, np.nan, lower), np.where(empty, np.nan, upper)
 
@@ -405,7 +527,9 @@ def _by_list(by) -> list[str]:
 def _check_levels(levels) -> tuple[int, ...]:
     chosen = tuple(int(v) for v in levels)
     if not chosen:
-        raise ParameterError("satisfied_levels is empty: name the codes counted as satisfied, e.g. (5, 4)")
+        raise ParameterError(
+            "satisfied_levels is empty: name the codes counted as satisfied, e.g. (5, 4)"
+        )
     return chosen
 
 
@@ -433,51 +557,92 @@ def satisfaction(
         raise ParameterError(f"answers have no column(s) {missing} to group by")
     work = answers[keys + ["code"]].assign(satisfied=answers["code"].isin(levels).astype("int64"))
     if keys:
-        table = work.groupby(keys, dropna=False, sort=True).agg(n_valid=("code", "size"), n_satisfied=("satisfied", "sum")).reset_index()
+        table = (
+            work.groupby(keys, dropna=False, sort=True)
+            .agg(n_valid=("code", "size"), n_satisfied=("satisfied", "sum"))
+            .reset_index()
+        )
         table = _schema_group_order(table, keys)
     else:
-        table = pd.DataFrame({"n_valid": [len(work)], "n_satisfied": [int(work["satisfied"].sum())]})
+        table = pd.DataFrame(
+            {"n_valid": [len(work)], "n_satisfied": [int(work["satisfied"].sum())]}
+        )
     table["n_valid"] = table["n_valid"].astype("int64")
     table["n_satisfied"] = table["n_satisfied"].astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
         table["rate"] = table["n_satisfied"] / table["n_valid"].where(table["n_valid"] > 0)
     interval = wilson_interval if method == "wilson" else exact_interval
-    lower, upper = interval(table["n_satisfied"].to_numpy(), table["n_valid"].to_numpy(), confidence)
+    lower, upper = interval(
+        table["n_satisfied"].to_numpy(), table["n_valid"].to_numpy(), confidence
+    )
     table["lower"] = lower
     table["upper"] = upper
     table["margin"] = (table["upper"] - table["lower"]) / 2
-    table.attrs.update({"method": method, "method_label": METHODS[method], "confidence": confidence, "satisfied_levels": levels})
+    table.attrs.update(
+        {
+            "method": method,
+            "method_label": METHODS[method],
+            "confidence": confidence,
+            "satisfied_levels": levels,
+        }
+    )
     return table
 
 
 def satisfaction_overview(answers: pd.DataFrame, **kwargs) -> pd.DataFrame:
     """Overall, per group, per community and per item in one table (分组维度 / 分组 columns)."""
     parts = []
-    for label, key in (("总体", None), ("受访者类别", "group"), ("社区", "community"), ("题目", "item_id")):
+    for label, key in (
+        ("总体", None),
+        ("受访者类别", "group"),
+        ("社区", "community"),
+        ("题目", "item_id"),
+    ):
         table = satisfaction(answers, key, **kwargs)
-        names = pd.Series("全部", index=table.index, dtype="string") if key is None else table[key].astype("string")
-        parts.append(table.drop(columns=[key] if key else []).assign(dimension=label, level=names.to_numpy()))
+        names = (
+            pd.Series("全部", index=table.index, dtype="string")
+            if key is None
+            else table[key].astype("string")
+        )
+        parts.append(
+            table.drop(columns=[key] if key else []).assign(dimension=label, level=names.to_numpy())
+        )
     out = pd.concat(parts, ignore_index=True)
     out = out[["dimension", "level", "n_valid", "n_satisfied", "rate", "lower", "upper", "margin"]]
     out.attrs.update(parts[0].attrs)
     return out
 
 
-def weighted_index(answers: pd.DataFrame, weights: dict[int, float] | None = None, by=None) -> pd.DataFrame:
+def weighted_index(
+    answers: pd.DataFrame, weights: dict[int, float] | None = None, by=None
+) -> pd.DataFrame:
     """Mean of ``weights[code]`` over valid answers (e.g. 非常满意 100 … 非常不满意 20), per ``by``."""
     weights = dict(DEFAULT_WEIGHTS if weights is None else weights)
     present = set(answers["code"].dropna().astype(int).unique().tolist())
     uncovered = sorted(present - set(int(k) for k in weights))
     if uncovered:
-        raise ParameterError(f"weights give no value for answer code(s) {uncovered}; weights = {weights}")
+        raise ParameterError(
+            f"weights give no value for answer code(s) {uncovered}; weights = {weights}"
+        )
     keys = _by_list(by)
-    scores = answers["code"].astype("Int64").map({int(k): float(v) for k, v in weights.items()}).astype("float64")
+    scores = (
+        answers["code"]
+        .astype("Int64")
+        .map({int(k): float(v) for k, v in weights.items()})
+        .astype("float64")
+    )
     work = answers[keys].assign(score=scores.to_numpy())
     if keys:
-        table = work.groupby(keys, dropna=False, sort=True).agg(n_valid=("score", "size"), index=("score", "mean")).reset_index()
+        table = (
+            work.groupby(keys, dropna=False, sort=True)
+            .agg(n_valid=("score", "size"), index=("score", "mean"))
+            .reset_index()
+        )
         table = _schema_group_order(table, keys)
     else:
-        table = pd.DataFrame({"n_valid": [len(work)], "index": [work["score"].mean() if len(work) else np.nan]})
+        table = pd.DataFrame(
+            {"n_valid": [len(work)], "index": [work["score"].mean() if len(work) else np.nan]}
+        )
     table["n_valid"] = table["n_valid"].astype("int64")
     table.attrs["weights"] = weights
     return table
@@ -501,7 +666,9 @@ def _unrounded_sample_size(confidence: float, margin: float, p: float, populatio
     return n0 / (1 + (n0 - 1) / population)
 
 
-def sample_size(confidence: float = 0.95, margin: float = 0.05, p: float = 0.5, population: int | None = None) -> int:
+def sample_size(
+    confidence: float = 0.95, margin: float = 0.05, p: float = 0.5, population: int | None = None
+) -> int:
     """n = z²·p(1−p)/e², with the finite-population correction n/(1 + (n−1)/N) when N is given; rounded up."""
     n = _unrounded_sample_size(confidence, margin, p, population)
     # The tolerance keeps float noise (384.0000000001) from adding a respondent.
@@ -531,18 +698,36 @@ def _pct_tidy(x: float) -> str:
     return (text[:-2] if text.endswith(".0") else text) + "%"
 
 
-def response_coverage(responses: pd.DataFrame, plan: pd.DataFrame, *, margin: float = 0.05, confidence: float = 0.95) -> pd.DataFrame:
+def response_coverage(
+    responses: pd.DataFrame, plan: pd.DataFrame, *, margin: float = 0.05, confidence: float = 0.95
+) -> pd.DataFrame:
     """Achieved respondents per group against the plan and the sample the stated margin needs.
 
     ``responses``: the responses frame or the valid answers (distinct 问卷编号 per group are
     counted, so duplicates and long format do not inflate it). Required sample and achieved
     margin use p = 0.5 and the finite-population correction.
     """
-    achieved = responses.drop_duplicates("respondent_id").groupby("group", sort=False).size().rename("achieved")
+    achieved = (
+        responses.drop_duplicates("respondent_id")
+        .groupby("group", sort=False)
+        .size()
+        .rename("achieved")
+    )
     plan_table = plan[["group", "population", "planned"]].copy()
     table = plan_table.merge(achieved.reset_index(), on="group", how="outer", sort=False)
-    order = {g: i for i, g in enumerate(list(plan_table["group"]) + [g for g in RESPONDENT_GROUPS if g not in set(plan_table["group"])])}
-    table = table.assign(_order=table["group"].map(order).fillna(len(order))).sort_values(["_order", "group"], kind="stable").drop(columns="_order").reset_index(drop=True)
+    order = {
+        g: i
+        for i, g in enumerate(
+            list(plan_table["group"])
+            + [g for g in RESPONDENT_GROUPS if g not in set(plan_table["group"])]
+        )
+    }
+    table = (
+        table.assign(_order=table["group"].map(order).fillna(len(order)))
+        .sort_values(["_order", "group"], kind="stable")
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
     table["achieved"] = table["achieved"].fillna(0).astype("int64")
     table["population"] = table["population"].astype("Int64")
     table["planned"] = table["planned"].astype("Int64")
@@ -566,7 +751,9 @@ def response_coverage(responses: pd.DataFrame, plan: pd.DataFrame, *, margin: fl
         if row.achieved == 0:
             statements.append(f"{head}，未取得样本：无法评价此类受访者的满意度{plan_note}")
         elif row.sufficient:
-            statements.append(f"{head}，达到 ±{stated} 误差所需的 {row.required} 份，实际误差约 ±{_pct(row.achieved_margin)}")
+            statements.append(
+                f"{head}，达到 ±{stated} 误差所需的 {row.required} 份，实际误差约 ±{_pct(row.achieved_margin)}"
+            )
         else:
             statements.append(
                 f"{head}，少于 ±{stated} 误差所需的 {row.required} 份{plan_note}，实际误差约 ±{_pct(row.achieved_margin)}：样本不足，结论代表性有限"
@@ -581,19 +768,40 @@ def response_coverage(responses: pd.DataFrame, plan: pd.DataFrame, *, margin: fl
 # ---------------------------------------------------------------------------------------
 
 INTERVIEW_HEADERS = {
-    "interview_id": "访谈编号", "interview_date": "访谈日期", "community": "社区", "group": "受访者类别",
-    "person_key": "受访者代码", "question_id": "问题编号", "question": "访谈问题", "answer_code": "回答编码",
-    "n": "人次", "share": "占比", "note": "访谈摘要",
+    "interview_id": "访谈编号",
+    "interview_date": "访谈日期",
+    "community": "社区",
+    "group": "受访者类别",
+    "person_key": "受访者代码",
+    "question_id": "问题编号",
+    "question": "访谈问题",
+    "answer_code": "回答编码",
+    "n": "人次",
+    "share": "占比",
+    "note": "访谈摘要",
 }
 # Usual answer codes in a sensible reading order; any other code follows, sorted.
-INTERVIEW_CODE_ORDER = ("非常满意", "满意", "基本满意", "一般", "不太满意", "不满意", "非常不满意", "是", "否", "不清楚")
+INTERVIEW_CODE_ORDER = (
+    "非常满意",
+    "满意",
+    "基本满意",
+    "一般",
+    "不太满意",
+    "不满意",
+    "非常不满意",
+    "是",
+    "否",
+    "不清楚",
+)
 
 
 @dataclass
 class InterviewSummary:
     by_question: pd.DataFrame  # question_id, question, answer_code, n, share
     by_community: pd.DataFrame  # question_id, question, community, answer_code, n, share
-    notes: pd.DataFrame  # interview_id, interview_date, community, group, person_key, question_id, question, note
+    notes: (
+        pd.DataFrame
+    )  # interview_id, interview_date, community, group, person_key, question_id, question, note
     interviews: int
 
     def summary(self) -> str:
@@ -604,20 +812,35 @@ class InterviewSummary:
         data = self.by_community
         if data.empty:
             return pd.DataFrame({INTERVIEW_HEADERS["community"]: pd.Series(dtype="string")})
-        order = list(dict.fromkeys(zip(data["question_id"], data["answer_code"])))  # question order, then code order
-        wide = data.pivot_table(index="community", columns=["question_id", "answer_code"], values="n", aggfunc="sum", fill_value=0)
+        order = list(
+            dict.fromkeys(zip(data["question_id"], data["answer_code"], strict=False))
+        )  # question order, then code order
+        wide = data.pivot_table(
+            index="community",
+            columns=["question_id", "answer_code"],
+            values="n",
+            aggfunc="sum",
+            fill_value=0,
+        )
         wide = wide.reindex(columns=pd.MultiIndex.from_tuples(order)).fillna(0).astype("int64")
         wide.columns = [f"{q} {code}" for q, code in wide.columns]
         return wide.rename_axis(INTERVIEW_HEADERS["community"]).reset_index()
 
 
 def _count_codes(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    counts = frame.groupby(keys + ["answer_code"], dropna=False, sort=False).size().rename("n").reset_index()
+    counts = (
+        frame.groupby(keys + ["answer_code"], dropna=False, sort=False)
+        .size()
+        .rename("n")
+        .reset_index()
+    )
     totals = counts.groupby(keys, dropna=False, sort=False)["n"].transform("sum")
     counts["share"] = counts["n"] / totals
     rank = {code: i for i, code in enumerate(INTERVIEW_CODE_ORDER)}
     counts["_rank"] = counts["answer_code"].map(rank).fillna(len(rank))
-    counts = counts.sort_values(keys + ["_rank", "answer_code"], kind="stable").drop(columns="_rank")
+    counts = counts.sort_values(keys + ["_rank", "answer_code"], kind="stable").drop(
+        columns="_rank"
+    )
     counts["n"] = counts["n"].astype("int64")
     return counts.reset_index(drop=True)
 
@@ -634,17 +857,47 @@ def summarise_interviews(interviews: pd.DataFrame) -> InterviewSummary:
     frame["question_id"] = frame["question_id"].astype("string").str.strip()
     # One question text per id (the first written), so a retyped question does not split counts.
     questions = frame.drop_duplicates("question_id")[["question_id", "question"]]
-    by_question = _count_codes(frame, ["question_id"]).merge(questions, on="question_id", how="left")
-    by_community = _count_codes(frame, ["question_id", "community"]).merge(questions, on="question_id", how="left")
+    by_question = _count_codes(frame, ["question_id"]).merge(
+        questions, on="question_id", how="left"
+    )
+    by_community = _count_codes(frame, ["question_id", "community"]).merge(
+        questions, on="question_id", how="left"
+    )
     by_question = by_question[["question_id", "question", "answer_code", "n", "share"]]
-    by_community = by_community[["question_id", "question", "community", "answer_code", "n", "share"]]
-    note_cols = [c for c in ("interview_id", "interview_date", "community", "group", "person_key", "question_id", "question", "note") if c in frame]
-    notes = frame.loc[frame["note"].astype("string").str.strip().fillna("").ne(""), note_cols] if "note" in frame else frame.iloc[0:0][note_cols]
-    notes = notes.sort_values([c for c in ("interview_id", "question_id") if c in notes], kind="stable", ignore_index=True)
+    by_community = by_community[
+        ["question_id", "question", "community", "answer_code", "n", "share"]
+    ]
+    note_cols = [
+        c
+        for c in (
+            "interview_id",
+            "interview_date",
+            "community",
+            "group",
+            "person_key",
+            "question_id",
+            "question",
+            "note",
+        )
+        if c in frame
+    ]
+    notes = (
+        frame.loc[frame["note"].astype("string").str.strip().fillna("").ne(""), note_cols]
+        if "note" in frame
+        else frame.iloc[0:0][note_cols]
+    )
+    notes = notes.sort_values(
+        [c for c in ("interview_id", "question_id") if c in notes], kind="stable", ignore_index=True
+    )
     if "note" in notes:
         masks = name_masks(frame["name"]) if "name" in frame else None
         notes["note"] = redact_text(notes["note"], masks).astype(frame["note"].dtype)
-    return InterviewSummary(by_question=by_question, by_community=by_community, notes=notes, interviews=int(frame["interview_id"].nunique()))
+    return InterviewSummary(
+        by_question=by_question,
+        by_community=by_community,
+        notes=notes,
+        interviews=int(frame["interview_id"].nunique()),
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -664,9 +917,17 @@ def satisfaction_metrics(
     """``satisfaction_rate`` (fraction 0–1, all groups and items), per-group rates and the weighted index."""
     labels = _level_labels(scale)
     level_text = "+".join(labels.get(int(c), str(c)) for c in satisfied_levels)
-    reversed_items = sorted(answers.loc[answers["reverse"].astype(bool), "item_id"].astype(str).unique()) if "reverse" in answers else []
+    reversed_items = (
+        sorted(answers.loc[answers["reverse"].astype(bool), "item_id"].astype(str).unique())
+        if "reverse" in answers
+        else []
+    )
     codes = _codes(scale)
-    reverse_note = f"反向题 {'、'.join(reversed_items)} 已按 {codes[0] + codes[-1]}−分值 转换；" if reversed_items else ""
+    reverse_note = (
+        f"反向题 {'、'.join(reversed_items)} 已按 {codes[0] + codes[-1]}−分值 转换；"
+        if reversed_items
+        else ""
+    )
 
     def evidence(row, who: str) -> str:
         return (
@@ -677,21 +938,50 @@ def satisfaction_metrics(
 
     if answers.empty:
         raise InputError("问卷没有有效答案，无法计算满意度（请查看剔除记录）")
-    overall = satisfaction(answers, satisfied_levels=satisfied_levels, confidence=confidence, method=method)
+    overall = satisfaction(
+        answers, satisfied_levels=satisfied_levels, confidence=confidence, method=method
+    )
     row = next(overall.itertuples(index=False))
-    metrics = [Metric("satisfaction_rate", float(row.rate), "社会公众或服务对象满意度", STEP, evidence(row, "全部受访者"))]
+    metrics = [
+        Metric(
+            "satisfaction_rate",
+            float(row.rate),
+            "社会公众或服务对象满意度",
+            STEP,
+            evidence(row, "全部受访者"),
+        )
+    ]
     if "group" in answers:
-        per_group = satisfaction(answers, "group", satisfied_levels=satisfied_levels, confidence=confidence, method=method)
+        per_group = satisfaction(
+            answers,
+            "group",
+            satisfied_levels=satisfied_levels,
+            confidence=confidence,
+            method=method,
+        )
         for row in per_group.itertuples(index=False):
             if row.group in GROUP_METRICS:
-                metrics.append(Metric(GROUP_METRICS[row.group], float(row.rate), f"{row.group}满意度", STEP, evidence(row, row.group)))
+                metrics.append(
+                    Metric(
+                        GROUP_METRICS[row.group],
+                        float(row.rate),
+                        f"{row.group}满意度",
+                        STEP,
+                        evidence(row, row.group),
+                    )
+                )
     index = weighted_index(answers, weights)
     used = index.attrs["weights"]
     metrics.append(
         Metric(
-            "satisfaction_index", float(index["index"].iloc[0]), "满意度加权指数", STEP,
+            "satisfaction_index",
+            float(index["index"].iloc[0]),
+            "满意度加权指数",
+            STEP,
             f"有效答案 {int(index['n_valid'].iloc[0])} 个，按 "
-            + "、".join(f"{labels.get(int(k), k)} {v:g}" for k, v in sorted(used.items(), reverse=True))
+            + "、".join(
+                f"{labels.get(int(k), k)} {v:g}" for k, v in sorted(used.items(), reverse=True)
+            )
             + " 分加权平均",
         )
     )
@@ -704,7 +994,9 @@ def satisfaction_metrics(
 
 
 def _interval_text(row, confidence: float, method: str) -> str:
-    return f"{confidence * 100:g}% 置信区间 {_pct(row.lower)}–{_pct(row.upper)}（{METHODS[method]}）"
+    return (
+        f"{confidence * 100:g}% 置信区间 {_pct(row.lower)}–{_pct(row.upper)}（{METHODS[method]}）"
+    )
 
 
 def _join(parts: list[str]) -> str:
@@ -733,7 +1025,9 @@ def results_reading(
         raise InputError("问卷没有有效答案，无法解读满意度（请查看剔除记录）")
     settings = dict(satisfied_levels=satisfied_levels, confidence=confidence, method=method)
     labels = _level_labels(scale)
-    level_text = "或".join(f"“{labels.get(int(c), str(c))}”" for c in _check_levels(satisfied_levels))
+    level_text = "或".join(
+        f"“{labels.get(int(c), str(c))}”" for c in _check_levels(satisfied_levels)
+    )
     overall = next(satisfaction(answers, **settings).itertuples(index=False))
     groups = satisfaction(answers, "group", **settings)
     communities = satisfaction(answers, "community", **settings)
@@ -764,7 +1058,9 @@ def results_reading(
     below = groups[groups["upper"] < overall.rate]
     if len(below):
         lines.append("")
-        lines.append(f"{_join(list(below['group']))}的满意率区间上限低于总体满意率 {_pct(overall.rate)}，明显低于总体水平。")
+        lines.append(
+            f"{_join(list(below['group']))}的满意率区间上限低于总体满意率 {_pct(overall.rate)}，明显低于总体水平。"
+        )
     lines.append("")
 
     planned = coverage[coverage["planned"].notna()]
@@ -774,31 +1070,42 @@ def results_reading(
     lines.append("")
     if len(short_of_plan):
         lines.append(
-            "- 未达到计划样本量：" + _join(
-                [f"{r.group}（实际 {r.achieved} 份 / 计划 {r.planned} 份，完成 {_pct(r.completion)}）" for r in short_of_plan.itertuples(index=False)]
-            ) + "。"
+            "- 未达到计划样本量："
+            + _join(
+                [
+                    f"{r.group}（实际 {r.achieved} 份 / 计划 {r.planned} 份，完成 {_pct(r.completion)}）"
+                    for r in short_of_plan.itertuples(index=False)
+                ]
+            )
+            + "。"
         )
     else:
         lines.append("- 各类受访者均达到计划样本量。")
     if len(short_of_margin):
         lines.append(
-            f"- 未达到 ±{stated} 误差所需样本量：" + _join(
+            f"- 未达到 ±{stated} 误差所需样本量："
+            + _join(
                 [
                     f"{r.group}（实际 {r.achieved} 份，所需 {r.required} 份"
                     + (f"，实际误差约 ±{_pct(r.achieved_margin)}）" if r.achieved else "）")
                     for r in short_of_margin.itertuples(index=False)
                 ]
-            ) + "。"
+            )
+            + "。"
         )
     else:
         lines.append(f"- 各类受访者的样本均达到 ±{stated} 误差所需的样本量。")
     unplanned = coverage[coverage["population"].isna()]
     if len(unplanned):
-        lines.append(f"- 抽样计划未列出的受访者类别：{_join(list(unplanned['group']))}，无法判断其代表性。")
+        lines.append(
+            f"- 抽样计划未列出的受访者类别：{_join(list(unplanned['group']))}，无法判断其代表性。"
+        )
     lines.append("")
 
     lowest = communities.sort_values(["rate", "community"], kind="stable").iloc[0]
-    highest = communities.sort_values(["rate", "community"], ascending=[False, True], kind="stable").iloc[0]
+    highest = communities.sort_values(
+        ["rate", "community"], ascending=[False, True], kind="stable"
+    ).iloc[0]
     wide = communities[communities["margin"] > margin]
     low = communities[communities["upper"] < overall.rate]
     lines.append(
@@ -863,7 +1170,9 @@ def item_label(text: str, reverse: bool) -> str:
     return _REVERSE_MARK.sub("", _SCALE_HINT.sub("", text)).strip() + REVERSE_NOTE
 
 
-def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict[str, int] = LIKERT_LEVELS) -> pd.DataFrame:
+def likert_chart_data(
+    answers: pd.DataFrame, by: str = "item_id", *, scale: dict[str, int] = LIKERT_LEVELS
+) -> pd.DataFrame:
     """Shares of each level per ``by`` laid out for a diverging stacked bar chart.
 
     Levels below the midpoint sit left of zero, the midpoint (一般) is split evenly across
@@ -876,12 +1185,17 @@ def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict
     mid = (codes[0] + codes[-1]) / 2
     keys = _by_list(by)
     counts = answers.groupby(keys + ["code"], sort=True).size().rename("n")
-    full = pd.MultiIndex.from_product([sorted(answers[k].dropna().unique()) for k in keys] + [list(codes)], names=keys + ["code"])
+    full = pd.MultiIndex.from_product(
+        [sorted(answers[k].dropna().unique()) for k in keys] + [list(codes)], names=keys + ["code"]
+    )
     table = counts.reindex(full, fill_value=0).reset_index()
     table["n"] = table["n"].astype("int64")
     totals = table.groupby(keys, sort=False)["n"].transform("sum")
     table["share"] = table["n"] / totals.where(totals > 0)
-    left = table["share"].where(table["code"] < mid, 0) + table["share"].where(table["code"] == mid, 0) / 2
+    left = (
+        table["share"].where(table["code"] < mid, 0)
+        + table["share"].where(table["code"] == mid, 0) / 2
+    )
     offset = left.groupby([table[k] for k in keys], sort=False).transform("sum")
     cumulative = table.groupby(keys, sort=False)["share"].cumsum()
     table["start"] = cumulative - table["share"] - offset
@@ -889,8 +1203,14 @@ def likert_chart_data(answers: pd.DataFrame, by: str = "item_id", *, scale: dict
     table["level"] = table["code"].map(labels).astype("string")
     if "item" in answers and keys == ["item_id"]:
         first = answers.drop_duplicates("item_id").set_index("item_id")
-        reverse = first["reverse"].astype(bool) if "reverse" in first else pd.Series(False, index=first.index)
-        labels = {i: item_label(first.at[i, "item"], bool(reverse.at[i])) for i in first.index}  # a few dozen items
+        reverse = (
+            first["reverse"].astype(bool)
+            if "reverse" in first
+            else pd.Series(False, index=first.index)
+        )
+        labels = {
+            i: item_label(first.at[i, "item"], bool(reverse.at[i])) for i in first.index
+        }  # a few dozen items
         table.insert(1, "item", table["item_id"].map(first["item"]).astype("string"))
         table.insert(2, "label", table["item_id"].map(labels).astype("string"))
     return table

@@ -31,7 +31,9 @@ def _percent(x, _pos) -> str:
     return f"{abs(x) * 100:.0f}%"
 
 
-def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", label: str = "label") -> Figure:
+def plot_likert(
+    data: pd.DataFrame, *, title: str = "各题满意度分布", label: str = "label"
+) -> Figure:
     """Diverging stacked bars, one per item: dissatisfied left of zero, 一般 split across it.
 
     ``data`` is ``survey.likert_chart_data(answers)``; ``label`` names the column used for the
@@ -48,19 +50,31 @@ def plot_likert(data: pd.DataFrame, *, title: str = "各题满意度分布", lab
     for code, level in zip(levels["code"], levels["level"], strict=True):
         part = data[data["code"] == code]
         ax.barh(
-            [positions[str(v)] for v in part[key]], part["end"] - part["start"], left=part["start"],
-            color=LEVEL_COLOURS.get(int(code), "#999999"), edgecolor="white", linewidth=0.5, label=str(level),
+            [positions[str(v)] for v in part[key]],
+            part["end"] - part["start"],
+            left=part["start"],
+            color=LEVEL_COLOURS.get(int(code), "#999999"),
+            edgecolor="white",
+            linewidth=0.5,
+            label=str(level),
         )
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks(range(len(bars)), list(reversed(bars)))
     ax.xaxis.set_major_formatter(FuncFormatter(_percent))
     ax.set_xlabel("答案占比（左侧为不满意方向，“一般”居中平分）")
     ax.set_title(title)
-    ax.legend(ncols=len(levels), loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(bars), 1)), frameon=False)
+    ax.legend(
+        ncols=len(levels),
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.12 - 0.3 / max(len(bars), 1)),
+        frameon=False,
+    )
     return fig
 
 
-def plot_satisfaction_by_community(data: pd.DataFrame, *, title: str = "各社区满意率及置信区间") -> Figure:
+def plot_satisfaction_by_community(
+    data: pd.DataFrame, *, title: str = "各社区满意率及置信区间"
+) -> Figure:
     """Satisfaction rate per community as a dot with its interval; dashed line = overall rate.
 
     ``data`` is ``survey.community_chart_data(answers)``.
@@ -71,10 +85,18 @@ def plot_satisfaction_by_community(data: pd.DataFrame, *, title: str = "各社�
     y = range(len(data))
     rate = data["rate"].to_numpy()
     errors = [rate - data["lower"].to_numpy(), data["upper"].to_numpy() - rate]
-    ax.errorbar(rate, y, xerr=errors, fmt="o", color="#2166ac", ecolor="#67a9cf", capsize=3, markersize=4)
+    ax.errorbar(
+        rate, y, xerr=errors, fmt="o", color="#2166ac", ecolor="#67a9cf", capsize=3, markersize=4
+    )
     if "overall_rate" in data and len(data):
         overall = float(data["overall_rate"].iloc[0])
-        ax.axvline(overall, color="#b2182b", linestyle="--", linewidth=1, label=f"总体满意率 {overall * 100:.1f}%")
+        ax.axvline(
+            overall,
+            color="#b2182b",
+            linestyle="--",
+            linewidth=1,
+            label=f"总体满意率 {overall * 100:.1f}%",
+        )
         ax.legend(loc="lower left", frameon=False)
     ax.set_yticks(list(y), list(data["community"].astype(str)))
     ax.xaxis.set_major_formatter(FuncFormatter(_percent))

@@ -71,7 +71,17 @@ LIKERT_HEADERS = {
 }
 # The hand-on tables also written as CSV (reports/<year>/csv/<name>.csv) for tools other than Excel.
 CSV_SHEETS = ("评分表", "问题清单", "抽样清单", "问卷统计")
-PERCENT_COLUMNS = {"rate", "lower", "upper", "margin", "completion", "share", "achieved_margin", "overall_rate", "coverage"}
+PERCENT_COLUMNS = {
+    "rate",
+    "lower",
+    "upper",
+    "margin",
+    "completion",
+    "share",
+    "achieved_margin",
+    "overall_rate",
+    "coverage",
+}
 
 
 def header_map() -> dict[str, str]:
@@ -109,7 +119,12 @@ def display_sheet(frame: pd.DataFrame, headers: dict[str, str] | None = None) ->
             percent.append(header)
         elif pd.api.types.is_integer_dtype(values) and column not in ("source_row",):
             integer.append(header)
-    return Sheet(shown.reset_index(drop=True), money=tuple(money), percent=tuple(percent), integer=tuple(integer))
+    return Sheet(
+        shown.reset_index(drop=True),
+        money=tuple(money),
+        percent=tuple(percent),
+        integer=tuple(integer),
+    )
 
 
 def _read(folder: Path, name: str) -> pd.DataFrame | None:
@@ -126,7 +141,9 @@ def _stack(parts: dict[str, pd.DataFrame | None], label: str) -> pd.DataFrame | 
     )
 
 
-def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> tuple[dict[str, Sheet], list[str]]:
+def workpaper_sheets(
+    year: int | str, processed_folder: Path | None = None
+) -> tuple[dict[str, Sheet], list[str]]:
     """The sheets that exist for the year (in hand-on order) and the names of those missing."""
     folder = Path(processed_folder) if processed_folder is not None else paths.processed_dir(year)
     sheets: dict[str, Sheet] = {}
@@ -140,7 +157,9 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
 
     scoring_table = _read(folder, "scoring_table")
     if scoring_table is not None:
-        sheets["评分表"] = Sheet(scoring_table, widths={"评价标准": 50, "扣分说明": 60, "数据来源": 24})
+        sheets["评分表"] = Sheet(
+            scoring_table, widths={"评价标准": 50, "扣分说明": 60, "数据来源": 24}
+        )
     else:
         missing.append("评分表")
     add("抽样清单", _selection_sheet(_read(folder, "sampling_selection")), REFERENCE_HEADERS)
@@ -148,7 +167,9 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
     register = _read(folder, "findings")
     if register is not None:
         sheets["问题清单"] = Sheet(
-            register.assign(amount_fen=fen_to_yuan(register["amount_fen"])).rename(columns=REGISTER_HEADERS),
+            register.assign(amount_fen=fen_to_yuan(register["amount_fen"])).rename(
+                columns=REGISTER_HEADERS
+            ),
             money=(REGISTER_HEADERS["amount_fen"],),
             widths={"问题描述": 60, "证据": 50},
         )
@@ -170,7 +191,11 @@ def workpaper_sheets(year: int | str, processed_folder: Path | None = None) -> t
     add("样本量检查", _read(folder, "survey_coverage"))
     add("敏感性分析", _read(folder, "scoring_sensitivity"))
     add("资金到位", _read(folder, "arrival_grants"))
-    add("检查标记明细", _read(folder, "compliance_flags"), {"amount_fen": "标记金额（元）", "rule": "规则编号"})
+    add(
+        "检查标记明细",
+        _read(folder, "compliance_flags"),
+        {"amount_fen": "标记金额（元）", "rule": "规则编号"},
+    )
     add("抽样评价", _read(folder, "sampling_evaluation"))
     add("电话访谈汇总", _read(folder, "interview_summary"))
     # The data behind each chart, so a reviewer can redraw or check it.
@@ -207,7 +232,9 @@ def _allocation_sheet(selection: pd.DataFrame | None) -> pd.DataFrame | None:
     """The grant records selected for checking, with the grant's own columns."""
     if selection is None:
         return None
-    frame = selection.drop(columns=[c for c in ("item_id", "mus_hits", "stratum") if c in selection.columns])
+    frame = selection.drop(
+        columns=[c for c in ("item_id", "mus_hits", "stratum") if c in selection.columns]
+    )
     frame.insert(0, "item_no", range(1, len(frame) + 1))
     return frame
 
@@ -228,7 +255,9 @@ def _likert_sheet(responses: pd.DataFrame | None, items: pd.DataFrame | None) ->
     data = likert_chart_data(validate_responses(responses, items).answers)
     columns = [c for c in LIKERT_HEADERS if c in data.columns]
     frame = data.loc[:, columns].rename(columns=LIKERT_HEADERS)
-    return Sheet(frame, percent=("占比", "条形起点", "条形终点"), integer=("答案数",), widths={"题目": 40})
+    return Sheet(
+        frame, percent=("占比", "条形起点", "条形终点"), integer=("答案数",), widths={"题目": 40}
+    )
 
 
 def write_csv_sheets(sheets: dict[str, Sheet], folder: Path) -> list[Path]:
@@ -248,7 +277,11 @@ def write_csv_sheets(sheets: dict[str, Sheet], folder: Path) -> list[Path]:
 
 
 def build_workpapers(
-    year: int | str, target: Path, *, processed_folder: Path | None = None, csv_folder: Path | None = None
+    year: int | str,
+    target: Path,
+    *,
+    processed_folder: Path | None = None,
+    csv_folder: Path | None = None,
 ) -> Path:
     """``workpapers.xlsx`` at ``target``; with ``csv_folder``, the main tables also as CSV there."""
     sheets, missing = workpaper_sheets(year, processed_folder)

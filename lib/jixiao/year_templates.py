@@ -15,7 +15,6 @@ from . import paths, schema
 from .errors import ParameterError
 from .export import save_workbook
 
-
 # (file name pattern, [tables in sheet order])
 WORKBOOKS = (
     ("资金下达明细_{year}.xlsx", (schema.ALLOCATIONS,)),
@@ -68,15 +67,22 @@ def _write_workbook(target: Path, tables) -> None:
     save_workbook(workbook, target)
 
 
-def write_year_templates(year: int, *, folder: Path | None = None, overwrite: bool = False) -> list[Path]:
+def write_year_templates(
+    year: int, *, folder: Path | None = None, overwrite: bool = False
+) -> list[Path]:
     """Write the blank raw workbooks for ``year``; refuse to overwrite filled-in files."""
     if not 2000 <= int(year) <= 2100:
         raise ParameterError(f"year must be between 2000 and 2100, got {year}")
     target_dir = Path(folder) if folder is not None else paths.raw_dir(year)
     target_dir.mkdir(parents=True, exist_ok=True)
     planned = [(target_dir / name.format(year=year), tables) for name, tables in WORKBOOKS]
-    extra = [(PARAMETERS_TEMPLATE, target_dir / schema.PARAMETERS_FILE), (INDICATOR_TEMPLATE, target_dir / f"指标体系_{year}.xlsx")]
-    existing = [p for p, _ in planned if p.exists()] + [t for s, t in extra if s.exists() and t.exists()]
+    extra = [
+        (PARAMETERS_TEMPLATE, target_dir / schema.PARAMETERS_FILE),
+        (INDICATOR_TEMPLATE, target_dir / f"指标体系_{year}.xlsx"),
+    ]
+    existing = [p for p, _ in planned if p.exists()] + [
+        t for s, t in extra if s.exists() and t.exists()
+    ]
     if existing and not overwrite:
         raise FileExistsError(
             "这些文件已存在，未覆盖 / these files already exist and were left untouched "
@@ -89,7 +95,11 @@ def write_year_templates(year: int, *, folder: Path | None = None, overwrite: bo
     for source, target in extra:
         if source.exists():
             if target.suffix == ".toml":
-                text = source.read_text(encoding="utf-8").replace("{next_year}", str(int(year) + 1)).replace("{year}", str(year))
+                text = (
+                    source.read_text(encoding="utf-8")
+                    .replace("{next_year}", str(int(year) + 1))
+                    .replace("{year}", str(year))
+                )
                 target.write_text(text, encoding="utf-8")
             else:
                 shutil.copyfile(source, target)

@@ -37,8 +37,9 @@ def unit_name(community: str) -> str:
     return f"{community}居民委员会"
 
 
-def settle_arrivals(grants: list[Grant], rng: np.random.Generator,
-                    windows: dict[str, tuple[dt.date, dt.date]]) -> list[Grant]:
+def settle_arrivals(
+    grants: list[Grant], rng: np.random.Generator, windows: dict[str, tuple[dt.date, dt.date]]
+) -> list[Grant]:
     """Fill missing arrival dates with working days inside each grant type's window.
 
     Grants that already carry an arrival date (the late ones) keep it.
@@ -59,9 +60,16 @@ def excel_serial(day: dt.date) -> int:
     return (day - dt.date(1899, 12, 30)).days
 
 
-def write_allocations(grants: list[Grant], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP,
-                      subtitle: str = "", serial_arrival_dates: bool = False,
-                      blank_after: tuple[int, ...] = ()) -> int:
+def write_allocations(
+    grants: list[Grant],
+    path: Path,
+    *,
+    title: str,
+    timestamp=common.DEFAULT_TIMESTAMP,
+    subtitle: str = "",
+    serial_arrival_dates: bool = False,
+    blank_after: tuple[int, ...] = (),
+) -> int:
     """One row per grant. Options for messier sheets: a ``subtitle`` line under the title,
     arrival dates keyed as bare Excel serial numbers (a column pasted without its date
     format), and empty rows after the given (1-based) grant positions.
@@ -77,9 +85,22 @@ def write_allocations(grants: list[Grant], path: Path, *, title: str, timestamp=
     rows = []
     for k, g in enumerate(grants, start=1):
         arrived = excel_serial(g.arrived_date) if serial_arrival_dates else g.arrived_date
-        rows.append((g.grant_id, g.district, g.street, g.community, g.grant_type, g.doc_number, g.issued_date,
-                     common.yuan(g.amount_fen), arrived, common.yuan(g.arrived_fen), g.recipient_unit,
-                     g.note or None))
+        rows.append(
+            (
+                g.grant_id,
+                g.district,
+                g.street,
+                g.community,
+                g.grant_type,
+                g.doc_number,
+                g.issued_date,
+                common.yuan(g.amount_fen),
+                arrived,
+                common.yuan(g.arrived_fen),
+                g.recipient_unit,
+                g.note or None,
+            )
+        )
         if k in blank_after:
             rows.append((None,) * len(header))
     formats = {6: "yyyy-mm-dd", 7: "#,##0.00", 9: "#,##0.00"}

@@ -54,8 +54,14 @@ def title_row(ws, row: int, text: str, ncols: int, *, size: int = 14, merge: boo
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
 
 
-def write_table(ws, header: Sequence[str], rows: Iterable[Sequence], *, start_row: int = 1,
-                formats: dict[int, str] | None = None) -> int:
+def write_table(
+    ws,
+    header: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    start_row: int = 1,
+    formats: dict[int, str] | None = None,
+) -> int:
     """Header at ``start_row``, rows below; ``formats`` maps 0-based column → number format.
 
     Returns the number of data rows written.
@@ -76,8 +82,9 @@ def write_table(ws, header: Sequence[str], rows: Iterable[Sequence], *, start_ro
     return n
 
 
-def save_workbook(wb: Workbook, path: Path, *, timestamp: dt.datetime = DEFAULT_TIMESTAMP,
-                  author: str = "") -> Path:
+def save_workbook(
+    wb: Workbook, path: Path, *, timestamp: dt.datetime = DEFAULT_TIMESTAMP, author: str = ""
+) -> Path:
     """Save byte-for-byte reproducibly (fixed document properties and zip timestamps)."""
     return jixiao_export.save_workbook(wb, path, timestamp=timestamp, creator=author or None)
 
@@ -146,9 +153,34 @@ GIVEN_CHARS = tuple(
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建文辉力兰志林云飞鹏斌宇浩凯"
     "俊峰琴晶雪梅丹婷慧琳颖倩欣雨思佳子涵博晨阳振国庆春海燕凤荣德成兵宏亮中松祥胜新"
 )
-MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139",
-                   "150", "151", "152", "153", "155", "156", "157", "158", "159",
-                   "180", "181", "182", "183", "186", "187", "188", "189")
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "180",
+    "181",
+    "182",
+    "183",
+    "186",
+    "187",
+    "188",
+    "189",
+)
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
 
@@ -176,8 +208,13 @@ def id_check_digit(first17: str) -> str:
     return ID_CHECK[total % 11]
 
 
-def fictional_id_numbers(rng: np.random.Generator, n: int, area_codes: Sequence[str],
-                         born_from: dt.date, born_to: dt.date) -> list[str]:
+def fictional_id_numbers(
+    rng: np.random.Generator,
+    n: int,
+    area_codes: Sequence[str],
+    born_from: dt.date,
+    born_to: dt.date,
+) -> list[str]:
     areas = rng.choice(len(area_codes), size=n)
     span = (born_to - born_from).days
     offsets = rng.integers(0, span + 1, size=n)
@@ -190,8 +227,9 @@ def fictional_id_numbers(rng: np.random.Generator, n: int, area_codes: Sequence[
     return numbers
 
 
-def fictional_companies(rng: np.random.Generator, n: int, trades: Sequence[str],
-                        city: str = "荆门市") -> list[str]:
+def fictional_companies(
+    rng: np.random.Generator, n: int, trades: Sequence[str], city: str = "荆门市"
+) -> list[str]:
     """Distinct made-up firm names such as 荆门市鑫和装饰工程有限公司."""
     syllables = "鑫和宏达瑞丰恒盛华泰金源嘉禾天成锦程安顺兴隆永信东方明德博远汇通佳美正阳楚韵荆华"
     pairs = [a + b for a in syllables for b in syllables if a != b]

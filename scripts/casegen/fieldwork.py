@@ -69,8 +69,12 @@ def write_filled_fieldwork(
     matching one is 是否经审批 = 否."""
     allocations = loading.load_allocations(next(raw_folder.glob("资金下达*.xlsx"))).data
     ledger = loading.load_ledgers(sorted(raw_folder.glob("明细账*"))).data
-    flags = compliance.check_separate_accounting(ledger, allocations, compliance.load_scope_rules(year=year))
-    _, _, selection = plan_and_select(ledger, settings_from_parameters(year, parameters_file), flags)
+    flags = compliance.check_separate_accounting(
+        ledger, allocations, compliance.load_scope_rules(year=year)
+    )
+    _, _, selection = plan_and_select(
+        ledger, settings_from_parameters(year, parameters_file), flags
+    )
     export_fieldwork(selection, target)
 
     sample = selection.sample.reset_index(drop=True)
@@ -111,7 +115,9 @@ def write_filled_fieldwork(
         sheet.cell(row=row, column=header["原始凭证是否齐全"], value=documents)
         sheet.cell(row=row, column=header["是否经审批"], value=approved)
         sheet.cell(row=row, column=header["是否合规"], value=compliant)
-        sheet.cell(row=row, column=header["审定金额（元）"], value=(amount_fen - misstatement_fen) / 100)
+        sheet.cell(
+            row=row, column=header["审定金额（元）"], value=(amount_fen - misstatement_fen) / 100
+        )
         sheet.cell(row=row, column=header["差错金额（元）"], value=misstatement_fen / 100)
         if note:
             sheet.cell(row=row, column=header["备注"], value=note)

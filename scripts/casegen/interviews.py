@@ -42,7 +42,9 @@ def build_interviews(rng: np.random.Generator, case: InterviewCase) -> list[tupl
     names = common.fictional_names(rng, len(groups))
     phones = common.fictional_mobiles(rng, len(groups))
     rows = []
-    for n, (k, date, name, phone) in enumerate(zip(order, dates, names, phones, strict=True), start=1):
+    for n, (k, date, name, phone) in enumerate(
+        zip(order, dates, names, phones, strict=True), start=1
+    ):
         group = groups[int(k)]
         pool = case.communities[group]
         community = pool[int(rng.integers(len(pool)))]
@@ -52,12 +54,26 @@ def build_interviews(rng: np.random.Generator, case: InterviewCase) -> list[tupl
             code = q.codes[int(rng.choice(len(q.codes), p=np.asarray(q.weights[group])))]
             notes = q.notes.get(code, ())
             note = notes[int(rng.integers(len(notes)))] if notes else None
-            rows.append((f"{case.id_prefix}-{n:03d}", date, community, group, name, phone,
-                         q.question_id, q.text, code, note))
+            rows.append(
+                (
+                    f"{case.id_prefix}-{n:03d}",
+                    date,
+                    community,
+                    group,
+                    name,
+                    phone,
+                    q.question_id,
+                    q.text,
+                    code,
+                    note,
+                )
+            )
     return rows
 
 
-def write_interviews(rows: list[tuple], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP) -> int:
+def write_interviews(
+    rows: list[tuple], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP
+) -> int:
     table = schema.INTERVIEWS
     header = [c.header for c in table.columns]
     wb, ws = common.new_workbook(table.sheet)

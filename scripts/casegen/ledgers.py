@@ -91,7 +91,9 @@ class UnitSpec:
     # Optional messiness and planted problems (defaults leave the 2017 case as it was).
     share_spent: tuple[float, float] | None = None  # overrides GrantSpending.share_spent
     extra_payments: tuple[ExtraPayment, ...] = ()
-    date_style: str = "date"  # "date" (cells / ISO text), "chinese" (2018年5月3日), "dotted" (2018.05.03)
+    date_style: str = (
+        "date"  # "date" (cells / ISO text), "chinese" (2018年5月3日), "dotted" (2018.05.03)
+    )
     header_aliases: tuple[tuple[str, str], ...] = ()  # (template header, header the export writes)
     extra_title_lines: tuple[str, ...] = ()  # printed below the 期间 line
     blank_rows: int = 0  # empty lines the export leaves between months
@@ -137,29 +139,56 @@ def _log_fen(rng: np.random.Generator, low: float, high: float, step_fen: int = 
     return max(step_fen, int(round(fen / step_fen)) * step_fen)
 
 
-def _pay(date, summary, debit_code, amount, *, counterparty="", project="", credit_code="1002",
-         kind="付", attachments=1, basic=True) -> Voucher:
-    return Voucher(date, kind, [
-        (summary, debit_code, amount, 0, project, counterparty),
-        (summary, credit_code, 0, amount, "", counterparty),
-    ], attachments, basic)
+def _pay(
+    date,
+    summary,
+    debit_code,
+    amount,
+    *,
+    counterparty="",
+    project="",
+    credit_code="1002",
+    kind="付",
+    attachments=1,
+    basic=True,
+) -> Voucher:
+    return Voucher(
+        date,
+        kind,
+        [
+            (summary, debit_code, amount, 0, project, counterparty),
+            (summary, credit_code, 0, amount, "", counterparty),
+        ],
+        attachments,
+        basic,
+    )
 
 
-def _receive(date, summary, credit_code, amount, *, counterparty="", project="", attachments=1,
-             basic=True) -> Voucher:
-    return Voucher(date, "收", [
-        (summary, "1002", amount, 0, "", counterparty),
-        (summary, credit_code, 0, amount, project, counterparty),
-    ], attachments, basic)
+def _receive(
+    date, summary, credit_code, amount, *, counterparty="", project="", attachments=1, basic=True
+) -> Voucher:
+    return Voucher(
+        date,
+        "收",
+        [
+            (summary, "1002", amount, 0, "", counterparty),
+            (summary, credit_code, 0, amount, project, counterparty),
+        ],
+        attachments,
+        basic,
+    )
 
 
-def _pick(rng: np.random.Generator, days: list[dt.date], lo: int = 0, hi: int | None = None) -> dt.date:
+def _pick(
+    rng: np.random.Generator, days: list[dt.date], lo: int = 0, hi: int | None = None
+) -> dt.date:
     window = days[lo:hi] if days[lo:hi] else days
     return window[int(rng.integers(len(window)))]
 
 
-def basic_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
-                   suppliers: list[str]) -> list[Voucher]:
+def basic_vouchers(
+    rng: np.random.Generator, spec: UnitSpec, case: LedgerCase, suppliers: list[str]
+) -> list[Voucher]:
     """A year and a half of ordinary 居委会 bookkeeping: funding, wages, utilities, sundries.
 
     None of the summaries uses a project scope keyword.
@@ -175,41 +204,112 @@ def basic_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
         quarter = (month.month - 1) // 3 + 1
         quarter_start = month.month % 3 == 1
         raise_ = 1.0 if month.year == case.first_month.year else 1.05
-        gross = int(round(monthly_gross * raise_ * rng.uniform(0.97, 1.04), -2))  # attendance, allowances
+        gross = int(
+            round(monthly_gross * raise_ * rng.uniform(0.97, 1.04), -2)
+        )  # attendance, allowances
         if gross % 100_000 == 0:  # a wage bill in whole thousands would read as a round-sum payment
             gross += 3_700
         withheld = round(gross * 0.105)
         if quarter_start:
-            funding = int(round(3 * gross * rng.uniform(1.1, 1.3), -4))  # to the 100 元, covering wages and running costs
-            vouchers.append(_receive(_pick(rng, days, 0, 4), f"收到区财政拨付第{quarter}季度社区工作经费", "400101",
-                                     funding, counterparty=payer))
-            vouchers.append(_pay(_pick(rng, days, 2, 6), "提取备用金", "1001", _log_fen(rng, 1000, 5000, 10_000),
-                                 credit_code="1002"))
+            funding = int(
+                round(3 * gross * rng.uniform(1.1, 1.3), -4)
+            )  # to the 100 元, covering wages and running costs
+            vouchers.append(
+                _receive(
+                    _pick(rng, days, 0, 4),
+                    f"收到区财政拨付第{quarter}季度社区工作经费",
+                    "400101",
+                    funding,
+                    counterparty=payer,
+                )
+            )
+            vouchers.append(
+                _pay(
+                    _pick(rng, days, 2, 6),
+                    "提取备用金",
+                    "1001",
+                    _log_fen(rng, 1000, 5000, 10_000),
+                    credit_code="1002",
+                )
+            )
             if withheld_due:
-                vouchers.append(Voucher(_pick(rng, days, 12, 16), "付", [
-                    ("缴纳上季度代扣个人社会保险费", "2307", withheld_due, 0, "", "荆门市社会保险服务中心"),
-                    ("缴纳上季度代扣个人社会保险费", "1002", 0, withheld_due, "", "荆门市社会保险服务中心"),
-                ], 1))
+                vouchers.append(
+                    Voucher(
+                        _pick(rng, days, 12, 16),
+                        "付",
+                        [
+                            (
+                                "缴纳上季度代扣个人社会保险费",
+                                "2307",
+                                withheld_due,
+                                0,
+                                "",
+                                "荆门市社会保险服务中心",
+                            ),
+                            (
+                                "缴纳上季度代扣个人社会保险费",
+                                "1002",
+                                0,
+                                withheld_due,
+                                "",
+                                "荆门市社会保险服务中心",
+                            ),
+                        ],
+                        1,
+                    )
+                )
                 withheld_due = 0
         pay_day = _pick(rng, days, 6, 10)
-        vouchers.append(Voucher(pay_day, "付", [
-            (f"发放{m}社区工作人员工资", "50010101", gross, 0, "", ""),
-            (f"发放{m}社区工作人员工资", "2307", 0, withheld, "", ""),
-            (f"发放{m}社区工作人员工资", "1002", 0, gross - withheld, "", ""),
-        ], 2))
+        vouchers.append(
+            Voucher(
+                pay_day,
+                "付",
+                [
+                    (f"发放{m}社区工作人员工资", "50010101", gross, 0, "", ""),
+                    (f"发放{m}社区工作人员工资", "2307", 0, withheld, "", ""),
+                    (f"发放{m}社区工作人员工资", "1002", 0, gross - withheld, "", ""),
+                ],
+                2,
+            )
+        )
         withheld_due += withheld
         if month.month % 2 == 0:
-            vouchers.append(_pay(_pick(rng, days, 10), f"支付{month.month - 1}-{m}水电费", "50010101",
-                                 _log_fen(rng, 300, 3000), attachments=2))
+            vouchers.append(
+                _pay(
+                    _pick(rng, days, 10),
+                    f"支付{month.month - 1}-{m}水电费",
+                    "50010101",
+                    _log_fen(rng, 300, 3000),
+                    attachments=2,
+                )
+            )
         if month.month % 3 == 0:
-            vouchers.append(_receive(_pick(rng, days, -3), "银行存款利息", "4401", _log_fen(rng, 10, 100)))
-            vouchers.append(_pay(_pick(rng, days, 5), f"支付第{quarter}季度办公场所物业费", "50010101",
-                                 _log_fen(rng, 1000, 10_000, 100), counterparty=suppliers[0], attachments=2))
+            vouchers.append(
+                _receive(_pick(rng, days, -3), "银行存款利息", "4401", _log_fen(rng, 10, 100))
+            )
+            vouchers.append(
+                _pay(
+                    _pick(rng, days, 5),
+                    f"支付第{quarter}季度办公场所物业费",
+                    "50010101",
+                    _log_fen(rng, 1000, 10_000, 100),
+                    counterparty=suppliers[0],
+                    attachments=2,
+                )
+            )
         if month.month % 3 == 2:
             cash_items = ("购买饮用水", "报销市内交通费", "购买清洁用品")
             item = cash_items[int(rng.integers(len(cash_items)))]
-            vouchers.append(_pay(_pick(rng, days, 4), item, "50010101", _log_fen(rng, 100, 1000),
-                                 credit_code="1001", attachments=1))
+            vouchers.append(
+                _pay(
+                    _pick(rng, days, 4),
+                    item,
+                    "50010101",
+                    _log_fen(rng, 100, 1000),
+                    credit_code="1001",
+                    attachments=1,
+                )
+            )
         sundries = (
             ("购买办公用品", 150, 1500, 1),
             (f"支付{m}电话费及网络费", 100, 1000, 0),
@@ -219,20 +319,36 @@ def basic_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
         )
         for k in rng.choice(len(sundries), size=int(rng.integers(0, 3)), replace=False):
             summary, low, high, supplier = sundries[int(k)]
-            vouchers.append(_pay(_pick(rng, days, 3), summary, "50010101", _log_fen(rng, low, high),
-                                 counterparty=suppliers[supplier] if supplier else "",
-                                 attachments=int(rng.integers(1, 4))))
+            vouchers.append(
+                _pay(
+                    _pick(rng, days, 3),
+                    summary,
+                    "50010101",
+                    _log_fen(rng, low, high),
+                    counterparty=suppliers[supplier] if supplier else "",
+                    attachments=int(rng.integers(1, 4)),
+                )
+            )
         if donations and month.month == 1:
             gift = _log_fen(rng, 1000, 9000, 100)
-            vouchers.append(_receive(_pick(rng, days, 0, 8), "收到辖区单位春节慰问捐赠款", "4401", gift,
-                                     counterparty=suppliers[3]))
-            vouchers.append(_pay(_pick(rng, days, 10), "春节走访慰问困难群众", "50010102", gift,
-                                 attachments=3))
+            vouchers.append(
+                _receive(
+                    _pick(rng, days, 0, 8),
+                    "收到辖区单位春节慰问捐赠款",
+                    "4401",
+                    gift,
+                    counterparty=suppliers[3],
+                )
+            )
+            vouchers.append(
+                _pay(_pick(rng, days, 10), "春节走访慰问困难群众", "50010102", gift, attachments=3)
+            )
     return vouchers
 
 
-def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
-                     payees: dict[str, list[str]]) -> list[Voucher]:
+def project_vouchers(
+    rng: np.random.Generator, spec: UnitSpec, case: LedgerCase, payees: dict[str, list[str]]
+) -> list[Voucher]:
     """Receipt and spending of each grant the unit received, booked as ``spec.booking`` says."""
     last_day = common.month_end(case.last_month)
     payer = case.basic_fund_payer.format(district=spec.district)
@@ -241,10 +357,18 @@ def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
     for grant in spec.grants:
         plan = case.grant_spending[grant.grant_type]
         separate = spec.booking != BOOKING_NONE
-        vouchers.append(_receive(grant.arrived_date, plan.receipt_summary,
-                                 "400102" if separate else "400101", grant.arrived_fen,
-                                 counterparty=payer, project=grant.grant_type if separate else "",
-                                 attachments=1, basic=False))
+        vouchers.append(
+            _receive(
+                grant.arrived_date,
+                plan.receipt_summary,
+                "400102" if separate else "400101",
+                grant.arrived_fen,
+                counterparty=payer,
+                project=grant.grant_type if separate else "",
+                attachments=1,
+                basic=False,
+            )
+        )
         n = int(rng.integers(plan.payments[0], plan.payments[1] + 1))
         spent = int(grant.arrived_fen * rng.uniform(*(spec.share_spent or plan.share_spent)))
         weights = rng.dirichlet(np.full(n, 3.0))
@@ -254,28 +378,46 @@ def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
         hi = min(grant.arrived_date + dt.timedelta(days=plan.days_after_arrival[1]), last_day)
         days = common.working_days(lo, hi)
         dates = sorted(days[int(i)] for i in rng.choice(len(days), size=n, replace=n > len(days)))
-        summaries = rng.choice(len(plan.payment_summaries), size=n, replace=n > len(plan.payment_summaries))
+        summaries = rng.choice(
+            len(plan.payment_summaries), size=n, replace=n > len(plan.payment_summaries)
+        )
         # A different payee for each payment of a grant: repeated small payments to one payee in
         # a month would look like split payments, which the case does not intend.
         who = payees[grant.grant_type]
         if n > len(who):
-            raise ValueError(f"{spec.unit}: {n} payments but only {len(who)} payees for {grant.grant_type}")
+            raise ValueError(
+                f"{spec.unit}: {n} payments but only {len(who)} payees for {grant.grant_type}"
+            )
         chosen = rng.permutation(len(who))[:n]
         for date, amount, s, w in zip(dates, amounts, summaries, chosen, strict=True):
-            voucher = _pay(date, plan.payment_summaries[int(s)],
-                           "50010201" if separate else "50010101", int(amount),
-                           project=grant.grant_type if separate else "",
-                           counterparty=who[int(w)],
-                           attachments=int(rng.integers(2, 6)), basic=False)
+            voucher = _pay(
+                date,
+                plan.payment_summaries[int(s)],
+                "50010201" if separate else "50010101",
+                int(amount),
+                project=grant.grant_type if separate else "",
+                counterparty=who[int(w)],
+                attachments=int(rng.integers(2, 6)),
+                basic=False,
+            )
             vouchers.append(voucher)
             project_payments.append(voucher)
         for extra in (e for e in spec.extra_payments if e.grant_type == grant.grant_type):
             amount = extra.amount_fen
             if extra.over_grant_fen is not None:
                 amount = grant.arrived_fen - spent + extra.over_grant_fen
-            vouchers.append(_pay(extra.date, extra.summary, "50010201" if separate else "50010101", int(amount),
-                                 project=grant.grant_type if separate else "", counterparty=extra.counterparty,
-                                 attachments=extra.attachments, basic=False))
+            vouchers.append(
+                _pay(
+                    extra.date,
+                    extra.summary,
+                    "50010201" if separate else "50010101",
+                    int(amount),
+                    project=grant.grant_type if separate else "",
+                    counterparty=extra.counterparty,
+                    attachments=extra.attachments,
+                    basic=False,
+                )
+            )
             spent += int(amount)
     if spec.booking == BOOKING_PARTIAL and spec.mixed_payments:
         for k in sorted(rng.choice(len(project_payments), size=spec.mixed_payments, replace=False)):
@@ -284,10 +426,15 @@ def project_vouchers(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
     return vouchers
 
 
-def add_blemishes(rng: np.random.Generator, vouchers: list[Voucher], spec: UnitSpec) -> list[Voucher]:
+def add_blemishes(
+    rng: np.random.Generator, vouchers: list[Voucher], spec: UnitSpec
+) -> list[Voucher]:
     """Weekend postings and one payment entered twice, on ordinary basic vouchers only."""
-    candidates = [i for i, v in enumerate(vouchers)
-                  if v.basic and v.kind == "付" and len(v.lines) == 2 and 8 <= v.date.day <= 20]
+    candidates = [
+        i
+        for i, v in enumerate(vouchers)
+        if v.basic and v.kind == "付" and len(v.lines) == 2 and 8 <= v.date.day <= 20
+    ]
     # The duplicated payment stays small so the pair does not also read as a split payment.
     small = [i for i in candidates if vouchers[i].lines[0][2] < 300_000]
     picks = rng.choice(len(candidates), size=spec.weekend_postings, replace=False)
@@ -337,10 +484,17 @@ def _natural_debit(code: str) -> bool:
     return code[0] in ("1", "5")
 
 
-def build_unit_ledger(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase,
-                      suppliers: list[str], payees: dict[str, list[str]]) -> dict:
+def build_unit_ledger(
+    rng: np.random.Generator,
+    spec: UnitSpec,
+    case: LedgerCase,
+    suppliers: list[str],
+    payees: dict[str, list[str]],
+) -> dict:
     """Entries and display rows of one unit's 明细账 (amounts in fen)."""
-    vouchers = basic_vouchers(rng, spec, case, suppliers) + project_vouchers(rng, spec, case, payees)
+    vouchers = basic_vouchers(rng, spec, case, suppliers) + project_vouchers(
+        rng, spec, case, payees
+    )
     check_scope_words(vouchers, case.scope_keywords, spec.unit)
     vouchers = add_blemishes(rng, vouchers, spec)
     numbered = number_vouchers(vouchers, spec.voucher_style)
@@ -353,9 +507,20 @@ def build_unit_ledger(rng: np.random.Generator, spec: UnitSpec, case: LedgerCase
             raise AssertionError(f"{spec.unit} {voucher_no}: unbalanced voucher")
         preparer = preparers[int(rng.random() < 0.2)]
         for summary, code, dr, cr, project, who in v.lines:
-            entries.append(dict(date=v.date, voucher=voucher_no, summary=summary, code=code, debit=dr,
-                                credit=cr, project=project, counterparty=who,
-                                attachments=v.attachments, preparer=preparer))
+            entries.append(
+                dict(
+                    date=v.date,
+                    voucher=voucher_no,
+                    summary=summary,
+                    code=code,
+                    debit=dr,
+                    credit=cr,
+                    project=project,
+                    counterparty=who,
+                    attachments=v.attachments,
+                    preparer=preparer,
+                )
+            )
     # Opening balances large enough that cash and bank never go overdrawn.
     opening = {}
     for code, cushion in (("1001", (300, 1500)), ("1002", (20_000, 60_000))):
@@ -380,8 +545,15 @@ def display_rows(ledger: dict, case: LedgerCase) -> list[dict]:
             year_dr = year_cr = 0
             for code in sorted(balances):
                 if balances[code]:
-                    rows.append(dict(kind="opening", date=month, summary="上年结转", code=code,
-                                     balance=balances[code]))
+                    rows.append(
+                        dict(
+                            kind="opening",
+                            date=month,
+                            summary="上年结转",
+                            code=code,
+                            balance=balances[code],
+                        )
+                    )
         month_dr = month_cr = 0
         for e in by_month.get((month.year, month.month), []):
             sign = 1 if _natural_debit(e["code"]) else -1
@@ -392,7 +564,9 @@ def display_rows(ledger: dict, case: LedgerCase) -> list[dict]:
         year_dr += month_dr
         year_cr += month_cr
         end = common.month_end(month)
-        rows.append(dict(kind="total", date=end, summary="本月合计", debit=month_dr, credit=month_cr))
+        rows.append(
+            dict(kind="total", date=end, summary="本月合计", debit=month_dr, credit=month_cr)
+        )
         rows.append(dict(kind="total", date=end, summary="本年累计", debit=year_dr, credit=year_cr))
     return rows
 
@@ -409,20 +583,61 @@ def _cells(row: dict, amount, date_fn) -> list:
     """One display row → the 13 schema.LEDGER columns."""
     blank = None
     if row["kind"] == "opening":
-        return [date_fn(row["date"]), blank, row["summary"], row["code"], ACCOUNTS[row["code"]], blank, blank,
-                _direction(row["code"], row["balance"]), amount(abs(row["balance"])), blank, blank, blank, blank]
+        return [
+            date_fn(row["date"]),
+            blank,
+            row["summary"],
+            row["code"],
+            ACCOUNTS[row["code"]],
+            blank,
+            blank,
+            _direction(row["code"], row["balance"]),
+            amount(abs(row["balance"])),
+            blank,
+            blank,
+            blank,
+            blank,
+        ]
     if row["kind"] == "total":
-        return [date_fn(row["date"]), blank, row["summary"], blank, blank, amount(row["debit"]),
-                amount(row["credit"]), blank, blank, blank, blank, blank, blank]
-    return [date_fn(row["date"]), row["voucher"], row["summary"], row["code"], ACCOUNTS[row["code"]],
-            amount(row["debit"]) if row["debit"] else blank, amount(row["credit"]) if row["credit"] else blank,
-            _direction(row["code"], row["balance"]), amount(abs(row["balance"])), row["project"] or blank,
-            row["counterparty"] or blank, row["attachments"], row["preparer"]]
+        return [
+            date_fn(row["date"]),
+            blank,
+            row["summary"],
+            blank,
+            blank,
+            amount(row["debit"]),
+            amount(row["credit"]),
+            blank,
+            blank,
+            blank,
+            blank,
+            blank,
+            blank,
+        ]
+    return [
+        date_fn(row["date"]),
+        row["voucher"],
+        row["summary"],
+        row["code"],
+        ACCOUNTS[row["code"]],
+        amount(row["debit"]) if row["debit"] else blank,
+        amount(row["credit"]) if row["credit"] else blank,
+        _direction(row["code"], row["balance"]),
+        amount(abs(row["balance"])),
+        row["project"] or blank,
+        row["counterparty"] or blank,
+        row["attachments"],
+        row["preparer"],
+    ]
 
 
 def title_lines(spec: UnitSpec, case: LedgerCase) -> list[str]:
-    return ["明细账", f"核算单位：{spec.unit}",
-            f"期间：{case.first_month:%Y年%m月}-{case.last_month:%Y年%m月}", *spec.extra_title_lines]
+    return [
+        "明细账",
+        f"核算单位：{spec.unit}",
+        f"期间：{case.first_month:%Y年%m月}-{case.last_month:%Y年%m月}",
+        *spec.extra_title_lines,
+    ]
 
 
 DATE_STYLES = {
@@ -446,7 +661,9 @@ def with_blank_rows(cells: list[list], n: int) -> list[list]:
     return out
 
 
-def write_unit_ledger(ledger: dict, case: LedgerCase, folder: Path, *, timestamp=common.DEFAULT_TIMESTAMP) -> dict:
+def write_unit_ledger(
+    ledger: dict, case: LedgerCase, folder: Path, *, timestamp=common.DEFAULT_TIMESTAMP
+) -> dict:
     spec: UnitSpec = ledger["spec"]
     rows = display_rows(ledger, case)
     aliases = dict(spec.header_aliases)
@@ -479,9 +696,20 @@ def write_unit_ledger(ledger: dict, case: LedgerCase, folder: Path, *, timestamp
         if spec.amount_style == "number":
             formats.update({5: "#,##0.00", 6: "#,##0.00", 8: "#,##0.00"})
         body = [_cells(r, amount, styled_date or (lambda d: d)) for r in rows]
-        common.write_table(ws, header, with_blank_rows(body, spec.blank_rows),
-                           start_row=len(titles) + 1, formats=formats)
+        common.write_table(
+            ws,
+            header,
+            with_blank_rows(body, spec.blank_rows),
+            start_row=len(titles) + 1,
+            formats=formats,
+        )
         common.set_widths(ws, (11, 9, 34, 11, 30, 13, 13, 6, 14, 22, 34, 9, 8))
         common.save_workbook(wb, path, timestamp=timestamp)
-    return dict(file=path.name, rows=len(rows) + max(spec.blank_rows, 0), entries=len(ledger["entries"]),
-                header_row=len(titles) + 1, format=spec.file_format, amount_style=spec.amount_style)
+    return dict(
+        file=path.name,
+        rows=len(rows) + max(spec.blank_rows, 0),
+        entries=len(ledger["entries"]),
+        header_row=len(titles) + 1,
+        format=spec.file_format,
+        amount_style=spec.amount_style,
+    )

@@ -23,13 +23,27 @@ class Output:
     quality_passed: str = "是"
 
 
-def write_outputs(outputs: list[Output], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP) -> int:
+def write_outputs(
+    outputs: list[Output], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP
+) -> int:
     table = schema.OUTPUTS
     header = [c.header for c in table.columns]
     wb, ws = common.new_workbook(table.sheet)
     common.title_row(ws, 1, title, len(header))
-    rows = [(o.output_id, o.indicator, o.category, o.measure_unit, o.planned, o.actual,
-             o.completed_on_time, o.quality_passed, o.evidence) for o in outputs]
+    rows = [
+        (
+            o.output_id,
+            o.indicator,
+            o.category,
+            o.measure_unit,
+            o.planned,
+            o.actual,
+            o.completed_on_time,
+            o.quality_passed,
+            o.evidence,
+        )
+        for o in outputs
+    ]
     n = common.write_table(ws, header, rows, start_row=2)
     common.set_widths(ws, (10, 40, 8, 9, 9, 11, 9, 9, 60))
     common.save_workbook(wb, path, timestamp=timestamp)

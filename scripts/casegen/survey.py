@@ -71,7 +71,9 @@ def _exact_counts(shares: np.ndarray, n: int) -> np.ndarray:
 def level_shares(satisfied: float, very: float) -> np.ndarray:
     """Shares of codes 5, 4, 3, 2, 1."""
     rest = 1.0 - satisfied
-    return np.array([satisfied * very, satisfied * (1 - very), rest * 0.7, rest * 0.22, rest * 0.08])
+    return np.array(
+        [satisfied * very, satisfied * (1 - very), rest * 0.7, rest * 0.22, rest * 0.08]
+    )
 
 
 def build_codes(rng: np.random.Generator, case: SurveyCase) -> dict[str, np.ndarray]:
@@ -109,8 +111,18 @@ def build_survey(rng: np.random.Generator, case: SurveyCase) -> dict:
                     answers.append(6 - code)
                 else:
                     answers.append(code if as_digits[i] else TEXT_LEVELS[code])
-            records.append([None, g.name, g.communities[int(places[i])], names[i], phones[i], ids[i],
-                            days[int(dates[i])], *answers])
+            records.append(
+                [
+                    None,
+                    g.name,
+                    g.communities[int(places[i])],
+                    names[i],
+                    phones[i],
+                    ids[i],
+                    days[int(dates[i])],
+                    *answers,
+                ]
+            )
     # Entry order: by survey date, then as collected (stable).
     order = sorted(range(len(records)), key=lambda k: records[k][6])
     records = [records[k] for k in order]
@@ -193,12 +205,15 @@ def satisfaction_rate(survey: dict) -> tuple[int, int]:
     return satisfied, valid
 
 
-def write_survey(survey: dict, path: Path, *, title: str, applies_to: str,
-                 timestamp=common.DEFAULT_TIMESTAMP) -> dict[str, int]:
+def write_survey(
+    survey: dict, path: Path, *, title: str, applies_to: str, timestamp=common.DEFAULT_TIMESTAMP
+) -> dict[str, int]:
     header = [c.header for c in schema.SURVEY.columns] + [item.item_id for item in survey["items"]]
     wb, ws = common.new_workbook(schema.SURVEY.sheet)
     common.title_row(ws, 1, title, len(header))
-    n_data = common.write_table(ws, header, survey["records"], start_row=2, formats={6: "yyyy-mm-dd"})
+    n_data = common.write_table(
+        ws, header, survey["records"], start_row=2, formats={6: "yyyy-mm-dd"}
+    )
     common.set_widths(ws, (10, 11, 12, 9, 14, 21, 12) + (10,) * len(survey["items"]))
     # Phone and ID numbers are text: a number cell would lose the last digits of an ID.
     for row in ws.iter_rows(min_row=3, min_col=5, max_col=6):
@@ -207,14 +222,22 @@ def write_survey(survey: dict, path: Path, *, title: str, applies_to: str,
 
     items = wb.create_sheet(schema.SURVEY_ITEMS.sheet)
     n_items = common.write_table(
-        items, [c.header for c in schema.SURVEY_ITEMS.columns],
-        [(i.item_id, i.text, "是" if i.reverse else "否", applies_to) for i in survey["items"]])
+        items,
+        [c.header for c in schema.SURVEY_ITEMS.columns],
+        [(i.item_id, i.text, "是" if i.reverse else "否", applies_to) for i in survey["items"]],
+    )
     common.set_widths(items, (8, 70, 8, 26))
 
     plan = wb.create_sheet(schema.SURVEY_PLAN.sheet)
     n_plan = common.write_table(
-        plan, [c.header for c in schema.SURVEY_PLAN.columns],
-        [(g.name, g.population, g.planned) for g in survey["groups"]])
+        plan,
+        [c.header for c in schema.SURVEY_PLAN.columns],
+        [(g.name, g.population, g.planned) for g in survey["groups"]],
+    )
     common.set_widths(plan, (12, 12, 12))
     common.save_workbook(wb, path, timestamp=timestamp)
-    return {schema.SURVEY.sheet: n_data, schema.SURVEY_ITEMS.sheet: n_items, schema.SURVEY_PLAN.sheet: n_plan}
+    return {
+        schema.SURVEY.sheet: n_data,
+        schema.SURVEY_ITEMS.sheet: n_items,
+        schema.SURVEY_PLAN.sheet: n_plan,
+    }

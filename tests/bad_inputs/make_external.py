@@ -34,7 +34,21 @@ import xlwt
 
 HERE = Path(__file__).resolve().parent
 PASSWORD = "jixiao2019"
-HEADER = ["日期", "凭证字号", "摘要", "科目编码", "科目名称", "借方", "贷方", "方向", "余额", "项目", "往来单位", "附单据数", "制单人"]
+HEADER = [
+    "日期",
+    "凭证字号",
+    "摘要",
+    "科目编码",
+    "科目名称",
+    "借方",
+    "贷方",
+    "方向",
+    "余额",
+    "项目",
+    "往来单位",
+    "附单据数",
+    "制单人",
+]
 
 
 def legacy_xls(path: Path) -> Path:
@@ -47,9 +61,51 @@ def legacy_xls(path: Path) -> Path:
         ["金额单位：元"],
         HEADER,
         [None, None, "上年结转", "1002", "银行存款", None, None, "借", 1000.0],
-        [dt.date(2017, 1, 5), "记-1", "收到三社联动补助", 1002, "银行存款", 50000.0, None, "借", 51000.0, "三社联动试点", "区民政局", 1, "王会计"],
-        [dt.date(2017, 1, 5), "记-1", "收到三社联动补助", "400102", "项目支出", None, 50000.0, "贷", 50000.0, "三社联动试点", "区民政局", 1, "王会计"],
-        [dt.date(2017, 1, 20), "付-1", "社工培训活动费", "50010201", "财政补助支出", "1,234.50", None, "借", 1234.5, "三社联动试点", "某社工服务中心", 2, "王会计"],
+        [
+            dt.date(2017, 1, 5),
+            "记-1",
+            "收到三社联动补助",
+            1002,
+            "银行存款",
+            50000.0,
+            None,
+            "借",
+            51000.0,
+            "三社联动试点",
+            "区民政局",
+            1,
+            "王会计",
+        ],
+        [
+            dt.date(2017, 1, 5),
+            "记-1",
+            "收到三社联动补助",
+            "400102",
+            "项目支出",
+            None,
+            50000.0,
+            "贷",
+            50000.0,
+            "三社联动试点",
+            "区民政局",
+            1,
+            "王会计",
+        ],
+        [
+            dt.date(2017, 1, 20),
+            "付-1",
+            "社工培训活动费",
+            "50010201",
+            "财政补助支出",
+            "1,234.50",
+            None,
+            "借",
+            1234.5,
+            "三社联动试点",
+            "某社工服务中心",
+            2,
+            "王会计",
+        ],
         [dt.date(2017, 1, 31), None, "本月合计", None, None, 51234.5, 50000.0, "借", 2234.5],
     ]
     book = xlwt.Workbook(encoding="utf-8")
@@ -75,5 +131,8 @@ def encrypted_xlsx(source: Path, path: Path) -> Path:
 
 
 if __name__ == "__main__":
-    made = [legacy_xls(HERE / "legacy_biff8.xls"), encrypted_xlsx(HERE / "title_lines.xlsx", HERE / "encrypted.xlsx")]
+    made = [
+        legacy_xls(HERE / "legacy_biff8.xls"),
+        encrypted_xlsx(HERE / "title_lines.xlsx", HERE / "encrypted.xlsx"),
+    ]
     print("written:", ", ".join(p.name for p in made))

@@ -47,7 +47,15 @@ from .arrival import (
     due_dates,
     late_arrivals,
 )
-from .benford import BenfordResult, benford_flags, benford_test, conformity_level, first_digits, ledger_amounts, spike_digits
+from .benford import (
+    BenfordResult,
+    benford_flags,
+    benford_test,
+    conformity_level,
+    first_digits,
+    ledger_amounts,
+    spike_digits,
+)
 from .common import FLAG_COLUMNS, RULES, Rule, community_map, concat_flags, with_community
 from .evidence import voucher_evidence_findings
 from .scope import (

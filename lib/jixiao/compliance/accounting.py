@@ -42,12 +42,18 @@ SEP_RULES = ("SEP-01", "SEP-02", "SEP-03", "SEP-04")
 def _grant_types(rules: pd.DataFrame | None, allocations: pd.DataFrame | None) -> list[str]:
     types = [] if rules is None else [str(g) for g in rules["grant_type"]]
     if allocations is not None and not allocations.empty:
-        types += [g for g in pd.unique(allocations["grant_type"].dropna().astype("str")) if g not in types]
+        types += [
+            g for g in pd.unique(allocations["grant_type"].dropna().astype("str")) if g not in types
+        ]
     return types
 
 
 def _arrived(allocations: pd.DataFrame) -> pd.Series:
-    reported = allocations["arrived_fen"] if "arrived_fen" in allocations.columns else pd.Series(pd.NA, index=allocations.index)
+    reported = (
+        allocations["arrived_fen"]
+        if "arrived_fen" in allocations.columns
+        else pd.Series(pd.NA, index=allocations.index)
+    )
     return (
         pd.Series(reported, dtype="Int64")
         .fillna(allocations["amount_fen"])
@@ -72,8 +78,16 @@ def special_spending_in_basic(
     """
     require_columns(ledger, ("unit", "date", "summary", "account_code", "debit_fen"), "明细账")
     ledger = with_community(ledger, allocations)
-    aux_blank = blank(ledger["project"]) if "project" in ledger.columns else pd.Series(True, index=ledger.index)
-    candidates = (ledger["debit_fen"] > 0) & starts_with_any(ledger["account_code"], (basic_expense_prefix,)) & aux_blank
+    aux_blank = (
+        blank(ledger["project"])
+        if "project" in ledger.columns
+        else pd.Series(True, index=ledger.index)
+    )
+    candidates = (
+        (ledger["debit_fen"] > 0)
+        & starts_with_any(ledger["account_code"], (basic_expense_prefix,))
+        & aux_blank
+    )
     if grant_units_only and allocations is not None:
         candidates &= ledger["community"].notna()
     lines = ledger.loc[candidates]
@@ -89,9 +103,20 @@ def special_spending_in_basic(
     lines = lines.assign(grant_type=lines["keyword"].map(to_type).astype("str"))
     name = lines["account_name"].fillna("").astype("str") if "account_name" in lines.columns else ""
     reason = (
-        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + "“" + lines["summary"].astype("str") + "”"
-        + yuan_text(lines["debit_fen"]).to_numpy() + "元属" + lines["grant_type"] + "项目支出（摘要含“" + lines["keyword"]
-        + "”），记入" + lines["account_code"].astype("str") + name + "（基本支出），未挂项目辅助核算。"
+        lines["unit"].astype("str")
+        + date_text(lines["date"]).to_numpy()
+        + "“"
+        + lines["summary"].astype("str")
+        + "”"
+        + yuan_text(lines["debit_fen"]).to_numpy()
+        + "元属"
+        + lines["grant_type"]
+        + "项目支出（摘要含“"
+        + lines["keyword"]
+        + "”），记入"
+        + lines["account_code"].astype("str")
+        + name
+        + "（基本支出），未挂项目辅助核算。"
     )
     return make_flags(lines, "SEP-01", reason, lines["debit_fen"])
 
@@ -112,7 +137,9 @@ def project_receipts_in_basic_income(
     """
     require_columns(ledger, ("unit", "date", "summary", "account_code", "credit_fen"), "明细账")
     ledger = with_community(ledger, allocations)
-    lines = ledger.loc[(ledger["credit_fen"] > 0) & starts_with_any(ledger["account_code"], (basic_income_prefix,))]
+    lines = ledger.loc[
+        (ledger["credit_fen"] > 0) & starts_with_any(ledger["account_code"], (basic_income_prefix,))
+    ]
     if lines.empty:
         return empty_flags()
     grant_types = _grant_types(None, allocations)
@@ -121,14 +148,28 @@ def project_receipts_in_basic_income(
     named_type = named.map({g: g for g in grant_types}).astype("str")
 
     grants = allocations.assign(arrived_amount_fen=_arrived(allocations))
-    grants = grants.loc[grants["arrived_date"].notna(), ["community", "grant_type", "arrived_amount_fen", "arrived_date"]]
+    grants = grants.loc[
+        grants["arrived_date"].notna(),
+        ["community", "grant_type", "arrived_amount_fen", "arrived_date"],
+    ]
     keyed = lines.reset_index(names="_line")[["_line", "community", "credit_fen", "date"]]
     matched = keyed.merge(
-        grants, left_on=["community", "credit_fen"], right_on=["community", "arrived_amount_fen"], how="inner"
+        grants,
+        left_on=["community", "credit_fen"],
+        right_on=["community", "arrived_amount_fen"],
+        how="inner",
     )
-    near = (matched["date"] - pd.to_datetime(matched["arrived_date"])).dt.days.abs() <= int(match_days)
-    matched = matched.loc[near].sort_values(["_line", "grant_type"], kind="stable").drop_duplicates("_line")
-    amount_type = pd.Series(matched["grant_type"].to_numpy(), index=matched["_line"].to_numpy(), dtype="str")
+    near = (matched["date"] - pd.to_datetime(matched["arrived_date"])).dt.days.abs() <= int(
+        match_days
+    )
+    matched = (
+        matched.loc[near]
+        .sort_values(["_line", "grant_type"], kind="stable")
+        .drop_duplicates("_line")
+    )
+    amount_type = pd.Series(
+        matched["grant_type"].to_numpy(), index=matched["_line"].to_numpy(), dtype="str"
+    )
 
     grant_type = named_type.fillna(amount_type.reindex(lines.index)).astype("str")
     is_receipt = named.notna() | lines.index.isin(amount_type.index)
@@ -137,8 +178,16 @@ def project_receipts_in_basic_income(
         return empty_flags()
     what = ("（" + lines["grant_type"].fillna("专项资金") + "）").astype("str")
     reason = (
-        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + "“" + lines["summary"].fillna("").astype("str") + "”"
-        + yuan_text(lines["credit_fen"]).to_numpy() + "元" + what + "记入" + lines["account_code"].astype("str")
+        lines["unit"].astype("str")
+        + date_text(lines["date"]).to_numpy()
+        + "“"
+        + lines["summary"].fillna("").astype("str")
+        + "”"
+        + yuan_text(lines["credit_fen"]).to_numpy()
+        + "元"
+        + what
+        + "记入"
+        + lines["account_code"].astype("str")
         + "基本支出收入，应记入财政补助收入—项目支出并按项目辅助核算。"
     )
     return make_flags(lines, "SEP-02", reason, lines["credit_fen"])
@@ -156,7 +205,11 @@ def units_without_project_ledger(
     allocation record. A community whose ledger is missing altogether gets SEP-00 instead.
     """
     ledger = with_community(ledger, allocations)
-    aux_set = ~blank(ledger["project"]) if "project" in ledger.columns else pd.Series(False, index=ledger.index)
+    aux_set = (
+        ~blank(ledger["project"])
+        if "project" in ledger.columns
+        else pd.Series(False, index=ledger.index)
+    )
     projectish = starts_with_any(ledger["account_code"], project_prefixes) | aux_set
     per_community = (
         ledger.assign(projectish=projectish)
@@ -173,18 +226,42 @@ def units_without_project_ledger(
     rows = grants.loc[no_project]
     if not rows.empty:
         reason = (
-            rows["community"].astype("str") + "（" + rows["unit"].astype("str") + "）于" + date_text(rows["arrived_date"]).to_numpy()
-            + "收到" + rows["grant_type"].astype("str") + "资金" + yuan_text(rows["arrived_amount_fen"]).to_numpy()
-            + "元，但明细账既无项目支出收入、项目支出科目（" + "、".join(project_prefixes) + "），也无项目辅助核算，专项资金未单独核算。"
+            rows["community"].astype("str")
+            + "（"
+            + rows["unit"].astype("str")
+            + "）于"
+            + date_text(rows["arrived_date"]).to_numpy()
+            + "收到"
+            + rows["grant_type"].astype("str")
+            + "资金"
+            + yuan_text(rows["arrived_amount_fen"]).to_numpy()
+            + "元，但明细账既无项目支出收入、项目支出科目（"
+            + "、".join(project_prefixes)
+            + "），也无项目辅助核算，专项资金未单独核算。"
         )
-        parts.append(make_flags(rows.assign(date=rows["arrived_date"]), "SEP-03", reason, rows["arrived_amount_fen"]))
+        parts.append(
+            make_flags(
+                rows.assign(date=rows["arrived_date"]), "SEP-03", reason, rows["arrived_amount_fen"]
+            )
+        )
     rows = grants.loc[no_ledger]
     if not rows.empty:
         reason = (
-            rows["community"].astype("str") + "收到" + rows["grant_type"].astype("str") + "资金"
-            + yuan_text(rows["arrived_amount_fen"]).to_numpy() + "元，未提供其明细账，无法核实专项资金核算情况。"
+            rows["community"].astype("str")
+            + "收到"
+            + rows["grant_type"].astype("str")
+            + "资金"
+            + yuan_text(rows["arrived_amount_fen"]).to_numpy()
+            + "元，未提供其明细账，无法核实专项资金核算情况。"
         )
-        parts.append(make_flags(rows.assign(unit=rows["community"], date=rows["arrived_date"]), "SEP-00", reason, rows["arrived_amount_fen"]))
+        parts.append(
+            make_flags(
+                rows.assign(unit=rows["community"], date=rows["arrived_date"]),
+                "SEP-00",
+                reason,
+                rows["arrived_amount_fen"],
+            )
+        )
     return concat_flags(parts)
 
 
@@ -212,19 +289,31 @@ def project_balances(
             "spending_fen": np.where(expense, ledger["debit_fen"] - ledger["credit_fen"], 0),
         }
     ).loc[income | expense]
-    booked = books.groupby(["community", "grant_type"], sort=True)[["receipts_fen", "spending_fen"]].sum()
+    booked = books.groupby(["community", "grant_type"], sort=True)[
+        ["receipts_fen", "spending_fen"]
+    ].sum()
 
-    units = ledger.groupby("community", sort=True).agg(unit=("unit", "first"), last_date=("date", "max"))
-    grants = allocations.assign(arrived_amount_fen=_arrived(allocations)).join(units, on="community")
+    units = ledger.groupby("community", sort=True).agg(
+        unit=("unit", "first"), last_date=("date", "max")
+    )
+    grants = allocations.assign(arrived_amount_fen=_arrived(allocations)).join(
+        units, on="community"
+    )
     grants = grants.loc[grants["unit"].notna()]
-    counted = grants["arrived_date"].notna() & (pd.to_datetime(grants["arrived_date"]) <= grants["last_date"])
+    counted = grants["arrived_date"].notna() & (
+        pd.to_datetime(grants["arrived_date"]) <= grants["last_date"]
+    )
     grants = grants.assign(arrived_in_period_fen=np.where(counted, grants["arrived_amount_fen"], 0))
-    first = grants.drop_duplicates(["community", "grant_type"]).set_index(["community", "grant_type"])
+    first = grants.drop_duplicates(["community", "grant_type"]).set_index(
+        ["community", "grant_type"]
+    )
     arrived = grants.groupby(["community", "grant_type"], sort=True).agg(
         allocated_fen=("amount_fen", "sum"), arrived_fen=("arrived_in_period_fen", "sum")
     )
     table = arrived.join(booked, how="outer").fillna(0).astype("int64")
-    table = table.join(first[["unit", "source_file", "source_sheet", "source_row", "arrived_date"]]).reset_index()
+    table = table.join(
+        first[["unit", "source_file", "source_sheet", "source_row", "arrived_date"]]
+    ).reset_index()
     unit_of = units["unit"]
     table["unit"] = table["unit"].fillna(table["community"].map(unit_of)).astype("str")
     return table
@@ -242,7 +331,12 @@ def unreconciled_project_funds(
     """SEP-04: project spending above booked project receipts, or money arrived but not booked
     as a project receipt, per community and grant type."""
     table = project_balances(
-        ledger, allocations, rules, income_prefix=income_prefix, expense_prefix=expense_prefix, project_prefixes=project_prefixes
+        ledger,
+        allocations,
+        rules,
+        income_prefix=income_prefix,
+        expense_prefix=expense_prefix,
+        project_prefixes=project_prefixes,
     )
     who = table["community"].astype("str") + table["grant_type"].astype("str")
     over = table.loc[table["spending_fen"] > table["receipts_fen"]]
@@ -250,17 +344,37 @@ def unreconciled_project_funds(
     parts = []
     if not over.empty:
         reason = (
-            who.loc[over.index] + "项目支出累计" + yuan_text(over["spending_fen"]).to_numpy() + "元，超过账面项目收入"
-            + yuan_text(over["receipts_fen"]).to_numpy() + "元，差额" + yuan_text(over["spending_fen"] - over["receipts_fen"]).to_numpy() + "元。"
+            who.loc[over.index]
+            + "项目支出累计"
+            + yuan_text(over["spending_fen"]).to_numpy()
+            + "元，超过账面项目收入"
+            + yuan_text(over["receipts_fen"]).to_numpy()
+            + "元，差额"
+            + yuan_text(over["spending_fen"] - over["receipts_fen"]).to_numpy()
+            + "元。"
         )
-        parts.append(make_flags(over, "SEP-04", reason, over["spending_fen"] - over["receipts_fen"]))
+        parts.append(
+            make_flags(over, "SEP-04", reason, over["spending_fen"] - over["receipts_fen"])
+        )
     if not under.empty:
         reason = (
-            who.loc[under.index] + "资金已到账" + yuan_text(under["arrived_fen"]).to_numpy() + "元，账面项目收入仅"
-            + yuan_text(under["receipts_fen"]).to_numpy() + "元，" + yuan_text(under["arrived_fen"] - under["receipts_fen"]).to_numpy()
+            who.loc[under.index]
+            + "资金已到账"
+            + yuan_text(under["arrived_fen"]).to_numpy()
+            + "元，账面项目收入仅"
+            + yuan_text(under["receipts_fen"]).to_numpy()
+            + "元，"
+            + yuan_text(under["arrived_fen"] - under["receipts_fen"]).to_numpy()
             + "元未作项目收入核算。"
         )
-        parts.append(make_flags(under.assign(date=under["arrived_date"]), "SEP-04", reason, under["arrived_fen"] - under["receipts_fen"]))
+        parts.append(
+            make_flags(
+                under.assign(date=under["arrived_date"]),
+                "SEP-04",
+                reason,
+                under["arrived_fen"] - under["receipts_fen"],
+            )
+        )
     return concat_flags(parts)
 
 
@@ -279,12 +393,20 @@ def check_separate_accounting(
     ledger = with_community(ledger, allocations)
     return concat_flags(
         [
-            special_spending_in_basic(ledger, rules, allocations=allocations, basic_expense_prefix=basic_expense_prefix),
+            special_spending_in_basic(
+                ledger, rules, allocations=allocations, basic_expense_prefix=basic_expense_prefix
+            ),
             project_receipts_in_basic_income(
-                ledger, allocations, basic_income_prefix=basic_income_prefix, receipt_keywords=receipt_keywords, match_days=match_days
+                ledger,
+                allocations,
+                basic_income_prefix=basic_income_prefix,
+                receipt_keywords=receipt_keywords,
+                match_days=match_days,
             ),
             units_without_project_ledger(ledger, allocations, project_prefixes=project_prefixes),
-            unreconciled_project_funds(ledger, allocations, rules, project_prefixes=project_prefixes),
+            unreconciled_project_funds(
+                ledger, allocations, rules, project_prefixes=project_prefixes
+            ),
         ]
     )
 
@@ -300,9 +422,22 @@ def account_mixing_by_unit(flags: pd.DataFrame) -> pd.DataFrame:
     }
     key = sep["community"].fillna(sep["unit"]).rename("community")
     table = sep.assign(community=key).pivot_table(
-        index="community", columns="rule", values="amount_fen", aggfunc="sum", fill_value=0, sort=True
+        index="community",
+        columns="rule",
+        values="amount_fen",
+        aggfunc="sum",
+        fill_value=0,
+        sort=True,
     )
-    table = table.reindex(columns=list(columns), fill_value=0).rename(columns=columns).astype("int64")
-    table["flags"] = sep.assign(community=key).groupby("community", sort=True).size().reindex(table.index).astype("int64")
+    table = (
+        table.reindex(columns=list(columns), fill_value=0).rename(columns=columns).astype("int64")
+    )
+    table["flags"] = (
+        sep.assign(community=key)
+        .groupby("community", sort=True)
+        .size()
+        .reindex(table.index)
+        .astype("int64")
+    )
     table.columns.name = None
     return table.reset_index()

@@ -42,20 +42,28 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 def _line_label(lines: pd.DataFrame) -> pd.Series:
     """ "浏河社区居民委员会2017年3月5日记-12“购办公用品”" for reasons."""
     return (
-        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + _text(lines, "voucher")
-        + "“" + _text(lines, "summary") + "”"
+        lines["unit"].astype("str")
+        + date_text(lines["date"]).to_numpy()
+        + _text(lines, "voucher")
+        + "“"
+        + _text(lines, "summary")
+        + "”"
     )
 
 
 def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
     """An integer id per voucher. Numbers restart every month, so the date is part of the key."""
-    cols = [c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns]
+    cols = [
+        c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns
+    ]
     return ledger.groupby(cols, sort=False, dropna=False).ngroup()
 
 
 def _payments(ledger: pd.DataFrame, account_prefixes) -> pd.DataFrame:
     require_columns(ledger, ("unit", "date", "account_code", "debit_fen"), "明细账")
-    return ledger.loc[(ledger["debit_fen"] > 0) & starts_with_any(ledger["account_code"], account_prefixes)]
+    return ledger.loc[
+        (ledger["debit_fen"] > 0) & starts_with_any(ledger["account_code"], account_prefixes)
+    ]
 
 
 def duplicate_payments(
@@ -85,8 +93,14 @@ def duplicate_payments(
         dates = sub["date"].to_numpy()
         vouchers = sub["_voucher"].to_numpy()
         same_prev = np.r_[False, group[1:] == group[:-1]]
-        gap_prev = np.r_[np.timedelta64(0, "D"), dates[1:] - dates[:-1]].astype("timedelta64[D]").astype("int64")
-        hit_prev = same_prev & (gap_prev <= window_days) & np.r_[False, vouchers[1:] != vouchers[:-1]]
+        gap_prev = (
+            np.r_[np.timedelta64(0, "D"), dates[1:] - dates[:-1]]
+            .astype("timedelta64[D]")
+            .astype("int64")
+        )
+        hit_prev = (
+            same_prev & (gap_prev <= window_days) & np.r_[False, vouchers[1:] != vouchers[:-1]]
+        )
         hit_next = np.r_[hit_prev[1:], False]
         hit = hit_prev | hit_next
         # The partner of each flagged line: the previous line if that one matched, else the next.
@@ -98,11 +112,24 @@ def duplicate_payments(
         if lines.empty:
             continue
         seen = seen.append(lines.index)
-        days = (lines["date"].to_numpy() - other["date"].to_numpy()).astype("timedelta64[D]").astype("int64")
+        days = (
+            (lines["date"].to_numpy() - other["date"].to_numpy())
+            .astype("timedelta64[D]")
+            .astype("int64")
+        )
         reason = (
-            _line_label(lines) + yuan_text(lines["debit_fen"]).to_numpy() + "元，与" + date_text(other["date"]).to_numpy()
-            + _text(other, "voucher").to_numpy() + "金额相同、" + labels.get(key, key) + "相同（“" + lines[key].astype("str")
-            + "”），相隔" + pd.Series(np.abs(days), index=lines.index).astype("str") + "天，疑似重复支付。"
+            _line_label(lines)
+            + yuan_text(lines["debit_fen"]).to_numpy()
+            + "元，与"
+            + date_text(other["date"]).to_numpy()
+            + _text(other, "voucher").to_numpy()
+            + "金额相同、"
+            + labels.get(key, key)
+            + "相同（“"
+            + lines[key].astype("str")
+            + "”），相隔"
+            + pd.Series(np.abs(days), index=lines.index).astype("str")
+            + "天，疑似重复支付。"
         )
         parts.append(make_flags(lines, "GL-01", reason, lines["debit_fen"]))
     return concat_flags(parts)
@@ -116,10 +143,16 @@ def voucher_gaps(ledger: pd.DataFrame, *, start: int = 1) -> pd.DataFrame:
     lines = ledger.loc[ledger["voucher_no"].notna()]
     if lines.empty:
         return empty_flags()
-    lines = lines.assign(_month=lines["date"].dt.to_period("M"), _no=lines["voucher_no"].astype("int64"))
+    lines = lines.assign(
+        _month=lines["date"].dt.to_period("M"), _no=lines["voucher_no"].astype("int64")
+    )
     keys = ["unit", "voucher_type", "_month"]
-    present = lines.drop_duplicates(keys + ["_no"]).loc[:, keys + ["_no", "voucher", "date", "source_file", "source_sheet", "source_row"]]
-    stats = present.groupby(keys, sort=True, observed=True)["_no"].agg(["max", "count"]).reset_index()
+    present = lines.drop_duplicates(keys + ["_no"]).loc[
+        :, keys + ["_no", "voucher", "date", "source_file", "source_sheet", "source_row"]
+    ]
+    stats = (
+        present.groupby(keys, sort=True, observed=True)["_no"].agg(["max", "count"]).reset_index()
+    )
     stats["expected"] = stats["max"] - int(start) + 1
     # Numbers below ``start`` would make expected < count; they are not gaps, just odd numbering.
     holes = stats.loc[stats["expected"] > stats["count"]].reset_index(drop=True)
@@ -140,18 +173,32 @@ def voucher_gaps(ledger: pd.DataFrame, *, start: int = 1) -> pd.DataFrame:
     )
     missing["_run"] = new_run.cumsum()
     runs = missing.groupby("_run", sort=True).agg(
-        unit=("unit", "first"), voucher_type=("voucher_type", "first"), _month=("_month", "first"),
-        first=("_no", "min"), last=("_no", "max"),
+        unit=("unit", "first"),
+        voucher_type=("voucher_type", "first"),
+        _month=("_month", "first"),
+        first=("_no", "min"),
+        last=("_no", "max"),
     )
     runs["_cite"] = np.where(runs["first"] > int(start), runs["first"] - 1, runs["last"] + 1)
     cited = runs.merge(present, left_on=keys + ["_cite"], right_on=keys + ["_no"], how="left")
     n_missing = cited["last"] - cited["first"] + 1
     span = cited["voucher_type"].astype("str") + "-" + cited["first"].astype("str")
-    span = span.where(n_missing == 1, span + "至" + cited["voucher_type"].astype("str") + "-" + cited["last"].astype("str"))
-    month = cited["_month"].dt.year.astype("str") + "年" + cited["_month"].dt.month.astype("str") + "月"
+    span = span.where(
+        n_missing == 1,
+        span + "至" + cited["voucher_type"].astype("str") + "-" + cited["last"].astype("str"),
+    )
+    month = (
+        cited["_month"].dt.year.astype("str") + "年" + cited["_month"].dt.month.astype("str") + "月"
+    )
     reason = (
-        cited["unit"].astype("str") + month + cited["voucher_type"].astype("str") + "字凭证缺号：" + span
-        + "（共" + n_missing.astype("str") + "张）。"
+        cited["unit"].astype("str")
+        + month
+        + cited["voucher_type"].astype("str")
+        + "字凭证缺号："
+        + span
+        + "（共"
+        + n_missing.astype("str")
+        + "张）。"
     )
     return make_flags(cited, "GL-02", reason, 0)
 
@@ -169,7 +216,14 @@ def off_day_postings(ledger: pd.DataFrame, *, use_holidays: bool = True) -> pd.D
         return empty_flags()
     kind = lines["date"].map(kinds["day_kind"]).astype("str")
     note = lines["date"].map(kinds["calendar_note"]).astype("str")
-    reason = _line_label(lines) + "记账日为" + kind + "（非工作日）" + ("；" + note).where(note != "", "") + "。"
+    reason = (
+        _line_label(lines)
+        + "记账日为"
+        + kind
+        + "（非工作日）"
+        + ("；" + note).where(note != "", "")
+        + "。"
+    )
     # Debits only, so a voucher's lines add up to its total once rather than twice.
     return make_flags(lines, "GL-03", reason, lines["debit_fen"])
 
@@ -189,7 +243,14 @@ def round_amounts(
     lines = pay.loc[(pay["debit_fen"] >= min_fen) & (pay["debit_fen"] % multiple_fen == 0)]
     if lines.empty:
         return empty_flags()
-    reason = _line_label(lines) + "金额" + yuan_text(lines["debit_fen"]).to_numpy() + "元，为" + yuan_text([multiple_fen]).iloc[0] + "元的整数倍。"
+    reason = (
+        _line_label(lines)
+        + "金额"
+        + yuan_text(lines["debit_fen"]).to_numpy()
+        + "元，为"
+        + yuan_text([multiple_fen]).iloc[0]
+        + "元的整数倍。"
+    )
     return make_flags(lines, "GL-04", reason, lines["debit_fen"])
 
 
@@ -237,9 +298,19 @@ def split_payments(
         return empty_flags()
     lines = lines.sort_values(["unit", "date", "source_file", "source_row"], kind="stable")
     reason = (
-        _line_label(lines) + yuan_text(lines["debit_fen"]).to_numpy() + "元低于审批限额" + yuan_text([threshold_fen]).iloc[0]
-        + "元，但" + lines["_label"] + "（“" + lines["_payee"] + "”）共" + lines["_count"].astype("str") + "笔合计"
-        + yuan_text(lines["_total"]).to_numpy() + "元，超过限额，疑似拆分支付。"
+        _line_label(lines)
+        + yuan_text(lines["debit_fen"]).to_numpy()
+        + "元低于审批限额"
+        + yuan_text([threshold_fen]).iloc[0]
+        + "元，但"
+        + lines["_label"]
+        + "（“"
+        + lines["_payee"]
+        + "”）共"
+        + lines["_count"].astype("str")
+        + "笔合计"
+        + yuan_text(lines["_total"]).to_numpy()
+        + "元，超过限额，疑似拆分支付。"
     )
     return make_flags(lines, "GL-05", reason, lines["debit_fen"])
 
@@ -248,7 +319,9 @@ def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
     """GL-06: vouchers (per unit, type, number and date) whose debits and credits differ.
     One flagged row per voucher, citing its first line."""
     require_columns(ledger, ("unit", "date", "debit_fen", "credit_fen"), "明细账")
-    keys = [c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns]
+    keys = [
+        c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns
+    ]
     g = ledger.groupby(keys, sort=False, dropna=False)
     diff = g["debit_fen"].transform("sum") - g["credit_fen"].transform("sum")
     first = ~ledger.duplicated(keys, keep="first")
@@ -258,9 +331,16 @@ def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
     debit = g["debit_fen"].transform("sum")[lines.index]
     credit = g["credit_fen"].transform("sum")[lines.index]
     reason = (
-        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + _text(lines, "voucher") + "借方合计"
-        + yuan_text(debit).to_numpy() + "元，贷方合计" + yuan_text(credit).to_numpy() + "元，相差"
-        + yuan_text((debit - credit).abs()).to_numpy() + "元。"
+        lines["unit"].astype("str")
+        + date_text(lines["date"]).to_numpy()
+        + _text(lines, "voucher")
+        + "借方合计"
+        + yuan_text(debit).to_numpy()
+        + "元，贷方合计"
+        + yuan_text(credit).to_numpy()
+        + "元，相差"
+        + yuan_text((debit - credit).abs()).to_numpy()
+        + "元。"
     )
     return make_flags(lines, "GL-06", reason, (debit - credit).abs())
 
@@ -299,8 +379,18 @@ def run_ledger_analytics(
             duplicate_payments(ledger, window_days=window_days, account_prefixes=account_prefixes),
             voucher_gaps(ledger),
             off_day_postings(ledger, use_holidays=use_holidays),
-            round_amounts(ledger, multiple_fen=round_multiple_fen, min_fen=round_min_fen, account_prefixes=account_prefixes),
-            split_payments(ledger, threshold_fen=approval_threshold_fen, account_prefixes=account_prefixes, payee_period=payee_period),
+            round_amounts(
+                ledger,
+                multiple_fen=round_multiple_fen,
+                min_fen=round_min_fen,
+                account_prefixes=account_prefixes,
+            ),
+            split_payments(
+                ledger,
+                threshold_fen=approval_threshold_fen,
+                account_prefixes=account_prefixes,
+                payee_period=payee_period,
+            ),
             unbalanced_vouchers(ledger),
             benford_flags(benford, ledger, amounts=amounts, z_critical=benford_z_critical),
         ]

@@ -78,12 +78,22 @@ def due_dates(
     issued = pd.to_datetime(allocations["issued_date"]).dt.normalize()
     if due_rule == "budget_year_end":
         if due_days is not None:
-            raise ParameterError("due_rule='budget_year_end' 不使用 due_days；按下达后天数计算请用 'days_after_issue'")
-        year = issued.dt.year if budget_year is None else pd.Series(int(budget_year), index=allocations.index)
-        return pd.to_datetime(year.astype("Int64").astype("str") + "-12-31", errors="coerce").astype("datetime64[us]")
+            raise ParameterError(
+                "due_rule='budget_year_end' 不使用 due_days；按下达后天数计算请用 'days_after_issue'"
+            )
+        year = (
+            issued.dt.year
+            if budget_year is None
+            else pd.Series(int(budget_year), index=allocations.index)
+        )
+        return pd.to_datetime(
+            year.astype("Int64").astype("str") + "-12-31", errors="coerce"
+        ).astype("datetime64[us]")
     if due_rule == "days_after_issue":
         if due_days is None or int(due_days) < 0:
-            raise ParameterError(f"due_rule='days_after_issue' 需要非负的 due_days，收到 {due_days!r}")
+            raise ParameterError(
+                f"due_rule='days_after_issue' 需要非负的 due_days，收到 {due_days!r}"
+            )
         return (issued + pd.Timedelta(days=int(due_days))).astype("datetime64[us]")
     raise ParameterError(f"未知的到位期限规则 due_rule={due_rule!r}，可选：{'、'.join(DUE_RULES)}")
 
@@ -102,7 +112,11 @@ def arrival_table(
     no arrival date has not arrived. ``days_late`` counts from the due date to the arrival date,
     or to ``as_of`` while the money is still outstanding.
     """
-    require_columns(allocations, ("grant_id", "community", "grant_type", "issued_date", "amount_fen", "arrived_date"), "资金下达记录")
+    require_columns(
+        allocations,
+        ("grant_id", "community", "grant_type", "issued_date", "amount_fen", "arrived_date"),
+        "资金下达记录",
+    )
     as_of = as_timestamp(as_of, "as_of")
     t = allocations.copy()
     t["issued_date"] = pd.to_datetime(t["issued_date"]).dt.normalize()
@@ -111,7 +125,12 @@ def arrival_table(
 
     amount = t["amount_fen"].astype("int64")
     reported = t["arrived_fen"] if "arrived_fen" in t.columns else pd.Series(pd.NA, index=t.index)
-    arrived_any = pd.Series(reported, dtype="Int64").fillna(amount).where(t["arrived_date"].notna(), 0).astype("int64")
+    arrived_any = (
+        pd.Series(reported, dtype="Int64")
+        .fillna(amount)
+        .where(t["arrived_date"].notna(), 0)
+        .astype("int64")
+    )
     t["arrived_fen"] = arrived_any
     capped = np.minimum(arrived_any, amount)
 
@@ -137,7 +156,9 @@ def arrival_table(
     return t.sort_values(["issued_date", "grant_id"], kind="stable", ignore_index=True)
 
 
-def arrival_summary(table: pd.DataFrame, *, as_of, due_rule: str = "budget_year_end") -> ArrivalSummary:
+def arrival_summary(
+    table: pd.DataFrame, *, as_of, due_rule: str = "budget_year_end"
+) -> ArrivalSummary:
     """Overall 资金到位率 and 到位及时率 from :func:`arrival_table`."""
     allocated = int(table["amount_fen"].sum())
     arrived = int(table["arrived_by_as_of_fen"].sum())
@@ -160,7 +181,9 @@ def arrival_summary(table: pd.DataFrame, *, as_of, due_rule: str = "budget_year_
 
 def arrival_rates_by(table: pd.DataFrame, by: str | list[str] = "grant_type") -> pd.DataFrame:
     """到位率 and 到位及时率 per group (grant type, street, …)."""
-    g = table.groupby(by, sort=True, dropna=False)[["amount_fen", "arrived_by_as_of_fen", "due_fen", "on_time_fen"]].sum()
+    g = table.groupby(by, sort=True, dropna=False)[
+        ["amount_fen", "arrived_by_as_of_fen", "due_fen", "on_time_fen"]
+    ].sum()
     g["arrival_rate"] = g["arrived_by_as_of_fen"] / g["amount_fen"].where(g["amount_fen"] > 0)
     g["timely_rate"] = g["on_time_fen"] / g["due_fen"].where(g["due_fen"] > 0)
     return g.reset_index()
@@ -171,9 +194,21 @@ def late_arrivals(table: pd.DataFrame) -> pd.DataFrame:
     late = table.loc[table["late_fen"] > 0].reset_index(drop=True)
     if late.empty:
         return empty_flags()
-    head = late["community"].astype("str") + late["grant_type"].astype("str") + "资金" + yuan_text(late["amount_fen"]) + "元"
-    doc = late["doc_number"].fillna("").astype("str") if "doc_number" in late.columns else pd.Series("", index=late.index)
-    head = head + ("（" + doc + "，" + date_text(late["issued_date"]) + "下达）").where(doc != "", "（" + date_text(late["issued_date"]) + "下达）")
+    head = (
+        late["community"].astype("str")
+        + late["grant_type"].astype("str")
+        + "资金"
+        + yuan_text(late["amount_fen"])
+        + "元"
+    )
+    doc = (
+        late["doc_number"].fillna("").astype("str")
+        if "doc_number" in late.columns
+        else pd.Series("", index=late.index)
+    )
+    head = head + ("（" + doc + "，" + date_text(late["issued_date"]) + "下达）").where(
+        doc != "", "（" + date_text(late["issued_date"]) + "下达）"
+    )
     due = "，应于" + date_text(late["due_date"]) + "前到位"
     days = "逾期" + late["days_late"].astype("str") + "天"
     arrived = late["arrived_by_as_of_fen"] > 0
@@ -182,7 +217,13 @@ def late_arrivals(table: pd.DataFrame) -> pd.DataFrame:
         np.select(
             [partial_on_time, arrived],
             [
-                ("，按时到位" + yuan_text(late["on_time_fen"]) + "元，其余" + yuan_text(late["late_fen"]) + "元未按时到位").to_numpy(),
+                (
+                    "，按时到位"
+                    + yuan_text(late["on_time_fen"])
+                    + "元，其余"
+                    + yuan_text(late["late_fen"])
+                    + "元未按时到位"
+                ).to_numpy(),
                 ("，" + date_text(late["arrived_date"]) + "方才到位，" + days).to_numpy(),
             ],
             default=("，截至评价日尚未到位，已" + days).to_numpy(),
@@ -196,8 +237,20 @@ def late_arrivals(table: pd.DataFrame) -> pd.DataFrame:
 
 def arrival_timeline(table: pd.DataFrame) -> pd.DataFrame:
     """Data for the arrival timeline chart: allocation → due → arrival per grant."""
-    cols = ["grant_id", "community", "grant_type", "issued_date", "arrived_date", "due_date", "days_late", "amount_fen", "status"]
-    return table.loc[:, cols].sort_values(["issued_date", "grant_id"], kind="stable", ignore_index=True)
+    cols = [
+        "grant_id",
+        "community",
+        "grant_type",
+        "issued_date",
+        "arrived_date",
+        "due_date",
+        "days_late",
+        "amount_fen",
+        "status",
+    ]
+    return table.loc[:, cols].sort_values(
+        ["issued_date", "grant_id"], kind="stable", ignore_index=True
+    )
 
 
 def check_arrival(
@@ -209,5 +262,9 @@ def check_arrival(
     budget_year: int | None = None,
 ) -> ArrivalResult:
     """Run the whole arrival check: per-grant table, overall summary and late-grant flags."""
-    table = arrival_table(allocations, as_of=as_of, due_rule=due_rule, due_days=due_days, budget_year=budget_year)
-    return ArrivalResult(table, arrival_summary(table, as_of=as_of, due_rule=due_rule), late_arrivals(table))
+    table = arrival_table(
+        allocations, as_of=as_of, due_rule=due_rule, due_days=due_days, budget_year=budget_year
+    )
+    return ArrivalResult(
+        table, arrival_summary(table, as_of=as_of, due_rule=due_rule), late_arrivals(table)
+    )

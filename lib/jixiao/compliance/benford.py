@@ -83,7 +83,9 @@ def conformity_level(mad: float, levels=MAD_LEVELS) -> str:
     return CONFORMITY_LABELS[3]
 
 
-def benford_test(amounts_fen, *, min_count: int = 1000, min_amount_fen: int = 1000, levels=MAD_LEVELS) -> BenfordResult:
+def benford_test(
+    amounts_fen, *, min_count: int = 1000, min_amount_fen: int = 1000, levels=MAD_LEVELS
+) -> BenfordResult:
     """First-digit test of the amounts at or above ``min_amount_fen`` (default 10 元: tiny
     amounts follow price points, not Benford)."""
     values = pd.Series(amounts_fen).dropna().astype("int64").to_numpy()
@@ -98,13 +100,30 @@ def benford_test(amounts_fen, *, min_count: int = 1000, min_amount_fen: int = 10
         z = np.maximum(np.abs(deviation) - 1 / (2 * n), 0) / np.sqrt(EXPECTED * (1 - EXPECTED) / n)
     else:
         z = np.full(9, np.nan)
-    table = pd.DataFrame({"digit": DIGITS, "count": counts, "observed": observed, "expected": EXPECTED, "deviation": deviation, "z": z})
+    table = pd.DataFrame(
+        {
+            "digit": DIGITS,
+            "count": counts,
+            "observed": observed,
+            "expected": EXPECTED,
+            "deviation": deviation,
+            "z": z,
+        }
+    )
     mad = float(np.abs(deviation).mean()) if n else float("nan")
     warning = ""
     if n < min_count:
-        warning = f"参与检验的金额仅{n}个，少于{min_count}个，样本量不足，首位数字检验结论仅供参考。"
+        warning = (
+            f"参与检验的金额仅{n}个，少于{min_count}个，样本量不足，首位数字检验结论仅供参考。"
+        )
     return BenfordResult(
-        table, n, mad, conformity_level(mad, levels) if n else "", warning, min_count=int(min_count), min_amount_fen=int(min_amount_fen)
+        table,
+        n,
+        mad,
+        conformity_level(mad, levels) if n else "",
+        warning,
+        min_count=int(min_count),
+        min_amount_fen=int(min_amount_fen),
     )
 
 
@@ -141,7 +160,8 @@ def benford_flags(
     worst = result.table.sort_values("z", ascending=False, kind="stable").iloc[0]
     spikes = spike_digits(result, z_critical=z_critical)
     spike_text = "；".join(
-        f"{d}：占{table.loc[d, 'observed']:.1%}，理论值{table.loc[d, 'expected']:.1%}，z = {table.loc[d, 'z']:.2f}" for d in spikes
+        f"{d}：占{table.loc[d, 'observed']:.1%}，理论值{table.loc[d, 'expected']:.1%}，z = {table.loc[d, 'z']:.2f}"
+        for d in spikes
     )
     reason = (
         f"{scope}金额首位数字分布不符合本福特定律（金额{result.n}个，MAD = {result.mad:.4f}）；"

@@ -23,8 +23,16 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
     from jixiao.charts import use_chinese_font
 
     use_chinese_font()
-    data = timeline.sort_values(["arrived_date", "issued_date", "grant_id"], kind="stable", ignore_index=True)
-    labels = data["community"].astype(str) + "·" + data["grant_type"].astype(str).str.replace("公共服务站基础设施建设", "基础设施", regex=False)
+    data = timeline.sort_values(
+        ["arrived_date", "issued_date", "grant_id"], kind="stable", ignore_index=True
+    )
+    labels = (
+        data["community"].astype(str)
+        + "·"
+        + data["grant_type"]
+        .astype(str)
+        .str.replace("公共服务站基础设施建设", "基础设施", regex=False)
+    )
     late = data["days_late"].fillna(0).astype("int64") > 0
     fig = Figure(figsize=(9, max(4.0, 0.28 * len(data) + 1.5)), layout="tight")
     ax = fig.add_subplot()
@@ -35,8 +43,14 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
     ax.hlines(y, data["issued_date"], ends, colors=colors, linewidth=2.2)
     ax.scatter(data["issued_date"], y, marker="o", c=colors, s=16, zorder=3)
     arrived = data["arrived_date"].notna().to_numpy()
-    ax.scatter(data.loc[arrived, "arrived_date"], [p for p, a in zip(y, arrived) if a], marker="s",
-               c=[c for c, a in zip(colors, arrived) if a], s=25, zorder=3)
+    ax.scatter(
+        data.loc[arrived, "arrived_date"],
+        [p for p, a in zip(y, arrived, strict=False) if a],
+        marker="s",
+        c=[c for c, a in zip(colors, arrived, strict=False) if a],
+        s=25,
+        zorder=3,
+    )
     ax.scatter(data["due_date"], y, marker="|", c="#555555", s=100, zorder=3)
     ax.set_yticks(list(y), labels)
     ax.invert_yaxis()
@@ -68,7 +82,14 @@ def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未�
     fig = Figure(figsize=(9, max(3.0, 0.6 * len(mixing) + 1.6)), layout="tight")
     ax = fig.add_subplot()
     if mixing.empty:
-        ax.text(0.5, 0.5, "未发现专项资金未单独核算的情况", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "未发现专项资金未单独核算的情况",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+        )
         ax.set_axis_off()
         return fig
     left = pd.Series(0.0, index=mixing.index)

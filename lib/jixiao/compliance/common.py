@@ -48,25 +48,175 @@ class Rule:
 RULES: dict[str, Rule] = {
     r.rule: r
     for r in (
-        Rule("ARR-01", "专项资金到位不及时", 1, "投入", "到位及时率", "财政专项资金拨付滞后", "中", "资金下达记录"),
-        Rule("SEP-01", "专项支出记入基本支出", 3, "过程", "资金使用合规性", "专项资金未单独核算：项目支出记入基本支出科目", "中", "明细账"),
-        Rule("SEP-02", "专项资金收入记入基本支出收入", 3, "过程", "资金使用合规性", "专项资金未单独核算：专项收入记入基本支出收入科目", "中", "明细账"),
-        Rule("SEP-03", "未设置项目明细账", 3, "过程", "财务管理", "专项资金未单独核算：未设置项目支出明细账", "高", "资金下达记录、明细账"),
-        Rule("SEP-04", "专项资金收支不符", 3, "过程", "资金使用合规性", "专项资金收支与下达到位金额不符", "中", "资金下达记录、明细账"),
-        Rule("SCP-01", "超范围使用专项资金", 3, "过程", "资金使用合规性", "专项资金支出超出规定用途", "中", "明细账"),
-        Rule("SCP-02", "项目支出超过下达金额", 3, "过程", "资金使用合规性", "项目支出超过下达资金", "高", "明细账"),
-        Rule("SCP-03", "项目期外支出", 3, "过程", "资金使用合规性", "专项资金在项目期限外支出", "中", "明细账"),
-        Rule("EVD-01", "缺少原始凭证", 3, "过程", "财务监控有效性", "记账凭证缺少原始凭证", "中", "凭证抽查表"),
-        Rule("EVD-02", "凭证不合规", 3, "过程", "资金使用合规性", "抽查凭证不合规", "中", "凭证抽查表"),
-        Rule("EVD-03", "凭证未经审批", 3, "过程", "财务监控有效性", "记账凭证未经审批", "中", "凭证抽查表"),
-        Rule("SEP-00", "未提供明细账", None, "过程", "财务管理", "获得专项资金的单位未提供明细账", "中", "资金下达记录"),
-        Rule("GL-01", "疑似重复支付", None, "过程", "财务监控有效性", "疑似重复支付", "中", "明细账"),
-        Rule("GL-02", "凭证号不连续", None, "过程", "财务监控有效性", "凭证号不连续", "低", "明细账"),
-        Rule("GL-03", "非工作日记账", None, "过程", "财务监控有效性", "节假日、周末记账", "低", "明细账"),
-        Rule("GL-04", "整数金额", None, "过程", "财务监控有效性", "大额整数金额支出", "低", "明细账"),
-        Rule("GL-05", "疑似拆分支付", None, "过程", "财务监控有效性", "疑似拆分支付规避审批", "中", "明细账"),
-        Rule("GL-06", "凭证借贷不平衡", None, "过程", "财务监控有效性", "记账凭证借贷不平衡", "中", "明细账"),
-        Rule("GL-07", "首位数字分布异常", None, "过程", "财务监控有效性", "金额首位数字不符合本福特定律", "低", "明细账"),
+        Rule(
+            "ARR-01",
+            "专项资金到位不及时",
+            1,
+            "投入",
+            "到位及时率",
+            "财政专项资金拨付滞后",
+            "中",
+            "资金下达记录",
+        ),
+        Rule(
+            "SEP-01",
+            "专项支出记入基本支出",
+            3,
+            "过程",
+            "资金使用合规性",
+            "专项资金未单独核算：项目支出记入基本支出科目",
+            "中",
+            "明细账",
+        ),
+        Rule(
+            "SEP-02",
+            "专项资金收入记入基本支出收入",
+            3,
+            "过程",
+            "资金使用合规性",
+            "专项资金未单独核算：专项收入记入基本支出收入科目",
+            "中",
+            "明细账",
+        ),
+        Rule(
+            "SEP-03",
+            "未设置项目明细账",
+            3,
+            "过程",
+            "财务管理",
+            "专项资金未单独核算：未设置项目支出明细账",
+            "高",
+            "资金下达记录、明细账",
+        ),
+        Rule(
+            "SEP-04",
+            "专项资金收支不符",
+            3,
+            "过程",
+            "资金使用合规性",
+            "专项资金收支与下达到位金额不符",
+            "中",
+            "资金下达记录、明细账",
+        ),
+        Rule(
+            "SCP-01",
+            "超范围使用专项资金",
+            3,
+            "过程",
+            "资金使用合规性",
+            "专项资金支出超出规定用途",
+            "中",
+            "明细账",
+        ),
+        Rule(
+            "SCP-02",
+            "项目支出超过下达金额",
+            3,
+            "过程",
+            "资金使用合规性",
+            "项目支出超过下达资金",
+            "高",
+            "明细账",
+        ),
+        Rule(
+            "SCP-03",
+            "项目期外支出",
+            3,
+            "过程",
+            "资金使用合规性",
+            "专项资金在项目期限外支出",
+            "中",
+            "明细账",
+        ),
+        Rule(
+            "EVD-01",
+            "缺少原始凭证",
+            3,
+            "过程",
+            "财务监控有效性",
+            "记账凭证缺少原始凭证",
+            "中",
+            "凭证抽查表",
+        ),
+        Rule(
+            "EVD-02",
+            "凭证不合规",
+            3,
+            "过程",
+            "资金使用合规性",
+            "抽查凭证不合规",
+            "中",
+            "凭证抽查表",
+        ),
+        Rule(
+            "EVD-03",
+            "凭证未经审批",
+            3,
+            "过程",
+            "财务监控有效性",
+            "记账凭证未经审批",
+            "中",
+            "凭证抽查表",
+        ),
+        Rule(
+            "SEP-00",
+            "未提供明细账",
+            None,
+            "过程",
+            "财务管理",
+            "获得专项资金的单位未提供明细账",
+            "中",
+            "资金下达记录",
+        ),
+        Rule(
+            "GL-01", "疑似重复支付", None, "过程", "财务监控有效性", "疑似重复支付", "中", "明细账"
+        ),
+        Rule(
+            "GL-02", "凭证号不连续", None, "过程", "财务监控有效性", "凭证号不连续", "低", "明细账"
+        ),
+        Rule(
+            "GL-03",
+            "非工作日记账",
+            None,
+            "过程",
+            "财务监控有效性",
+            "节假日、周末记账",
+            "低",
+            "明细账",
+        ),
+        Rule(
+            "GL-04", "整数金额", None, "过程", "财务监控有效性", "大额整数金额支出", "低", "明细账"
+        ),
+        Rule(
+            "GL-05",
+            "疑似拆分支付",
+            None,
+            "过程",
+            "财务监控有效性",
+            "疑似拆分支付规避审批",
+            "中",
+            "明细账",
+        ),
+        Rule(
+            "GL-06",
+            "凭证借贷不平衡",
+            None,
+            "过程",
+            "财务监控有效性",
+            "记账凭证借贷不平衡",
+            "中",
+            "明细账",
+        ),
+        Rule(
+            "GL-07",
+            "首位数字分布异常",
+            None,
+            "过程",
+            "财务监控有效性",
+            "金额首位数字不符合本福特定律",
+            "低",
+            "明细账",
+        ),
     )
 }
 
@@ -105,7 +255,12 @@ def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fe
     def aligned(values, dtype: str) -> pd.Series:
         # A Series built from ``rows`` is matched by label, anything else by position.
         if isinstance(values, pd.Series):
-            if values.index.is_unique and rows.index.is_unique and values.index.isin(rows.index).all() and len(values) == n:
+            if (
+                values.index.is_unique
+                and rows.index.is_unique
+                and values.index.isin(rows.index).all()
+                and len(values) == n
+            ):
                 values = values.reindex(rows.index)
             return values.reset_index(drop=True).astype(dtype)
         if np.isscalar(values):
@@ -166,7 +321,12 @@ def yuan_text(fen) -> pd.Series:
 def date_text(dates) -> pd.Series:
     """Dates → "2018年5月16日" (blank for missing)."""
     d = pd.Series(pd.to_datetime(pd.Series(dates).reset_index(drop=True)))
-    text = d.dt.year.astype("Int64").astype("str") + "年" + d.dt.month.astype("Int64").astype("str") + "月"
+    text = (
+        d.dt.year.astype("Int64").astype("str")
+        + "年"
+        + d.dt.month.astype("Int64").astype("str")
+        + "月"
+    )
     text = text + d.dt.day.astype("Int64").astype("str") + "日"
     return text.fillna("").astype("str")
 
@@ -206,7 +366,9 @@ def first_match(text: pd.Series, keywords) -> pd.Series:
 def require_columns(frame: pd.DataFrame, columns, what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ParameterError(f"{what}缺少列：{'、'.join(missing)}（应为规范化后的表，见 jixiao.schema）")
+        raise ParameterError(
+            f"{what}缺少列：{'、'.join(missing)}（应为规范化后的表，见 jixiao.schema）"
+        )
 
 
 def as_timestamp(value, name: str) -> pd.Timestamp:
@@ -234,7 +396,9 @@ def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
     pairs, never over ledger rows.
     """
     unit_values = pd.Series(pd.unique(pd.Series(units, dtype="str").dropna()), dtype="str")
-    result = pd.DataFrame({"unit": unit_values, "community": pd.Series(pd.NA, index=unit_values.index, dtype="str")})
+    result = pd.DataFrame(
+        {"unit": unit_values, "community": pd.Series(pd.NA, index=unit_values.index, dtype="str")}
+    )
     if allocations is None or allocations.empty or unit_values.empty:
         return result
     communities = pd.Series(pd.unique(allocations["community"].dropna().astype("str")), dtype="str")
@@ -250,11 +414,17 @@ def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
     pairs = pd.merge(
         pd.DataFrame({"unit": unit_values}), pd.DataFrame({"candidate": communities}), how="cross"
     )
-    hit = np.fromiter((c in u for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)), bool, len(pairs))
+    hit = np.fromiter(
+        (c in u for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)), bool, len(pairs)
+    )
     pairs = pairs.loc[hit].assign(length=lambda f: f["candidate"].str.len())
-    best = pairs.sort_values(["unit", "length", "candidate"], ascending=[True, False, True], kind="stable")
+    best = pairs.sort_values(
+        ["unit", "length", "candidate"], ascending=[True, False, True], kind="stable"
+    )
     best = best.drop_duplicates("unit").set_index("unit")["candidate"]
-    result["community"] = result["community"].fillna(result["unit"].map(best).astype("str")).astype("str")
+    result["community"] = (
+        result["community"].fillna(result["unit"].map(best).astype("str")).astype("str")
+    )
     return result
 
 
@@ -265,7 +435,9 @@ def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     mapping = community_map(ledger["unit"], allocations) if allocations is not None else None
     if mapping is None:
         return ledger.assign(community=pd.Series(pd.NA, index=ledger.index, dtype="str"))
-    return ledger.assign(community=ledger["unit"].map(mapping.set_index("unit")["community"]).astype("str"))
+    return ledger.assign(
+        community=ledger["unit"].map(mapping.set_index("unit")["community"]).astype("str")
+    )
 
 
 def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
@@ -278,20 +450,28 @@ def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
     lookup: dict[str, str] = {}
     for g in sorted(grant_types, key=len, reverse=True):  # a handful of grant types
         exact = uniques == g
-        loose = uniques.str.contains(g, regex=False) | pd.Series([p in g and p != "" for p in uniques], dtype=bool)
+        loose = uniques.str.contains(g, regex=False) | pd.Series(
+            [p in g and p != "" for p in uniques], dtype=bool
+        )
         for p in uniques[exact | loose]:
             lookup.setdefault(p, g)
     return project.astype("str").str.strip().map(lookup).astype("str")
 
 
-def resolve_grant_type(ledger: pd.DataFrame, allocations: pd.DataFrame | None, grant_types, project_prefixes) -> pd.Series:
+def resolve_grant_type(
+    ledger: pd.DataFrame, allocations: pd.DataFrame | None, grant_types, project_prefixes
+) -> pd.Series:
     """The grant type each ledger line belongs to, or NA.
 
     From the 项目 aux first; a line on a project account (``project_prefixes``, e.g. 400102 /
     500102) with the aux left blank is attributed to the community's grant type when the
     community received only one type, since then there is nothing to confuse it with.
     """
-    project = ledger["project"] if "project" in ledger.columns else pd.Series(pd.NA, index=ledger.index, dtype="str")
+    project = (
+        ledger["project"]
+        if "project" in ledger.columns
+        else pd.Series(pd.NA, index=ledger.index, dtype="str")
+    )
     resolved = grant_type_of_project(project, grant_types)
     if allocations is None or allocations.empty or "community" not in ledger.columns:
         return resolved
@@ -300,4 +480,3 @@ def resolve_grant_type(ledger: pd.DataFrame, allocations: pd.DataFrame | None, g
     fallback = ledger["community"].map(single).astype("str")
     on_project_account = starts_with_any(ledger["account_code"], project_prefixes)
     return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")
-

@@ -20,10 +20,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .common import blank, concat_flags, date_text, make_flags, require_columns, with_community, yuan_text
+from .common import (
+    blank,
+    concat_flags,
+    date_text,
+    make_flags,
+    require_columns,
+    with_community,
+    yuan_text,
+)
 
 FIELDWORK_COLUMNS = (
-    "unit", "voucher", "amount_fen", "source_file", "source_sheet", "source_row", "documents_complete", "compliant", "misstatement_fen",
+    "unit",
+    "voucher",
+    "amount_fen",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "documents_complete",
+    "compliant",
+    "misstatement_fen",
 )
 EVIDENCE_CHECKS = (
     ("EVD-01", "documents_complete", "未附齐原始凭证"),
@@ -57,11 +73,15 @@ def _ledger_ref(fieldwork: pd.DataFrame) -> pd.Series:
     file = _text(fieldwork, "source_file")
     sheet = _text(fieldwork, "source_sheet")
     row = pd.Series(fieldwork["source_row"], dtype="Int64").astype("str").fillna("")
-    text = file + (" / " + sheet).where(sheet != "", "") + (" / 第" + row + "行").where(row != "", "")
+    text = (
+        file + (" / " + sheet).where(sheet != "", "") + (" / 第" + row + "行").where(row != "", "")
+    )
     return text.where(file != "", "")
 
 
-def voucher_evidence_findings(fieldwork: pd.DataFrame, allocations: pd.DataFrame | None = None) -> pd.DataFrame:
+def voucher_evidence_findings(
+    fieldwork: pd.DataFrame, allocations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """EVD-01 for vouchers without complete 原始凭证, EVD-02 for vouchers judged non-compliant,
     EVD-03 for vouchers without approval. With ``allocations`` each unit gets its community."""
     require_columns(fieldwork, FIELDWORK_COLUMNS, "凭证抽查表")
@@ -70,17 +90,26 @@ def voucher_evidence_findings(fieldwork: pd.DataFrame, allocations: pd.DataFrame
     misstatement = pd.Series(frame["misstatement_fen"], dtype="Int64").fillna(0).astype("int64")
 
     summary = _text(frame, "summary")
-    dated = pd.Series(date_text(frame["date"]).to_numpy(), index=frame.index, dtype="str") if "date" in frame.columns else ""
+    dated = (
+        pd.Series(date_text(frame["date"]).to_numpy(), index=frame.index, dtype="str")
+        if "date" in frame.columns
+        else ""
+    )
     ledger_ref = _ledger_ref(frame)
     details = (
-        dated + ("“" + summary + "”").where(summary != "", "") + "，记账金额"
-        + pd.Series(yuan_text(booked).to_numpy(), index=frame.index, dtype="str") + "元"
+        dated
+        + ("“" + summary + "”").where(summary != "", "")
+        + "，记账金额"
+        + pd.Series(yuan_text(booked).to_numpy(), index=frame.index, dtype="str")
+        + "元"
         + ("，" + ledger_ref).where(ledger_ref != "", "")
     ).str.lstrip("，")
     label = _text(frame, "unit") + "凭证" + voucher_label(frame) + "（" + details + "）"
-    misstated = ("，差错金额" + pd.Series(yuan_text(misstatement).to_numpy(), index=frame.index, dtype="str") + "元").where(
-        misstatement != 0, ""
-    )
+    misstated = (
+        "，差错金额"
+        + pd.Series(yuan_text(misstatement).to_numpy(), index=frame.index, dtype="str")
+        + "元"
+    ).where(misstatement != 0, "")
     note = _text(frame, "note")
     remark = ("；评价组备注：" + note).where(note != "", "")
 
@@ -91,7 +120,9 @@ def voucher_evidence_findings(fieldwork: pd.DataFrame, allocations: pd.DataFrame
         cite = frame.assign(
             source_file=frame["fieldwork_file"].where(has_row, frame["source_file"]),
             source_sheet=frame["fieldwork_sheet"].where(has_row, frame["source_sheet"]),
-            source_row=pd.Series(frame["fieldwork_row"], dtype="Int64").where(has_row, pd.Series(frame["source_row"], dtype="Int64")),
+            source_row=pd.Series(frame["fieldwork_row"], dtype="Int64").where(
+                has_row, pd.Series(frame["source_row"], dtype="Int64")
+            ),
         )
     parts = []
     for rule, column, what in EVIDENCE_CHECKS:  # three fixed checks, each vectorised

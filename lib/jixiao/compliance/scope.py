@@ -62,13 +62,20 @@ def _split(cell) -> tuple[str, ...]:
     return tuple(p for p in _LIST_SEPARATORS.split(text.strip()) if p)
 
 
-def parse_scope_rules(raw: pd.DataFrame, *, file: str = "范围规则", sheet: str | None = None) -> pd.DataFrame:
+def parse_scope_rules(
+    raw: pd.DataFrame, *, file: str = "范围规则", sheet: str | None = None
+) -> pd.DataFrame:
     """Chinese-headed rules table → one row per grant type with tuple-valued rule columns."""
     by_header = {v: k for k, v in SCOPE_RULE_HEADERS.items()}
     frame = raw.rename(columns=lambda h: by_header.get(str(h).strip(), str(h).strip()))
     for required in ("grant_type", "account_prefixes", "allowed_keywords"):
         if required not in frame.columns:
-            raise InputError(f"缺少列“{SCOPE_RULE_HEADERS[required]}”", file=file, sheet=sheet, column=SCOPE_RULE_HEADERS[required])
+            raise InputError(
+                f"缺少列“{SCOPE_RULE_HEADERS[required]}”",
+                file=file,
+                sheet=sheet,
+                column=SCOPE_RULE_HEADERS[required],
+            )
     for optional in ("forbidden_keywords", "note"):
         if optional not in frame.columns:
             frame[optional] = ""
@@ -76,15 +83,25 @@ def parse_scope_rules(raw: pd.DataFrame, *, file: str = "范围规则", sheet: s
     excel_rows = pd.Series(frame.index + 2, index=frame.index)  # header on row 1
     frame["grant_type"] = frame["grant_type"].str.strip()
     empty = frame["grant_type"] == ""
-    filled_elsewhere = frame.drop(columns=["grant_type"]).apply(lambda col: col.str.strip() != "").any(axis=1)
+    filled_elsewhere = (
+        frame.drop(columns=["grant_type"]).apply(lambda col: col.str.strip() != "").any(axis=1)
+    )
     if bool((empty & filled_elsewhere).any()):
         row = int(excel_rows[empty & filled_elsewhere].iloc[0])
-        raise InputError("资金类型为空", file=file, sheet=sheet, row=row, column=SCOPE_RULE_HEADERS["grant_type"])
+        raise InputError(
+            "资金类型为空", file=file, sheet=sheet, row=row, column=SCOPE_RULE_HEADERS["grant_type"]
+        )
     frame = frame.loc[~empty]
     dup = frame["grant_type"].duplicated()
     if bool(dup.any()):
         row = int(excel_rows[dup[dup].index[0]])
-        raise InputError(f"资金类型“{frame.loc[dup, 'grant_type'].iloc[0]}”重复出现", file=file, sheet=sheet, row=row, column=SCOPE_RULE_HEADERS["grant_type"])
+        raise InputError(
+            f"资金类型“{frame.loc[dup, 'grant_type'].iloc[0]}”重复出现",
+            file=file,
+            sheet=sheet,
+            row=row,
+            column=SCOPE_RULE_HEADERS["grant_type"],
+        )
     for col in ("account_prefixes", "allowed_keywords", "forbidden_keywords"):
         frame[col] = frame[col].map(_split).astype("object")
     bad = frame["account_prefixes"].map(lambda ps: any(not p.isdigit() for p in ps))
@@ -92,12 +109,17 @@ def parse_scope_rules(raw: pd.DataFrame, *, file: str = "范围规则", sheet: s
         first = bad[bad].index[0]
         raise InputError(
             f"科目编码前缀应为数字：{'、'.join(frame.at[first, 'account_prefixes'])}",
-            file=file, sheet=sheet, row=int(excel_rows[first]), column=SCOPE_RULE_HEADERS["account_prefixes"],
+            file=file,
+            sheet=sheet,
+            row=int(excel_rows[first]),
+            column=SCOPE_RULE_HEADERS["account_prefixes"],
         )
     return frame.loc[:, list(SCOPE_RULE_HEADERS)].reset_index(drop=True)
 
 
-def load_scope_rules(path: Path | str | None = None, *, year: int | str | None = None) -> pd.DataFrame:
+def load_scope_rules(
+    path: Path | str | None = None, *, year: int | str | None = None
+) -> pd.DataFrame:
     """Read the scope rules (CSV in UTF-8 or an .xlsx with the same headers)."""
     path = Path(path) if path is not None else scope_rules_path(year)
     if not path.is_file():
@@ -116,9 +138,13 @@ def load_scope_rules(path: Path | str | None = None, *, year: int | str | None =
 
 def all_scope_keywords(rules: pd.DataFrame) -> pd.DataFrame:
     """(grant_type, keyword) pairs of the allowed keywords, in rule order."""
-    return rules.loc[:, ["grant_type", "allowed_keywords"]].explode("allowed_keywords").dropna().rename(
-        columns={"allowed_keywords": "keyword"}
-    ).reset_index(drop=True)
+    return (
+        rules.loc[:, ["grant_type", "allowed_keywords"]]
+        .explode("allowed_keywords")
+        .dropna()
+        .rename(columns={"allowed_keywords": "keyword"})
+        .reset_index(drop=True)
+    )
 
 
 def project_spending(
@@ -134,7 +160,11 @@ def project_spending(
     ledger = with_community(ledger, allocations)
     grant_types = list(rules["grant_type"])
     if allocations is not None and not allocations.empty:
-        grant_types += [g for g in pd.unique(allocations["grant_type"].dropna().astype("str")) if g not in grant_types]
+        grant_types += [
+            g
+            for g in pd.unique(allocations["grant_type"].dropna().astype("str"))
+            if g not in grant_types
+        ]
     expense = starts_with_any(ledger["account_code"], (expense_prefix,))
     lines = ledger.loc[expense]
     gt = resolve_grant_type(lines, allocations, grant_types, project_prefixes)
@@ -157,15 +187,27 @@ def out_of_scope_spending(
     spend = project_spending(ledger, allocations, rules, expense_prefix=expense_prefix)
     spend = spend.loc[spend["debit_fen"] > 0]
     parts = []
-    summary = spend["summary"] if "summary" in spend.columns else pd.Series("", index=spend.index, dtype="str")
+    summary = (
+        spend["summary"]
+        if "summary" in spend.columns
+        else pd.Series("", index=spend.index, dtype="str")
+    )
     for rule in rules.itertuples(index=False):  # one pass per grant type
         mine = spend["grant_type"] == rule.grant_type
         if not bool(mine.any()):
             continue
         lines = spend.loc[mine]
         text = summary.loc[mine]
-        bad_account = ~starts_with_any(lines["account_code"], rule.account_prefixes) if rule.account_prefixes else pd.Series(False, index=lines.index)
-        no_keyword = ~contains_any(text, rule.allowed_keywords) if rule.allowed_keywords else pd.Series(False, index=lines.index)
+        bad_account = (
+            ~starts_with_any(lines["account_code"], rule.account_prefixes)
+            if rule.account_prefixes
+            else pd.Series(False, index=lines.index)
+        )
+        no_keyword = (
+            ~contains_any(text, rule.allowed_keywords)
+            if rule.allowed_keywords
+            else pd.Series(False, index=lines.index)
+        )
         forbidden_word = first_match(text, rule.forbidden_keywords)
         forbidden = forbidden_word.notna()
         hit = bad_account | no_keyword | forbidden
@@ -173,12 +215,31 @@ def out_of_scope_spending(
             continue
         lines = lines.loc[hit]
         why = pd.Series("", index=lines.index, dtype="str")
-        why = why + ("科目" + lines["account_code"].astype("str") + "不属于允许的科目（" + "、".join(rule.account_prefixes) + "）；").where(bad_account[hit], "")
-        why = why + pd.Series("摘要未体现允许的用途；", index=lines.index, dtype="str").where(no_keyword[hit], "")
-        why = why + ("摘要含禁止用途“" + forbidden_word[hit].fillna("") + "”；").where(forbidden[hit], "")
+        why = why + (
+            "科目"
+            + lines["account_code"].astype("str")
+            + "不属于允许的科目（"
+            + "、".join(rule.account_prefixes)
+            + "）；"
+        ).where(bad_account[hit], "")
+        why = why + pd.Series("摘要未体现允许的用途；", index=lines.index, dtype="str").where(
+            no_keyword[hit], ""
+        )
+        why = why + ("摘要含禁止用途“" + forbidden_word[hit].fillna("") + "”；").where(
+            forbidden[hit], ""
+        )
         reason = (
-            lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + "“" + text.loc[lines.index].fillna("").astype("str")
-            + "”" + yuan_text(lines["debit_fen"]).to_numpy() + "元记入" + rule.grant_type + "项目：" + why.str.rstrip("；") + "。"
+            lines["unit"].astype("str")
+            + date_text(lines["date"]).to_numpy()
+            + "“"
+            + text.loc[lines.index].fillna("").astype("str")
+            + "”"
+            + yuan_text(lines["debit_fen"]).to_numpy()
+            + "元记入"
+            + rule.grant_type
+            + "项目："
+            + why.str.rstrip("；")
+            + "。"
         )
         parts.append(make_flags(lines, "SCP-01", reason, lines["debit_fen"]))
     if not parts:
@@ -202,11 +263,19 @@ def spending_above_allocation(
     spend = project_spending(ledger, allocations, rules, expense_prefix=expense_prefix)
     if spend.empty:
         return empty_flags()
-    allocated = allocations.groupby(["community", "grant_type"], sort=True)["amount_fen"].sum().rename("allocated_fen")
-    spend = spend.sort_values(["community", "grant_type", "date", "source_file", "source_row"], kind="stable")
+    allocated = (
+        allocations.groupby(["community", "grant_type"], sort=True)["amount_fen"]
+        .sum()
+        .rename("allocated_fen")
+    )
+    spend = spend.sort_values(
+        ["community", "grant_type", "date", "source_file", "source_row"], kind="stable"
+    )
     spend = spend.join(allocated, on=["community", "grant_type"])
     spend["allocated_fen"] = spend["allocated_fen"].fillna(0).astype("int64")
-    spend["cum_fen"] = spend.groupby(["community", "grant_type"], sort=False, dropna=False)["spend_fen"].cumsum()
+    spend["cum_fen"] = spend.groupby(["community", "grant_type"], sort=False, dropna=False)[
+        "spend_fen"
+    ].cumsum()
     before = spend["cum_fen"] - spend["spend_fen"]
     excess = (spend["cum_fen"] - np.maximum(before, spend["allocated_fen"])).clip(lower=0)
     lines = spend.loc[(excess > 0) & (spend["spend_fen"] > 0)]
@@ -214,9 +283,17 @@ def spending_above_allocation(
         return empty_flags()
     total = lines.groupby(["community", "grant_type"], sort=False)["cum_fen"].transform("max")
     reason = (
-        lines["community"].fillna(lines["unit"]).astype("str") + lines["grant_type"].astype("str") + "项目下达"
-        + yuan_text(lines["allocated_fen"]).to_numpy() + "元，项目支出累计" + yuan_text(total).to_numpy()
-        + "元；" + date_text(lines["date"]).to_numpy() + "“" + lines["summary"].fillna("").astype("str") + "”起超出下达金额。"
+        lines["community"].fillna(lines["unit"]).astype("str")
+        + lines["grant_type"].astype("str")
+        + "项目下达"
+        + yuan_text(lines["allocated_fen"]).to_numpy()
+        + "元，项目支出累计"
+        + yuan_text(total).to_numpy()
+        + "元；"
+        + date_text(lines["date"]).to_numpy()
+        + "“"
+        + lines["summary"].fillna("").astype("str")
+        + "”起超出下达金额。"
     )
     return make_flags(lines, "SCP-02", reason, excess.loc[lines.index])
 
@@ -242,15 +319,25 @@ def spending_after_period(
             raise ParameterError(f"period_end 未给出以下资金类型的截止日期：{'、'.join(missing)}")
         end = spend["grant_type"].map(ends).astype("datetime64[us]")
     else:
-        end = pd.Series(as_timestamp(period_end, "period_end"), index=spend.index).astype("datetime64[us]")
+        end = pd.Series(as_timestamp(period_end, "period_end"), index=spend.index).astype(
+            "datetime64[us]"
+        )
     late = spend["date"] > end
     lines = spend.loc[late]
     if lines.empty:
         return empty_flags()
     reason = (
-        lines["unit"].astype("str") + date_text(lines["date"]).to_numpy() + "“" + lines["summary"].fillna("").astype("str")
-        + "”" + yuan_text(lines["debit_fen"]).to_numpy() + "元记入" + lines["grant_type"].astype("str")
-        + "项目，晚于项目期限" + date_text(end.loc[lines.index]).to_numpy() + "。"
+        lines["unit"].astype("str")
+        + date_text(lines["date"]).to_numpy()
+        + "“"
+        + lines["summary"].fillna("").astype("str")
+        + "”"
+        + yuan_text(lines["debit_fen"]).to_numpy()
+        + "元记入"
+        + lines["grant_type"].astype("str")
+        + "项目，晚于项目期限"
+        + date_text(end.loc[lines.index]).to_numpy()
+        + "。"
     )
     return make_flags(lines, "SCP-03", reason, lines["debit_fen"])
 
@@ -266,9 +353,17 @@ def check_scope(
     """All scope and amount checks, flags concatenated."""
     ledger = with_community(ledger, allocations)
     parts = [
-        out_of_scope_spending(ledger, rules, allocations=allocations, expense_prefix=expense_prefix),
+        out_of_scope_spending(
+            ledger, rules, allocations=allocations, expense_prefix=expense_prefix
+        ),
         spending_above_allocation(ledger, allocations, rules, expense_prefix=expense_prefix),
-        spending_after_period(ledger, rules, period_end=period_end, allocations=allocations, expense_prefix=expense_prefix),
+        spending_after_period(
+            ledger,
+            rules,
+            period_end=period_end,
+            allocations=allocations,
+            expense_prefix=expense_prefix,
+        ),
     ]
     return concat_flags(parts)
 

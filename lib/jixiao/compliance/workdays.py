@@ -26,12 +26,16 @@ def day_kinds(dates: pd.Series, *, use_holidays: bool = True) -> pd.DataFrame:
     off only weekends count, as when the calendar is switched off in the parameters. Dates
     outside the years the calendar knows fall back to weekends and say so in ``calendar_note``.
     """
-    unique = pd.Series(pd.unique(pd.to_datetime(pd.Series(dates)).dropna().dt.normalize()), dtype="datetime64[us]")
+    unique = pd.Series(
+        pd.unique(pd.to_datetime(pd.Series(dates)).dropna().dt.normalize()), dtype="datetime64[us]"
+    )
     unique = unique.sort_values(ignore_index=True)
     weekday = unique.dt.day_of_week.to_numpy()
     weekend = weekday >= 5
     kind = pd.Series(_WEEKDAY_NAMES[weekday], dtype="str")
-    out = pd.DataFrame({"date": unique, "is_off": weekend, "day_kind": kind.where(weekend, "工作日")})
+    out = pd.DataFrame(
+        {"date": unique, "is_off": weekend, "day_kind": kind.where(weekend, "工作日")}
+    )
     out["calendar_note"] = pd.Series("", index=out.index, dtype="str")
     if not use_holidays or unique.empty:
         return out
@@ -39,7 +43,9 @@ def day_kinds(dates: pd.Series, *, use_holidays: bool = True) -> pd.DataFrame:
     as_dates = pd.Series(unique.dt.date, dtype="object")  # the calendar's keys are datetime.date
     holiday_name = as_dates.map(_HOLIDAYS).map(_HOLIDAY_CHINESE).astype("str")
     makeup = as_dates.map(_MAKEUP_WORKDAYS).notna().to_numpy()
-    known = ((unique.dt.year >= CALENDAR_YEARS[0]) & (unique.dt.year <= CALENDAR_YEARS[1])).to_numpy()
+    known = (
+        (unique.dt.year >= CALENDAR_YEARS[0]) & (unique.dt.year <= CALENDAR_YEARS[1])
+    ).to_numpy()
 
     is_holiday = holiday_name.notna().to_numpy() & known
     out["is_off"] = np.where(known, (weekend & ~makeup) | is_holiday, weekend)

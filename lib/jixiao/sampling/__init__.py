@@ -15,7 +15,13 @@ from .evaluate import (
     evaluate_misstatements,
     stringer_bound,
 )
-from .fieldwork import FieldworkEvaluation, FieldworkResult, evaluate_fieldwork, export_fieldwork, read_fieldwork
+from .fieldwork import (
+    FieldworkEvaluation,
+    FieldworkResult,
+    evaluate_fieldwork,
+    export_fieldwork,
+    read_fieldwork,
+)
 from .plan import (
     SamplingPlan,
     attribute_sample_size,

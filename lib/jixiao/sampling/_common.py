@@ -29,7 +29,9 @@ def check_confidence(confidence: float, name: str = "confidence") -> float:
     return value
 
 
-def check_rate(rate: float, name: str, *, allow_zero: bool = True, allow_one: bool = False) -> float:
+def check_rate(
+    rate: float, name: str, *, allow_zero: bool = True, allow_one: bool = False
+) -> float:
     value = _number(rate, name)
     low_ok = value >= 0.0 if allow_zero else value > 0.0
     high_ok = value <= 1.0 if allow_one else value < 1.0
@@ -47,14 +49,18 @@ def check_nonnegative(value: float, name: str, *, positive: bool = False) -> flo
     if number < 0 or (positive and number == 0):
         need = "大于 0" if positive else "不小于 0"
         need_en = "positive" if positive else "non-negative"
-        raise ParameterError(f"参数 {name} 必须{need}，收到 {value!r} / {name} must be {need_en}, got {value!r}")
+        raise ParameterError(
+            f"参数 {name} 必须{need}，收到 {value!r} / {name} must be {need_en}, got {value!r}"
+        )
     return number
 
 
 def check_count(value: int, name: str, *, minimum: int = 0) -> int:
     whole = isinstance(value, (int, np.integer)) and not isinstance(value, bool)
     if not whole:
-        raise ParameterError(f"参数 {name} 必须是整数，收到 {value!r} / {name} must be a whole number, got {value!r}")
+        raise ParameterError(
+            f"参数 {name} 必须是整数，收到 {value!r} / {name} must be a whole number, got {value!r}"
+        )
     count = int(value)
     if count < minimum:
         raise ParameterError(
@@ -65,13 +71,19 @@ def check_count(value: int, name: str, *, minimum: int = 0) -> int:
 
 def _number(value: float, name: str) -> float:
     if isinstance(value, bool):
-        raise ParameterError(f"参数 {name} 必须是数值，收到 {value!r} / {name} must be a number, got {value!r}")
+        raise ParameterError(
+            f"参数 {name} 必须是数值，收到 {value!r} / {name} must be a number, got {value!r}"
+        )
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"参数 {name} 必须是数值，收到 {value!r} / {name} must be a number, got {value!r}") from None
+        raise ParameterError(
+            f"参数 {name} 必须是数值，收到 {value!r} / {name} must be a number, got {value!r}"
+        ) from None
     if math.isnan(number) or math.isinf(number):
-        raise ParameterError(f"参数 {name} 必须是有限数值，收到 {value!r} / {name} must be finite, got {value!r}")
+        raise ParameterError(
+            f"参数 {name} 必须是有限数值，收到 {value!r} / {name} must be finite, got {value!r}"
+        )
     return number
 
 

@@ -7,11 +7,15 @@ import pandas as pd
 
 def strata_table(population: pd.DataFrame, sample: pd.DataFrame, by: str = "unit") -> pd.DataFrame:
     """Per stratum: population items and amount, selected items and amount (fen), coverage."""
-    pop = population.groupby(by, sort=True)["amount_fen"].agg(population_items="size", population_fen="sum")
+    pop = population.groupby(by, sort=True)["amount_fen"].agg(
+        population_items="size", population_fen="sum"
+    )
     sel = sample.groupby(by, sort=True)["amount_fen"].agg(selected_items="size", selected_fen="sum")
     table = pop.join(sel, how="left").fillna({"selected_items": 0, "selected_fen": 0})
     table = table.astype({"selected_items": "int64", "selected_fen": "int64"})
-    table["coverage"] = table["selected_fen"] / table["population_fen"].where(table["population_fen"] > 0)
+    table["coverage"] = table["selected_fen"] / table["population_fen"].where(
+        table["population_fen"] > 0
+    )
     return table.reset_index().rename(columns={by: "stratum"})
 
 
@@ -29,8 +33,18 @@ def plot_strata(table: pd.DataFrame, *, title: str = "抽样总体与选取样�
     ax = fig.add_subplot()
     ax.barh(labels, data["population_fen"] / 100, color="#c9d7ea", label="抽样总体金额")
     ax.barh(labels, data["selected_fen"] / 100, color="#2e6da4", height=0.5, label="选取样本金额")
-    for y, (items, selected) in enumerate(zip(data["population_items"], data["selected_items"], strict=True)):
-        ax.annotate(f"{selected}/{items} 笔", (0, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7, color="white")
+    for y, (items, selected) in enumerate(
+        zip(data["population_items"], data["selected_items"], strict=True)
+    ):
+        ax.annotate(
+            f"{selected}/{items} 笔",
+            (0, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="white",
+        )
     ax.set_xlabel("金额（元）")
     ax.xaxis.set_major_formatter(FuncFormatter(yuan_tick))
     ax.set_title(title)

@@ -15,15 +15,30 @@ import pandas as pd
 from jixiao.errors import ParameterError
 from jixiao.lazy import scipy_stats
 
-from ._common import check_confidence, check_count, check_rate, markdown_table, percent, round_fen, yuan
-from .plan import attribute_upper_limit, check_population_size, poisson_factor, tolerable_rate_rejected
+from ._common import (
+    check_confidence,
+    check_count,
+    check_rate,
+    markdown_table,
+    percent,
+    round_fen,
+    yuan,
+)
+from .plan import (
+    attribute_upper_limit,
+    check_population_size,
+    poisson_factor,
+    tolerable_rate_rejected,
+)
 
 MODELS = ("poisson", "binomial")
 
 
 def _check_model(model: str) -> str:
     if model not in MODELS:
-        raise ParameterError(f"模型 model 须为 poisson 或 binomial，收到 {model!r} / model must be 'poisson' or 'binomial', got {model!r}")
+        raise ParameterError(
+            f"模型 model 须为 poisson 或 binomial，收到 {model!r} / model must be 'poisson' or 'binomial', got {model!r}"
+        )
     return model
 
 
@@ -44,10 +59,16 @@ def upper_limit_factors(sample_size: int, errors: int, confidence: float, model:
     k = np.arange(errors + 1)
     if model == "poisson":
         return poisson_factor(k, confidence) / sample_size
-    return np.where(k < sample_size, scipy_stats().beta.ppf(confidence, k + 1, np.maximum(sample_size - k, 1)), 1.0)
+    return np.where(
+        k < sample_size,
+        scipy_stats().beta.ppf(confidence, k + 1, np.maximum(sample_size - k, 1)),
+        1.0,
+    )
 
 
-def stringer_bound(sample_size: int, taintings: Iterable[float], confidence: float = 0.95, model: str = "poisson") -> float:
+def stringer_bound(
+    sample_size: int, taintings: Iterable[float], confidence: float = 0.95, model: str = "poisson"
+) -> float:
     """Stringer upper misstatement limit as a fraction of book value.
 
     With taintings t₁ ≥ t₂ ≥ … (clipped to [0, 1]) and U(i) the upper limit after i errors
@@ -89,12 +110,23 @@ class AttributeEvaluation:
             f"在 {percent(self.confidence, 0)} 置信水平下总体偏差率上限为 {percent(self.upper_limit)}，"
         )
         if self.acceptable:
-            return head + f"不超过可容忍偏差率 {percent(self.tolerable_rate)}，该控制运行有效，可以信赖。"
-        return head + f"达到或超过可容忍偏差率 {percent(self.tolerable_rate)}，不能信赖该控制，应扩大检查范围或执行替代程序。"
+            return (
+                head
+                + f"不超过可容忍偏差率 {percent(self.tolerable_rate)}，该控制运行有效，可以信赖。"
+            )
+        return (
+            head
+            + f"达到或超过可容忍偏差率 {percent(self.tolerable_rate)}，不能信赖该控制，应扩大检查范围或执行替代程序。"
+        )
 
     def rows(self) -> list[tuple[str, str]]:
         return [
-            ("概率分布", "二项分布" if self.population_size is None else f"超几何分布（总体 {self.population_size:,} 项）"),
+            (
+                "概率分布",
+                "二项分布"
+                if self.population_size is None
+                else f"超几何分布（总体 {self.population_size:,} 项）",
+            ),
             ("样本量", f"{self.sample_size} 项"),
             ("发现偏差", f"{self.deviations} 项"),
             ("样本偏差率", percent(self.sample_rate)),
@@ -105,7 +137,11 @@ class AttributeEvaluation:
         ]
 
     def __str__(self) -> str:
-        return "属性抽样评价\n" + "\n".join(f"  {label}：{value}" for label, value in self.rows()) + f"\n  {self.conclusion}"
+        return (
+            "属性抽样评价\n"
+            + "\n".join(f"  {label}：{value}" for label, value in self.rows())
+            + f"\n  {self.conclusion}"
+        )
 
     def _repr_markdown_(self) -> str:
         return "**属性抽样评价**\n\n" + markdown_table(self.rows()) + f"\n\n{self.conclusion}"
@@ -134,7 +170,9 @@ def evaluate_attributes(
         confidence=float(confidence),
         tolerable_rate=tolerable,
         upper_limit=upper,
-        acceptable=tolerable_rate_rejected(int(sample_size), int(deviations), tolerable, float(confidence), size),
+        acceptable=tolerable_rate_rejected(
+            int(sample_size), int(deviations), tolerable, float(confidence), size
+        ),
         population_size=size,
     )
 
@@ -162,11 +200,19 @@ class MonetaryEvaluation:
 
     @property
     def most_likely_misstatement_fen(self) -> int:
-        return self.projected_misstatement_fen + self.top_stratum_misstatement_fen + self.known_misstatement_fen
+        return (
+            self.projected_misstatement_fen
+            + self.top_stratum_misstatement_fen
+            + self.known_misstatement_fen
+        )
 
     @property
     def upper_limit_fen(self) -> int:
-        return self.most_likely_misstatement_fen + self.basic_precision_fen + self.incremental_allowance_fen
+        return (
+            self.most_likely_misstatement_fen
+            + self.basic_precision_fen
+            + self.incremental_allowance_fen
+        )
 
     @property
     def acceptable(self) -> bool:
@@ -180,8 +226,14 @@ class MonetaryEvaluation:
             f"在 {percent(self.confidence, 0)} 置信水平下错报上限为 {yuan(self.upper_limit_fen)} 元，"
         )
         if self.acceptable:
-            return head + f"不超过可容忍错报 {yuan(self.tolerable_misstatement_fen)} 元，可以认为总体不存在重大错报。"
-        return head + f"超过可容忍错报 {yuan(self.tolerable_misstatement_fen)} 元，不能认为总体错报低于可容忍错报，应扩大样本或执行其他程序。"
+            return (
+                head
+                + f"不超过可容忍错报 {yuan(self.tolerable_misstatement_fen)} 元，可以认为总体不存在重大错报。"
+            )
+        return (
+            head
+            + f"超过可容忍错报 {yuan(self.tolerable_misstatement_fen)} 元，不能认为总体错报低于可容忍错报，应扩大样本或执行其他程序。"
+        )
 
     def rows(self) -> list[tuple[str, str]]:
         return [
@@ -201,7 +253,11 @@ class MonetaryEvaluation:
         ]
 
     def __str__(self) -> str:
-        return "货币单位抽样评价\n" + "\n".join(f"  {label}：{value}" for label, value in self.rows()) + f"\n  {self.conclusion}"
+        return (
+            "货币单位抽样评价\n"
+            + "\n".join(f"  {label}：{value}" for label, value in self.rows())
+            + f"\n  {self.conclusion}"
+        )
 
     def _repr_markdown_(self) -> str:
         return "**货币单位抽样评价**\n\n" + markdown_table(self.rows()) + f"\n\n{self.conclusion}"
@@ -237,9 +293,15 @@ def evaluate_misstatements(
     model = _check_model(model)
     amounts = items[amount_column].to_numpy(dtype=np.int64)
     if (amounts <= 0).any():
-        raise ParameterError("货币单位抽样的样本项目金额必须为正 / sampled items must have positive book values")
+        raise ParameterError(
+            "货币单位抽样的样本项目金额必须为正 / sampled items must have positive book values"
+        )
     misstatement = amounts - items[audited_column].to_numpy(dtype=np.int64)
-    hits = items[hits_column].to_numpy(dtype=np.int64) if hits_column in items.columns else np.ones(len(items), dtype=np.int64)
+    hits = (
+        items[hits_column].to_numpy(dtype=np.int64)
+        if hits_column in items.columns
+        else np.ones(len(items), dtype=np.int64)
+    )
     interval = book / n
     top = amounts >= interval
     taints = np.repeat(misstatement[~top] / amounts[~top], np.maximum(hits[~top], 1))

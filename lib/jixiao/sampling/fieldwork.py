@@ -29,7 +29,12 @@ from jixiao.errors import InputError
 from jixiao.export import save_workbook
 
 from ._common import markdown_table, yuan
-from .evaluate import AttributeEvaluation, MonetaryEvaluation, evaluate_attributes, evaluate_misstatements
+from .evaluate import (
+    AttributeEvaluation,
+    MonetaryEvaluation,
+    evaluate_attributes,
+    evaluate_misstatements,
+)
 from .select import AMOUNT_COLUMN, MUS, MUS_CELL, STATISTICAL_METHODS, Selection
 
 SHEET = "抽样清单"
@@ -62,7 +67,14 @@ FILL_HEADERS = {
     "note": "备注",
 }
 HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS}
-REQUIRED_HEADERS = ("amount_fen", "source_file", "source_row", "documents_complete", "compliant", "misstatement_fen")
+REQUIRED_HEADERS = (
+    "amount_fen",
+    "source_file",
+    "source_row",
+    "documents_complete",
+    "compliant",
+    "misstatement_fen",
+)
 MONEY_COLUMNS = ("amount_fen", "audited_fen", "misstatement_fen")
 YES_NO_COLUMNS = ("documents_complete", "approved", "compliant")
 # Yes/no columns whose blank means "not examined" (a deviation); 是否经审批 is not among them
@@ -75,7 +87,15 @@ _FALLBACKS = {
     "voucher": ("voucher", "doc_number", "grant_id"),
     "summary": ("summary", "grant_type"),
 }
-_WIDTHS = {"序号": 6, "摘要": 30, "选取理由": 40, "来源文件": 28, "备注": 24, "核算单位": 20, "日期": 12}
+_WIDTHS = {
+    "序号": 6,
+    "摘要": 30,
+    "选取理由": 40,
+    "来源文件": 28,
+    "备注": 24,
+    "核算单位": 20,
+    "日期": 12,
+}
 _FORMULA_STARTS = ("=", "+", "-", "@")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -89,7 +109,9 @@ def _column(sample: pd.DataFrame, name: str) -> pd.Series:
 
 
 def _cell_value(value):
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+    if value is None or (
+        not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)
+    ):
         return None
     if isinstance(value, pd.Timestamp):
         return value.date()
@@ -107,7 +129,10 @@ def _parameter_rows(selection: Selection) -> list[tuple[str, object]]:
         ("抽样总体项目数", selection.population_count),
         ("抽样总体金额（元）", selection.population_amount_fen / 100),
         ("统计样本量", selection.sample_size),
-        ("抽样区间（元）", None if selection.interval_fen is None else round(selection.interval_fen / 100, 2)),
+        (
+            "抽样区间（元）",
+            None if selection.interval_fen is None else round(selection.interval_fen / 100, 2),
+        ),
         ("排除项目数（负数或零金额）", len(selection.excluded)),
         ("选取项目数", len(selection.sample)),
     ]
@@ -117,20 +142,36 @@ def export_fieldwork(selection: Selection, path: str | Path) -> Path:
     """Write the 抽样清单 workbook for the fieldwork; returns the path written."""
     path = Path(path)
     sample = selection.sample
-    headers = {k: v for k, v in HEADERS.items() if k != "mus_hits" or selection.interval_fen is not None}
+    headers = {
+        k: v for k, v in HEADERS.items() if k != "mus_hits" or selection.interval_fen is not None
+    }
     values = {
         "item_no": pd.Series(np.arange(1, len(sample) + 1), index=sample.index),
         "amount_fen": sample[selection.amount_column] / 100,
-        **{name: _column(sample, name) for name in ("unit", "date", "voucher", "summary", "account_code", "account_name")},
-        **{name: sample[name] for name in ("selection_method", "selection_reason", "mus_hits", *schema.PROVENANCE_COLUMNS)},
+        **{
+            name: _column(sample, name)
+            for name in ("unit", "date", "voucher", "summary", "account_code", "account_name")
+        },
+        **{
+            name: sample[name]
+            for name in (
+                "selection_method",
+                "selection_reason",
+                "mus_hits",
+                *schema.PROVENANCE_COLUMNS,
+            )
+        },
     }
-    columns = [values.get(name, pd.Series([None] * len(sample), index=sample.index, dtype=object)) for name in headers]
+    columns = [
+        values.get(name, pd.Series([None] * len(sample), index=sample.index, dtype=object))
+        for name in headers
+    ]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
     sheet.append(list(headers.values()))
     # One append per selected item: a sample is a few hundred rows and openpyxl writes cell by cell.
-    for row in zip(*(column.astype(object).tolist() for column in columns)):
+    for row in zip(*(column.astype(object).tolist() for column in columns), strict=False):
         sheet.append([_cell_value(v) for v in row])
     _format_sheet(sheet, list(headers), len(sample))
     params = workbook.create_sheet(PARAMETER_SHEET)
@@ -166,8 +207,12 @@ def _format_sheet(sheet, names: list[str], rows: int) -> None:
     for name in YES_NO_COLUMNS:
         letter = get_column_letter(names.index(name) + 1)
         validation = DataValidation(
-            type="list", formula1=f'"{YES},{NO}"', allow_blank=True, showErrorMessage=True,
-            errorTitle="请选择", error="请填写“是”或“否”",
+            type="list",
+            formula1=f'"{YES},{NO}"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle="请选择",
+            error="请填写“是”或“否”",
         )
         validation.add(f"{letter}2:{letter}{max(last, 2)}")
         sheet.add_data_validation(validation)
@@ -195,7 +240,9 @@ def _reject_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "row" else "str") for c in columns})
     frame = pd.concat(parts, ignore_index=True)[columns]
-    return frame.astype({"row": "int64"}).sort_values(["row", "column"], kind="stable", ignore_index=True)
+    return frame.astype({"row": "int64"}).sort_values(
+        ["row", "column"], kind="stable", ignore_index=True
+    )
 
 
 def _text(raw: pd.Series) -> pd.Series:
@@ -206,7 +253,9 @@ def _text(raw: pd.Series) -> pd.Series:
 def _money(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(fen as Int64, bad mask) — numbers or numeric text such as '1,234.50'; blanks stay NA."""
     text = _text(raw)
-    numbers = pd.to_numeric(text.str.replace(",", "", regex=False).str.replace("，", "", regex=False), errors="coerce")
+    numbers = pd.to_numeric(
+        text.str.replace(",", "", regex=False).str.replace("，", "", regex=False), errors="coerce"
+    )
     bad = text.notna() & (numbers.isna() | ~np.isfinite(numbers.fillna(0.0)))
     fen = (numbers * 100).round().astype("Int64")
     return fen.mask(bad), bad
@@ -226,20 +275,31 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
     try:
         sheets = load_workbook(path, read_only=True).sheetnames
     except Exception as error:  # openpyxl raises several kinds for a damaged file
-        raise InputError(f"无法读取工作簿（{type(error).__name__}） / unreadable workbook", file=path.name) from error
+        raise InputError(
+            f"无法读取工作簿（{type(error).__name__}） / unreadable workbook", file=path.name
+        ) from error
     if SHEET not in sheets:
-        raise InputError(f"缺少工作表“{SHEET}”，现有工作表：{'、'.join(sheets)}", file=path.name, sheet=SHEET)
+        raise InputError(
+            f"缺少工作表“{SHEET}”，现有工作表：{'、'.join(sheets)}", file=path.name, sheet=SHEET
+        )
     raw = pd.read_excel(path, sheet_name=SHEET, engine="openpyxl", dtype=object, header=0)
     raw.columns = [str(c).strip() for c in raw.columns]
     by_header = {header: name for name, header in HEADERS.items()}
     missing = [HEADERS[name] for name in REQUIRED_HEADERS if HEADERS[name] not in raw.columns]
     if missing:
-        raise InputError(f"缺少必需的列：{'、'.join(missing)}", file=path.name, sheet=SHEET, row=1, column=missing[0])
+        raise InputError(
+            f"缺少必需的列：{'、'.join(missing)}",
+            file=path.name,
+            sheet=SHEET,
+            row=1,
+            column=missing[0],
+        )
     raw = raw.rename(columns=by_header)
     excel_row = pd.Series(np.arange(len(raw)) + 2, index=raw.index, dtype="int64")
     blank = raw.isna().all(axis=1)
     dropped = pd.DataFrame(
-        {"file": path.name, "sheet": SHEET, "row": excel_row[blank], "kind": "空行", "text": ""}, columns=list(schema.DROPPED_COLUMNS)
+        {"file": path.name, "sheet": SHEET, "row": excel_row[blank], "kind": "空行", "text": ""},
+        columns=list(schema.DROPPED_COLUMNS),
     ).astype({"row": "int64", "file": "str", "sheet": "str", "kind": "str", "text": "str"})
     raw, excel_row = raw[~blank], excel_row[~blank]
 
@@ -277,31 +337,71 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
     rows = pd.to_numeric(_text(raw["source_row"]), errors="coerce")
     reject(rows.isna() | (rows % 1 != 0) | (rows < 1), "source_row", "来源行号应为正整数")
     data["source_row"] = rows.where(rows % 1 == 0).astype("Int64")
-    hits = pd.to_numeric(_text(raw["mus_hits"]), errors="coerce") if "mus_hits" in raw.columns else pd.Series(1, index=raw.index)
+    hits = (
+        pd.to_numeric(_text(raw["mus_hits"]), errors="coerce")
+        if "mus_hits" in raw.columns
+        else pd.Series(1, index=raw.index)
+    )
     if "mus_hits" in raw.columns:
-        reject(_text(raw["mus_hits"]).notna() & (hits.isna() | (hits < 0) | (hits % 1 != 0)), "mus_hits", "命中次数应为非负整数")
+        reject(
+            _text(raw["mus_hits"]).notna() & (hits.isna() | (hits < 0) | (hits % 1 != 0)),
+            "mus_hits",
+            "命中次数应为非负整数",
+        )
     data["mus_hits"] = hits.where(hits % 1 == 0).fillna(1).astype("int64")
 
     # Either money column may be left blank; the other one then says it. Both filled must agree.
     derived_misstatement = data["misstatement_fen"].isna() & data["audited_fen"].notna()
     derived_audited = data["audited_fen"].isna() & data["misstatement_fen"].notna()
-    data["misstatement_fen"] = data["misstatement_fen"].fillna(data["amount_fen"] - data["audited_fen"])
+    data["misstatement_fen"] = data["misstatement_fen"].fillna(
+        data["amount_fen"] - data["audited_fen"]
+    )
     data["audited_fen"] = data["audited_fen"].fillna(data["amount_fen"] - data["misstatement_fen"])
     disagree = (data["amount_fen"] - data["audited_fen"] != data["misstatement_fen"]).fillna(False)
-    reject(disagree & ~derived_misstatement & ~derived_audited, "misstatement_fen", "差错金额应等于金额减审定金额")
+    reject(
+        disagree & ~derived_misstatement & ~derived_audited,
+        "misstatement_fen",
+        "差错金额应等于金额减审定金额",
+    )
 
-    for name in ("unit", "voucher", "summary", "account_code", "account_name", "selection_method", "selection_reason", "source_file", "source_sheet", "note"):
-        data[name] = _text(raw[name]).astype("str") if name in raw.columns else pd.Series(pd.NA, index=raw.index, dtype="str")
+    for name in (
+        "unit",
+        "voucher",
+        "summary",
+        "account_code",
+        "account_name",
+        "selection_method",
+        "selection_reason",
+        "source_file",
+        "source_sheet",
+        "note",
+    ):
+        data[name] = (
+            _text(raw[name]).astype("str")
+            if name in raw.columns
+            else pd.Series(pd.NA, index=raw.index, dtype="str")
+        )
     data["date"] = pd.to_datetime(raw["date"], errors="coerce") if "date" in raw.columns else pd.NaT
     data["statistical"] = data["selection_method"].isin(STATISTICAL_METHODS).to_numpy()
-    data["item_no"] = pd.to_numeric(raw["item_no"], errors="coerce").astype("Int64") if "item_no" in raw.columns else pd.NA
+    data["item_no"] = (
+        pd.to_numeric(raw["item_no"], errors="coerce").astype("Int64")
+        if "item_no" in raw.columns
+        else pd.NA
+    )
     data["fieldwork_file"] = path.name
     data["fieldwork_sheet"] = SHEET
     data["fieldwork_row"] = excel_row
 
     reject_frame = _reject_frame(rejects)
     bad_rows = excel_row.isin(reject_frame["row"])
-    ordered = ["item_no", *[c for c in HEADERS if c not in ("item_no",)], "statistical", "fieldwork_file", "fieldwork_sheet", "fieldwork_row"]
+    ordered = [
+        "item_no",
+        *[c for c in HEADERS if c not in ("item_no",)],
+        "statistical",
+        "fieldwork_file",
+        "fieldwork_sheet",
+        "fieldwork_row",
+    ]
     loaded = data.loc[~bad_rows.to_numpy(), ordered].reset_index(drop=True)
     normalisations = pd.DataFrame(
         {
@@ -347,14 +447,19 @@ def _read_parameters(path: Path, sheets: list[str]) -> dict:
     table = pd.read_excel(path, sheet_name=PARAMETER_SHEET, engine="openpyxl", dtype=object)
     found: dict = {}
     # A handful of key/value rows, not a population.
-    for label, value in zip(table.iloc[:, 0], table.iloc[:, 1]):
+    for label, value in zip(table.iloc[:, 0], table.iloc[:, 1], strict=False):
         if label not in _PARAMETER_NAMES or pd.isna(value):
             continue
         name, kind = _PARAMETER_NAMES[label]
         try:
             found[name] = round(float(value) * 100) if kind == "money" else kind(value)
         except (TypeError, ValueError):
-            raise InputError(f"参数“{label}”的值无效：{value!r}", file=path.name, sheet=PARAMETER_SHEET, column="值") from None
+            raise InputError(
+                f"参数“{label}”的值无效：{value!r}",
+                file=path.name,
+                sheet=PARAMETER_SHEET,
+                column="值",
+            ) from None
     return found
 
 
@@ -381,7 +486,10 @@ class FieldworkEvaluation:
             ("统计样本项目", f"{self.statistical_items} 项"),
             ("非统计选取项目", f"{self.other_items} 项，其中偏差 {self.other_deviations} 项"),
             ("发现偏差合计", f"{len(self.deviations)} 项"),
-            ("发现差错合计", f"{len(self.misstatements)} 项，金额 {yuan(self.total_misstatement_fen)} 元"),
+            (
+                "发现差错合计",
+                f"{len(self.misstatements)} 项，金额 {yuan(self.total_misstatement_fen)} 元",
+            ),
         ]
 
     def report_rows(self) -> list[tuple[str, str]]:
@@ -402,7 +510,11 @@ class FieldworkEvaluation:
 
     def _repr_markdown_(self) -> str:
         parts = ["**现场检查结果评价**\n\n" + markdown_table(self.rows())]
-        parts += [result._repr_markdown_() for result in (self.attribute, self.monetary) if result is not None]
+        parts += [
+            result._repr_markdown_()
+            for result in (self.attribute, self.monetary)
+            if result is not None
+        ]
         parts += [f"- {note}" for note in self.notes]
         return "\n\n".join(parts)
 
@@ -435,12 +547,20 @@ def evaluate_fieldwork(
     misstatement = data["misstatement_fen"].fillna(0).astype("int64")
     notes: list[str] = []
     if unfilled.any():
-        notes.append(f"{int(unfilled.sum())} 项未填写检查结果，按偏差处理（无法检查的项目不能视为无偏差）。")
-    no_approval_answer = int(data["approved"].isna().sum()) if "approved" in data.columns else len(data)
+        notes.append(
+            f"{int(unfilled.sum())} 项未填写检查结果，按偏差处理（无法检查的项目不能视为无偏差）。"
+        )
+    no_approval_answer = (
+        int(data["approved"].isna().sum()) if "approved" in data.columns else len(data)
+    )
     if no_approval_answer:
-        notes.append(f"{no_approval_answer} 项未填写“是否经审批”，审批情况未计入偏差（旧版抽样清单无此列）。")
+        notes.append(
+            f"{no_approval_answer} 项未填写“是否经审批”，审批情况未计入偏差（旧版抽样清单无此列）。"
+        )
     if filled.counts.get("rejected", 0):
-        notes.append(f"{filled.counts['rejected']} 行填写有误未纳入评价，请按拒收清单更正后重新评价。")
+        notes.append(
+            f"{filled.counts['rejected']} 行填写有误未纳入评价，请按拒收清单更正后重新评价。"
+        )
     attribute = None
     if statistical.any():
         attribute = evaluate_attributes(

@@ -45,7 +45,9 @@ def _first_passing(test, limit: int) -> int | None:
     return None
 
 
-def _check_tolerable_above_expected(tolerable: float, expected: float, what: str, what_en: str) -> None:
+def _check_tolerable_above_expected(
+    tolerable: float, expected: float, what: str, what_en: str
+) -> None:
     if tolerable <= expected:
         raise ParameterError(
             f"可容忍{what}（{tolerable!r}）必须大于预期{what}（{expected!r}），否则任何样本量都无法得出可信赖的结论 / "
@@ -58,12 +60,17 @@ def check_population_size(population_size: int | None) -> int | None:
         return None
     size = check_count(population_size, "population_size")
     if size == 0:
-        raise ParameterError("总体为空（population_size = 0），无法抽样 / population_size is 0: the population is empty")
+        raise ParameterError(
+            "总体为空（population_size = 0），无法抽样 / population_size is 0: the population is empty"
+        )
     return size
 
 
 def attribute_sample_size(
-    confidence: float, tolerable_rate: float, expected_rate: float = 0.0, population_size: int | None = None
+    confidence: float,
+    tolerable_rate: float,
+    expected_rate: float = 0.0,
+    population_size: int | None = None,
 ) -> int:
     """Smallest n with P(X ≤ ceil(expected_rate·n)) ≤ 1 − confidence at the tolerable rate.
 
@@ -82,12 +89,20 @@ def attribute_sample_size(
         return np.ceil(expected * n - 1e-9)
 
     if size is None:
-        found = _first_passing(lambda n: scipy_stats().binom.cdf(allowed(n), n, tolerable) <= alpha, MAX_SAMPLE_SIZE)
+        found = _first_passing(
+            lambda n: scipy_stats().binom.cdf(allowed(n), n, tolerable) <= alpha, MAX_SAMPLE_SIZE
+        )
     else:
         deviant = exact_ceil(tolerable * size)
-        found = _first_passing(lambda n: scipy_stats().hypergeom.cdf(allowed(n), size, deviant, n) <= alpha, size)
+        found = _first_passing(
+            lambda n: scipy_stats().hypergeom.cdf(allowed(n), size, deviant, n) <= alpha, size
+        )
     if found is None:
-        where = f"总体 {size} 项全部检查也" if size is not None else f"样本量超过 {MAX_SAMPLE_SIZE:,} 仍"
+        where = (
+            f"总体 {size} 项全部检查也"
+            if size is not None
+            else f"样本量超过 {MAX_SAMPLE_SIZE:,} 仍"
+        )
         raise ParameterError(
             f"{where}无法在 {percent(confidence, 0)} 置信水平下把偏差率上限控制在可容忍偏差率 "
             f"{percent(tolerable)} 以内（预期偏差率 {percent(expected)} 太接近可容忍偏差率）/ no sample size reaches "
@@ -129,7 +144,11 @@ def attribute_upper_limit(
 
 
 def tolerable_rate_rejected(
-    sample_size: int, deviations: int, tolerable_rate: float, confidence: float, population_size: int | None
+    sample_size: int,
+    deviations: int,
+    tolerable_rate: float,
+    confidence: float,
+    population_size: int | None,
 ) -> bool:
     """True when the sample rules out a deviation rate at the tolerable rate (the control is reliable).
 
@@ -140,7 +159,9 @@ def tolerable_rate_rejected(
     if population_size is None:
         return bool(scipy_stats().binom.cdf(deviations, sample_size, tolerable_rate) <= alpha)
     deviant = exact_ceil(tolerable_rate * population_size)
-    return bool(scipy_stats().hypergeom.cdf(deviations, population_size, deviant, sample_size) <= alpha)
+    return bool(
+        scipy_stats().hypergeom.cdf(deviations, population_size, deviant, sample_size) <= alpha
+    )
 
 
 def poisson_factor(errors: float | np.ndarray, confidence: float) -> float | np.ndarray:
@@ -152,7 +173,10 @@ def poisson_factor(errors: float | np.ndarray, confidence: float) -> float | np.
 
 
 def mus_sample_size(
-    book_value: float, tolerable_misstatement: float, expected_misstatement: float = 0.0, confidence: float = 0.95
+    book_value: float,
+    tolerable_misstatement: float,
+    expected_misstatement: float = 0.0,
+    confidence: float = 0.95,
 ) -> int:
     """Smallest n with Poisson upper limit(n × expected / book) / n ≤ tolerable / book.
 
@@ -165,7 +189,8 @@ def mus_sample_size(
     _check_tolerable_above_expected(tolerable, expected, "错报", "misstatement")
     tolerable_share, expected_share = tolerable / book, expected / book
     found = _first_passing(
-        lambda n: poisson_factor(n * expected_share, confidence) <= n * tolerable_share, MAX_SAMPLE_SIZE
+        lambda n: poisson_factor(n * expected_share, confidence) <= n * tolerable_share,
+        MAX_SAMPLE_SIZE,
     )
     if found is None:
         raise ParameterError(
@@ -183,7 +208,9 @@ class SamplingPlan:
     distribution: str  # "binomial", "hypergeometric" or "poisson"
     confidence: float
     sample_size: int
-    expected_errors: float  # deviations (attribute, whole) or errors (MUS, fractional) the plan tolerates
+    expected_errors: (
+        float  # deviations (attribute, whole) or errors (MUS, fractional) the plan tolerates
+    )
     tolerable_rate: float | None = None
     expected_rate: float | None = None
     population_size: int | None = None
@@ -201,7 +228,10 @@ class SamplingPlan:
     def rows(self) -> list[tuple[str, str]]:
         names = {"binomial": "二项分布", "hypergeometric": "超几何分布", "poisson": "泊松分布"}
         rows = [
-            ("抽样类型", "属性抽样（控制测试）" if self.kind == "attribute" else "货币单位抽样（细节测试）"),
+            (
+                "抽样类型",
+                "属性抽样（控制测试）" if self.kind == "attribute" else "货币单位抽样（细节测试）",
+            ),
             ("概率分布", names[self.distribution]),
             ("置信水平", percent(self.confidence, 0)),
         ]
@@ -232,7 +262,10 @@ class SamplingPlan:
 
 
 def plan_attribute(
-    confidence: float, tolerable_rate: float, expected_rate: float = 0.0, population_size: int | None = None
+    confidence: float,
+    tolerable_rate: float,
+    expected_rate: float = 0.0,
+    population_size: int | None = None,
 ) -> SamplingPlan:
     """Plan an attribute sample (see :func:`attribute_sample_size`)."""
     n = attribute_sample_size(confidence, tolerable_rate, expected_rate, population_size)
@@ -249,7 +282,10 @@ def plan_attribute(
 
 
 def plan_mus(
-    book_value_fen: int, tolerable_misstatement_fen: int, expected_misstatement_fen: int = 0, confidence: float = 0.95
+    book_value_fen: int,
+    tolerable_misstatement_fen: int,
+    expected_misstatement_fen: int = 0,
+    confidence: float = 0.95,
 ) -> SamplingPlan:
     """Plan a monetary unit sample, amounts in fen (see :func:`mus_sample_size`)."""
     for name, value in (
@@ -258,7 +294,9 @@ def plan_mus(
         ("expected_misstatement_fen", expected_misstatement_fen),
     ):
         check_count(value, name)
-    n = mus_sample_size(book_value_fen, tolerable_misstatement_fen, expected_misstatement_fen, confidence)
+    n = mus_sample_size(
+        book_value_fen, tolerable_misstatement_fen, expected_misstatement_fen, confidence
+    )
     return SamplingPlan(
         kind="mus",
         distribution="poisson",

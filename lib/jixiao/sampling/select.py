@@ -40,13 +40,19 @@ JUDGEMENTAL = "职业判断"
 NON_STATISTICAL = "非统计抽样"
 STATISTICAL_METHODS = (RANDOM, SYSTEMATIC, MUS, MUS_CELL, STRATIFIED)
 ALLOCATIONS = ("proportional", "equal", "neyman")
-_ALLOCATION_NAMES = {"proportional": "按规模比例分配", "equal": "各层等量分配", "neyman": "内曼分配（按金额标准差）"}
+_ALLOCATION_NAMES = {
+    "proportional": "按规模比例分配",
+    "equal": "各层等量分配",
+    "neyman": "内曼分配（按金额标准差）",
+}
 _BLANK_STRATUM = "（空白）"
 
 
 def _empty_items(extra: dict[str, str]) -> pd.DataFrame:
     columns = {ID_COLUMN: "str", "source_file": "str", "source_sheet": "str", "source_row": "int64"}
-    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in {**columns, **extra}.items()})
+    return pd.DataFrame(
+        {name: pd.Series(dtype=dtype) for name, dtype in {**columns, **extra}.items()}
+    )
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,12 @@ class Selection:
     population_amount_fen: int  # book value of that frame (positive amounts only for MUS)
     amount_column: str = AMOUNT_COLUMN
     interval_fen: float | None = None  # MUS: population_amount_fen / sample_size
-    excluded: pd.DataFrame = field(default_factory=lambda: _empty_items({AMOUNT_COLUMN: "int64", "exclusion_reason": "str"}))
-    large_items: pd.DataFrame = field(default_factory=lambda: _empty_items({AMOUNT_COLUMN: "int64", "mus_hits": "int64"}))
+    excluded: pd.DataFrame = field(
+        default_factory=lambda: _empty_items({AMOUNT_COLUMN: "int64", "exclusion_reason": "str"})
+    )
+    large_items: pd.DataFrame = field(
+        default_factory=lambda: _empty_items({AMOUNT_COLUMN: "int64", "mus_hits": "int64"})
+    )
     strata: pd.DataFrame | None = None
     notes: tuple[str, ...] = ()
 
@@ -77,23 +87,37 @@ class Selection:
 
     def summary(self) -> pd.DataFrame:
         """Items and amounts by selection method (Chinese headers, amounts in 元)."""
-        grouped = self.sample.groupby("selection_method", sort=False)[self.amount_column].agg(["size", "sum"])
+        grouped = self.sample.groupby("selection_method", sort=False)[self.amount_column].agg(
+            ["size", "sum"]
+        )
         return pd.DataFrame(
-            {"选取方法": grouped.index, "项目数": grouped["size"].to_numpy(), "金额（元）": grouped["sum"].to_numpy() / 100}
+            {
+                "选取方法": grouped.index,
+                "项目数": grouped["size"].to_numpy(),
+                "金额（元）": grouped["sum"].to_numpy() / 100,
+            }
         )
 
     def rows(self) -> list[tuple[str, str]]:
         rows = [
             ("统计抽样方法", self.method),
             ("随机种子", "—" if self.seed is None else str(self.seed)),
-            ("抽样总体", f"{self.population_count:,} 项，金额 {yuan(self.population_amount_fen)} 元"),
-            ("统计样本量", f"{self.sample_size} {'个货币单位' if self.interval_fen is not None else '项'}"),
+            (
+                "抽样总体",
+                f"{self.population_count:,} 项，金额 {yuan(self.population_amount_fen)} 元",
+            ),
+            (
+                "统计样本量",
+                f"{self.sample_size} {'个货币单位' if self.interval_fen is not None else '项'}",
+            ),
         ]
         if self.interval_fen is not None:
             rows.append(("抽样区间", f"{yuan(self.interval_fen)} 元"))
             rows.append(("金额≥区间的大额项目", f"{len(self.large_items)} 项（全部选取）"))
         if len(self.excluded):
-            rows.append(("排除于货币单位抽样之外", f"{len(self.excluded)} 项（负数或零金额，另行检查）"))
+            rows.append(
+                ("排除于货币单位抽样之外", f"{len(self.excluded)} 项（负数或零金额，另行检查）")
+            )
         total = int(self.sample[self.amount_column].sum())
         rows.append(("选取项目合计", f"{len(self.sample)} 项，金额 {yuan(total)} 元"))
         for method, count in self.sample["selection_method"].value_counts(sort=False).items():
@@ -119,12 +143,22 @@ def item_ids(frame: pd.DataFrame) -> pd.Series:
     """Stable item id from provenance: ``<source_file>|<source_sheet>|<source_row>``."""
     missing = [c for c in PROVENANCE_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(f"缺少来源列 {', '.join(missing)}，无法识别项目 / missing provenance column(s) {missing}")
+        raise InputError(
+            f"缺少来源列 {', '.join(missing)}，无法识别项目 / missing provenance column(s) {missing}"
+        )
     sheet = frame["source_sheet"].astype("str").fillna("")
-    return frame["source_file"].astype("str") + "|" + sheet + "|" + frame["source_row"].astype("int64").astype("str")
+    return (
+        frame["source_file"].astype("str")
+        + "|"
+        + sheet
+        + "|"
+        + frame["source_row"].astype("int64").astype("str")
+    )
 
 
-def prepare_population(population: pd.DataFrame, amount_column: str = AMOUNT_COLUMN) -> pd.DataFrame:
+def prepare_population(
+    population: pd.DataFrame, amount_column: str = AMOUNT_COLUMN
+) -> pd.DataFrame:
     """Validate a population and put it in canonical order (source file, sheet, row).
 
     Amounts must be whole fen (an integer column without blanks) and no source row may appear
@@ -133,7 +167,9 @@ def prepare_population(population: pd.DataFrame, amount_column: str = AMOUNT_COL
     """
     missing = [c for c in (*PROVENANCE_COLUMNS, amount_column) if c not in population.columns]
     if missing:
-        raise InputError(f"抽样总体缺少列：{', '.join(missing)} / the population lacks column(s) {missing}")
+        raise InputError(
+            f"抽样总体缺少列：{', '.join(missing)} / the population lacks column(s) {missing}"
+        )
     amounts = population[amount_column]
     if not pd.api.types.is_integer_dtype(amounts.dtype) or amounts.isna().any():
         raise InputError(
@@ -147,7 +183,11 @@ def prepare_population(population: pd.DataFrame, amount_column: str = AMOUNT_COL
     rows = population["source_row"].to_numpy(dtype=np.int64)
     order = np.lexsort((rows, sheet_codes, file_codes))
     file_codes, sheet_codes, rows = file_codes[order], sheet_codes[order], rows[order]
-    repeated = (file_codes[1:] == file_codes[:-1]) & (sheet_codes[1:] == sheet_codes[:-1]) & (rows[1:] == rows[:-1])
+    repeated = (
+        (file_codes[1:] == file_codes[:-1])
+        & (sheet_codes[1:] == sheet_codes[:-1])
+        & (rows[1:] == rows[:-1])
+    )
     if repeated.any():
         first = population.iloc[order[int(np.argmax(repeated)) + 1]]
         raise InputError(
@@ -166,7 +206,10 @@ def _ids(frame: pd.DataFrame) -> pd.Series:
 
 
 def population_from_ledger(
-    ledger: pd.DataFrame, account_prefixes: Iterable[str] = ("5001",), *, amount_column: str = AMOUNT_COLUMN
+    ledger: pd.DataFrame,
+    account_prefixes: Iterable[str] = ("5001",),
+    *,
+    amount_column: str = AMOUNT_COLUMN,
 ) -> pd.DataFrame:
     """Ledger lines whose account code starts with one of the prefixes, amount = debit − credit (fen).
 
@@ -175,7 +218,9 @@ def population_from_ledger(
     prefixes = tuple(account_prefixes)
     codes = ledger["account_code"].astype("str").fillna("")
     lines = ledger[codes.str.startswith(prefixes)]
-    return lines.assign(**{amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64")})
+    return lines.assign(
+        **{amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64")}
+    )
 
 
 def _rng(seed: int) -> np.random.Generator:
@@ -192,10 +237,23 @@ def _require_rows(frame: pd.DataFrame) -> None:
 
 
 def _as_array(value, length: int) -> np.ndarray:
-    return np.full(length, value, dtype=object) if np.isscalar(value) or value is None else np.asarray(value, dtype=object)
+    return (
+        np.full(length, value, dtype=object)
+        if np.isscalar(value) or value is None
+        else np.asarray(value, dtype=object)
+    )
 
 
-def _selected(frame: pd.DataFrame, positions: np.ndarray, method: str, reason, *, statistical: bool, hits=None, stratum=None) -> pd.DataFrame:
+def _selected(
+    frame: pd.DataFrame,
+    positions: np.ndarray,
+    method: str,
+    reason,
+    *,
+    statistical: bool,
+    hits=None,
+    stratum=None,
+) -> pd.DataFrame:
     """Rows at ``positions`` of a prepared frame with the selection columns filled in."""
     positions = np.sort(np.asarray(positions, dtype=np.int64))
     rows = frame.take(positions).reset_index(drop=True)
@@ -206,7 +264,9 @@ def _selected(frame: pd.DataFrame, positions: np.ndarray, method: str, reason, *
         "selection_method": pd.array(_as_array(method, size), dtype="str"),
         "selection_reason": pd.array(_as_array(reason, size), dtype="str"),
         "statistical": np.full(size, statistical),
-        "mus_hits": np.zeros(size, dtype=np.int64) if hits is None else np.asarray(hits, dtype=np.int64),
+        "mus_hits": np.zeros(size, dtype=np.int64)
+        if hits is None
+        else np.asarray(hits, dtype=np.int64),
         "stratum": pd.array(_as_array(stratum, size), dtype="str"),
     }
     return rows.assign(**columns)
@@ -215,8 +275,16 @@ def _selected(frame: pd.DataFrame, positions: np.ndarray, method: str, reason, *
 # --------------------------------------------------------------------------- statistical methods
 
 
-def _all_items(frame: pd.DataFrame, n: int, method: str, seed: int, amount_column: str) -> Selection:
-    sample = _selected(frame, np.arange(len(frame)), method, f"统计抽样：{method}，总体仅 {len(frame)} 项，不足样本量 {n}，全部选取", statistical=True)
+def _all_items(
+    frame: pd.DataFrame, n: int, method: str, seed: int, amount_column: str
+) -> Selection:
+    sample = _selected(
+        frame,
+        np.arange(len(frame)),
+        method,
+        f"统计抽样：{method}，总体仅 {len(frame)} 项，不足样本量 {n}，全部选取",
+        statistical=True,
+    )
     return Selection(
         sample=sample,
         method=method,
@@ -229,7 +297,9 @@ def _all_items(frame: pd.DataFrame, n: int, method: str, seed: int, amount_colum
     )
 
 
-def select_random(population: pd.DataFrame, sample_size: int, seed: int, *, amount_column: str = AMOUNT_COLUMN) -> Selection:
+def select_random(
+    population: pd.DataFrame, sample_size: int, seed: int, *, amount_column: str = AMOUNT_COLUMN
+) -> Selection:
     """Simple random sample without replacement: the n items with the smallest random keys."""
     frame = prepare_population(population, amount_column)
     n = check_count(sample_size, "sample_size", minimum=1)
@@ -251,7 +321,9 @@ def select_random(population: pd.DataFrame, sample_size: int, seed: int, *, amou
     )
 
 
-def select_systematic(population: pd.DataFrame, sample_size: int, seed: int, *, amount_column: str = AMOUNT_COLUMN) -> Selection:
+def select_systematic(
+    population: pd.DataFrame, sample_size: int, seed: int, *, amount_column: str = AMOUNT_COLUMN
+) -> Selection:
     """Systematic sample: every (N / n)-th item from a random start, in canonical order."""
     frame = prepare_population(population, amount_column)
     n = check_count(sample_size, "sample_size", minimum=1)
@@ -299,16 +371,22 @@ def select_mus(
     excluded = excluded.assign(
         **{ID_COLUMN: _ids(excluded)},
         exclusion_reason=np.where(
-            amounts[~positive] < 0, "金额为负数，货币单位抽样无法选中，需另行检查", "金额为零，货币单位抽样无法选中，需另行检查"
-        )
+            amounts[~positive] < 0,
+            "金额为负数，货币单位抽样无法选中，需另行检查",
+            "金额为零，货币单位抽样无法选中，需另行检查",
+        ),
     )[[ID_COLUMN, *PROVENANCE_COLUMNS, amount_column, "exclusion_reason"]].reset_index(drop=True)
     positions = np.flatnonzero(positive)
     if positions.size == 0:
-        raise ParameterError("总体中没有正金额项目，无法进行货币单位抽样 / no positive amounts to sample by monetary unit")
+        raise ParameterError(
+            "总体中没有正金额项目，无法进行货币单位抽样 / no positive amounts to sample by monetary unit"
+        )
     cumulative = np.cumsum(amounts[positions])
     book = int(cumulative[-1])
     if n > book:
-        raise ParameterError(f"样本量 {n} 超过总体金额的货币单位数 {book} / sample_size exceeds the monetary units in the population")
+        raise ParameterError(
+            f"样本量 {n} 超过总体金额的货币单位数 {book} / sample_size exceeds the monetary units in the population"
+        )
     interval = book / n
     offsets = 1.0 - rng.random(n if cell else 1)  # (0, 1], so no point falls on unit 0
     points = np.clip(np.ceil((np.arange(n) + offsets) * interval).astype(np.int64), 1, book)
@@ -321,8 +399,13 @@ def select_mus(
         f"统计抽样：{method}，金额≥抽样区间 {yuan(interval)} 元，必然选取",
         f"统计抽样：{method}，区间 {yuan(interval)} 元",
     )
-    sample = _selected(frame, positions[chosen], method, reason, statistical=True, hits=hits[chosen])
-    large_items = sample.loc[sample[amount_column] >= interval, [ID_COLUMN, *PROVENANCE_COLUMNS, amount_column, "mus_hits"]]
+    sample = _selected(
+        frame, positions[chosen], method, reason, statistical=True, hits=hits[chosen]
+    )
+    large_items = sample.loc[
+        sample[amount_column] >= interval,
+        [ID_COLUMN, *PROVENANCE_COLUMNS, amount_column, "mus_hits"],
+    ]
     return Selection(
         sample=sample,
         method=method,
@@ -334,25 +417,38 @@ def select_mus(
         interval_fen=interval,
         excluded=excluded,
         large_items=large_items.reset_index(drop=True),
-        notes=(f"{len(excluded)} 项负数或零金额项目不参与货币单位抽样，已列入排除清单。",) if len(excluded) else (),
+        notes=(f"{len(excluded)} 项负数或零金额项目不参与货币单位抽样，已列入排除清单。",)
+        if len(excluded)
+        else (),
     )
 
 
-def _strata_codes(frame: pd.DataFrame, by: str | None, bands_fen, amount_column: str) -> tuple[np.ndarray, list[str]]:
+def _strata_codes(
+    frame: pd.DataFrame, by: str | None, bands_fen, amount_column: str
+) -> tuple[np.ndarray, list[str]]:
     if (by is None) == (bands_fen is None):
-        raise ParameterError("分层抽样须且只须指定 by（按列分层）或 bands_fen（按金额区间分层）之一 / give exactly one of by, bands_fen")
+        raise ParameterError(
+            "分层抽样须且只须指定 by（按列分层）或 bands_fen（按金额区间分层）之一 / give exactly one of by, bands_fen"
+        )
     if by is not None:
         if by not in frame.columns:
-            raise InputError(f"抽样总体中没有分层列 {by} / the population has no column {by!r}", column=by)
+            raise InputError(
+                f"抽样总体中没有分层列 {by} / the population has no column {by!r}", column=by
+            )
         values = frame[by].astype("str").fillna(_BLANK_STRATUM)
         codes, uniques = pd.factorize(values, sort=True)
         return codes.astype(np.int64), [str(u) for u in uniques]
     bands = np.asarray(list(bands_fen), dtype=np.int64)
     if bands.size == 0 or np.any(np.diff(bands) <= 0):
-        raise ParameterError(f"金额分层界限 bands_fen 必须严格递增且非空，收到 {list(bands_fen)!r} / bands_fen must be strictly increasing")
+        raise ParameterError(
+            f"金额分层界限 bands_fen 必须严格递增且非空，收到 {list(bands_fen)!r} / bands_fen must be strictly increasing"
+        )
     codes = np.searchsorted(bands, frame[amount_column].to_numpy(), side="right").astype(np.int64)
     labels = [f"金额<{yuan_short(bands[0])}元"]
-    labels += [f"{yuan_short(low)}元≤金额<{yuan_short(high)}元" for low, high in zip(bands[:-1], bands[1:])]
+    labels += [
+        f"{yuan_short(low)}元≤金额<{yuan_short(high)}元"
+        for low, high in zip(bands[:-1], bands[1:], strict=False)
+    ]
     labels.append(f"金额≥{yuan_short(bands[-1])}元")
     return codes, labels
 
@@ -390,7 +486,11 @@ def allocate(sample_size: int, sizes: np.ndarray, weights: np.ndarray) -> np.nda
     for index in range(sizes.size):
         if gap == 0:
             break
-        step = min(gap, sizes[index] - allocation[index]) if gap > 0 else -min(-gap, allocation[index] - 1)
+        step = (
+            min(gap, sizes[index] - allocation[index])
+            if gap > 0
+            else -min(-gap, allocation[index] - 1)
+        )
         if nonempty[index]:
             allocation[index] += step
             gap -= step
@@ -416,7 +516,9 @@ def select_stratified(
     n = check_count(sample_size, "sample_size", minimum=1)
     rng = _rng(seed)
     if allocation not in ALLOCATIONS:
-        raise ParameterError(f"分配方式 allocation 须为 {', '.join(ALLOCATIONS)} 之一，收到 {allocation!r} / unknown allocation")
+        raise ParameterError(
+            f"分配方式 allocation 须为 {', '.join(ALLOCATIONS)} 之一，收到 {allocation!r} / unknown allocation"
+        )
     _require_rows(frame)
     codes, labels = _strata_codes(frame, by, bands_fen, amount_column)
     amounts = pd.Series(frame[amount_column].to_numpy(), dtype="int64")
@@ -428,7 +530,11 @@ def select_stratified(
     sizes[present] = grouped.size().to_numpy()
     totals[present] = grouped.sum().to_numpy()
     spread[present] = grouped.std(ddof=0).fillna(0.0).to_numpy()
-    weights = {"proportional": sizes.astype(float), "equal": (sizes > 0).astype(float), "neyman": sizes * spread}[allocation]
+    weights = {
+        "proportional": sizes.astype(float),
+        "equal": (sizes > 0).astype(float),
+        "neyman": sizes * spread,
+    }[allocation]
     counts = allocate(n, sizes, weights)
     keys = rng.random(len(frame))
     order = np.lexsort((keys, codes))
@@ -437,12 +543,22 @@ def select_stratified(
     positions = order[rank < counts[ordered_codes]]
     stratum_labels = np.asarray(labels, dtype=object)
     reasons = np.asarray(
-        [f"统计抽样：分层随机抽样，{label}层（总体 {size} 项，抽取 {count} 项）" for label, size, count in zip(labels, sizes, counts)],
+        [
+            f"统计抽样：分层随机抽样，{label}层（总体 {size} 项，抽取 {count} 项）"
+            for label, size, count in zip(labels, sizes, counts, strict=False)
+        ],
         dtype=object,
     )
     positions = np.sort(positions)  # reasons and labels below must line up with the rows taken
     chosen_codes = codes[positions]
-    sample = _selected(frame, positions, STRATIFIED, reasons[chosen_codes], statistical=True, stratum=stratum_labels[chosen_codes])
+    sample = _selected(
+        frame,
+        positions,
+        STRATIFIED,
+        reasons[chosen_codes],
+        statistical=True,
+        stratum=stratum_labels[chosen_codes],
+    )
     strata = pd.DataFrame(
         {
             "stratum": pd.array(labels, dtype="str"),
@@ -454,7 +570,9 @@ def select_stratified(
     )
     notes = [f"分配方式：{_ALLOCATION_NAMES[allocation]}，每个非空层至少抽取 1 项。"]
     if int(counts.sum()) != n:
-        notes.append(f"按分层约束（每层至少 1 项、不超过该层项目数），样本量由 {n} 调整为 {int(counts.sum())}。")
+        notes.append(
+            f"按分层约束（每层至少 1 项、不超过该层项目数），样本量由 {n} 调整为 {int(counts.sum())}。"
+        )
     return Selection(
         sample=sample,
         method=STRATIFIED,
@@ -471,7 +589,9 @@ def select_stratified(
 # --------------------------------------------------------------------------- non-statistical methods
 
 
-def _non_statistical(frame: pd.DataFrame, mask: np.ndarray, method: str, reason, amount_column: str) -> Selection:
+def _non_statistical(
+    frame: pd.DataFrame, mask: np.ndarray, method: str, reason, amount_column: str
+) -> Selection:
     positions = np.flatnonzero(mask)
     reason_values = reason[positions] if isinstance(reason, np.ndarray) else reason
     return Selection(
@@ -485,12 +605,16 @@ def _non_statistical(frame: pd.DataFrame, mask: np.ndarray, method: str, reason,
     )
 
 
-def select_key_items(population: pd.DataFrame, threshold_fen: int, *, amount_column: str = AMOUNT_COLUMN) -> Selection:
+def select_key_items(
+    population: pd.DataFrame, threshold_fen: int, *, amount_column: str = AMOUNT_COLUMN
+) -> Selection:
     """Every item of at least ``threshold_fen`` (关键项目, examined 100 %)."""
     threshold = check_count(threshold_fen, "threshold_fen", minimum=1)
     frame = prepare_population(population, amount_column)
     mask = frame[amount_column].to_numpy() >= threshold
-    return _non_statistical(frame, mask, KEY_ITEMS, f"关键项目：金额≥{yuan_short(threshold)}元", amount_column)
+    return _non_statistical(
+        frame, mask, KEY_ITEMS, f"关键项目：金额≥{yuan_short(threshold)}元", amount_column
+    )
 
 
 def _lookup(frame: pd.DataFrame, ids: Iterable[str], what: str) -> np.ndarray:
@@ -499,7 +623,9 @@ def _lookup(frame: pd.DataFrame, ids: Iterable[str], what: str) -> np.ndarray:
     known = wanted.isin(ids)
     if not known.all():
         unknown = ", ".join(wanted[~known][:5])
-        raise ParameterError(f"{what}中的项目在抽样总体中不存在：{unknown} / item id(s) not in the population: {unknown}")
+        raise ParameterError(
+            f"{what}中的项目在抽样总体中不存在：{unknown} / item id(s) not in the population: {unknown}"
+        )
     return ids.isin(wanted).to_numpy()
 
 
@@ -517,7 +643,9 @@ def select_flagged(
     return _non_statistical(frame, mask, FLAGGED, f"重点关注：{reason}", amount_column)
 
 
-def select_judgemental(population: pd.DataFrame, picks: Mapping[str, str], *, amount_column: str = AMOUNT_COLUMN) -> Selection:
+def select_judgemental(
+    population: pd.DataFrame, picks: Mapping[str, str], *, amount_column: str = AMOUNT_COLUMN
+) -> Selection:
     """Items the evaluator picks by judgement; ``picks`` maps item id → the written reason (mandatory)."""
     frame = prepare_population(population, amount_column)
     blank = [item for item, why in picks.items() if not isinstance(why, str) or not why.strip()]
@@ -546,17 +674,27 @@ def combine_selections(*parts: Selection) -> Selection:
     stacked = pd.concat([part.sample for part in parts], ignore_index=True)
     grouped = stacked.groupby(ID_COLUMN, sort=False)
     first = stacked.drop_duplicates(ID_COLUMN).set_index(ID_COLUMN)
-    reasons = stacked.drop_duplicates([ID_COLUMN, "selection_reason"]).groupby(ID_COLUMN, sort=False)["selection_reason"].agg("；".join)
+    reasons = (
+        stacked.drop_duplicates([ID_COLUMN, "selection_reason"])
+        .groupby(ID_COLUMN, sort=False)["selection_reason"]
+        .agg("；".join)
+    )
     merged = first.assign(
         selection_reason=reasons.reindex(first.index).astype("str"),
         statistical=grouped["statistical"].any().reindex(first.index),
         mus_hits=grouped["mus_hits"].sum().reindex(first.index).astype("int64"),
-        stratum=stacked.dropna(subset=["stratum"]).groupby(ID_COLUMN, sort=False)["stratum"].first().reindex(first.index).astype("str"),
+        stratum=stacked.dropna(subset=["stratum"])
+        .groupby(ID_COLUMN, sort=False)["stratum"]
+        .first()
+        .reindex(first.index)
+        .astype("str"),
     ).reset_index()
     merged = merged.sort_values(list(PROVENANCE_COLUMNS), kind="stable", ignore_index=True)
     statistical = [part for part in parts if part.method != NON_STATISTICAL]
     base = statistical[0] if statistical else parts[0]
-    excluded = pd.concat([part.excluded for part in parts], ignore_index=True).drop_duplicates(ID_COLUMN)
+    excluded = pd.concat([part.excluded for part in parts], ignore_index=True).drop_duplicates(
+        ID_COLUMN
+    )
     notes = tuple(dict.fromkeys(note for part in parts for note in part.notes))
     return Selection(
         sample=merged,
@@ -603,15 +741,27 @@ def select_sample(
         rest = frame[frame[amount_column].to_numpy() < key_threshold_fen]
     runners = {
         "random": lambda: select_random(rest, sample_size, seed, amount_column=amount_column),
-        "systematic": lambda: select_systematic(rest, sample_size, seed, amount_column=amount_column),
+        "systematic": lambda: select_systematic(
+            rest, sample_size, seed, amount_column=amount_column
+        ),
         "mus": lambda: select_mus(rest, sample_size, seed, amount_column=amount_column),
-        "mus_cell": lambda: select_mus(rest, sample_size, seed, cell=True, amount_column=amount_column),
+        "mus_cell": lambda: select_mus(
+            rest, sample_size, seed, cell=True, amount_column=amount_column
+        ),
         "stratified": lambda: select_stratified(
-            rest, sample_size, seed, by=strata_by, bands_fen=bands_fen, allocation=allocation, amount_column=amount_column
+            rest,
+            sample_size,
+            seed,
+            by=strata_by,
+            bands_fen=bands_fen,
+            allocation=allocation,
+            amount_column=amount_column,
         ),
     }
     if method not in runners:
-        raise ParameterError(f"抽样方法 method 须为 {', '.join(runners)} 之一，收到 {method!r} / unknown method {method!r}")
+        raise ParameterError(
+            f"抽样方法 method 须为 {', '.join(runners)} 之一，收到 {method!r} / unknown method {method!r}"
+        )
     statistical = runners[method]()
     if key_threshold_fen is not None and len(parts[0].sample):
         statistical = _with_note(

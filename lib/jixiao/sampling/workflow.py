@@ -43,16 +43,22 @@ class SamplingSettings:
 
     def __post_init__(self):
         if self.method not in STATISTICAL_METHODS:
-            raise ParameterError(f"method 只能是 {', '.join(STATISTICAL_METHODS)}，收到 {self.method!r}")
+            raise ParameterError(
+                f"method 只能是 {', '.join(STATISTICAL_METHODS)}，收到 {self.method!r}"
+            )
         if not 0 < self.tolerable_misstatement_ratio < 1:
-            raise ParameterError(f"tolerable_misstatement_ratio 应在 0 与 1 之间，收到 {self.tolerable_misstatement_ratio}")
+            raise ParameterError(
+                f"tolerable_misstatement_ratio 应在 0 与 1 之间，收到 {self.tolerable_misstatement_ratio}"
+            )
         if not 0 <= self.expected_misstatement_ratio < self.tolerable_misstatement_ratio:
             raise ParameterError(
                 f"expected_misstatement_ratio 应不小于 0 且小于可容忍错报比例 {self.tolerable_misstatement_ratio}，"
                 f"收到 {self.expected_misstatement_ratio}"
             )
         if self.method == "stratified" and not (self.strata_by or self.strata_bands_fen):
-            raise ParameterError("分层抽样需要 strata_by（按哪一列分层，例如 unit）或 strata_bands（金额分层界限）")
+            raise ParameterError(
+                "分层抽样需要 strata_by（按哪一列分层，例如 unit）或 strata_bands（金额分层界限）"
+            )
         if self.strata_by and self.strata_bands_fen:
             raise ParameterError("strata_by 与 strata_bands 只能给出一个：按列分层或按金额分层")
 
@@ -67,8 +73,10 @@ def band_edges_fen(value) -> tuple[int, ...] | None:
     else:
         parts = list(value)
     edges = tuple(yuan_to_fen(p, "strata_bands_yuan") for p in parts)
-    if not edges or any(b <= a for a, b in zip(edges, edges[1:])):
-        raise ParameterError(f"strata_bands_yuan 应为递增的金额界限（元），例如 [5000, 20000]，收到 {value!r}")
+    if not edges or any(b <= a for a, b in zip(edges, edges[1:], strict=False)):
+        raise ParameterError(
+            f"strata_bands_yuan 应为递增的金额界限（元），例如 [5000, 20000]，收到 {value!r}"
+        )
     return edges
 
 
@@ -95,7 +103,12 @@ def plan_for(population: pd.DataFrame, settings: SamplingSettings) -> SamplingPl
         tolerable = int(round(book * settings.tolerable_misstatement_ratio))
         expected = int(round(book * settings.expected_misstatement_ratio))
         return plan_mus(book, tolerable, expected, settings.confidence)
-    return plan_attribute(settings.confidence, settings.tolerable_rate, settings.expected_rate, population_size=len(population))
+    return plan_attribute(
+        settings.confidence,
+        settings.tolerable_rate,
+        settings.expected_rate,
+        population_size=len(population),
+    )
 
 
 def plan_and_select(
@@ -110,10 +123,16 @@ def plan_and_select(
     if settings.key_item_threshold_fen is not None:
         remaining = population[population["amount_fen"] < settings.key_item_threshold_fen]
     plan = plan_for(remaining, settings)
-    flagged = flagged_rows if (settings.include_flagged and flagged_rows is not None) else pd.DataFrame(columns=["source_file", "source_sheet", "source_row"])
+    flagged = (
+        flagged_rows
+        if (settings.include_flagged and flagged_rows is not None)
+        else pd.DataFrame(columns=["source_file", "source_sheet", "source_row"])
+    )
     if not flagged.empty:
         # Only flagged ledger lines that are in the population can be vouched.
-        in_population = flagged.merge(population[["source_file", "source_sheet", "source_row"]], how="inner")
+        in_population = flagged.merge(
+            population[["source_file", "source_sheet", "source_row"]], how="inner"
+        )
         flagged = in_population.drop_duplicates(["source_file", "source_sheet", "source_row"])
     selection = select_sample(
         population,
@@ -121,7 +140,9 @@ def plan_and_select(
         sample_size=plan.sample_size,
         seed=settings.seed,
         key_threshold_fen=settings.key_item_threshold_fen,
-        flagged_ids=flagged[["source_file", "source_sheet", "source_row"]] if not flagged.empty else (),
+        flagged_ids=flagged[["source_file", "source_sheet", "source_row"]]
+        if not flagged.empty
+        else (),
         flagged_reason="合规检查标记（专项资金未单独核算等）",
         strata_by=settings.strata_by,
         bands_fen=settings.strata_bands_fen,
@@ -130,15 +151,24 @@ def plan_and_select(
     return population, plan, selection
 
 
-def plan_and_select_allocations(allocations: pd.DataFrame, settings: SamplingSettings) -> tuple[SamplingPlan, Selection]:
+def plan_and_select_allocations(
+    allocations: pd.DataFrame, settings: SamplingSettings
+) -> tuple[SamplingPlan, Selection]:
     """The grant records (资金下达) to check against their allocation documents and bank receipts.
 
     An attribute plan over the grants (hypergeometric: the population is a few dozen records),
     then a simple random selection of that size; when the plan needs every grant, all are
     examined and each selected row says so.
     """
-    plan = plan_attribute(settings.confidence, settings.tolerable_rate, settings.expected_rate, population_size=len(allocations))
-    selection = select_sample(allocations, method="random", sample_size=plan.sample_size, seed=settings.seed)
+    plan = plan_attribute(
+        settings.confidence,
+        settings.tolerable_rate,
+        settings.expected_rate,
+        population_size=len(allocations),
+    )
+    selection = select_sample(
+        allocations, method="random", sample_size=plan.sample_size, seed=settings.seed
+    )
     return plan, selection
 
 
@@ -162,7 +192,8 @@ def selection_differences(filled: FieldworkResult, selection: Selection) -> pd.D
     return pd.DataFrame(
         {
             "项目": [*missing, *extra],
-            "情况": ["本次选取，抽样清单中没有"] * len(missing) + ["抽样清单中有，本次未选取"] * len(extra),
+            "情况": ["本次选取，抽样清单中没有"] * len(missing)
+            + ["抽样清单中有，本次未选取"] * len(extra),
         },
         dtype="str",
     )
@@ -188,7 +219,9 @@ def evaluate_selection(
     design = filled.parameters
     if {"method", "population_count", "population_amount_fen"} <= design.keys():
         monetary = design["method"] in (MUS, MUS_CELL)
-        tolerable = int(round(design["population_amount_fen"] * settings.tolerable_misstatement_ratio))
+        tolerable = int(
+            round(design["population_amount_fen"] * settings.tolerable_misstatement_ratio)
+        )
         population_size = None if monetary else int(design["population_count"])
     elif differences.empty:
         tolerable = plan.tolerable_misstatement_fen
@@ -210,9 +243,22 @@ def fieldwork_for_compliance(filled: pd.DataFrame) -> pd.DataFrame:
     date, voucher, 摘要, booked amount), the ledger line it came from (``source_*``), the row of
     the filled sheet (``fieldwork_*``) and the answers (凭证齐全, 审批, 合规, 差错金额, 备注)."""
     columns = [
-        "unit", "date", "voucher", "summary", "amount_fen",
-        "source_file", "source_sheet", "source_row", "fieldwork_file", "fieldwork_sheet", "fieldwork_row",
-        "documents_complete", "approved", "compliant", "misstatement_fen", "note",
+        "unit",
+        "date",
+        "voucher",
+        "summary",
+        "amount_fen",
+        "source_file",
+        "source_sheet",
+        "source_row",
+        "fieldwork_file",
+        "fieldwork_sheet",
+        "fieldwork_row",
+        "documents_complete",
+        "approved",
+        "compliant",
+        "misstatement_fen",
+        "note",
     ]
     frame = filled.copy()
     for column in columns:

@@ -9,8 +9,24 @@ Typical use, in the order an evaluator works::
     sensitivity(result).table                               # what would change the grade
 """
 
-from .engine import GRADE_BANDS, METRIC_PRODUCERS, IndicatorScore, MissingMetric, ScoreResult, ScoringError, grade, score
-from .indicators import HEADERS, SHEET, Indicator, IndicatorSystem, indicator_system_from_frame, load_indicator_system
+from .engine import (
+    GRADE_BANDS,
+    METRIC_PRODUCERS,
+    IndicatorScore,
+    MissingMetric,
+    ScoreResult,
+    ScoringError,
+    grade,
+    score,
+)
+from .indicators import (
+    HEADERS,
+    SHEET,
+    Indicator,
+    IndicatorSystem,
+    indicator_system_from_frame,
+    load_indicator_system,
+)
 from .report import (
     SCORING_TABLE_HEADERS,
     GradeMargins,

@@ -31,9 +31,13 @@ def plot_dimension_scores(result: ScoreResult):
     ax = fig.add_subplot()
     positions = range(len(data))
     width = 0.38
-    weight_bars = ax.bar([p - width / 2 for p in positions], data["分值"], width, label="分值", color=_WEIGHT_COLOUR)
+    weight_bars = ax.bar(
+        [p - width / 2 for p in positions], data["分值"], width, label="分值", color=_WEIGHT_COLOUR
+    )
     scores = data["得分"].fillna(0).astype("float64")
-    score_bars = ax.bar([p + width / 2 for p in positions], scores, width, label="得分", color=_SCORE_COLOUR)
+    score_bars = ax.bar(
+        [p + width / 2 for p in positions], scores, width, label="得分", color=_SCORE_COLOUR
+    )
     ax.bar_label(weight_bars, labels=[f"{v:g}" for v in data["分值"]], padding=2)
     ax.bar_label(score_bars, labels=[f"{v:g}" for v in scores], padding=2)
     ax.set_xticks(list(positions), list(data["一级指标"]))
@@ -56,9 +60,18 @@ def plot_waterfall(result: ScoreResult):
     ax = fig.add_subplot()
     bottoms = steps[["起点", "终点"]].min(axis=1)
     heights = (steps["终点"] - steps["起点"]).abs()
-    colours = steps["类型"].map({"满分": _WEIGHT_COLOUR, "扣分": _LOSS_COLOUR, "得分": _SCORE_COLOUR})
+    colours = steps["类型"].map(
+        {"满分": _WEIGHT_COLOUR, "扣分": _LOSS_COLOUR, "得分": _SCORE_COLOUR}
+    )
     bars = ax.bar(range(len(steps)), heights, bottom=bottoms, color=list(colours))
-    ax.bar_label(bars, labels=[f"{v:+g}" if t == "扣分" else f"{v:g}" for v, t in zip(steps["变动"], steps["类型"], strict=True)], padding=2)
+    ax.bar_label(
+        bars,
+        labels=[
+            f"{v:+g}" if t == "扣分" else f"{v:g}"
+            for v, t in zip(steps["变动"], steps["类型"], strict=True)
+        ],
+        padding=2,
+    )
     ax.set_xticks(range(len(steps)), list(steps["项目"]), rotation=35, ha="right")
     low = float(steps["终点"].min())
     ax.set_ylim(max(0.0, low - 10), float(steps["终点"].max()) + 4)

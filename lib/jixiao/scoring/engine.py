@@ -9,9 +9,9 @@ metric no step has produced yet — which indicator needs it and which step make
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
 
 import pandas as pd
 
@@ -114,7 +114,9 @@ class ScoreResult:
     @property
     def total(self) -> Decimal:
         """Sum of the scored indicators (all of them when ``complete``)."""
-        return sum((s.score for s in self.indicators if s.score is not None), Decimal(0)).quantize(CENT)
+        return sum((s.score for s in self.indicators if s.score is not None), Decimal(0)).quantize(
+            CENT
+        )
 
     @property
     def grade(self) -> str | None:
@@ -130,7 +132,9 @@ class ScoreResult:
                 {
                     "dimension": dimension,
                     "weight": sum((s.indicator.weight for s in members), Decimal(0)),
-                    "score": sum(scored, Decimal(0)).quantize(CENT) if len(scored) == len(members) else None,
+                    "score": sum(scored, Decimal(0)).quantize(CENT)
+                    if len(scored) == len(members)
+                    else None,
                 }
             )
         return pd.DataFrame(rows, columns=["dimension", "weight", "score"])
@@ -192,10 +196,14 @@ def finding_map(register: pd.DataFrame | None) -> dict[str, Finding]:
     if missing:
         raise ScoringError(f"问题清单缺少列：{'、'.join(missing)}")
     unique = register.drop_duplicates("finding_id", keep="first")
-    problem_no = unique["problem_no"].astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
+    problem_no = (
+        unique["problem_no"].astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
+    )
     return {
         str(fid): Finding(finding_id=str(fid), title=str(title), problem_no=str(no))
-        for fid, title, no in zip(unique["finding_id"], unique["title"].fillna(""), problem_no, strict=True)
+        for fid, title, no in zip(
+            unique["finding_id"], unique["title"].fillna(""), problem_no, strict=True
+        )
     }
 
 
@@ -251,7 +259,9 @@ def score(
         if ind.rule.metric is not None and ind.rule.metric not in values
     )
     if missing and strict:
-        lines = "\n".join(f"- {system.file}, sheet {system.sheet}, row {m.row}: {m.message}" for m in missing)
+        lines = "\n".join(
+            f"- {system.file}, sheet {system.sheet}, row {m.row}: {m.message}" for m in missing
+        )
         raise ScoringError(f"缺少{len(missing)}项指标数据，无法评分：\n{lines}")
 
     scored = []
@@ -263,7 +273,15 @@ def score(
         if ind.rule.metric is not None and ind.rule.metric not in values:
             m = next(x for x in missing if x.code == ind.code)
             scored.append(
-                IndicatorScore(ind, None, m.message, (m.message,), tuple(linked_ids), tuple(linked_metrics), tuple(notes))
+                IndicatorScore(
+                    ind,
+                    None,
+                    m.message,
+                    (m.message,),
+                    tuple(linked_ids),
+                    tuple(linked_metrics),
+                    tuple(notes),
+                )
             )
             continue
         outcome = ind.rule.evaluate(ind.weight, values, found)
@@ -276,7 +294,9 @@ def score(
             reasons.append(f"理由：{ind.rationale}")
         cited = [fid for fid in linked_ids if fid not in outcome.findings]
         if outcome.score < ind.weight and cited:
-            reasons.append("关联问题：" + "；".join(f"{fid}「{found[fid].title}」" for fid in cited) + "。")
+            reasons.append(
+                "关联问题：" + "；".join(f"{fid}「{found[fid].title}」" for fid in cited) + "。"
+            )
         rule_metrics = [values[ind.rule.metric]] if ind.rule.metric else []
         all_metrics = tuple(dict.fromkeys(rule_metrics + linked_metrics))
         all_findings = tuple(dict.fromkeys(list(outcome.findings) + linked_ids))

@@ -210,7 +210,12 @@ def indicator_system_from_frame(
     missing = [h for h in REQUIRED_HEADERS if h not in frame.columns]
     if missing:
         found = "、".join(str(c) for c in frame.columns if str(c).strip())
-        raise InputError(f"缺少列「{'、'.join(missing)}」；表头有：{found}", file=file, sheet=sheet, column=missing[0])
+        raise InputError(
+            f"缺少列「{'、'.join(missing)}」；表头有：{found}",
+            file=file,
+            sheet=sheet,
+            column=missing[0],
+        )
     cells = frame.reindex(columns=list(HEADERS)).rename(columns=HEADERS)
     cells = cells.map(_cell_text).astype("string").fillna("")
     cells.index = pd.RangeIndex(first_row, first_row + len(cells))
@@ -249,7 +254,9 @@ def indicator_system_from_frame(
             weights_ok = False
             continue
         try:
-            rule = build_rule(record["rule_type"], record["parameters"], weight, record["conclusion"])
+            rule = build_rule(
+                record["rule_type"], record["parameters"], weight, record["conclusion"]
+            )
         except RuleError as exc:
             problem(exc.column, str(exc))
             continue
@@ -284,10 +291,14 @@ def indicator_system_from_frame(
             for ind in indicators:
                 by_dimension[ind.level1] = by_dimension.get(ind.level1, Decimal(0)) + ind.weight
             detail = "，".join(f"{dim} {fmt(w)}" for dim, w in by_dimension.items())
-            problems.append(_Problem(first_row, "分值", f"各指标分值合计{fmt(total)}分，应为100分（{detail}）"))
+            problems.append(
+                _Problem(first_row, "分值", f"各指标分值合计{fmt(total)}分，应为100分（{detail}）")
+            )
     if problems:
         raise _combined_error(problems, file, sheet)
-    return IndicatorSystem(indicators=tuple(indicators), file=file, sheet=sheet, year=_year_from_name(file))
+    return IndicatorSystem(
+        indicators=tuple(indicators), file=file, sheet=sheet, year=_year_from_name(file)
+    )
 
 
 def _combined_error(problems: list[_Problem], file: str, sheet: str) -> InputError:
@@ -307,7 +318,9 @@ def _header_row(cells: pd.DataFrame, file: str) -> int:
         values = {normalise_text(_cell_text(v)) for v in cells.iloc[idx].tolist()}
         if "指标编码" in values:
             return idx
-    raise InputError("前10行中找不到表头（应含「指标编码」「三级指标」「分值」等列）", file=file, sheet=SHEET)
+    raise InputError(
+        "前10行中找不到表头（应含「指标编码」「三级指标」「分值」等列）", file=file, sheet=SHEET
+    )
 
 
 def load_indicator_system(path: Path | str) -> IndicatorSystem:
@@ -320,8 +333,15 @@ def load_indicator_system(path: Path | str) -> IndicatorSystem:
     headers = [normalise_text(_cell_text(v)) for v in grid.cells.iloc[header_idx].tolist()]
     repeated = sorted({h for h in headers if h and headers.count(h) > 1})
     if repeated:
-        raise InputError(f"表头中「{'、'.join(repeated)}」出现了不止一次", file=grid.file, sheet=grid.sheet, row=header_idx + 1)
+        raise InputError(
+            f"表头中「{'、'.join(repeated)}」出现了不止一次",
+            file=grid.file,
+            sheet=grid.sheet,
+            row=header_idx + 1,
+        )
     body = grid.cells.iloc[header_idx + 1 :].copy()
     body.columns = headers
     body = body.loc[:, [h for h in dict.fromkeys(headers) if h]]
-    return indicator_system_from_frame(body, file=grid.file, sheet=grid.sheet, first_row=header_idx + 2)
+    return indicator_system_from_frame(
+        body, file=grid.file, sheet=grid.sheet, first_row=header_idx + 2
+    )

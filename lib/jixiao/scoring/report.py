@@ -14,7 +14,16 @@ from jixiao.errors import ParameterError
 from .engine import GRADE_BANDS, ScoreResult, grade, score
 from .rules import fmt, to_decimal
 
-SCORING_TABLE_HEADERS = ("一级指标", "二级指标", "三级指标", "分值", "评价标准", "得分", "扣分说明", "数据来源")
+SCORING_TABLE_HEADERS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "分值",
+    "评价标准",
+    "得分",
+    "扣分说明",
+    "数据来源",
+)
 
 
 def _number(value: Decimal | None) -> int | float | None:
@@ -56,7 +65,12 @@ def score_to_json(result: ScoreResult, year: int | str | None = None) -> dict:
                 "data_source": s.indicator.data_source,
                 "linked_findings": list(s.linked_findings),
                 "metrics": [
-                    {"metric": m.name, "value": float(m.value), "label": m.label, "source": m.source}
+                    {
+                        "metric": m.name,
+                        "value": float(m.value),
+                        "label": m.label,
+                        "source": m.source,
+                    }
                     for m in s.metrics
                 ],
                 "notes": list(s.notes),
@@ -65,13 +79,21 @@ def score_to_json(result: ScoreResult, year: int | str | None = None) -> dict:
             for s in result.indicators
         ],
         "missing_metrics": [
-            {"code": m.code, "indicator": m.indicator, "metric": m.metric, "step": m.step, "message": m.message}
+            {
+                "code": m.code,
+                "indicator": m.indicator,
+                "metric": m.metric,
+                "step": m.step,
+                "message": m.message,
+            }
             for m in result.missing
         ],
     }
 
 
-def write_score_json(result: ScoreResult, path: Path | str, *, year: int | str | None = None) -> Path:
+def write_score_json(
+    result: ScoreResult, path: Path | str, *, year: int | str | None = None
+) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     content = json.dumps(score_to_json(result, year), ensure_ascii=False, indent=2)
@@ -95,7 +117,11 @@ def scoring_table(result: ScoreResult, *, total_row: bool = True) -> pd.DataFram
         for s in result.indicators
     ]
     if total_row:
-        note = f"评价等级：{result.grade}" if result.complete else f"尚缺{len(result.missing)}项指标数据，合计不完整"
+        note = (
+            f"评价等级：{result.grade}"
+            if result.complete
+            else f"尚缺{len(result.missing)}项指标数据，合计不完整"
+        )
         rows.append(
             {
                 "一级指标": "合计",
@@ -134,7 +160,11 @@ def _step_labels(result: ScoreResult) -> dict[str, str]:
     names = pd.Series([s.indicator.name for s in result.indicators])
     duplicated = set(names[names.duplicated(keep=False)])
     return {
-        s.indicator.code: (f"{s.indicator.level2}·{s.indicator.name}" if s.indicator.name in duplicated else s.indicator.name)
+        s.indicator.code: (
+            f"{s.indicator.level2}·{s.indicator.name}"
+            if s.indicator.name in duplicated
+            else s.indicator.name
+        )
         for s in result.indicators
     }
 
@@ -143,7 +173,16 @@ def waterfall_steps(result: ScoreResult) -> pd.DataFrame:
     """满分 → one step per indicator that lost points → 综合得分 (项目, 变动, 起点, 终点, 类型)."""
     labels = _step_labels(result)
     full = result.system.total_weight
-    rows = [{"项目": "满分", "指标编码": "", "变动": float(full), "起点": 0.0, "终点": float(full), "类型": "满分"}]
+    rows = [
+        {
+            "项目": "满分",
+            "指标编码": "",
+            "变动": float(full),
+            "起点": 0.0,
+            "终点": float(full),
+            "类型": "满分",
+        }
+    ]
     level = full
     for s in result.indicators:
         if s.deduction is None or s.deduction == 0:
@@ -160,7 +199,16 @@ def waterfall_steps(result: ScoreResult) -> pd.DataFrame:
             }
         )
         level = after
-    rows.append({"项目": "综合得分", "指标编码": "", "变动": float(level), "起点": 0.0, "终点": float(level), "类型": "得分"})
+    rows.append(
+        {
+            "项目": "综合得分",
+            "指标编码": "",
+            "变动": float(level),
+            "起点": 0.0,
+            "终点": float(level),
+            "类型": "得分",
+        }
+    )
     return pd.DataFrame(rows, columns=["项目", "指标编码", "变动", "起点", "终点", "类型"])
 
 
@@ -182,7 +230,9 @@ class GradeMargins:
         if self.next_grade:
             parts.append(f"距「{self.next_grade}」还差{fmt(self.points_to_next)}分")
         if self.lower_grade:
-            parts.append(f"再失{fmt(self.margin_above_lower)}分仍为「{self.grade}」，超过则降为「{self.lower_grade}」")
+            parts.append(
+                f"再失{fmt(self.margin_above_lower)}分仍为「{self.grade}」，超过则降为「{self.lower_grade}」"
+            )
         return "，".join(parts) + "。"
 
 
@@ -204,7 +254,16 @@ def grade_margins(total: Decimal | float | int) -> GradeMargins:
     )
 
 
-SENSITIVITY_HEADERS = ("类型", "指标编码", "指标", "问题编号", "扣分", "恢复后总分", "恢复后等级", "改变等级")
+SENSITIVITY_HEADERS = (
+    "类型",
+    "指标编码",
+    "指标",
+    "问题编号",
+    "扣分",
+    "恢复后总分",
+    "恢复后等级",
+    "改变等级",
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,7 +281,8 @@ class Sensitivity:
         if changers.empty:
             return text + "任何单项扣分或单个问题的影响都不足以改变等级。"
         items = "、".join(
-            f"{row.问题编号 or row.指标}（{fmt(Decimal(str(row.扣分)))}分）" for row in changers.itertuples()
+            f"{row.问题编号 or row.指标}（{fmt(Decimal(str(row.扣分)))}分）"
+            for row in changers.itertuples()
         )
         return text + f"单独恢复以下扣分即可改变等级：{items}。"
 
@@ -235,7 +295,10 @@ def sensitivity(result: ScoreResult) -> Sensitivity:
     indicators (OBS-02a) is counted on both, and caps (扣完为止) are respected.
     """
     if not result.complete:
-        raise ParameterError("评分不完整（缺少指标数据），无法做敏感性分析：" + "；".join(m.message for m in result.missing))
+        raise ParameterError(
+            "评分不完整（缺少指标数据），无法做敏感性分析："
+            + "；".join(m.message for m in result.missing)
+        )
     margins = grade_margins(result.total)
     labels = _step_labels(result)
     rows = []
@@ -243,9 +306,14 @@ def sensitivity(result: ScoreResult) -> Sensitivity:
         if not s.deduction:
             continue
         restored = result.total + s.deduction
-        rows.append(("指标扣分", s.indicator.code, labels[s.indicator.code], "", s.deduction, restored))
+        rows.append(
+            ("指标扣分", s.indicator.code, labels[s.indicator.code], "", s.deduction, restored)
+        )
     deducting = dict.fromkeys(
-        fid for s in result.indicators if s.indicator.rule.rule_id == "deduction_list" for fid in s.linked_findings
+        fid
+        for s in result.indicators
+        if s.indicator.rule.rule_id == "deduction_list"
+        for fid in s.linked_findings
         if s.indicator.rule.covers(fid)
     )
     for fid in deducting:
@@ -254,11 +322,15 @@ def sensitivity(result: ScoreResult) -> Sensitivity:
         if rescored == result.total:
             continue
         codes = "、".join(
-            s.indicator.code for s in result.indicators if s.indicator.rule.covers(fid) and fid in s.linked_findings
+            s.indicator.code
+            for s in result.indicators
+            if s.indicator.rule.covers(fid) and fid in s.linked_findings
         )
         title = result.findings[fid].title
         rows.append(("问题", codes, title, fid, rescored - result.total, rescored))
-    table = pd.DataFrame(rows, columns=["类型", "指标编码", "指标", "问题编号", "扣分", "恢复后总分"])
+    table = pd.DataFrame(
+        rows, columns=["类型", "指标编码", "指标", "问题编号", "扣分", "恢复后总分"]
+    )
     table["恢复后等级"] = [grade(t) for t in table["恢复后总分"]]
     table["改变等级"] = ["是" if g != margins.grade else "否" for g in table["恢复后等级"]]
     table["扣分"] = table["扣分"].map(float).astype("float64")

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import ClassVar, Mapping
+from typing import ClassVar
 
 HUNDRED_PERCENT = Decimal(1)
 DEFAULT_QUANTUM = Decimal("0.01")
@@ -43,7 +44,18 @@ PARAMETER_COLUMN = "规则参数"
 CONCLUSION_COLUMN = "评价结论"
 
 _PUNCTUATION = str.maketrans(
-    {"；": ";", "＝": "=", "：": ":", "，": ",", "、": ",", "％": "%", "\n": ";", "\r": ";", "－": "-", "．": "."}
+    {
+        "；": ";",
+        "＝": "=",
+        "：": ":",
+        "，": ",",
+        "、": ",",
+        "％": "%",
+        "\n": ";",
+        "\r": ";",
+        "－": "-",
+        "．": ".",
+    }
     | {chr(0xFF10 + d): str(d) for d in range(10)}
 )
 _CIRCLED = "".join(chr(0x2460 + i) for i in range(20))  # ① … ⑳
@@ -199,7 +211,9 @@ class _Params:
     def metric(self) -> str:
         name = self.text("指标")
         if not _METRIC_NAME.match(name):
-            raise RuleError(f"参数「指标」的值「{name}」不是指标数据名（应为 fund_timely_rate 这样的英文小写名）")
+            raise RuleError(
+                f"参数「指标」的值「{name}」不是指标数据名（应为 fund_timely_rate 这样的英文小写名）"
+            )
         return name
 
     def quantum(self) -> Decimal:
@@ -365,7 +379,16 @@ class LinearDeduction(Rule):
     direction: str = "不低于目标"
     percent: bool = True
     unit: str = ""  # counting word for counts (个, 家); empty for rates
-    keys: ClassVar[tuple[str, ...]] = ("指标", "目标", "每档", "每档扣分", "不足一档", "方向", "单位", "取整")
+    keys: ClassVar[tuple[str, ...]] = (
+        "指标",
+        "目标",
+        "每档",
+        "每档扣分",
+        "不足一档",
+        "方向",
+        "单位",
+        "取整",
+    )
 
     @classmethod
     def parse(cls, params, weight, conclusion) -> LinearDeduction:
@@ -373,7 +396,9 @@ class LinearDeduction(Rule):
         metric = p.metric()
         partial = p.text("不足一档", "按一档")
         if partial not in _PARTIAL_STEP:
-            raise RuleError(f"参数「不足一档」的值「{partial}」无效，应为：{'、'.join(_PARTIAL_STEP)}")
+            raise RuleError(
+                f"参数「不足一档」的值「{partial}」无效，应为：{'、'.join(_PARTIAL_STEP)}"
+            )
         direction = p.text("方向", "不低于目标")
         if direction not in _DIRECTIONS:
             raise RuleError(f"参数「方向」的值「{direction}」无效，应为：{'、'.join(_DIRECTIONS)}")
@@ -417,7 +442,9 @@ class LinearDeduction(Rule):
         if gap == 0:
             basis = f"{metric_text}，达到目标{target}，得满分{fmt(score)}分"
             return Outcome(score=score, reasons=(), basis=basis + "。")
-        rule_text = f"每{self._show(self.step, gap=True)}扣{fmt(self.per_step)}分（不足一档{self.partial}）"
+        rule_text = (
+            f"每{self._show(self.step, gap=True)}扣{fmt(self.per_step)}分（不足一档{self.partial}）"
+        )
         basis = (
             f"{metric_text}，比目标{target}{side}{self._show(gap, gap=True)}，{rule_text}，"
             f"计{fmt(steps)}档，扣{fmt(weight - score)}分，得{fmt(score)}分"
@@ -455,14 +482,21 @@ class Checkpoints(Rule):
         if "要素分值" in params:
             values = [parse_number(v, "要素分值") for v in _split_list(p.text("要素分值"))]
             if len(values) != len(raw_items):
-                raise RuleError(f"参数「要素分值」有{len(values)}个值，但「要素」有{len(raw_items)}项")
+                raise RuleError(
+                    f"参数「要素分值」有{len(values)}个值，但「要素」有{len(raw_items)}项"
+                )
             if sum(values, Decimal(0)) != weight:
-                raise RuleError(f"参数「要素分值」合计{fmt(sum(values, Decimal(0)))}分，应等于分值{fmt(weight)}分")
+                raise RuleError(
+                    f"参数「要素分值」合计{fmt(sum(values, Decimal(0)))}分，应等于分值{fmt(weight)}分"
+                )
         else:
             values = [weight / len(raw_items)] * len(raw_items)
         conclusion_text = normalise_text(conclusion)
         if not conclusion_text:
-            raise RuleError("要素计分需在「评价结论」中写明已满足的要素，如「①②③」；一项都不满足写「无」", CONCLUSION_COLUMN)
+            raise RuleError(
+                "要素计分需在「评价结论」中写明已满足的要素，如「①②③」；一项都不满足写「无」",
+                CONCLUSION_COLUMN,
+            )
         met = _circled_markers(conclusion_text)
         if not met and conclusion_text != "无":
             raise RuleError(
@@ -472,11 +506,15 @@ class Checkpoints(Rule):
         unknown = [m for m in met if m not in markers]
         if unknown:
             raise RuleError(
-                f"「评价结论」中的要素{''.join(unknown)}不在参数「要素」中（有：{''.join(markers)}）", CONCLUSION_COLUMN
+                f"「评价结论」中的要素{''.join(unknown)}不在参数「要素」中（有：{''.join(markers)}）",
+                CONCLUSION_COLUMN,
             )
         return cls(
             quantum=p.quantum(),
-            items=tuple((mk, item[1:].strip(), v) for mk, item, v in zip(markers, raw_items, values, strict=True)),
+            items=tuple(
+                (mk, item[1:].strip(), v)
+                for mk, item, v in zip(markers, raw_items, values, strict=True)
+            ),
             met=frozenset(met),
         )
 
@@ -523,7 +561,9 @@ class Graded(Rule):
         chosen = normalise_text(conclusion)
         if chosen not in names:
             shown = f"「{conclusion}」" if chosen else "空白"
-            raise RuleError(f"「评价结论」为{shown}，应为以下等级之一：{'、'.join(names)}", CONCLUSION_COLUMN)
+            raise RuleError(
+                f"「评价结论」为{shown}，应为以下等级之一：{'、'.join(names)}", CONCLUSION_COLUMN
+            )
         return cls(quantum=p.quantum(), levels=tuple(levels), chosen=chosen)
 
     @property
@@ -535,7 +575,9 @@ class Graded(Rule):
 
     def evaluate(self, weight, metrics, findings):
         score = quantise(weight * self.share, self.quantum)
-        basis = f"评价结论为「{self.chosen}」（得分比例{fmt_percent(self.share)}），得{fmt(score)}分"
+        basis = (
+            f"评价结论为「{self.chosen}」（得分比例{fmt_percent(self.share)}），得{fmt(score)}分"
+        )
         reasons = (f"{basis}，扣{fmt(weight - score)}分。",) if score < weight else ()
         return Outcome(score=score, reasons=reasons, basis=basis + "。")
 
@@ -579,9 +621,17 @@ class DeductionList(Rule):
         reasons, notes, used = [], [], []
         total = Decimal(0)
         for entry, points in self.deductions:
-            matched = sorted(f for f in findings if _matches(entry, f)) if entry.endswith("*") else [entry] if entry in findings else []
+            matched = (
+                sorted(f for f in findings if _matches(entry, f))
+                if entry.endswith("*")
+                else [entry]
+                if entry in findings
+                else []
+            )
             if not matched:
-                what = f"编号以 {entry[:-1]} 开头的问题" if entry.endswith("*") else f"问题 {entry} "
+                what = (
+                    f"编号以 {entry[:-1]} 开头的问题" if entry.endswith("*") else f"问题 {entry} "
+                )
                 notes.append(f"{what}不在问题清单中，未扣分。")
                 continue
             for finding_id in matched:
@@ -598,7 +648,13 @@ class DeductionList(Rule):
             basis = f"问题清单中{len(used)}项问题（{'、'.join(used)}），扣{fmt(weight - score)}分，得{fmt(score)}分"
         else:
             basis = f"未发现需扣分的问题，得满分{fmt(score)}分"
-        return Outcome(score=score, reasons=tuple(reasons), basis=basis + "。", findings=tuple(used), notes=tuple(notes))
+        return Outcome(
+            score=score,
+            reasons=tuple(reasons),
+            basis=basis + "。",
+            findings=tuple(used),
+            notes=tuple(notes),
+        )
 
 
 def _matches(entry: str, finding_id: str) -> bool:
@@ -621,10 +677,15 @@ class Judgement(Rule):
             raise RuleError("专家评判需在「评价结论」中填写得分", CONCLUSION_COLUMN)
         given = parse_number(text, CONCLUSION_COLUMN, column=CONCLUSION_COLUMN)
         if given < 0 or given > weight:
-            raise RuleError(f"「评价结论」中的得分{fmt(given)}超出 0–{fmt(weight)} 分（分值）", CONCLUSION_COLUMN)
+            raise RuleError(
+                f"「评价结论」中的得分{fmt(given)}超出 0–{fmt(weight)} 分（分值）",
+                CONCLUSION_COLUMN,
+            )
         quantum = p.quantum()
         if quantise(given, quantum) != given:
-            raise RuleError(f"「评价结论」中的得分{text}不是{fmt(quantum)}分的整数倍", CONCLUSION_COLUMN)
+            raise RuleError(
+                f"「评价结论」中的得分{text}不是{fmt(quantum)}分的整数倍", CONCLUSION_COLUMN
+            )
         return cls(quantum=quantum, given=given)
 
     def below_full_by_judgement(self, weight):
@@ -638,17 +699,33 @@ class Judgement(Rule):
 
 
 RULE_CLASSES: dict[str, type[Rule]] = {
-    cls.rule_id: cls for cls in (Proportional, Banded, LinearDeduction, Checkpoints, Graded, DeductionList, Judgement)
+    cls.rule_id: cls
+    for cls in (
+        Proportional,
+        Banded,
+        LinearDeduction,
+        Checkpoints,
+        Graded,
+        DeductionList,
+        Judgement,
+    )
 }
 
 
-def build_rule(rule_type: str, parameters: object, weight: Decimal, conclusion: object = "") -> Rule:
+def build_rule(
+    rule_type: str, parameters: object, weight: Decimal, conclusion: object = ""
+) -> Rule:
     """Parse a rule from its workbook cells (规则类型, 规则参数, 评价结论)."""
     label = normalise_text(rule_type)
     if not label:
         raise RuleError("未填写规则类型", "规则类型")
     rule_id = RULE_TYPES.get(label, label if label in RULE_CLASSES else None)
     if rule_id is None:
-        raise RuleError(f"不认识的规则类型「{rule_type}」；可用的规则类型有：{'、'.join(RULE_TYPES)}", "规则类型")
+        raise RuleError(
+            f"不认识的规则类型「{rule_type}」；可用的规则类型有：{'、'.join(RULE_TYPES)}",
+            "规则类型",
+        )
     cls = RULE_CLASSES[rule_id]
-    return cls.parse(parse_parameters(parameters), weight, "" if conclusion is None else str(conclusion))
+    return cls.parse(
+        parse_parameters(parameters), weight, "" if conclusion is None else str(conclusion)
+    )
