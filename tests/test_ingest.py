@@ -534,13 +534,13 @@ def test_a_year_without_respondents_needs_no_salt(tmp_path, monkeypatch):
 
 
 def test_new_year_templates_do_not_declare_the_case_reconstructed(tmp_path):
-    from jixiao import pipeline, year_templates
+    from jixiao import case, year_templates
 
     year_templates.write_year_templates(2031, folder=tmp_path)
     assert (tmp_path / "parameters.toml").is_file()
-    assert not pipeline.declares_reconstructed_case(tmp_path)
-    assert pipeline.declares_reconstructed_case(paths.raw_dir(2017))
-    assert pipeline.declares_reconstructed_case(paths.raw_dir(2018))
+    assert not case.declares_reconstructed_case(tmp_path)
+    assert case.declares_reconstructed_case(paths.raw_dir(2017))
+    assert case.declares_reconstructed_case(paths.raw_dir(2018))
 
 
 def test_the_flag_is_read_by_ingest_and_never_passed_to_a_notebook_nor_taken_from_the_command_line():

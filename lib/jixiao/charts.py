@@ -3,9 +3,8 @@
 Charts must show Chinese on a fresh machine with no system CJK fonts. The project ships
 Noto Sans CJK SC (SIL OFL 1.1, ``lib/jixiao/fonts/``); ``use_chinese_font`` registers it with
 matplotlib. ``save_figure`` writes PNG (≥ 200 dpi), SVG (text as paths, so no font is needed to
-view it) and PDF (glyphs embedded), and refuses a figure that drew a missing glyph. Under
-``jixiao run`` it hands the figure to the run's chart helper (``chart_service``), which writes
-the same files on the other core; in JupyterLab it draws in the kernel.
+view it) and PDF (glyphs embedded), and refuses a figure that drew a missing glyph. It always
+draws in the kernel, under ``jixiao run`` as in JupyterLab.
 """
 
 from __future__ import annotations
@@ -54,8 +53,7 @@ def use_chinese_font() -> str:
 
 
 def yuan_tick(value, _position=None) -> str:
-    """Axis label for an amount in 元: thousands separated, no decimals (a module-level function,
-    not a lambda, so that the figure can be pickled for the chart helper)."""
+    """Axis label for an amount in 元: thousands separated, no decimals."""
     return f"{value:,.0f}"
 
 
@@ -71,28 +69,13 @@ def save_figure(
 ) -> dict[str, Path]:
     """Save ``fig`` as ``folder/name.<fmt>`` for each format; raise if a glyph is missing.
 
-    With ``show=True`` the saved PNG is displayed in the notebook (``width`` pixels wide). Under
-    ``jixiao run`` the figure is handed to the run's chart helper (``chart_service``), which
-    writes the same files on the other core while the notebook goes on (they are there once the
-    run has finished; show them with :func:`show_file`, not by opening the file); elsewhere it
-    is drawn here (:func:`write_figure_files`).
+    With ``show=True`` the saved PNG is displayed in the notebook (``width`` pixels wide).
     """
-    from . import chart_service
-
     if dpi < MIN_DPI:
         raise ValueError(f"dpi must be at least {MIN_DPI} for hand-on charts, got {dpi}")
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    service = chart_service.client_from_environment()
-    if service is not None:
-        missing = missing_glyphs(fig)
-        if missing:
-            raise MissingGlyphError(f"{name}: the font has no glyph for {''.join(missing)!r}")
-        if service.submit(fig, name, folder, formats=formats, dpi=dpi):
-            written = {fmt: folder / f"{name}.{fmt}" for fmt in formats}
-            if show and "png" in written:
-                chart_service.show_pending(written["png"], width=width)
-            return written
+    missing = missing_glyphs(fig)
+    if missing:
+        raise MissingGlyphError(f"{name}: the font has no glyph for {''.join(missing)!r}")
     written = write_figure_files(fig, name, folder, formats=formats, dpi=dpi)
     if show and "png" in written:
         show_file(written["png"], width=width)
@@ -203,17 +186,10 @@ def _write_png(pixels, target: Path, dpi: int) -> None:
 def show_file(png: Path, *, width: int = 720, optional: bool = False) -> None:
     """Display a saved PNG in the notebook (JupyterLab, executed copies and HTML export).
 
-    ``optional``: show nothing when there is no such file. Under ``jixiao run`` the chart may
-    still be in the chart helper's hands, so a placeholder goes in and the runner puts the
-    image there once it is written.
+    ``optional``: show nothing when there is no such file.
     """
     from IPython.display import Image, display
 
-    from . import chart_service
-
-    if chart_service.client_from_environment() is not None:
-        chart_service.show_pending(png, width=width, optional=optional)
-        return
     if optional and not Path(png).is_file():
         return
     display(Image(filename=str(png), width=width))

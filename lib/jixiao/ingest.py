@@ -272,7 +272,7 @@ def privacy_salt(year: int, raw_folder: Path | None = None) -> tuple[str, str]:
     (fictional people) may go without it. Anything else is a :class:`ParameterError` that says
     how to set the variable.
     """
-    from jixiao.pipeline import RECONSTRUCTED_CASE, declares_reconstructed_case
+    from jixiao.case import RECONSTRUCTED_CASE, declares_reconstructed_case
 
     secret = os.environ.get(SALT_ENVIRONMENT_VARIABLE, "")
     if secret.strip():

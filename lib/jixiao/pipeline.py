@@ -20,13 +20,12 @@ import os
 import shutil
 import sys
 import time
-import tomllib
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import chart_service, paths
 from . import manifest as run_manifest
+from . import paths
+from .case import CASE_FILE_KEYS, read_parameters_file
 from .errors import ParameterError
 from .schema import PARAMETERS_FILE
 
@@ -43,8 +42,6 @@ PATH_PARAMETER_SUFFIXES = ("_dir", "_folder", "_path", "_file", "_workbook")
 # notebook parameter. The step concerned reads them from the file (ingest reads
 # reconstructed_case: a fictional or reconstructed case may use the public pseudonym salt), so
 # they are never passed to a notebook and cannot be set on the command line.
-RECONSTRUCTED_CASE = "reconstructed_case"
-CASE_FILE_KEYS = {RECONSTRUCTED_CASE: bool}
 # Parameters the runner sets itself; taking them from the file or the command line would run one
 # year's data into another year's folder, or write outside the staged run folder.
 RUNNER_PARAMETERS = {
@@ -70,9 +67,6 @@ class RunResult:
     steps: list[StepResult] = field(default_factory=list)
     parameters: dict[str, dict] = field(default_factory=dict)
     processed_dir: Path | None = None
-    charts: list = field(
-        default_factory=list
-    )  # chart_service.ChartResult, one per chart the helper drew
 
     @property
     def total_seconds(self) -> float:
@@ -93,28 +87,8 @@ def step_name(notebook: Path) -> str:
     return notebook.stem.split("_", 1)[1]
 
 
-def read_parameters_file(file: Path) -> dict:
-    """A ``parameters.toml`` as a dict (empty when there is none); case-file keys are type-checked."""
-    file = Path(file)
-    if not file.is_file():
-        return {}
-    try:
-        values = tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ParameterError(f"{file}: not valid TOML: {exc}") from exc
-    for key, kind in CASE_FILE_KEYS.items():
-        if key in values and not isinstance(values[key], kind):
-            raise ParameterError(f"{file}: {key} 应为 true 或 false，收到 {values[key]!r}")
-    return values
-
-
 def read_year_parameters(year: int) -> dict:
     return read_parameters_file(paths.raw_dir(year) / PARAMETERS_FILE)
-
-
-def declares_reconstructed_case(folder: Path) -> bool:
-    """True when ``folder/parameters.toml`` says ``reconstructed_case = true`` (fictional data)."""
-    return read_parameters_file(Path(folder) / PARAMETERS_FILE).get(RECONSTRUCTED_CASE) is True
 
 
 def parse_cli_value(text: str):
@@ -297,12 +271,6 @@ def _stage_processed(processed_root: Path, year: int) -> tuple[Path, Path]:
     return staging_root, staged
 
 
-def _prepare_html_export():
-    from .report import prepare_html_export
-
-    return prepare_html_export()
-
-
 def _keep_failed(work: Path, failed: Path) -> None:
     if failed.exists():
         shutil.rmtree(failed)
@@ -329,13 +297,7 @@ def run_year(
     notebooks = notebooks if notebooks is not None else year_notebooks()
     if not notebooks:
         raise ParameterError(f"no numbered notebooks found in {paths.NOTEBOOKS_DIR}")
-    # The chart helper starts now (its start-up overlaps the checks below), unless switched off.
-    service = chart_service.ChartService() if chart_service.helper_wanted() else None
-    try:
-        return _run_year(year, overrides, notebooks, reports_root, processed_root, log, service)
-    finally:
-        if service is not None:
-            service.close()
+    return _run_year(year, overrides, notebooks, reports_root, processed_root, log)
 
 
 def _run_year(
@@ -345,7 +307,6 @@ def _run_year(
     reports_root: Path | None,
     processed_root: Path | None,
     log,
-    service: chart_service.ChartService | None,
 ) -> RunResult:
     parameters = resolve_parameters(year, overrides, notebooks)
     import papermill
@@ -363,8 +324,6 @@ def _run_year(
         year=year, output_dir=final_dir, parameters=parameters, processed_dir=final_processed
     )
     log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {final_dir}")
-    html_tools = None
-    wants_html = any(nb.name == REPORT_NOTEBOOK for nb in notebooks)
     failed_dir = reports_root / f"{year}.failed"
     failed_processed = processed_root / f"{year}.failed"
 
@@ -386,34 +345,15 @@ def _run_year(
 
     # Inherited by each kernel: where the staged tables are, the chart helper, the step's name.
     run_environment = {paths.PROCESSED_ROOT_VARIABLE: str(staging_root.resolve())}
-    if service is not None:
-        run_environment.update(service.environment())
-    helper_variables = [
-        chart_service.ADDRESS_VARIABLE,
-        chart_service.KEY_VARIABLE,
-        chart_service.STEP_VARIABLE,
-    ]
-    previous_environment = {
-        name: os.environ.get(name) for name in [*run_environment, *helper_variables]
-    }
-    for name in helper_variables:
-        os.environ.pop(name, None)  # no helper of an enclosing run
+    previous_environment = {name: os.environ.get(name) for name in run_environment}
     os.environ.update(run_environment)
     try:
-        for index, notebook in enumerate(notebooks):
-            if wants_html and html_tools is None and (index == min(3, len(notebooks) - 1)):
-                # The HTML export's set-up (imports included) does not depend on the report: do
-                # it while the kernels run, beside the fourth notebook (the first keeps both
-                # cores busy itself, the next ones share the second core with the chart helper).
-                background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-html")
-                html_tools = background.submit(_prepare_html_export)
-                background.shutdown(wait=False)
+        for notebook in notebooks:
             executed = work_dir / notebook.name
             params = dict(parameters[notebook.name])
             if "output_dir" in declared_parameters(notebook):
                 params["output_dir"] = str(work_dir)
             log(f"  ▶ {notebook.name} …")
-            os.environ[chart_service.STEP_VARIABLE] = notebook.name
             started = time.perf_counter()
             try:
                 papermill.execute_notebook(
@@ -439,21 +379,6 @@ def _run_year(
             seconds = time.perf_counter() - started
             result.steps.append(StepResult(notebook.name, seconds))
             log(f"  ✓ {notebook.name} {seconds:.1f} s")
-        started = time.perf_counter()
-        try:
-            result.charts = service.finish() if service is not None else []
-            charts_failed = chart_service.failures_message(result.charts)
-            if charts_failed is None:
-                for executed in sorted(work_dir.glob("*.ipynb")):
-                    chart_service.fill_pending_images(executed)
-        except chart_service.ChartServiceError as exc:
-            charts_failed = f"图表文件生成失败 / chart files could not be written: {exc}"
-        if charts_failed is not None:
-            raise fail(
-                charts_failed
-                + f"\n本次运行的输出（供核查）/ this run's outputs, kept for review: {failed_dir}"
-            )
-        log(f"  ✓ 图表文件 / chart files {time.perf_counter() - started:.1f} s")
     finally:
         for name, value in previous_environment.items():
             if value is None:
@@ -465,9 +390,7 @@ def _run_year(
     if report_notebook.is_file():
         from .report import export_html
 
-        export_html(
-            report_notebook, work_dir / "report.html", html_tools.result() if html_tools else None
-        )
+        export_html(report_notebook, work_dir / "report.html", None)
         log("  ✓ report.html")
     record = run_manifest.run_record(
         year=year,
