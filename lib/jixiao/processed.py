@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, steps
 from .errors import InputError
 
 
@@ -23,9 +23,23 @@ def read_table(year: int | str, name: str, *, folder: Path | None = None) -> pd.
     return pd.read_parquet(file, engine="pyarrow")
 
 
+def read_optional_table(
+    year: int | str, name: str, *, folder: Path | None = None
+) -> pd.DataFrame | None:
+    """A processed table an earlier step may not have produced (e.g. no filled-in 抽样清单 yet)."""
+    source = Path(folder) if folder is not None else paths.processed_dir(year)
+    file = source / f"{name}.parquet"
+    return pd.read_parquet(file, engine="pyarrow") if file.is_file() else None
+
+
 def write_table(
     year: int | str, name: str, frame: pd.DataFrame, *, folder: Path | None = None
 ) -> Path:
+    if name not in steps.declared_tables():
+        raise InputError(
+            f"数据表 {name} 未在 jixiao.steps 中声明：请在产生它的步骤的 writes 中登记 / "
+            f"processed table {name!r} is not declared by any step"
+        )
     target_dir = Path(folder) if folder is not None else paths.processed_dir(year)
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / f"{name}.parquet"
