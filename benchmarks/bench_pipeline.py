@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from jixiao import pipeline
+from jixiao import run as runner
 
 TARGET_RATIO = 1.5
 RUNNER = "(runner)"
@@ -75,7 +75,7 @@ def record_loaded_modules(notebooks: list[Path], year: int, tmp: Path) -> dict[s
         )
         nbformat.write(nb, copies_dir / notebook.name)
         copies.append(copies_dir / notebook.name)
-    pipeline.run_year(
+    runner.run_year(
         year, notebooks=copies, reports_root=tmp / "recording_reports", log=lambda line: None
     )
     return {
@@ -108,7 +108,7 @@ def floor_notebook(source: str) -> nbformat.NotebookNode:
     parameters.metadata["tags"] = ["parameters"]
     nb.cells = [parameters, nbformat.v4.new_code_cell(source)]
     nb.metadata["kernelspec"] = {
-        "name": pipeline.KERNEL_NAME,
+        "name": runner.KERNEL_NAME,
         "display_name": "Python 3",
         "language": "python",
     }
@@ -121,7 +121,7 @@ def execute(notebook: Path, executed: Path, cwd: Path, year: int) -> float:
         str(notebook),
         str(executed),
         parameters={"year": year},
-        kernel_name=pipeline.KERNEL_NAME,
+        kernel_name=runner.KERNEL_NAME,
         cwd=str(cwd),
         progress_bar=False,
     )
@@ -142,7 +142,7 @@ def run_full(year: int) -> tuple[float, dict[str, float]]:
     (checking parameters, staging, report.html, manifest, moving into place)."""
     with tempfile.TemporaryDirectory(prefix="bench_reports_") as reports:
         started = time.perf_counter()
-        result = pipeline.run_year(year, reports_root=Path(reports), log=lambda line: None)
+        result = runner.run_year(year, reports_root=Path(reports), log=lambda line: None)
         total = time.perf_counter() - started
     per = {s.notebook: s.seconds for s in result.steps}
     per[RUNNER] = total - sum(per.values())
@@ -155,7 +155,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    notebooks = pipeline.year_notebooks()
+    notebooks = runner.year_notebooks()
     names = [nb.name for nb in notebooks]
     cwd = notebooks[0].parent
     with tempfile.TemporaryDirectory(prefix="bench_floor_") as tmp:

@@ -20,7 +20,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from jixiao import compliance, findings, outputs, paths, pipeline, schema, scoring, survey
+from jixiao import compliance, findings, outputs, paths, schema, scoring, survey
+from jixiao import run as runner
 from jixiao.loading import (
     load_allocations,
     load_ledgers,
@@ -304,7 +305,7 @@ def test_parameters_have_2017_keys_and_2018_dates():
     assert keys(ours) == keys(theirs)
     assert ours["compliance"]["evaluation_date"] == EVALUATION_DATE
     assert ours["compliance"]["grant_period_end"] == GRANT_PERIOD_END
-    resolved = pipeline.resolve_parameters(2018)  # unknown names would raise here
+    resolved = runner.resolve_parameters(2018)  # unknown names would raise here
     assert resolved["03_compliance.ipynb"]["evaluation_date"] == EVALUATION_DATE
 
 

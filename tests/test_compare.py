@@ -8,7 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jixiao import charts, compare, paths, pipeline
+from jixiao import charts, compare, paths
+from jixiao import run as runner
 from jixiao.errors import InputError, ParameterError
 
 DIMENSIONS = ("投入", "过程", "产出", "效果")
@@ -307,7 +308,7 @@ def test_comparison_notebook_is_committed_without_outputs_and_with_tagged_parame
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     assert all(not cell.outputs and cell.execution_count is None for cell in code)
     assert "parameters" in code[0].metadata.get("tags", [])
-    assert NOTEBOOK not in pipeline.year_notebooks()  # a year's run must not run the comparison
+    assert NOTEBOOK not in runner.year_notebooks()  # a year's run must not run the comparison
 
 
 @pytest.fixture(scope="module")
@@ -321,7 +322,7 @@ def executed_comparison(tmp_path_factory):
         tmp_path_factory.mktemp("reports"),
     )
     for year in (2017, 2018):
-        pipeline.run_year(
+        runner.run_year(
             year, reports_root=reports_root, processed_root=processed_root, log=lambda *_: None
         )
     out = tmp_path_factory.mktemp("comparison")

@@ -544,12 +544,12 @@ def test_new_year_templates_do_not_declare_the_case_reconstructed(tmp_path):
 
 
 def test_the_flag_is_read_by_ingest_and_never_passed_to_a_notebook_nor_taken_from_the_command_line():
-    from jixiao import pipeline
+    from jixiao import run as runner
 
-    resolved = pipeline.resolve_parameters(2017)
+    resolved = runner.resolve_parameters(2017)
     assert all("reconstructed_case" not in params for params in resolved.values())
     with pytest.raises(ParameterError, match="reconstructed_case 描述案例数据本身，只能写在"):
-        pipeline.resolve_parameters(2017, {"reconstructed_case": True})
+        runner.resolve_parameters(2017, {"reconstructed_case": True})
 
 
 # --------------------------------------------------------------------------- dropped and rejected text

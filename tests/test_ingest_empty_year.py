@@ -5,7 +5,8 @@ import shutil
 import openpyxl
 import pytest
 
-from jixiao import ingest, paths, pipeline, year_templates
+from jixiao import ingest, paths, year_templates
+from jixiao import run as runner
 from jixiao.errors import InputError
 
 
@@ -69,8 +70,8 @@ def test_a_table_whose_every_row_was_rejected_says_so_with_the_first_reason(
 def test_running_a_blank_year_stops_in_ingest_with_that_message(blank_year, tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "RAW_DIR", blank_year.parent)
     monkeypatch.setattr(paths, "DATA_DIR", tmp_path)  # the blank year lives under tmp_path
-    with pytest.raises(pipeline.NotebookFailed) as failure:
-        pipeline.run_year(
+    with pytest.raises(runner.NotebookFailed) as failure:
+        runner.run_year(
             2019,
             {"ingest.raw_folder": str(blank_year)},
             reports_root=tmp_path / "reports",

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import write_notebook
-from jixiao import pipeline
+from jixiao import run as runner
 from jixiao.errors import ParameterError
 
 
@@ -33,29 +33,29 @@ def toy_notebooks(tmp_path):
 
 def test_unknown_parameter_is_an_error_before_any_notebook_runs(toy_notebooks):
     with pytest.raises(ParameterError, match="unknown parameter 'confidance'"):
-        pipeline.resolve_parameters(2017, {"confidance": 0.9}, toy_notebooks)
+        runner.resolve_parameters(2017, {"confidance": 0.9}, toy_notebooks)
 
 
 def test_wrong_type_names_the_notebook_and_parameter(toy_notebooks):
     with pytest.raises(ParameterError, match=r"02_second.ipynb 的参数 confidence 应为 float"):
-        pipeline.resolve_parameters(2017, {"confidence": "high"}, toy_notebooks)
+        runner.resolve_parameters(2017, {"confidence": "high"}, toy_notebooks)
     with pytest.raises(ParameterError, match="seed 应为 int"):
-        pipeline.resolve_parameters(2017, {"seed": 1.5}, toy_notebooks)
+        runner.resolve_parameters(2017, {"seed": 1.5}, toy_notebooks)
 
 
 def test_year_without_data_is_an_error(toy_notebooks):
     with pytest.raises(ParameterError, match="no data for year 1999"):
-        pipeline.resolve_parameters(1999, {}, toy_notebooks)
+        runner.resolve_parameters(1999, {}, toy_notebooks)
 
 
 def test_path_outside_project_data_and_reports_is_refused(toy_notebooks, tmp_path):
     first = toy_notebooks[0]
     write_notebook(first, "year = 2017\nledger_dir = 'data/raw/2017'", "pass")
-    pipeline.resolve_parameters(2017, {"ledger_dir": "data/raw/2017"}, toy_notebooks)
+    runner.resolve_parameters(2017, {"ledger_dir": "data/raw/2017"}, toy_notebooks)
     with pytest.raises(ParameterError, match="path outside"):
-        pipeline.resolve_parameters(2017, {"ledger_dir": "/etc"}, toy_notebooks)
+        runner.resolve_parameters(2017, {"ledger_dir": "/etc"}, toy_notebooks)
     with pytest.raises(ParameterError, match="path outside"):
-        pipeline.resolve_parameters(2017, {"ledger_dir": "data/../../outside"}, toy_notebooks)
+        runner.resolve_parameters(2017, {"ledger_dir": "data/../../outside"}, toy_notebooks)
 
 
 def test_parameter_file_section_for_a_step_without_notebook_is_an_error(toy_notebooks, toy_year):
@@ -63,30 +63,28 @@ def test_parameter_file_section_for_a_step_without_notebook_is_an_error(toy_note
         "[sampling]\nconfidence = 0.9\n", encoding="utf-8"
     )
     with pytest.raises(ParameterError, match="unknown step 'sampling' in parameters.toml"):
-        pipeline.resolve_parameters(2017, {}, toy_notebooks)
+        runner.resolve_parameters(2017, {}, toy_notebooks)
 
 
 def test_step_prefixed_override_reaches_only_thatwrite_notebook(toy_notebooks):
-    resolved = pipeline.resolve_parameters(
-        2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks
-    )
+    resolved = runner.resolve_parameters(2017, {"second.confidence": 0.9, "seed": 7}, toy_notebooks)
     assert resolved["02_second.ipynb"] == {"year": 2017, "confidence": 0.9}
     assert resolved["01_first.ipynb"] == {"year": 2017, "seed": 7}
 
 
 def test_cli_values_are_read_as_numbers_and_booleans():
-    assert pipeline.parse_cli_value("7") == 7
-    assert pipeline.parse_cli_value("0.9") == 0.9
-    assert pipeline.parse_cli_value("true") is True
-    assert pipeline.parse_cli_value("mus") == "mus"
-    assert pipeline.parse_cli_value("[5000, 20000]") == [5000, 20000]
+    assert runner.parse_cli_value("7") == 7
+    assert runner.parse_cli_value("0.9") == 0.9
+    assert runner.parse_cli_value("true") is True
+    assert runner.parse_cli_value("mus") == "mus"
+    assert runner.parse_cli_value("[5000, 20000]") == [5000, 20000]
     with pytest.raises(ParameterError, match="not a list"):
-        pipeline.parse_cli_value("[5000, 2O000]")
+        runner.parse_cli_value("[5000, 2O000]")
 
 
 def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):
     reports = tmp_path / "reports"
-    result = pipeline.run_year(
+    result = runner.run_year(
         2017, {"seed": 3}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None
     )
     out = reports / "2017"
@@ -99,10 +97,10 @@ def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):
 
 def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks, tmp_path):
     reports = tmp_path / "reports"
-    pipeline.run_year(2017, {}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
+    runner.run_year(2017, {}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
     good = (reports / "2017" / "second.txt").read_text()
-    with pytest.raises(pipeline.NotebookFailed) as failure:
-        pipeline.run_year(
+    with pytest.raises(runner.NotebookFailed) as failure:
+        runner.run_year(
             2017, {"fail": True}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None
         )
     message = str(failure.value)
@@ -127,19 +125,19 @@ def test_year_parameter_file_supplies_defaults(toy_notebooks, toy_year):
     (toy_year / "2030" / "parameters.toml").write_text(
         "seed = 11\n[second]\nconfidence = 0.9\n", encoding="utf-8"
     )
-    resolved = pipeline.resolve_parameters(2030, {"seed": 12}, toy_notebooks)
+    resolved = runner.resolve_parameters(2030, {"seed": 12}, toy_notebooks)
     assert resolved["01_first.ipynb"]["seed"] == 12  # command line wins over the file
     assert resolved["02_second.ipynb"]["confidence"] == 0.9
 
 
 def test_closing_line_names_what_is_missing_when_scoring_is_incomplete():
     complete = {"complete": True, "total": 86.5, "grade": "良", "missing_metrics": []}
-    assert pipeline.score_summary(complete) == "综合得分 / total 86.5，评价等级 / grade 良"
+    assert runner.score_summary(complete) == "综合得分 / total 86.5，评价等级 / grade 良"
     incomplete = {
         "complete": False, "total": 83.5, "grade": None,
         "missing_metrics": [{"code": "B2.3", "indicator": "财务监控有效性", "metric": "voucher_deviation_upper_limit", "step": "sampling"}],
     }  # fmt: skip
-    line = pipeline.score_summary(incomplete)
+    line = runner.score_summary(incomplete)
     assert (
         "评分不完整" in line
         and "83.5" in line

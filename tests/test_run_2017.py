@@ -9,7 +9,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jixiao import loading, manifest, paths, pipeline, privacy
+from jixiao import loading, manifest, paths, privacy
+from jixiao import run as runner
 from jixiao.scoring import grade
 
 YEAR = 2017
@@ -32,8 +33,8 @@ def raw_hashes_before():
 @pytest.fixture(scope="module")
 def run(tmp_path_factory, raw_hashes_before):
     reports = tmp_path_factory.mktemp("reports")
-    result = pipeline.run_year(
-        YEAR, notebooks=pipeline.year_notebooks(), reports_root=reports, log=lambda *_: None
+    result = runner.run_year(
+        YEAR, notebooks=runner.year_notebooks(), reports_root=reports, log=lambda *_: None
     )
     return result, reports / str(YEAR)
 
@@ -97,7 +98,7 @@ def test_raw_folder_is_byte_identical_after_the_run(run, raw_hashes_before):
 
 def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
     out = run[1]
-    for notebook in pipeline.year_notebooks():
+    for notebook in runner.year_notebooks():
         assert (out / notebook.name).is_file()
     import nbformat
 
@@ -131,7 +132,7 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
         "parameters.toml",
     }
     assert all(len(h) == 64 for h in record["inputs"].values())
-    assert set(record["timings_s"]) == {nb.name for nb in pipeline.year_notebooks()}
+    assert set(record["timings_s"]) == {nb.name for nb in runner.year_notebooks()}
     assert record["environment"]["packages"]["pandas"]
 
 
@@ -195,7 +196,7 @@ def test_a_second_run_gives_the_same_tables_and_scores(run, tmp_path):
         for name in ("findings", "sampling_selection", "scoring_table")
     }
     first_score = (run[1] / "score.json").read_text(encoding="utf-8")
-    pipeline.run_year(YEAR, reports_root=tmp_path, log=lambda *_: None)
+    runner.run_year(YEAR, reports_root=tmp_path, log=lambda *_: None)
     assert (tmp_path / str(YEAR) / "score.json").read_text(encoding="utf-8") == first_score
     for name, frame in first.items():
         pd.testing.assert_frame_equal(
@@ -234,7 +235,7 @@ def _sampling_settings():
     """The 2017 sampling settings exactly as notebook 02 builds them from parameters.toml."""
     from jixiao.sampling.workflow import settings_from_parameters
 
-    given = pipeline.read_year_parameters(YEAR)
+    given = runner.read_year_parameters(YEAR)
     return settings_from_parameters(seed=given["seed"], **given["sampling"])
 
 

@@ -5,7 +5,8 @@ import json
 import pandas as pd
 import pytest
 
-from jixiao import manifest, paths, pipeline, scoring
+from jixiao import manifest, paths, scoring
+from jixiao import run as runner
 
 YEAR = 2018
 
@@ -14,7 +15,7 @@ YEAR = 2018
 def run(tmp_path_factory):
     before = manifest.folder_hashes(paths.raw_dir(YEAR))
     reports = tmp_path_factory.mktemp("reports")
-    pipeline.run_year(YEAR, reports_root=reports, log=lambda *_: None)
+    runner.run_year(YEAR, reports_root=reports, log=lambda *_: None)
     return reports / str(YEAR), before
 
 

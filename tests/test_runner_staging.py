@@ -2,12 +2,14 @@
 path parameters against the project root in the notebooks as in its own checks."""
 
 import os
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from conftest import write_notebook
-from jixiao import cli, manifest, paths, pipeline
+from jixiao import cli, manifest, paths
+from jixiao import run as runner
 from jixiao.errors import ParameterError
 
 
@@ -37,13 +39,13 @@ def writing_notebooks(tmp_path):
         "year = 2017\nfail = False\noutput_dir = None",
         "if fail:\n    raise ValueError('故意失败')\n"
         "import pandas as pd\nfrom jixiao import processed\n"
-        "processed.write_table(year, 'scores', pd.DataFrame({'total': [86.5]}))",
+        "processed.write_table(year, 'scoring_table', pd.DataFrame({'total': [86.5]}))",
     )
     return [first, second]
 
 
 def _run(notebooks, tmp_path, overrides=None):
-    return pipeline.run_year(
+    return runner.run_year(
         2017,
         overrides or {},
         notebooks=notebooks,
@@ -59,9 +61,13 @@ def test_notebooks_write_processed_tables_into_a_staging_folder_moved_into_place
     final = tmp_path / "processed" / "2017"
     assert result.processed_dir == final
     staged_at = (tmp_path / "reports" / "2017" / "where.txt").read_text(encoding="utf-8")
-    assert staged_at == str((tmp_path / "processed" / ".2017.running" / "2017").resolve())
+    staged = Path(staged_at)
+    assert staged.name == "2017" and staged.parent.parent == (tmp_path / "processed").resolve()
+    assert staged.parent.name.startswith(".2017.running-")  # unique per run
     assert len(pd.read_parquet(final / "findings.parquet")) == 21
-    assert (final / "scores.parquet").is_file() and (final / "metrics" / "toy.json").is_file()
+    assert (final / "scoring_table.parquet").is_file() and (
+        final / "metrics" / "toy.json"
+    ).is_file()
     assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == [
         "2017"
     ]  # no staging or backup left
@@ -76,7 +82,7 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(
     final = tmp_path / "processed" / "2017"
     before = manifest.folder_hashes(final)
     files_before = sorted(p.relative_to(final) for p in final.rglob("*"))
-    with pytest.raises(pipeline.NotebookFailed) as failure:
+    with pytest.raises(runner.NotebookFailed) as failure:
         _run(writing_notebooks, tmp_path, {"label": "bad", "fail": True})
     assert manifest.folder_hashes(final) == before
     assert sorted(p.relative_to(final) for p in final.rglob("*")) == files_before
@@ -98,7 +104,7 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(
 
 
 def test_a_first_run_that_fails_says_there_was_no_good_run_to_keep(writing_notebooks, tmp_path):
-    with pytest.raises(pipeline.NotebookFailed, match="no earlier good run to keep"):
+    with pytest.raises(runner.NotebookFailed, match="no earlier good run to keep"):
         _run(writing_notebooks, tmp_path, {"fail": True})
     assert (
         not (tmp_path / "processed" / "2017").exists()
@@ -112,7 +118,7 @@ def test_steps_not_in_the_run_still_find_the_last_good_tables(writing_notebooks,
     _run(writing_notebooks[1:], tmp_path)  # only 02: 01's tables are carried over, not lost
     final = tmp_path / "processed" / "2017"
     assert (final / "note.txt").read_text(encoding="utf-8") == "good"
-    assert (final / "findings.parquet").is_file() and (final / "scores.parquet").is_file()
+    assert (final / "findings.parquet").is_file() and (final / "scoring_table.parquet").is_file()
 
 
 @pytest.mark.parametrize(
@@ -127,7 +133,7 @@ def test_runner_owned_parameters_are_refused_from_the_command_line(
     writing_notebooks, overrides, name
 ):
     with pytest.raises(ParameterError, match=rf"参数 {name} 由运行程序设定.*command line"):
-        pipeline.resolve_parameters(2017, overrides, writing_notebooks)
+        runner.resolve_parameters(2017, overrides, writing_notebooks)
 
 
 def test_runner_owned_parameters_are_refused_from_the_parameter_file(
@@ -137,7 +143,7 @@ def test_runner_owned_parameters_are_refused_from_the_parameter_file(
     with pytest.raises(
         ParameterError, match=r"参数 year 由运行程序设定，不能在 parameters.toml 中指定.*--year"
     ):
-        pipeline.resolve_parameters(2017, {}, writing_notebooks)
+        runner.resolve_parameters(2017, {}, writing_notebooks)
 
 
 def test_cli_rejects_year_override_before_any_notebook_runs(capsys, toy_folders):
@@ -152,11 +158,9 @@ def test_relative_path_parameters_are_read_against_the_project_root():
 
 
 def test_ingest_has_no_processed_folder_parameter_the_later_steps_would_ignore():
-    notebooks = pipeline.year_notebooks()
+    notebooks = runner.year_notebooks()
     with pytest.raises(ParameterError, match="unknown parameter 'processed_folder'"):
-        pipeline.resolve_parameters(
-            2017, {"ingest.processed_folder": "data/processed/x"}, notebooks
-        )
+        runner.resolve_parameters(2017, {"ingest.processed_folder": "data/processed/x"}, notebooks)
 
 
 def test_ingest_reads_a_relative_raw_folder_from_the_project_root(tmp_path):

@@ -22,7 +22,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jixiao import ingest, loading, paths, pipeline, privacy
+from jixiao import ingest, loading, paths, privacy
+from jixiao import run as runner
 
 YEAR = 2017
 RAW = paths.raw_dir(YEAR)
@@ -138,7 +139,7 @@ def project(tmp_path_factory):
             ingest.SALT_ENVIRONMENT_VARIABLE, raising=False
         )  # the case declares itself reconstructed
         ingest.write_processed(YEAR, ingest.load_year(YEAR, RAW), processed)
-        parameters = pipeline.resolve_parameters(YEAR)[NOTEBOOK.name] | {"output_dir": str(reports)}
+        parameters = runner.resolve_parameters(YEAR)[NOTEBOOK.name] | {"output_dir": str(reports)}
         env.setenv(
             "JIXIAO_ROOT", str(root)
         )  # the kernel's jixiao.paths now point at the scratch project
@@ -146,7 +147,7 @@ def project(tmp_path_factory):
             str(NOTEBOOK),
             str(reports / NOTEBOOK.name),
             parameters=parameters,
-            kernel_name=pipeline.KERNEL_NAME,
+            kernel_name=runner.KERNEL_NAME,
             cwd=str(NOTEBOOK.parent),
             progress_bar=False,
         )

@@ -39,10 +39,10 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "run":
-        from . import pipeline
+        from . import run as runner
 
-        overrides = {name: pipeline.parse_cli_value(value) for name, value in args.parameter}
-        return pipeline.main_run(args.year, overrides)
+        overrides = {name: runner.parse_cli_value(value) for name, value in args.parameter}
+        return runner.main_run(args.year, overrides)
     if args.command == "template":
         from . import year_templates
 

@@ -19,7 +19,9 @@ class Step:
     writes: tuple[str, ...] = ()  # processed tables it produces
     metrics: str | None = None  # metrics/<name>.json it writes for scoring
     reads_metrics: bool = False  # whether it reads every metrics file (scoring)
-    optional_reads: tuple[str, ...] = ()  # shown when present (workpaper sheets), else listed as missing
+    optional_reads: tuple[
+        str, ...
+    ] = ()  # shown when present (workpaper sheets), else listed as missing
 
 
 STEPS: tuple[Step, ...] = (

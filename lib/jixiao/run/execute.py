@@ -1,0 +1,167 @@
+"""``run_year``: the year's notebooks through papermill, in a staged, locked run.
+
+Every parameter is checked before any notebook starts (:mod:`.parameters`); the notebooks run
+in order inside a :class:`.staging.YearStaging` (per-year lock, unique staging folders); the
+finished set moves into ``reports/<year>/`` and ``data/processed/<year>/`` only when every
+notebook passed, so a failed or concurrent run never destroys the outputs of the last good one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .. import paths
+from ..errors import ParameterError
+from .parameters import declared_parameters, resolve_parameters, year_notebooks
+from .record import KERNEL_NAME, RunResult, StepResult, score_summary, write_manifest
+from .staging import RunLocked, YearStaging
+
+REPORT_NOTEBOOK = "06_report.ipynb"  # exported to report.html after a successful run
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised: names the notebook, the failing cell and where the partial copy is."""
+
+
+def console_print(text: str) -> None:
+    """Print on any console: characters its encoding lacks (✓ ▶ on GBK / cp936) become '?'."""
+    stream = sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = text.encode(encoding, errors="replace").decode(encoding, errors="replace")
+    print(text, file=stream)
+
+
+def _failure_message(notebook: Path, partial: Path, exc: Exception) -> str:
+    cell = getattr(exc, "exec_count", None) or getattr(exc, "cell_index", None)
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = getattr(exc, "evalue", str(exc))
+    return (
+        f"笔记本运行失败 / notebook failed: {notebook.name}, cell {cell}: {ename}: {evalue}\n"
+        f"部分执行的副本 / partly executed copy: {partial}"
+    )
+
+
+def _execute(notebook: Path, executed: Path, params: dict) -> None:
+    import papermill
+
+    papermill.execute_notebook(
+        str(notebook),
+        str(executed),
+        parameters=params,
+        kernel_name=KERNEL_NAME,
+        cwd=str(notebook.parent),
+        progress_bar=False,
+        # One write at the end (papermill still writes the partial copy when a cell fails)
+        # instead of two full re-serialisations of the notebook, images included, per cell.
+        request_save_on_cell_execute=False,
+        # The kernel's own log is not the evaluator's concern: its start-up notice, and the
+        # "KeyboardInterrupt caught in kernel" that jupyter_client's SIGINT-before-shutdown
+        # provokes when a message is still in flight. Cell errors still stop the run.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+    )
+
+
+def run_year(
+    year: int,
+    overrides: dict[str, object] | None = None,
+    *,
+    notebooks: list[Path] | None = None,
+    reports_root: Path | None = None,
+    processed_root: Path | None = None,
+    log=console_print,
+) -> RunResult:
+    """Run a year's notebooks; outputs and processed tables move into place only if all passed.
+
+    A failed run leaves ``reports/<year>/`` and ``data/processed/<year>/`` as they were and
+    keeps what it wrote in ``reports/<year>.failed/`` and ``data/processed/<year>.failed/``.
+    A second run of the same year while one is going refuses at once (:class:`RunLocked`).
+    """
+    notebooks = notebooks if notebooks is not None else year_notebooks()
+    if not notebooks:
+        raise ParameterError(f"no numbered notebooks found in {paths.NOTEBOOKS_DIR}")
+    parameters = resolve_parameters(year, overrides, notebooks)
+    reports_root = Path(reports_root or paths.REPORTS_DIR)
+    processed_root = Path(processed_root) if processed_root is not None else paths.processed_root()
+    result = RunResult(
+        year=year,
+        output_dir=reports_root / str(year),
+        parameters=parameters,
+        processed_dir=processed_root / str(year),
+    )
+    with YearStaging(year, reports_root, processed_root, log=log) as staging:
+        log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {staging.final_dir}")
+        _run_notebooks(staging, notebooks, parameters, result, log)
+        report_notebook = staging.work_dir / REPORT_NOTEBOOK
+        if report_notebook.is_file():
+            from ..report import export_html
+
+            export_html(report_notebook, staging.work_dir / "report.html", None)
+            log("  ✓ report.html")
+        write_manifest(result, staging.work_dir)
+        staging.commit()
+    log(f"完成 / done in {result.total_seconds:.1f} s: {staging.final_dir}")
+    score_file = staging.final_dir / "score.json"
+    if score_file.is_file():
+        log(score_summary(json.loads(score_file.read_text(encoding="utf-8"))))
+    return result
+
+
+def _run_notebooks(staging: YearStaging, notebooks, parameters, result: RunResult, log) -> None:
+    # Inherited by each kernel: where this run's staged tables are.
+    variable = paths.PROCESSED_ROOT_VARIABLE
+    previous = os.environ.get(variable)
+    os.environ[variable] = str(staging.staging_root.resolve())
+    try:
+        for notebook in notebooks:
+            params = dict(parameters[notebook.name])
+            if "output_dir" in declared_parameters(notebook):
+                params["output_dir"] = str(staging.work_dir)
+            log(f"  ▶ {notebook.name} …")
+            started = time.perf_counter()
+            try:
+                _execute(notebook, staging.work_dir / notebook.name, params)
+            except Exception as exc:  # papermill wraps kernel errors; keep partial copies
+                message = _failure_message(notebook, staging.failed_dir / notebook.name, exc)
+                kept = staging.keep_failed()
+                raise NotebookFailed(
+                    message
+                    + "\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for "
+                    + f"review: {staging.failed_processed}"
+                    + (
+                        "\n上次成功运行的结果未改动 / last good outputs left as they were: "
+                        + ", ".join(str(k) for k in kept)
+                        if kept
+                        else "\n此前没有成功运行的结果 / no earlier good run to keep"
+                    )
+                ) from exc
+            seconds = time.perf_counter() - started
+            result.steps.append(StepResult(notebook.name, seconds))
+            log(f"  ✓ {notebook.name} {seconds:.1f} s")
+    finally:
+        if previous is None:
+            os.environ.pop(variable, None)
+        else:
+            os.environ[variable] = previous
+
+
+def main_run(year: int, overrides: dict[str, object]) -> int:
+    try:
+        run_year(year, overrides)
+    except (ParameterError, NotebookFailed, RunLocked) as exc:
+        console_print_err(str(exc))
+        return 2
+    return 0
+
+
+def console_print_err(text: str) -> None:
+    encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    print(
+        text.encode(encoding, errors="replace").decode(encoding, errors="replace"), file=sys.stderr
+    )
