@@ -16,6 +16,7 @@ import pandas as pd
 
 from . import paths
 from .errors import InputError
+from .untrusted import escape_markdown as md
 
 RECOMMENDATIONS_TEMPLATE = paths.PACKAGE_DIR / "templates" / "recommendations.csv"
 KEYWORD_SEPARATORS = r"[；;、,，\s]+"
@@ -43,7 +44,11 @@ def scoring_table_styler(table: pd.DataFrame):
     """The 评分表 for the HTML report: scores and weights without trailing zeros, blanks for
     missing values, no index."""
     numbers = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    styler = table.style.format(na_rep="").format(plain_number, subset=numbers).hide(axis="index")
+    styler = (
+        table.style.format(na_rep="", escape="html")
+        .format(plain_number, subset=numbers)
+        .hide(axis="index")
+    )
     return styler.set_uuid(
         "scoring"
     )  # fixed element ids (pandas picks random ones): same report, same bytes
@@ -56,9 +61,9 @@ def read_score(path: Path) -> dict:
 
 
 def overall_conclusion(score: dict) -> str:
-    dims = "、".join(d["dimension"] for d in score["dimensions"])
+    dims = "、".join(md(d["dimension"]) for d in score["dimensions"])
     if not score.get("complete", True) or score.get("grade") is None:
-        return f"评分尚不完整（{score.get('summary', '')}），暂不能给出综合结论。"
+        return f"评分尚不完整（{md(score.get('summary', ''))}），暂不能给出综合结论。"
     return (
         f"本次绩效评价从项目{dims}{len(score['dimensions'])}个维度开展，总分{score['max_total']}分，"
         f"项目综合得分{score['total']}分，评价等级为“{score['grade']}”。"
@@ -74,7 +79,7 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
         communities=("community", "nunique"),
     )
     parts = [
-        f"{row.Index}资金（{row.communities}个社区，{row.grants}笔）共{wan_yuan(row.amount)}万元"
+        f"{md(row.Index)}资金（{row.communities}个社区，{row.grants}笔）共{wan_yuan(row.amount)}万元"
         for row in by_type.itertuples()
     ]
     communities = allocations["community"].nunique()
@@ -105,8 +110,10 @@ def outputs_table(outputs: pd.DataFrame) -> pd.DataFrame:
 
 def outputs_table_styler(outputs: pd.DataFrame):
     """产出完成情况 for the HTML report: counts with thousands separators, completion as %."""
-    styler = outputs_table(outputs).style.format(
-        {"计划数": "{:,.0f}", "实际完成数": "{:,.0f}", "完成率": "{:.0%}"}, na_rep=""
+    styler = (
+        outputs_table(outputs)
+        .style.format({"计划数": "{:,.0f}", "实际完成数": "{:,.0f}", "完成率": "{:.0%}"}, na_rep="")
+        .format(escape="html", na_rep="", subset=["产出指标", "计量单位"])
     )
     return styler.hide(axis="index").set_uuid("outputs")
 
@@ -118,7 +125,7 @@ def effects_text(
     actual = pd.to_numeric(outputs["actual"], errors="coerce")
     met = int((actual >= planned).sum())
     text = f"产出指标{len(outputs)}项，其中{met}项达到或超过计划数"
-    short = outputs.loc[actual < planned, "indicator"].astype(str).tolist()
+    short = [md(t) for t in outputs.loc[actual < planned, "indicator"].tolist()]
     text += f"，未完成计划的有：{'、'.join(short)}。" if short else "，全部完成计划。"
     if satisfaction is not None and not satisfaction.empty:
         row = satisfaction.iloc[0]
@@ -131,7 +138,7 @@ def effects_text(
             coverage.loc[~coverage["sufficient"].astype(bool), "statement"].astype(str).tolist()
         )
         if short_groups:
-            text += "样本量说明：" + "；".join(short_groups) + "。"
+            text += "样本量说明：" + "；".join(md(g) for g in short_groups) + "。"
     return text
 
 
@@ -147,7 +154,7 @@ def problems_markdown(register: pd.DataFrame) -> str:
     ):
         # "专项资金未单独核算：项目支出记入…" and "…：专项收入记入…" share one heading.
         titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
-        lines.append(f"{number}. **{'；'.join(titles)}**（问题{int(problem_no)}）")
+        lines.append(f"{number}. **{'；'.join(md(t) for t in titles)}**（问题{int(problem_no)}）")
         for row in group.itertuples():
             lines.append(f"   - {_finding_line(row)}")
     others = register[register["problem_no"].isna()]
@@ -163,15 +170,15 @@ def _finding_line(row) -> str:
     """Observations keep the evaluator's wording; data findings are summarised (the row-level
     reasons stay in the 问题清单 workbook sheet with their evidence references)."""
     if row.rule == "OBS":
-        return f"{row.description}〔{row.finding_id}，证据来源：{row.evidence_source}〕"
+        return f"{md(row.description)}〔{md(row.finding_id)}，证据来源：{md(row.evidence_source)}〕"
     evidence_rows = len([e for e in str(row.evidence or "").split("；") if e.strip()])
     amount = (
         f"，涉及金额{yuan(int(row.amount_fen))}元"
         if pd.notna(row.amount_fen) and int(row.amount_fen)
         else ""
     )
-    units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
-    return f"{units}{row.title}{amount}（证据{evidence_rows}处，见问题清单）〔{row.finding_id}〕"
+    units = f"{md(row.units)}：" if isinstance(row.units, str) and row.units else ""
+    return f"{units}{md(row.title)}{amount}（证据{evidence_rows}处，见问题清单）〔{md(row.finding_id)}〕"
 
 
 @dataclass
@@ -306,6 +313,6 @@ def recommendations_markdown(table: pd.DataFrame) -> str:
     if table.empty:
         return "本年度未发现需要提出建议的问题。"
     return "\n".join(
-        f"{i}. **{row.建议}**。{row.内容}（针对：{row.依据问题}）"
+        f"{i}. **{md(row.建议)}**。{md(row.内容)}（针对：{md(row.依据问题)}）"
         for i, row in enumerate(table.itertuples(), start=1)
     )
