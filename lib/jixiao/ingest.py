@@ -11,6 +11,7 @@ secret salt of ``JIXIAO_PRIVACY_SALT`` (:func:`privacy_salt`).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from jixiao.loading import (
     load_outputs,
     load_survey,
 )
+from jixiao.scrub import scrub_table
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
 PERSONAL_TABLES = ("survey", "interviews")
@@ -263,6 +265,19 @@ def public_salt(year: int) -> str:
     return f"jixiao-{year}"
 
 
+MIN_SALT_LENGTH = 16
+
+
+def check_salt_strength(secret: str) -> None:
+    """A salt anyone could guess protects nobody: too short, or the public case pattern."""
+    if len(secret.strip()) < MIN_SALT_LENGTH or re.fullmatch(r"\s*jixiao-\d{4}\s*", secret):
+        raise ParameterError(
+            f"隐私盐值 {SALT_ENVIRONMENT_VARIABLE} 太弱：至少 {MIN_SALT_LENGTH} 个字符，且不能是公开的案例盐值"
+            "（jixiao-<年度>）。请改用一串只有评价组知道的随机文字，例如 "
+            'python -c "import secrets; print(secrets.token_hex(16))" 生成的 32 位文字。'
+        )
+
+
 def privacy_salt(year: int, raw_folder: Path | None = None) -> tuple[str, str]:
     """The salt for the pseudonyms and where it came from (``environment`` or the public one).
 
@@ -276,6 +291,7 @@ def privacy_salt(year: int, raw_folder: Path | None = None) -> tuple[str, str]:
 
     secret = os.environ.get(SALT_ENVIRONMENT_VARIABLE, "")
     if secret.strip():
+        check_salt_strength(secret)
         return secret, SALT_FROM_ENVIRONMENT
     folder = Path(raw_folder) if raw_folder is not None else paths.raw_dir(year)
     if declares_reconstructed_case(folder):
@@ -325,14 +341,18 @@ def _scrub_personal_rows(frame: pd.DataFrame, column: str, names: dict[str, str]
     recognised as a name and stays.
     """
     from jixiao.privacy import redact_text
+    from jixiao.scrub import scrub_series
 
-    personal = frame["table"].isin(PERSONAL_TABLES)
-    if not personal.any():
+    if frame.empty:
         return frame
     out = frame.copy()
-    out.loc[personal, column] = redact_text(frame.loc[personal, column], names).astype(
-        frame[column].dtype
-    )
+    personal = frame["table"].isin(PERSONAL_TABLES)
+    if personal.any():
+        out.loc[personal, column] = redact_text(frame.loc[personal, column], names).astype(
+            frame[column].dtype
+        )
+    # Rows of every other kind (a dropped ledger line, a rejected 摘要) may carry numbers too.
+    out[column] = scrub_series(out[column], names).astype(frame[column].dtype)
     return out
 
 
@@ -371,10 +391,14 @@ def write_processed(
         if kind in results and "name" in results[kind].data:
             names.update(name_masks(results[kind].data["name"]))
     written: list[Path] = []
+    scrub_notes: list[pd.DataFrame] = []
     for kind, result in results.items():
         data = result.data
         if kind in PERSONAL_TABLES:
             data = mask_personal_data(data, salt=salt)
+        if kind in schema.RAW_TABLES and not data.empty:
+            data, notes = scrub_table(schema.RAW_TABLES[kind], data, names)
+            scrub_notes.append(notes.assign(table=kind))
         target = folder / f"{kind}.parquet"
         data.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)
@@ -388,6 +412,9 @@ def write_processed(
             frame = _scrub_personal_rows(_mask_rejects(frame), "value", names)
         elif part == "dropped":
             frame = _scrub_personal_rows(frame, "text", names)
+        elif scrub_notes:
+            found = pd.concat(scrub_notes, ignore_index=True)[list(frame.columns)]
+            frame = pd.concat([frame, found.astype(frame.dtypes.to_dict())], ignore_index=True)
         target = folder / f"{name}.parquet"
         frame.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)

@@ -1,0 +1,86 @@
+"""Personal data in free text of every raw kind, masked at ingest before anything is written.
+
+The questionnaire and interview log are masked column by column (:mod:`jixiao.privacy`); but a
+phone or ID number can sit anywhere an evaluator's files hold free text — a ledger 摘要
+(支付张三劳务费 身份证…), a 收款单位, an observation's 问题描述, an output's note. Every text
+column the schema declares (type ``text``) outside the identity, provenance and classification
+columns is scrubbed here: mobiles (also 3-4-4 with spaces, dashes or dots, full-width digits),
+15- and 18-digit ID numbers, and the respondents' names. What was masked is recorded as a
+normalisation (file, sheet, column, how many cells).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from . import schema
+from .privacy import _NOT_FREE_TEXT, ID_PATTERN, _mask_number
+
+SCRUB_ACTION = "隐去个人信息（手机号、身份证号、受访者姓名）"
+# Mobiles in 3-4-4 groups separated by a space, dash or dot; digits already half-width (NFKC).
+_PHONE_IN_TEXT = r"(?<!\d)1[3-9]\d[-. ]?\d{4}[-. ]?\d{4}(?!\d)"
+_NUMBERS = re.compile(f"{ID_PATTERN}|{_PHONE_IN_TEXT}")
+
+
+def free_text_columns(table: schema.Table, frame: pd.DataFrame) -> list[str]:
+    """The text columns of a raw kind that may carry personal data in passing."""
+    return [
+        c.name
+        for c in table.columns
+        if c.type == "text" and c.name not in _NOT_FREE_TEXT and c.name in frame.columns
+    ]
+
+
+def _mask(match: re.Match) -> str:
+    return _mask_number(re.sub(r"[-. ]", "", match.group(0)))
+
+
+def scrub_series(series: pd.Series, names: dict[str, str]) -> pd.Series:
+    """Phones, ID numbers and known names in a text column replaced by their masks."""
+    text = series.astype("string")
+    half_width = text.str.normalize("NFKC")
+    # Only cells holding a candidate are rewritten, so full-width text elsewhere stays as loaded.
+    candidates = half_width.str.contains(_NUMBERS, na=False)
+    out = text.where(~candidates, half_width.str.replace(_NUMBERS, _mask, regex=True))
+    usable = {
+        raw: masked for raw, masked in names.items() if isinstance(raw, str) and len(raw) >= 2
+    }
+    if usable:
+        alternation = "|".join(re.escape(n) for n in sorted(usable, key=lambda n: (-len(n), n)))
+        out = out.str.replace(alternation, lambda m: usable[m.group(0)], regex=True)
+    return out
+
+
+def scrub_table(
+    table: schema.Table, frame: pd.DataFrame, names: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A raw kind's canonical frame with its free text scrubbed, and the normalisation rows
+    (file, sheet, column header, action, count) saying what was masked where."""
+    out = frame.copy()
+    headers = {c.name: c.header for c in table.columns}
+    notes: list[pd.DataFrame] = []
+    for column in free_text_columns(table, frame):
+        before = frame[column].astype("string")
+        after = scrub_series(before, names)
+        changed = (before.fillna("") != after.fillna("")).to_numpy()
+        if not changed.any():
+            continue
+        out[column] = after.astype(frame[column].dtype)
+        where = frame.loc[changed, ["source_file", "source_sheet"]].astype("string").fillna("")
+        counts = where.groupby(["source_file", "source_sheet"], sort=True).size()
+        notes.append(
+            pd.DataFrame(
+                {
+                    "file": counts.index.get_level_values(0),
+                    "sheet": counts.index.get_level_values(1),
+                    "column": headers[column],
+                    "action": SCRUB_ACTION,
+                    "count": counts.to_numpy().astype("int64"),
+                }
+            )
+        )
+    columns = ["file", "sheet", "column", "action", "count"]
+    found = pd.concat(notes, ignore_index=True) if notes else pd.DataFrame(columns=columns)
+    return out, found.astype({"count": "int64"})
