@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import ParameterError
+from .leakcheck import PersonalDataLeak, check_outputs, respondent_names
 from .parameters import declared_parameters, resolve_parameters, year_notebooks
 from .record import KERNEL_NAME, RunResult, StepResult, score_summary, write_manifest
 from .staging import RunLocked, YearStaging
@@ -105,6 +106,10 @@ def run_year(
             export_html(report_notebook, staging.work_dir / "report.html", None)
             log("  ✓ report.html")
         write_manifest(result, staging.work_dir)
+        started = time.perf_counter()
+        names = respondent_names(paths.raw_dir(year))
+        check_outputs([staging.work_dir, staging.staged], names)
+        log(f"  ✓ 个人信息检查 / personal-data scan {time.perf_counter() - started:.1f} s")
         staging.commit()
     log(f"完成 / done in {result.total_seconds:.1f} s: {staging.final_dir}")
     score_file = staging.final_dir / "score.json"
@@ -154,7 +159,7 @@ def _run_notebooks(staging: YearStaging, notebooks, parameters, result: RunResul
 def main_run(year: int, overrides: dict[str, object]) -> int:
     try:
         run_year(year, overrides)
-    except (ParameterError, NotebookFailed, RunLocked) as exc:
+    except (ParameterError, NotebookFailed, RunLocked, PersonalDataLeak) as exc:
         console_print_err(str(exc))
         return 2
     return 0
