@@ -3,6 +3,7 @@
 import csv
 import io
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -102,3 +103,19 @@ def test_build_workpapers_writes_the_csv_folder_and_drops_a_table_no_longer_prod
         2030, out / "workpapers.xlsx", processed_folder=processed_folder, csv_folder=out / "csv"
     )
     assert sorted(p.name for p in (out / "csv").iterdir()) == sorted(["评分表.csv", "问题清单.csv"])
+
+
+def test_money_and_rates_are_written_rounded_for_display(tmp_path):
+    from jixiao.export import Sheet, write_csv, write_workbook
+
+    frame = pd.DataFrame(
+        {"金额（元）": [70822.14999999999, 0.1 + 0.2], "满意率": [0.9297834991222937, 1 / 3]}
+    )
+    write_csv(frame, tmp_path / "t.csv")
+    text = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert "70822.15" in text and "0.3," in text and "0.929783" in text and "0.333333" in text
+    assert "0.9297834991" not in text and "70822.1499" not in text
+    write_workbook(tmp_path / "t.xlsx", {"表": Sheet(frame, money=("金额（元）",))})
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["表"]
+    assert [sheet["A2"].value, sheet["A3"].value] == [70822.15, 0.3]
+    assert [sheet["B2"].value, sheet["B3"].value] == [0.929783, 0.333333]

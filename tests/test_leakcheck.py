@@ -65,7 +65,7 @@ def test_a_run_whose_output_leaks_fails_and_keeps_the_last_good_outputs(tmp_path
     folder.mkdir()
     leaking = write_notebook(
         folder / "01_leak.ipynb",
-        "year = 2017\noutput_dir = None\nleak = False",
+        "year = 2017\noutput_dir = None\nprocessed_root = None\nleak = False",
         "from pathlib import Path\n"
         "text = '联系人 139' + '12345678' if leak else '无'\n"
         "Path(output_dir, 'note.csv').write_text(text, encoding='utf-8')",
@@ -82,3 +82,9 @@ def test_a_run_whose_output_leaks_fails_and_keeps_the_last_good_outputs(tmp_path
         runner.run_year(2017, {"leak": True}, **kwargs)
     assert (tmp_path / "reports" / "2017" / "note.csv").read_text(encoding="utf-8") == good
     assert not (tmp_path / "reports" / ".2017.lock").exists()
+
+
+def test_digit_runs_inside_hashes_are_not_phone_numbers(tmp_path):
+    sha = "ab" + "15212347038" + "cd" * 25
+    (tmp_path / "manifest.json").write_text(f'{{"sha256": "{sha}"}}', encoding="utf-8")
+    check_outputs([tmp_path], [])

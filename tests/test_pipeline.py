@@ -20,12 +20,12 @@ def toy_notebooks(tmp_path):
     folder.mkdir()
     first = write_notebook(
         folder / "01_first.ipynb",
-        "year = 2017  # 评价年度\nseed = 1  # 随机种子\noutput_dir = None  # 输出目录\nlabel = 'a'",
+        "year = 2017  # 评价年度\nseed = 1  # 随机种子\noutput_dir = None  # 输出目录\nlabel = 'a'\nprocessed_root = None",
         "from pathlib import Path\nPath(output_dir, 'first.txt').write_text(f'{year}-{seed}-{label}')",
     )
     second = write_notebook(
         folder / "02_second.ipynb",
-        "year = 2017\nconfidence = 0.95\nfail = False\noutput_dir = None",
+        "year = 2017\nconfidence = 0.95\nfail = False\noutput_dir = None\nprocessed_root = None",
         "if fail:\n    raise ValueError('故意失败')\nfrom pathlib import Path\nPath(output_dir, 'second.txt').write_text(str(confidence))",
     )
     return [first, second]

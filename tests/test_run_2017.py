@@ -287,3 +287,12 @@ def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
     # MUS projection, only the attribute conclusion.
     fallback = workflow.evaluate_selection(without_design, selection, plan, settings)[0]
     assert fallback.monetary is None and fallback.attribute == evaluation.attribute
+
+
+def test_executed_notebooks_show_project_relative_paths_never_this_machines(run):
+    for notebook in sorted(run[1].glob("0*.ipynb")):
+        text = notebook.read_text(encoding="utf-8")
+        assert str(paths.ROOT) not in text, notebook.name
+        record = json.loads(text)["metadata"]["papermill"]
+        assert record["input_path"] == f"notebooks/{notebook.name}"
+        assert record["parameters"]["processed_root"].startswith("data/processed/.2017.running-")

@@ -30,8 +30,9 @@ def slow_notebooks(tmp_path):
     gate = tmp_path / "gate"
     notebook = write_notebook(
         folder / "01_slow.ipynb",
-        f"year = 2017\noutput_dir = None\ngate = {str(gate)!r}",
-        "import time, pandas as pd\nfrom pathlib import Path\nfrom jixiao import processed\n"
+        f"year = 2017\noutput_dir = None\nprocessed_root = None\ngate = {str(gate)!r}",
+        "import time, pandas as pd\nfrom pathlib import Path\nfrom jixiao import paths, processed\n"
+        "paths.use_processed_root(processed_root)\n"
         "processed.write_table(year, 'findings', pd.DataFrame({'n': [1, 2, 3]}))\n"
         "deadline = time.time() + 60\n"
         "while not Path(gate).exists() and time.time() < deadline:\n    time.sleep(0.05)",

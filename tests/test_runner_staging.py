@@ -25,9 +25,10 @@ def writing_notebooks(tmp_path):
     folder.mkdir()
     first = write_notebook(
         folder / "01_write.ipynb",
-        "year = 2017\nlabel = 'good'\noutput_dir = None",
+        "year = 2017\nlabel = 'good'\noutput_dir = None\nprocessed_root = None",
         "import pandas as pd\n"
         "from jixiao import metrics, paths, processed\n"
+        "paths.use_processed_root(processed_root)\n"
         "processed.write_table(year, 'findings', pd.DataFrame({'label': [label] * (21 if label == 'good' else 46)}))\n"
         "metrics.write_metrics(year, 'toy', [metrics.Metric('toy_rate', 0.5 if label == 'good' else 0.9, '测试', 'toy')])\n"
         "(paths.processed_dir(year) / 'note.txt').write_text(label, encoding='utf-8')\n"
@@ -36,9 +37,10 @@ def writing_notebooks(tmp_path):
     )
     second = write_notebook(
         folder / "02_fail.ipynb",
-        "year = 2017\nfail = False\noutput_dir = None",
+        "year = 2017\nfail = False\noutput_dir = None\nprocessed_root = None",
         "if fail:\n    raise ValueError('故意失败')\n"
-        "import pandas as pd\nfrom jixiao import processed\n"
+        "import pandas as pd\nfrom jixiao import paths, processed\n"
+        "paths.use_processed_root(processed_root)\n"
         "processed.write_table(year, 'scoring_table', pd.DataFrame({'total': [86.5]}))",
     )
     return [first, second]
@@ -71,7 +73,7 @@ def test_notebooks_write_processed_tables_into_a_staging_folder_moved_into_place
     assert sorted(p.name for p in (tmp_path / "processed").iterdir()) == [
         "2017"
     ]  # no staging or backup left
-    assert paths.PROCESSED_ROOT_VARIABLE not in os.environ
+    assert not any(name.startswith("JIXIAO_PROCESSED") for name in os.environ)
     assert paths.processed_dir(2017) == final
 
 
@@ -97,7 +99,7 @@ def test_failed_run_leaves_the_previous_processed_folder_byte_identical(
     assert (kept / "note.txt").read_text(encoding="utf-8") == "bad"
     assert len(pd.read_parquet(kept / "findings.parquet")) == 46
     assert not (tmp_path / "processed" / ".2017.running").exists()
-    assert paths.PROCESSED_ROOT_VARIABLE not in os.environ
+    assert not any(name.startswith("JIXIAO_PROCESSED") for name in os.environ)
     # The next good run replaces the tables and clears what the failed run kept for review.
     _run(writing_notebooks, tmp_path, {"label": "good"})
     assert not kept.exists() and not (tmp_path / "reports" / "2017.failed").exists()

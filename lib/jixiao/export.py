@@ -106,11 +106,25 @@ def neutralise_text(series: pd.Series) -> pd.Series:
     return series.where(~risky, "'" + text)
 
 
+DISPLAY_DECIMALS = 6  # rates and ratios; money is already at the fen (two decimals)
+
+
+def round_for_display(frame: pd.DataFrame, money: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Floats as a reader sees them: 元 to the fen, rates to six decimals (no 70822.14999999999)."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    if not floats:
+        return frame
+    out = frame.copy()
+    for column in floats:
+        out[column] = frame[column].round(2 if column in money else DISPLAY_DECIMALS)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """UTF-8 with BOM (Excel opens it correctly), text cells protected against injection."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe = frame.apply(neutralise_text)
+    safe = round_for_display(frame).apply(neutralise_text)
     safe.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     return path
 
@@ -154,7 +168,7 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet]) -> Pa
     for sheet_name, spec in sheets.items():
         if isinstance(spec, pd.DataFrame):
             spec = Sheet(spec)
-        frame = spec.frame
+        frame = round_for_display(spec.frame, spec.money)
         worksheet = workbook.create_sheet(title=str(sheet_name)[:31])
         worksheet.append([str(c) for c in frame.columns])
         for cell in worksheet[1]:

@@ -4,9 +4,10 @@ The root is found from this package's location (``lib/jixiao`` → two levels up
 from the current directory, so JupyterLab, papermill and pytest all see the same folders.
 
 ``jixiao run`` stages a year's processed tables in a temporary folder next to
-``data/processed/`` and moves them into place only when every notebook passed; it tells the
-notebooks' kernels where that folder is through ``JIXIAO_PROCESSED_ROOT``, which
-:func:`processed_dir` honours. Relative path parameters are read against the project root
+``data/processed/`` and moves them into place only when every notebook passed; it tells each
+notebook where that folder is through the papermill parameter ``processed_root`` (a
+project-relative path, recorded in the executed notebook), which the notebook hands to
+:func:`use_processed_root` and :func:`processed_dir` then honours. Relative path parameters are read against the project root
 (:func:`project_path`), whichever folder the notebook runs in.
 """
 
@@ -39,17 +40,32 @@ REPORTS_DIR = ROOT / "reports"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 FONTS_DIR = PACKAGE_DIR / "fonts"
 # Set by the runner for the kernels it starts: the staging folder that stands in for data/processed.
-PROCESSED_ROOT_VARIABLE = "JIXIAO_PROCESSED_ROOT"
+_processed_root_override: Path | None = None
 
 
 def raw_dir(year: int | str) -> Path:
     return RAW_DIR / str(year)
 
 
+def use_processed_root(value: str | os.PathLike | None) -> None:
+    """Read and write processed tables under ``value`` (the runner's staging folder, relative to
+    the project root); ``None`` goes back to ``data/processed``."""
+    global _processed_root_override
+    _processed_root_override = project_path(value) if value else None
+
+
 def processed_root() -> Path:
     """``data/processed``, or the runner's staging folder while ``jixiao run`` is running."""
-    override = os.environ.get(PROCESSED_ROOT_VARIABLE)
-    return Path(override) if override else PROCESSED_DIR
+    return _processed_root_override or PROCESSED_DIR
+
+
+def project_relative(path: str | os.PathLike) -> str:
+    """A path as the project sees it (``data/processed/…``) when inside the project, else as is."""
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def processed_dir(year: int | str) -> Path:

@@ -322,9 +322,11 @@ def _scan_pattern(names) -> re.Pattern:
     # A digit run right after a decimal point is the fraction of a number (a rate in a table,
     # a coordinate in an SVG), not an ID or phone number.
     not_a_fraction = r"(?<!\.)"
+    # Nor is a digit run inside a hexadecimal token (a SHA-256 in a manifest, a colour).
+    not_in_hex = (r"(?<![0-9a-fA-F])", r"(?![0-9a-fA-F])")
     parts = [
-        f"(?P<id_number>{not_a_fraction}{ID18_PATTERN})",
-        f"(?P<phone>{not_a_fraction}{PHONE_SCAN_PATTERN})",
+        f"(?P<id_number>{not_a_fraction}{not_in_hex[0]}{ID18_PATTERN}{not_in_hex[1]})",
+        f"(?P<phone>{not_a_fraction}{not_in_hex[0]}{PHONE_SCAN_PATTERN}{not_in_hex[1]})",
     ]
     if raw_names:
         parts.append("(?P<name>" + "|".join(re.escape(n) for n in raw_names) + ")")

@@ -49,6 +49,6 @@ def write_table(
 
 def output_folder(year: int | str, output_dir: str | Path | None = None) -> Path:
     """Where a notebook writes figures and workbooks: the pipeline's run folder, else reports/<year>."""
-    folder = Path(output_dir) if output_dir else paths.reports_dir(year)
+    folder = paths.project_path(output_dir) if output_dir else paths.reports_dir(year)
     folder.mkdir(parents=True, exist_ok=True)
     return folder

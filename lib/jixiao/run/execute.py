@@ -9,7 +9,6 @@ notebook passed, so a failed or concurrent run never destroys the outputs of the
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -69,6 +68,18 @@ def _execute(notebook: Path, executed: Path, params: dict) -> None:
     )
 
 
+def _record_relative_paths(executed: Path, source: Path, final_dir: Path) -> None:
+    """papermill records where it read and wrote the notebook; record it as the project sees it
+    (notebooks/…, reports/<year>/…), not this machine's absolute staging path."""
+    import nbformat
+
+    nb = nbformat.read(executed, as_version=4)
+    record = nb.metadata.get("papermill", {})
+    record["input_path"] = paths.project_relative(source)
+    record["output_path"] = paths.project_relative(final_dir / executed.name)
+    nbformat.write(nb, executed)
+
+
 def run_year(
     year: int,
     overrides: dict[str, object] | None = None,
@@ -119,41 +130,43 @@ def run_year(
 
 
 def _run_notebooks(staging: YearStaging, notebooks, parameters, result: RunResult, log) -> None:
-    # Inherited by each kernel: where this run's staged tables are.
-    variable = paths.PROCESSED_ROOT_VARIABLE
-    previous = os.environ.get(variable)
-    os.environ[variable] = str(staging.staging_root.resolve())
-    try:
-        for notebook in notebooks:
-            params = dict(parameters[notebook.name])
-            if "output_dir" in declared_parameters(notebook):
-                params["output_dir"] = str(staging.work_dir)
-            log(f"  ▶ {notebook.name} …")
-            started = time.perf_counter()
-            try:
-                _execute(notebook, staging.work_dir / notebook.name, params)
-            except Exception as exc:  # papermill wraps kernel errors; keep partial copies
-                message = _failure_message(notebook, staging.failed_dir / notebook.name, exc)
-                kept = staging.keep_failed()
-                raise NotebookFailed(
-                    message
-                    + "\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for "
-                    + f"review: {staging.failed_processed}"
-                    + (
-                        "\n上次成功运行的结果未改动 / last good outputs left as they were: "
-                        + ", ".join(str(k) for k in kept)
-                        if kept
-                        else "\n此前没有成功运行的结果 / no earlier good run to keep"
-                    )
-                ) from exc
-            seconds = time.perf_counter() - started
-            result.steps.append(StepResult(notebook.name, seconds))
-            log(f"  ✓ {notebook.name} {seconds:.1f} s")
-    finally:
-        if previous is None:
-            os.environ.pop(variable, None)
-        else:
-            os.environ[variable] = previous
+    # Everything a notebook gets from the runner is a papermill parameter, so the executed copy
+    # records it; paths are project-relative, never this machine's absolute staging path.
+    given = {
+        "output_dir": paths.project_relative(staging.work_dir),
+        "processed_root": paths.project_relative(staging.staging_root),
+    }
+    for notebook in notebooks:
+        declared = declared_parameters(notebook)
+        if "processed_root" not in declared:
+            raise ParameterError(
+                f"{notebook.name} 没有 processed_root 参数：jixiao run 无法让它写入本次运行的临时文件夹 / "
+                "declare processed_root = None in its parameters cell and call "
+                "paths.use_processed_root(processed_root)"
+            )
+        params = dict(parameters[notebook.name]) | {k: v for k, v in given.items() if k in declared}
+        log(f"  ▶ {notebook.name} …")
+        started = time.perf_counter()
+        try:
+            _execute(notebook, staging.work_dir / notebook.name, params)
+        except Exception as exc:  # papermill wraps kernel errors; keep partial copies
+            message = _failure_message(notebook, staging.failed_dir / notebook.name, exc)
+            kept = staging.keep_failed()
+            raise NotebookFailed(
+                message
+                + "\n本次运行写出的处理后数据（供核查）/ processed data of this run, kept for "
+                + f"review: {staging.failed_processed}"
+                + (
+                    "\n上次成功运行的结果未改动 / last good outputs left as they were: "
+                    + ", ".join(str(k) for k in kept)
+                    if kept
+                    else "\n此前没有成功运行的结果 / no earlier good run to keep"
+                )
+            ) from exc
+        _record_relative_paths(staging.work_dir / notebook.name, notebook, staging.final_dir)
+        seconds = time.perf_counter() - started
+        result.steps.append(StepResult(notebook.name, seconds))
+        log(f"  ✓ {notebook.name} {seconds:.1f} s")
 
 
 def main_run(year: int, overrides: dict[str, object]) -> int:
