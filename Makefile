@@ -21,7 +21,7 @@ report: $(STAMP)
 LINTED := lib tests scripts benchmarks notebooks
 
 test: lint
-	$(BIN)/python -m pytest
+	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -X warn_default_encoding -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
