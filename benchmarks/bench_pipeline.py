@@ -34,7 +34,9 @@ import papermill
 
 from jixiao import run as runner
 
-TARGET_RATIO = 1.8  # charts drawn in the kernel, outputs scanned for personal data, no helper process
+TARGET_RATIO = (
+    1.8  # charts drawn in the kernel, outputs scanned for personal data, no helper process
+)
 RUNNER = "(runner)"
 
 
