@@ -296,3 +296,13 @@ def test_executed_notebooks_show_project_relative_paths_never_this_machines(run)
         record = json.loads(text)["metadata"]["papermill"]
         assert record["input_path"] == f"notebooks/{notebook.name}"
         assert record["parameters"]["processed_root"].startswith("data/processed/.2017.running-")
+
+
+def test_the_processed_folder_holds_exactly_the_tables_the_steps_declare(run):
+    from jixiao import steps
+
+    folder = paths.processed_dir(YEAR)
+    tables = {p.stem for p in folder.glob("*.parquet")}
+    assert tables == set(steps.declared_tables())
+    metrics_files = {p.stem for p in (folder / "metrics").glob("*.json")}
+    assert metrics_files == {s.metrics for s in steps.STEPS if s.metrics}
