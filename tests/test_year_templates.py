@@ -200,4 +200,34 @@ def test_existing_workbooks_are_never_overwritten_without_force(tmp_path, capsys
     assert "already exist" in capsys.readouterr().err
     assert book.read_bytes() == filled
     assert cli.main(["template", "--year", "2031", "--force"]) == 0
-    assert book.read_bytes() != filled
+    assert book.read_bytes() == filled  # a workbook holding data is never overwritten
+    assert "left untouched: 资金下达明细_2031.xlsx（已填有数据）" in capsys.readouterr().out
+
+
+def test_force_rewrites_blank_files_but_leaves_data_edited_profiles_and_case_folders(tmp_path):
+    first = year_templates.write_year_templates(2031, folder=tmp_path)
+    outputs = next(p for p in first if p.name.startswith("产出"))
+    book = openpyxl.load_workbook(outputs)
+    book.worksheets[0]["A2"] = "O-01"
+    book.save(outputs)
+    parameters = tmp_path / schema.PARAMETERS_FILE
+    parameters.write_text(parameters.read_text(encoding="utf-8") + "\n# 已编辑\n", encoding="utf-8")
+    edited = parameters.read_bytes()
+    kept: dict = {}
+    written = year_templates.write_year_templates(
+        2031, folder=tmp_path, overwrite=True, kept_out=kept
+    )
+    assert set(kept) == {outputs, parameters}
+    assert "已填有数据" in kept[outputs] and "已修改" in kept[parameters]
+    assert openpyxl.load_workbook(outputs).worksheets[0]["A2"].value == "O-01"
+    assert parameters.read_bytes() == edited
+    assert written and outputs not in written and parameters not in written
+
+    case = tmp_path / "case"
+    year_templates.write_year_templates(2031, folder=case)
+    (case / schema.PARAMETERS_FILE).write_text("reconstructed_case = true\n", encoding="utf-8")
+    kept = {}
+    assert (
+        year_templates.write_year_templates(2031, folder=case, overwrite=True, kept_out=kept) == []
+    )
+    assert all("reconstructed_case" in reason for reason in kept.values()) and len(kept) > 3

@@ -47,12 +47,17 @@ def main(argv: list[str] | None = None) -> int:
         from . import year_templates
 
         try:
-            written = year_templates.write_year_templates(args.year, overwrite=args.force)
+            kept: dict = {}
+            written = year_templates.write_year_templates(
+                args.year, overwrite=args.force, kept_out=kept
+            )
         except (InputError, ParameterError, FileExistsError) as exc:
             print(str(exc), file=sys.stderr)
             return 2
         for path in written:
             print(path)
+        for path, reason in kept.items():
+            print(f"保留未覆盖 / left untouched: {path.name}（{reason}）")
         return 0
     return 2
 

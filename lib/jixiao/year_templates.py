@@ -67,10 +67,49 @@ def _write_workbook(target: Path, tables) -> None:
     save_workbook(workbook, target)
 
 
+def _holds_data(workbook: Path) -> bool:
+    """Whether any sheet has a filled cell below its header row (a template has none)."""
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(workbook))
+        sheets = [book.get_sheet_by_name(name).to_python() for name in book.sheet_names]
+    except Exception:  # unreadable: treat as someone's file, never overwrite it
+        return True
+    return any(str(v).strip() for rows in sheets for row in rows[1:] for v in row)
+
+
+def protected_files(targets: list[Path], template_text: dict[Path, bytes]) -> dict[Path, str]:
+    """Existing files ``--force`` must leave alone, with the reason: a case file's folder, a
+    workbook with data, or a profile file that differs from its blank template."""
+    from .case import declares_reconstructed_case
+
+    existing = [t for t in targets if t.exists()]
+    if existing and declares_reconstructed_case(existing[0].parent):
+        return {t: "案例数据文件夹（reconstructed_case = true）" for t in existing}
+    kept: dict[Path, str] = {}
+    for target in existing:
+        if target in template_text:
+            if target.read_bytes() != template_text[target]:
+                kept[target] = "已修改，与空白模板不同"
+        elif target.suffix.lower() in (".xlsx", ".xlsm") and _holds_data(target):
+            kept[target] = "已填有数据"
+    return kept
+
+
 def write_year_templates(
-    year: int, *, folder: Path | None = None, overwrite: bool = False
+    year: int,
+    *,
+    folder: Path | None = None,
+    overwrite: bool = False,
+    kept_out: dict[Path, str] | None = None,
 ) -> list[Path]:
-    """Write the blank raw workbooks for ``year``; refuse to overwrite filled-in files."""
+    """Write the blank raw workbooks for ``year``; refuse to overwrite filled-in files.
+
+    With ``overwrite`` (``--force``) blank files are rewritten, but never a case file's folder, a
+    workbook holding data or an edited ``parameters.toml`` / indicator workbook: those are
+    left and reported in ``kept_out`` (file → reason).
+    """
     if not 2000 <= int(year) <= 2100:
         raise ParameterError(f"year must be between 2000 and 2100, got {year}")
     target_dir = Path(folder) if folder is not None else paths.raw_dir(year)
@@ -88,20 +127,37 @@ def write_year_templates(
             "这些文件已存在，未覆盖 / these files already exist and were left untouched "
             f"(use --force to overwrite): {', '.join(p.name for p in existing)}"
         )
+    blank = {
+        target: (
+            _parameters_text(source, year).encode("utf-8")
+            if target.suffix == ".toml"
+            else source.read_bytes()
+        )
+        for source, target in extra
+        if source.exists()
+    }
+    kept = protected_files([t for t, _ in planned] + [t for _, t in extra], blank)
+    if kept_out is not None:
+        kept_out.update(kept)
     written = []
     for target, tables in planned:
+        if target in kept:
+            continue
         _write_workbook(target, tables)
         written.append(target)
     for source, target in extra:
-        if source.exists():
+        if source.exists() and target not in kept:
             if target.suffix == ".toml":
-                text = (
-                    source.read_text(encoding="utf-8")
-                    .replace("{next_year}", str(int(year) + 1))
-                    .replace("{year}", str(year))
-                )
-                target.write_text(text, encoding="utf-8")
+                target.write_text(_parameters_text(source, year), encoding="utf-8")
             else:
                 shutil.copyfile(source, target)
             written.append(target)
     return written
+
+
+def _parameters_text(source: Path, year: int) -> str:
+    return (
+        source.read_text(encoding="utf-8")
+        .replace("{next_year}", str(int(year) + 1))
+        .replace("{year}", str(year))
+    )
