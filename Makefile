@@ -21,7 +21,7 @@ report: $(STAMP)
 LINTED := lib tests scripts benchmarks notebooks
 
 test: lint
-	PYTHONWARNDEFAULTENCODING=1 $(BIN)/python -X warn_default_encoding -m pytest
+	$(BIN)/python -X warn_default_encoding -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
