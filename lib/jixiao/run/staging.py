@@ -102,8 +102,10 @@ class RunLock:
                 )
                 self.file.unlink(missing_ok=True)
                 continue
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(self.holder, out, ensure_ascii=False)
+            try:
+                os.write(handle, json.dumps(self.holder, ensure_ascii=False).encode("utf-8"))
+            finally:
+                os.close(handle)
             return
         raise RunLocked(f"无法取得运行锁 / could not take the lock: {self.file}")
 
