@@ -1,0 +1,394 @@
+"""The generic loader: a sheet's rows under its header, stacked over files, dropped, converted, rejected.
+
+Every file of a kind is stacked into one :class:`Frame`, so each conversion runs once over the
+whole batch; each row keeps its file, sheet and Excel row for the rejects and the provenance columns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jixiao import schema
+from jixiao.readers import RawGrid, read_grid
+
+from .cells import SPACES, as_text, convert_column, dtype_for
+from .headers import HeaderMatch, header_lookup, require_header
+from .result import (
+    MASKED_VALUE,
+    PERSONAL_COLUMNS,
+    TEXT_DTYPE,
+    LoadResult,
+    empty_dropped,
+    empty_rejects,
+    notes_frame,
+)
+
+TOTAL_ROW_WORDS = ("合计", "总计", "小计")
+
+
+@dataclass
+class Part:
+    """One sheet's data region: its header match and its raw rows, indexed by Excel row number."""
+
+    grid: RawGrid
+    header: HeaderMatch
+    body: pd.DataFrame  # all grid columns, rows below the header
+    found: dict[str, str]  # canonical (or extra) name → header as found, in sheet order
+    notes: list[tuple[str, str, int]]  # (column, action, count) recorded while preparing
+
+
+def prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = None) -> Part:
+    lookup = header_lookup(table, extra)
+    required = [c.name for c in table.columns if c.required]
+    header = require_header(grid, table, lookup, required)
+    start = header.row + header.n_rows
+    body = grid.cells.iloc[start:]
+    body.index = pd.RangeIndex(start + 1, start + 1 + len(body), name="row")
+    part = Part(grid, header, body, {}, [])
+    if grid.encoding:
+        compatible = "（兼容 GBK）" if grid.encoding == "gb18030" else ""
+        separator = "制表符" if grid.delimiter == "\t" else "逗号"
+        part.notes.append(
+            ("", f"CSV 编码识别为 {grid.encoding}{compatible}，分隔符为{separator}", 1)
+        )
+    if header.row:
+        part.notes.append(
+            ("", f"表头位于第 {header.row + 1} 行，上方 {header.row} 行标题已跳过", 1)
+        )
+    if header.n_rows == 2:
+        part.notes.append(
+            ("", f"第 {header.row + 1}–{header.row + 2} 行为两行合并表头，已合并识别", 1)
+        )
+    known = {c.name: c.header for c in table.columns}
+    for _, (name, shown) in sorted(header.columns.items()):
+        part.found[name] = shown
+        target = known.get(name, name)
+        if name in known and shown != target:
+            part.notes.append((shown, f"表头「{shown}」识别为「{target}」（{name}）", 1))
+    return part
+
+
+@dataclass
+class Frame:
+    """The rows of one or more sheets of the same kind, converted together.
+
+    Every file's rows are stacked once, so each conversion runs once over the whole batch
+    instead of once per file and column. ``part`` and ``row`` give each position's file (an
+    index into ``parts``) and Excel row; notes are kept per file, in the order they were made.
+    """
+
+    parts: list[Part]
+    table: schema.Table
+    part: np.ndarray  # int: which part each row comes from
+    row: np.ndarray  # int: Excel row number within its part
+    texts: dict[
+        str, pd.Series
+    ]  # name → text cells (NA where empty or where the part lacks the column)
+    found: dict[str, np.ndarray]  # name → header as found, per part ("" where the part lacks it)
+    notes: list[dict] = field(default_factory=list)
+
+    @property
+    def index(self) -> pd.RangeIndex:
+        return pd.RangeIndex(len(self.part))
+
+    def per_row(self, per_part) -> np.ndarray:
+        return np.asarray(per_part, dtype=object)[self.part]
+
+    def note(self, k: int, column: str, action: str, count: int) -> None:
+        if count:
+            grid = self.parts[k].grid
+            self.notes.append(
+                {
+                    "part": k,
+                    "file": grid.file,
+                    "sheet": grid.sheet,
+                    "column": column,
+                    "action": action,
+                    "count": int(count),
+                }
+            )
+
+    def note_rows(self, columns, action: str, parts: np.ndarray) -> None:
+        """One note per file, counting the rows an action applied to by the part each came from;
+        ``columns`` is one header for all files or one per part."""
+        counts = np.bincount(np.asarray(parts, dtype="int64"), minlength=len(self.parts))
+        for k in np.flatnonzero(counts):
+            self.note(
+                int(k), columns if isinstance(columns, str) else columns[k], action, int(counts[k])
+            )
+
+    def notes_frame(self) -> pd.DataFrame:
+        records = sorted(self.notes, key=lambda n: n["part"])  # stable: each file keeps its order
+        return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
+
+
+def stack(parts: list[Part], table: schema.Table) -> Frame:
+    lengths = [len(p.body) for p in parts]
+    names = list(dict.fromkeys(name for p in parts for name in p.found))
+    columns: dict[str, pd.Series] = {}
+    found: dict[str, np.ndarray] = {}
+    for name in names:
+        pieces = []
+        for p, n in zip(parts, lengths, strict=True):
+            j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
+            pieces.append(
+                p.body[j]
+                if j is not None and j in p.body.columns
+                else pd.Series([None] * n, dtype=object)
+            )
+        stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
+        columns[name] = (
+            as_text(stacked.astype(object)) if len(stacked) else pd.Series(dtype=TEXT_DTYPE)
+        )
+        found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
+    frame = Frame(
+        parts=parts,
+        table=table,
+        part=np.repeat(np.arange(len(parts)), lengths),
+        row=np.concatenate([p.body.index.to_numpy(dtype="int64") for p in parts])
+        if parts
+        else np.zeros(0, dtype="int64"),
+        texts=columns,
+        found=found,
+    )
+    for k, p in enumerate(parts):
+        for column, action, count in p.notes:
+            frame.note(k, column, action, count)
+    return frame
+
+
+def _row_text(body: pd.DataFrame) -> pd.Series:
+    if body.empty:
+        return pd.Series(dtype=TEXT_DTYPE)
+    # Frame-wide operations (not one as_text per column): this runs once per batch on the few
+    # dropped rows, where per-column overhead would dominate.
+    text = (
+        body.where(body.notna(), "")
+        .astype(TEXT_DTYPE)
+        .replace(r"^\s*(-?[0-9]+)\.0\s*$", r"\1", regex=True)
+    )
+    joined = (
+        text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=" ")
+        if len(text.columns) > 1
+        else text.iloc[:, 0]
+    )
+    # Blank cells leave runs of separators; one space between the values that are there.
+    return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
+
+
+def _dropped_rows(frame: Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFrame:
+    positions = np.flatnonzero(mask)
+    if not len(positions):
+        return empty_dropped()
+    # The whole sheet row (mapped and unmapped cells), so the evaluator sees what was dropped.
+    bodies = [
+        frame.parts[k].body.loc[frame.row[positions[frame.part[positions] == k]]]
+        for k in np.unique(frame.part[positions])
+    ]
+    text = _row_text(pd.concat(bodies, ignore_index=True))
+    return pd.DataFrame(
+        {
+            "file": pd.Series(
+                frame.per_row([p.grid.file for p in frame.parts])[positions], dtype=TEXT_DTYPE
+            ),
+            "sheet": pd.Series(
+                frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE
+            ),
+            "row": pd.Series(frame.row[positions], dtype="int64"),
+            "kind": kind.iloc[positions].astype(TEXT_DTYPE).reset_index(drop=True),
+            "text": text.reset_index(drop=True),
+        }
+    )
+
+
+DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, pd.Series]]  # → (mask, kind)
+
+
+def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
+    """Fully blank rows, and total rows (a text cell reading 合计 / 总计 / 小计)."""
+    index = frame.index
+    blank = pd.Series(True, index=index)
+    for text in frame.texts.values():
+        blank &= text.isna()
+    # Cells under no recognised header must be empty too: checked sheet by sheet (their columns differ).
+    others_blank = []
+    for p in frame.parts:
+        others = p.body.drop(columns=[j for j in p.header.columns if j in p.body.columns])
+        others_blank.append(
+            ((others == "") | others.isna()).all(axis=1).to_numpy()
+            if not others.empty
+            else np.ones(len(p.body), dtype=bool)
+        )
+    if others_blank:
+        blank &= np.concatenate(others_blank)
+    total = pd.Series(False, index=index)
+    for col in frame.table.columns:
+        if col.name in frame.texts and col.type in ("text", "code"):
+            total |= frame.texts[col.name].str.replace(SPACES, "", regex=True).isin(TOTAL_ROW_WORDS)
+    kind = pd.Series("合计行", index=index, dtype=TEXT_DTYPE).where(~blank, "空行")
+    return blank | total, kind
+
+
+def load_frame(
+    frame: Frame,
+    *,
+    drop_rule: DropRule | None = None,
+    validate_choices: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Drop, convert and reject over the whole batch → (data with ``_part``, rejects with ``_part``,
+    dropped, counts)."""
+    table = frame.table
+    drop, kind = _blank_and_total_rows(frame)
+    if drop_rule is not None:
+        more, more_kind = drop_rule(frame, drop)
+        kind = kind.where(drop, more_kind)
+        drop = drop | more
+    drop_mask = drop.to_numpy(dtype=bool)
+    dropped = _dropped_rows(frame, drop_mask, kind)
+    keep = ~drop_mask
+    index = frame.index[keep]
+    part = frame.part[keep]
+    files = frame.per_row([p.grid.file for p in frame.parts])[keep]
+    sheets = frame.per_row([p.grid.sheet for p in frame.parts])[keep]
+
+    columns: dict[str, pd.Series] = {}
+    reject_parts: list[pd.DataFrame] = []
+    bad_rows = np.zeros(len(index), dtype=bool)
+    for col in table.columns:
+        if col.name not in frame.texts:
+            columns[col.name] = pd.Series(pd.NA, index=index).astype(dtype_for(col))
+            continue
+        text = frame.texts[col.name].loc[index]
+        conv = convert_column(text, col, validate_choices=validate_choices)
+        headers = frame.found[col.name]
+        for action, mask in conv.actions.items():
+            frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
+        blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
+        missing = text.isna() & (not blank_allowed)
+        bad = (conv.bad | missing).to_numpy(dtype=bool)
+        if bad.any():
+            reason = (
+                conv.reason
+                if isinstance(conv.reason, pd.Series)
+                else pd.Series(conv.reason, index=index)
+            )
+            reason = reason.where(~missing, "必填项为空")
+            value = (
+                text.fillna("")
+                if col.name not in PERSONAL_COLUMNS
+                else pd.Series(MASKED_VALUE, index=index)
+            )
+            reject_parts.append(
+                pd.DataFrame(
+                    {
+                        "_part": part[bad],
+                        "file": files[bad],
+                        "sheet": sheets[bad],
+                        "row": frame.row[keep][bad],
+                        "column": headers[part[bad]],
+                        "value": value.to_numpy()[bad],
+                        "reason": reason.to_numpy()[bad],
+                    }
+                )
+            )
+            bad_rows |= bad
+        columns[col.name] = conv.values
+    canonical = {c.name for c in table.columns}
+    for name, text in frame.texts.items():  # extra columns, in sheet order
+        if name not in canonical:
+            columns[name] = text.loc[index]
+
+    loaded = ~bad_rows
+    data = pd.DataFrame(columns, index=index).loc[loaded]
+    for col in table.columns:
+        data[col.name] = data[col.name].astype(dtype_for(col))
+    data["source_file"] = pd.Series(files[loaded], index=data.index, dtype=TEXT_DTYPE)
+    data["source_sheet"] = pd.Series(sheets[loaded], index=data.index, dtype=TEXT_DTYPE)
+    data["source_row"] = frame.row[keep][loaded].astype("int64")
+    data["_part"] = part[loaded]
+    data = data.reset_index(drop=True)
+
+    rejects = pd.concat(reject_parts, ignore_index=True) if reject_parts else _empty_part_rejects()
+    rejects = rejects.sort_values(["_part", "row"], kind="stable").reset_index(drop=True)
+    counts = {
+        "read": len(frame.part),
+        "loaded": int(loaded.sum()),
+        "rejected": int(bad_rows.sum()),
+        "dropped": int(drop_mask.sum()),
+    }
+    return data, rejects, dropped, counts
+
+
+def _empty_part_rejects() -> pd.DataFrame:
+    return empty_rejects().assign(_part=pd.Series(dtype="int64"))
+
+
+def load_sheet(
+    grid: RawGrid,
+    table: schema.Table,
+    *,
+    extra: dict[str, str] | None = None,
+    drop_rule: DropRule | None = None,
+    validate_choices: bool = True,
+) -> tuple[Part, LoadResult]:
+    part = prepare(grid, table, extra)
+    frame = stack([part], table)
+    data, rejects, dropped, counts = load_frame(
+        frame, drop_rule=drop_rule, validate_choices=validate_choices
+    )
+    result = LoadResult(
+        data=data.drop(columns="_part"),
+        rejects=typed_rejects(rejects),
+        dropped=dropped,
+        normalisations=frame.notes_frame(),
+        counts=counts,
+        sources=(str(grid.file),),
+    )
+    return part, result
+
+
+def typed_rejects(rejects: pd.DataFrame) -> pd.DataFrame:
+    out = rejects.loc[:, list(schema.REJECT_COLUMNS)].copy()
+    for c in schema.REJECT_COLUMNS:
+        out[c] = out[c].astype("int64" if c == "row" else TEXT_DTYPE)
+    return out
+
+
+def load_table(path, table: schema.Table, *, sheet: str | None = None) -> LoadResult:
+    """Load one sheet (or CSV) of any raw kind described in :mod:`jixiao.schema`.
+
+    ``sheet`` overrides ``table.sheet``; ``None`` for both means the first sheet.
+    """
+    grid = read_grid(Path(path), sheet or table.sheet)
+    _, result = load_sheet(grid, table)
+    return with_source(result, path)
+
+
+def with_source(result: LoadResult, path) -> LoadResult:
+    result.sources = (str(Path(path)),)
+    return result
+
+
+def load_allocations(path) -> LoadResult:
+    """资金下达明细: one row per grant (amounts in fen, issue and arrival dates)."""
+    return load_table(path, schema.ALLOCATIONS)
+
+
+def load_outputs(path) -> LoadResult:
+    """产出完成情况: planned and actual outputs per indicator."""
+    return load_table(path, schema.OUTPUTS)
+
+
+def load_interviews(path) -> LoadResult:
+    """电话访谈记录: one row per interview question (personal data is masked at the ingest step)."""
+    return load_table(path, schema.INTERVIEWS)
+
+
+def load_observations(path) -> LoadResult:
+    """评价组观察记录: the evaluator's typed-in problems with their evidence source."""
+    return load_table(path, schema.OBSERVATIONS)

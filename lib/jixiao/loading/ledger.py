@@ -1,0 +1,260 @@
+"""The 明细账: ledger exports of any accounting software → one row per entry line, with its unit.
+
+Ledger-only rules on top of the generic loader: the 凭证字 / 凭证号 columns, carried-balance and
+page-total rows, and which accounting unit a file belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jixiao import schema
+from jixiao.errors import InputError
+from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_sheet
+
+from .cells import squeeze
+from .frames import Frame, Part, load_frame, prepare, stack, typed_rejects
+from .headers import HEADER_SCAN_ROWS, cell_text, find_header, header_lookup
+from .result import TEXT_DTYPE, LoadResult
+
+_VOUCHER_TYPE_HEADERS = {
+    "凭证字": "voucher_type_text",
+    "凭证类别": "voucher_type_text",
+    "凭证类型": "voucher_type_text",
+    "字": "voucher_type_text",
+}
+# A title-line label naming the accounting unit. Plain 单位 counts only where no Chinese
+# character stands before it, so 金额单位 / 计量单位 / 货币单位 (a measure, not a unit) never match.
+_UNIT_LINE = re.compile(
+    r"(?P<label>核算单位|编制单位|单位名称|(?<![\u4e00-\u9fff])单位)\s*[:：]\s*(?P<unit>[^\s:：]*)"
+)
+# Values that are a currency or a measure, never a unit's name: 单位：元, 单位：万元, 核算单位：人民币元.
+_NOT_A_UNIT = re.compile(
+    r"(人民币)?[十百千万亿]*元|人民币|rmb|cny|¥|美元|港元|"
+    r"个|件|人|人次|次|户|份|套|台|处|项|米|平方米|吨|公斤|千克|%"
+)
+_OPENING_MARKERS = ("上年结转", "期初余额", "年初余额", "期末余额")
+_PAGE_MARKERS = ("承前页", "过次页")
+
+
+def _ledger_drop_rule(frame: Frame, already: pd.Series) -> tuple[pd.Series, pd.Series]:
+    index = frame.index
+    summary = frame.texts.get("summary", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
+    key = squeeze(summary)
+    voucher = frame.texts.get("voucher", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
+    date = frame.texts.get("date", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
+    exact = key.isin(schema.LEDGER_NON_ENTRY_MARKERS)
+    marker_pattern = "|".join(re.escape(m) for m in schema.LEDGER_NON_ENTRY_MARKERS)
+    unnumbered_total = voucher.isna() & key.str.contains(marker_pattern + r"|合计|累计", na=False)
+    no_date_total = voucher.isna() & date.isna() & key.str.contains(r"合计|累计", na=False)
+    mask = (exact | unnumbered_total | no_date_total).fillna(False).astype(bool) & ~already
+    opening = key.str.contains("|".join(_OPENING_MARKERS), na=False)
+    page = key.str.contains("|".join(_PAGE_MARKERS), na=False)
+    kind = (
+        pd.Series("合计行", index=index, dtype=TEXT_DTYPE)
+        .where(~opening, "期初/结转余额行")
+        .where(~page, "承前过次行")
+    )
+    return mask, kind
+
+
+def parse_vouchers(
+    voucher: pd.Series, type_text: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``记-12`` / ``记12`` / ``记 字 第12号`` → (type 记, number 12, bad mask).
+
+    A separate 凭证字 column supplies the type when the number column holds digits only.
+    """
+    key = squeeze(voucher)
+    ok = key.str.fullmatch("([^0-9_—–-]+?字?)?[-_—–]?第?[0-9]{1,9}号?", na=False)
+    vtype = key.str.replace("字?[-_—–]?第?[0-9]+号?$", "", regex=True).where(ok)
+    vtype = vtype.where(vtype != "")
+    if type_text is not None:
+        separate = squeeze(type_text).str.replace("字$", "", regex=True)
+        vtype = vtype.where(vtype.notna(), separate)
+    digits = key.str.replace("号$", "", regex=True).str.replace("^.*[^0-9]", "", regex=True)
+    number = pd.to_numeric(digits.where(ok)).astype("Int64")
+    bad = voucher.notna() & ~ok
+    return vtype.astype(TEXT_DTYPE), number, bad
+
+
+def _title_unit(title: pd.DataFrame) -> tuple[str, str] | None:
+    """(unit, label as written) from the first title line naming the unit, or None."""
+    for _, row in title.iterrows():  # a handful of title lines, not data rows
+        cells = [nfkc(cell_text(v)) for v in row]
+        for j, cell in enumerate(cells):
+            for m in _UNIT_LINE.finditer(cell):
+                value = m.group("unit")
+                if not value:  # 核算单位： in one cell, the name in the next one
+                    after = [c for c in cells[j + 1 :] if c]
+                    value = after[0] if after else ""
+                if value and not _NOT_A_UNIT.fullmatch(value.strip("()[]").lower()):
+                    return value, m.group("label")
+    return None
+
+
+def unit_from_title(title: pd.DataFrame) -> str | None:
+    """The accounting unit named on a title line above the header.
+
+    Accepted labels are 核算单位 / 编制单位 / 单位名称 / 单位; a value that is a currency or a
+    measure (``金额单位：元``, ``单位：万元``, ``单位：人民币元``) is never taken as the unit.
+    """
+    found = _title_unit(title)
+    return found[0] if found else None
+
+
+def unit_from_filename(path: Path) -> str | None:
+    m = re.match(r"^明细账[_\-－—\s]+(.+)$", nfkc(Path(path).stem))
+    return m.group(1).strip() if m else None
+
+
+def _has_ledger_header(grid: RawGrid) -> bool:
+    """True when the first rows of a sheet hold a header with every required ledger column."""
+    match = find_header(grid, header_lookup(schema.LEDGER, _VOUCHER_TYPE_HEADERS))
+    found = {name for name, _ in match.columns.values()} if match else set()
+    return all(c.name in found for c in schema.LEDGER.columns if c.required)
+
+
+def _read_ledger_grid(path: Path, sheet: str | None) -> tuple[RawGrid, str | None]:
+    """The ledger's cells and, when the sheet read is not 明细账, why that sheet was taken."""
+    if detect_format(path) == "csv":
+        return read_csv(path), None
+    if sheet is not None:
+        grid = read_sheet(path, sheet)
+        named = "".join(nfkc(grid.sheet).split()) == schema.LEDGER.sheet
+        return grid, None if named else "调用时指定"
+    required = "、".join(c.header for c in schema.LEDGER.columns if c.required)
+    return find_sheet(
+        path,
+        schema.LEDGER.sheet,
+        _has_ledger_header,
+        what="明细账",
+        fits_hint=f"前 {HEADER_SCAN_ROWS} 行中有明细账表头（{required}）",
+        head_rows=HEADER_SCAN_ROWS + 1,
+    )
+
+
+def load_ledger(path, *, unit: str | None = None, sheet: str | None = None) -> LoadResult:
+    """One unit's 明细账 export (.xlsx, .xls or .csv) → one row per entry line.
+
+    The sheet read is ``sheet`` when given (ignored for CSV); else the sheet named 明细账; else
+    the only sheet of a one-sheet workbook (a plain ``Sheet1`` export); else the one sheet whose
+    header has the ledger's required columns. A sheet other than 明细账 is recorded in
+    ``normalisations``; no fitting sheet, or several, is an :class:`InputError` listing the sheets.
+
+    Adds ``unit`` (the ``unit`` argument, else a 核算单位 / 编制单位 / 单位名称 / 单位 title line
+    whose value is not a money or measure unit such as 元, else the file name ``明细账_<unit>``),
+    ``voucher_type`` and ``voucher_no``. Subtotal, carried-balance and
+    blank rows are dropped and listed in ``dropped``; exact duplicate lines are kept (the
+    compliance step flags them) and counted in ``normalisations``.
+    """
+    path = Path(path)
+    grid, why = _read_ledger_grid(path, sheet)
+    return _load_ledger_batch([(path, grid, why, unit)])
+
+
+def load_ledgers(paths: Iterable) -> LoadResult:
+    """Several units' ledger exports, converted together (each file's unit taken from its own title/name).
+
+    The result is what loading each file with :func:`load_ledger` and concatenating would give;
+    stacking the files first runs every conversion once for all of them.
+    """
+    paths = sorted((Path(p) for p in paths), key=lambda p: p.name)
+    if not paths:
+        raise InputError("没有找到任何明细账文件")
+    return _load_ledger_batch([(path, *_read_ledger_grid(path, None), None) for path in paths])
+
+
+def _ledger_unit(path: Path, part: Part, unit: str | None) -> tuple[str, str]:
+    """The accounting unit and where it came from: the argument, the title line, the file name."""
+    if unit:
+        return unit, "调用参数"
+    title_unit = _title_unit(part.grid.cells.iloc[: part.header.row])
+    if title_unit:
+        return title_unit[0], f"标题行「{title_unit[1]}」"
+    file_unit = unit_from_filename(path)
+    if file_unit:
+        return file_unit, "文件名"
+    raise InputError(
+        "无法确定核算单位：表头上方没有「核算单位：…」或「编制单位：…」标题行（「金额单位：元」之类不算），"
+        "文件名也不是「明细账_单位名称」格式；请在调用时指定 unit",
+        file=part.grid.file,
+        sheet=part.grid.sheet,
+    )
+
+
+def _load_ledger_batch(items: list[tuple[Path, RawGrid, str | None, str | None]]) -> LoadResult:
+    """``(path, grid, why this sheet, unit)`` per file → one LoadResult, files in the given order."""
+    parts: list[Part] = []
+    units: list[tuple[str, str]] = []
+    for path, grid, _, unit in items:  # structural problems surface file by file, in order
+        parts.append(prepare(grid, schema.LEDGER, _VOUCHER_TYPE_HEADERS))
+        units.append(_ledger_unit(path, parts[-1], unit))
+    frame = stack(parts, schema.LEDGER)
+    data, rejects, dropped, counts = load_frame(frame, drop_rule=_ledger_drop_rule)
+    for k, (_, grid, why, _) in enumerate(items):
+        if why:
+            frame.note(k, "", f"明细账读自工作表「{grid.sheet}」（{why}）", 1)
+
+    part = data["_part"].to_numpy()
+    type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None
+    vtype, vno, vbad = parse_vouchers(data["voucher"], type_text)
+    bad = vbad.to_numpy(dtype=bool)
+    if bad.any():
+        # A voucher reference we cannot read is a row-level problem: move those rows to rejects.
+        shown = data.loc[bad, "voucher"]
+        extra = pd.DataFrame(
+            {
+                "_part": part[bad],
+                "file": data.loc[bad, "source_file"].to_numpy(),
+                "sheet": data.loc[bad, "source_sheet"].to_numpy(),
+                "row": data.loc[bad, "source_row"].to_numpy(),
+                "column": frame.found["voucher"][part[bad]],
+                "value": shown.to_numpy(),
+                "reason": ("「" + shown + "」不是可识别的凭证字号").to_numpy(),
+            }
+        )
+        rejects = pd.concat([rejects, extra], ignore_index=True).sort_values(
+            ["_part", "row"], kind="stable"
+        )
+        counts["rejected"] += int(bad.sum())
+        counts["loaded"] -= int(bad.sum())
+    voucher = data["voucher"]
+    if type_text is not None:
+        # 凭证字 and 凭证号 in two columns: rebuild the usual 记-12 so every unit reads the same.
+        digits_only = voucher.str.fullmatch("[0-9]+", na=False) & vtype.notna()
+        voucher = voucher.where(~digits_only, vtype + "-" + vno.astype(TEXT_DTYPE))
+        frame.note_rows(
+            frame.found["voucher_type_text"],
+            "凭证字与凭证号分列，已合并为「字-号」",
+            part[digits_only.to_numpy(dtype=bool)],
+        )
+    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~bad]
+    part = data["_part"].to_numpy()
+
+    for k, (chosen, source) in enumerate(units):
+        frame.note(k, "", f"核算单位取自{source}：{chosen}", 1)
+    data["unit"] = pd.Series(
+        np.array([u for u, _ in units], dtype=object)[part], index=data.index, dtype=TEXT_DTYPE
+    )
+
+    canonical = [c.name for c in schema.LEDGER.columns]
+    dupes = data.duplicated(subset=[*canonical, "_part"], keep="first")
+    frame.note_rows(
+        "", "发现完全相同的分录行（未删除，由合规检查标记）", part[dupes.to_numpy(dtype=bool)]
+    )
+
+    order = canonical + ["unit", "voucher_type", "voucher_no"] + list(schema.PROVENANCE_COLUMNS)
+    return LoadResult(
+        data=data.loc[:, order].reset_index(drop=True),
+        rejects=typed_rejects(rejects.reset_index(drop=True)),
+        dropped=dropped,
+        normalisations=frame.notes_frame(),
+        counts=counts,
+        sources=tuple(str(path) for path, *_ in items),
+    )
