@@ -20,7 +20,7 @@ from jixiao import readers
 from jixiao.errors import InputError
 from jixiao.schema import DIMENSIONS_2013, DIMENSIONS_2020
 
-from .rules import CENT, Rule, RuleError, build_rule, fmt, normalise_text
+from .rules import CENT, RuleError, ScoringRule, build_rule, fmt, normalise_text
 
 SHEET = "指标体系"
 NOTES_SHEET = "说明"
@@ -75,7 +75,7 @@ class Indicator:
     weight: Decimal
     explanation: str
     criteria: str
-    rule: Rule
+    rule: ScoringRule
     data_source: str
     conclusion: str
     rationale: str
