@@ -20,7 +20,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from jixiao import compliance, findings, outputs, paths, schema, scoring, survey
+from jixiao import compliance, findings, output_completion, paths, schema, scoring, survey
 from jixiao import run as runner
 from jixiao.loading import (
     load_allocations,
@@ -205,7 +205,7 @@ def test_duplicate_payment_and_weekend_posting_are_the_only_ledger_red_flags(che
 
 def test_outputs_social_work_rooms_27_of_30_and_one_late():
     data = load_outputs(RAW / "产出完成情况_2018.xlsx").data
-    rates = {m.metric: m.value for m in outputs.output_metrics(data)}
+    rates = {m.metric: m.value for m in output_completion.output_metrics(data)}
     # Nine outputs met in full, one at 27/30: (9 + 0.9) / 10.
     assert rates["output_completion_rate"] == pytest.approx(0.99)
     assert rates["output_timely_rate"] == pytest.approx(0.9)
@@ -265,7 +265,9 @@ def test_score_computed_from_the_data_is_84_4_good(
     checks, allocations, survey_tables, observations
 ):
     metric_list = findings.compliance_metrics(checks["arrival"].summary, checks["separate"])
-    metric_list += outputs.output_metrics(load_outputs(RAW / "产出完成情况_2018.xlsx").data)
+    metric_list += output_completion.output_metrics(
+        load_outputs(RAW / "产出完成情况_2018.xlsx").data
+    )
     validation = survey.validate_responses(survey_tables["survey"], survey_tables["survey_items"])
     metric_list += survey.satisfaction_metrics(validation.answers)
     metrics = pd.DataFrame([vars(m) for m in metric_list])

@@ -56,7 +56,7 @@ from .benford import (
     ledger_amounts,
     spike_digits,
 )
-from .common import FLAG_COLUMNS, RULES, Rule, community_map, concat_flags, with_community
+from .common import FLAG_COLUMNS, RULES, CheckRule, community_map, concat_flags, with_community
 from .evidence import voucher_evidence_findings
 from .scope import (
     check_scope,
@@ -77,7 +77,7 @@ __all__ = [
     "ArrivalSummary",
     "BenfordResult",
     "LedgerAnalytics",
-    "Rule",
+    "CheckRule",
     "account_mixing_by_unit",
     "arrival_rates_by",
     "arrival_summary",

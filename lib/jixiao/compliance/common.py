@@ -33,7 +33,9 @@ FLAG_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class Rule:
+class CheckRule:
+    """One compliance check: its stable id, the finding it raises and where its evidence points."""
+
     rule: str  # stable id, e.g. "ARR-01"
     name: str  # Chinese name shown to the evaluator
     problem_no: int | None  # problem of the report it evidences (None: analytical red flag)
@@ -45,10 +47,10 @@ class Rule:
 
 
 # Order matters: the register numbers findings in this order within a problem.
-RULES: dict[str, Rule] = {
+RULES: dict[str, CheckRule] = {
     r.rule: r
     for r in (
-        Rule(
+        CheckRule(
             "ARR-01",
             "专项资金到位不及时",
             1,
@@ -58,7 +60,7 @@ RULES: dict[str, Rule] = {
             "中",
             "资金下达记录",
         ),
-        Rule(
+        CheckRule(
             "SEP-01",
             "专项支出记入基本支出",
             3,
@@ -68,7 +70,7 @@ RULES: dict[str, Rule] = {
             "中",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "SEP-02",
             "专项资金收入记入基本支出收入",
             3,
@@ -78,7 +80,7 @@ RULES: dict[str, Rule] = {
             "中",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "SEP-03",
             "未设置项目明细账",
             3,
@@ -88,7 +90,7 @@ RULES: dict[str, Rule] = {
             "高",
             "资金下达记录、明细账",
         ),
-        Rule(
+        CheckRule(
             "SEP-04",
             "专项资金收支不符",
             3,
@@ -98,7 +100,7 @@ RULES: dict[str, Rule] = {
             "中",
             "资金下达记录、明细账",
         ),
-        Rule(
+        CheckRule(
             "SCP-01",
             "超范围使用专项资金",
             3,
@@ -108,7 +110,7 @@ RULES: dict[str, Rule] = {
             "中",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "SCP-02",
             "项目支出超过下达金额",
             3,
@@ -118,7 +120,7 @@ RULES: dict[str, Rule] = {
             "高",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "SCP-03",
             "项目期外支出",
             3,
@@ -128,7 +130,7 @@ RULES: dict[str, Rule] = {
             "中",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "EVD-01",
             "缺少原始凭证",
             3,
@@ -138,7 +140,7 @@ RULES: dict[str, Rule] = {
             "中",
             "凭证抽查表",
         ),
-        Rule(
+        CheckRule(
             "EVD-02",
             "凭证不合规",
             3,
@@ -148,7 +150,7 @@ RULES: dict[str, Rule] = {
             "中",
             "凭证抽查表",
         ),
-        Rule(
+        CheckRule(
             "EVD-03",
             "凭证未经审批",
             3,
@@ -158,7 +160,7 @@ RULES: dict[str, Rule] = {
             "中",
             "凭证抽查表",
         ),
-        Rule(
+        CheckRule(
             "SEP-00",
             "未提供明细账",
             None,
@@ -168,13 +170,13 @@ RULES: dict[str, Rule] = {
             "中",
             "资金下达记录",
         ),
-        Rule(
+        CheckRule(
             "GL-01", "疑似重复支付", None, "过程", "财务监控有效性", "疑似重复支付", "中", "明细账"
         ),
-        Rule(
+        CheckRule(
             "GL-02", "凭证号不连续", None, "过程", "财务监控有效性", "凭证号不连续", "低", "明细账"
         ),
-        Rule(
+        CheckRule(
             "GL-03",
             "非工作日记账",
             None,
@@ -184,10 +186,10 @@ RULES: dict[str, Rule] = {
             "低",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "GL-04", "整数金额", None, "过程", "财务监控有效性", "大额整数金额支出", "低", "明细账"
         ),
-        Rule(
+        CheckRule(
             "GL-05",
             "疑似拆分支付",
             None,
@@ -197,7 +199,7 @@ RULES: dict[str, Rule] = {
             "中",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "GL-06",
             "凭证借贷不平衡",
             None,
@@ -207,7 +209,7 @@ RULES: dict[str, Rule] = {
             "中",
             "明细账",
         ),
-        Rule(
+        CheckRule(
             "GL-07",
             "首位数字分布异常",
             None,

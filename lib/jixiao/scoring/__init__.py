@@ -27,7 +27,7 @@ from .indicators import (
     indicator_system_from_frame,
     load_indicator_system,
 )
-from .report import (
+from .results import (
     SCORING_TABLE_HEADERS,
     GradeMargins,
     Sensitivity,

@@ -7,7 +7,7 @@ matplotlib Figure; saving is left to ``jixiao.charts.save_figure``.
 from __future__ import annotations
 
 from .engine import ScoreResult
-from .report import dimension_scores, waterfall_steps
+from .results import dimension_scores, waterfall_steps
 
 _WEIGHT_COLOUR = "#c9d6e8"
 _SCORE_COLOUR = "#2f5d9a"

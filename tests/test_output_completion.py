@@ -5,7 +5,7 @@ import pytest
 
 from jixiao.errors import InputError
 from jixiao.metrics import Metric
-from jixiao.outputs import output_metrics
+from jixiao.output_completion import output_metrics
 
 
 def outputs(planned, actual, on_time, quality):
