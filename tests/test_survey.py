@@ -565,7 +565,8 @@ def test_reverse_items_are_labelled_as_recoded_without_their_misleading_scale_hi
 
 
 def test_likert_chart_of_the_2017_case_labels_the_reverse_item_as_recoded():
-    from jixiao import loading, survey_charts
+    from jixiao import loading
+    from jixiao.survey import charts as survey_charts
 
     loaded = loading.load_survey(CASE_FILE)
     result = survey.validate_responses(
@@ -594,7 +595,7 @@ def test_community_chart_data_orders_by_rate_and_carries_the_overall_rate(valida
 
 
 def test_charts_draw_one_bar_segment_per_item_and_level(validated):
-    from jixiao import survey_charts
+    from jixiao.survey import charts as survey_charts
 
     fig = survey_charts.plot_likert(survey.likert_chart_data(validated.answers))
     ax = fig.axes[0]

@@ -1,4 +1,4 @@
-"""Survey charts with Chinese labels, drawn from the tidy frames of ``jixiao.survey``.
+"""Survey charts with Chinese labels, drawn from the tidy frames of :mod:`.chart_data`.
 
 Figures are built with ``matplotlib.figure.Figure`` (no pyplot global state), so a notebook
 shows them by returning them and ``jixiao.charts.save_figure`` writes them to
@@ -18,7 +18,7 @@ LEVEL_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#bababa", 4: "#67a9cf", 5: "#21
 def _chinese_font() -> None:
     """Use the shipped CJK font when the charts module is available (it is in a full install)."""
     try:
-        from .charts import use_chinese_font
+        from ..charts import use_chinese_font
     except ImportError:
         return
     try:

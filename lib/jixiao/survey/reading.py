@@ -1,0 +1,264 @@
+"""What the survey step hands on: the metrics scoring consumes and the results in words.
+
+``satisfaction_metrics`` gives ``satisfaction_rate`` and its companions with their evidence;
+``results_reading`` the Chinese Markdown reading, every figure computed from the answers.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import InputError
+from ..metrics import Metric
+from ..schema import LIKERT_LEVELS
+from ._common import STEP, _check_levels, _codes, _level_labels, _pct, _pct_tidy
+from .design import response_coverage
+from .estimators import DEFAULT_SATISFIED, METHODS, satisfaction, weighted_index
+
+# Metric names for the per-group rates, in schema.RESPONDENT_GROUPS order.
+GROUP_METRICS = {
+    "居民": "satisfaction_rate_residents",
+    "社区工作者": "satisfaction_rate_workers",
+    "社会组织": "satisfaction_rate_organisations",
+}
+
+
+def satisfaction_metrics(
+    answers: pd.DataFrame,
+    *,
+    satisfied_levels=DEFAULT_SATISFIED,
+    confidence: float = 0.95,
+    method: str = "wilson",
+    weights: dict[int, float] | None = None,
+    scale: dict[str, int] = LIKERT_LEVELS,
+) -> list[Metric]:
+    """``satisfaction_rate`` (fraction 0–1, all groups and items), per-group rates and the weighted index."""
+    labels = _level_labels(scale)
+    level_text = "+".join(labels.get(int(c), str(c)) for c in satisfied_levels)
+    reversed_items = (
+        sorted(answers.loc[answers["reverse"].astype(bool), "item_id"].astype(str).unique())
+        if "reverse" in answers
+        else []
+    )
+    codes = _codes(scale)
+    reverse_note = (
+        f"反向题 {'、'.join(reversed_items)} 已按 {codes[0] + codes[-1]}−分值 转换；"
+        if reversed_items
+        else ""
+    )
+
+    def evidence(row, who: str) -> str:
+        return (
+            f"{who}有效答案 {row.n_valid} 个，其中{level_text} {row.n_satisfied} 个，满意率 {row.rate * 100:.2f}%"
+            f"（{confidence * 100:g}% {METHODS[method]} {row.lower * 100:.2f}%–{row.upper * 100:.2f}%）；{reverse_note}"
+            "区间按答案相互独立计算，同一受访者的答案相关，实际不确定性更大"
+        )
+
+    if answers.empty:
+        raise InputError("问卷没有有效答案，无法计算满意度（请查看剔除记录）")
+    overall = satisfaction(
+        answers, satisfied_levels=satisfied_levels, confidence=confidence, method=method
+    )
+    row = next(overall.itertuples(index=False))
+    metrics = [
+        Metric(
+            "satisfaction_rate",
+            float(row.rate),
+            "社会公众或服务对象满意度",
+            STEP,
+            evidence(row, "全部受访者"),
+        )
+    ]
+    if "group" in answers:
+        per_group = satisfaction(
+            answers,
+            "group",
+            satisfied_levels=satisfied_levels,
+            confidence=confidence,
+            method=method,
+        )
+        for row in per_group.itertuples(index=False):
+            if row.group in GROUP_METRICS:
+                metrics.append(
+                    Metric(
+                        GROUP_METRICS[row.group],
+                        float(row.rate),
+                        f"{row.group}满意度",
+                        STEP,
+                        evidence(row, row.group),
+                    )
+                )
+    index = weighted_index(answers, weights)
+    used = index.attrs["weights"]
+    metrics.append(
+        Metric(
+            "satisfaction_index",
+            float(index["index"].iloc[0]),
+            "满意度加权指数",
+            STEP,
+            f"有效答案 {int(index['n_valid'].iloc[0])} 个，按 "
+            + "、".join(
+                f"{labels.get(int(k), k)} {v:g}" for k, v in sorted(used.items(), reverse=True)
+            )
+            + " 分加权平均",
+        )
+    )
+    return metrics
+
+
+def _interval_text(row, confidence: float, method: str) -> str:
+    return (
+        f"{confidence * 100:g}% 置信区间 {_pct(row.lower)}–{_pct(row.upper)}（{METHODS[method]}）"
+    )
+
+
+def _join(parts: list[str]) -> str:
+    return "、".join(parts)
+
+
+def results_reading(
+    answers: pd.DataFrame,
+    plan: pd.DataFrame,
+    *,
+    satisfied_levels=DEFAULT_SATISFIED,
+    confidence: float = 0.95,
+    method: str = "wilson",
+    margin: float = 0.05,
+    scale: dict[str, int] = LIKERT_LEVELS,
+) -> str:
+    """The survey's results in Chinese Markdown, every figure computed here from ``answers``.
+
+    Overall satisfaction with its interval and method; each respondent group; the groups
+    short of the planned sample or of the sample the stated ``margin`` needs; the communities
+    whose interval is wider than the margin or lies wholly below the overall rate; and what
+    the overall rate means for the 社会公众或服务对象满意度 indicator. ``answers`` are
+    ``validate_responses(...).answers``, ``plan`` the 抽样计划 sheet.
+    """
+    if answers.empty:
+        raise InputError("问卷没有有效答案，无法解读满意度（请查看剔除记录）")
+    settings = dict(satisfied_levels=satisfied_levels, confidence=confidence, method=method)
+    labels = _level_labels(scale)
+    level_text = "或".join(
+        f"“{labels.get(int(c), str(c))}”" for c in _check_levels(satisfied_levels)
+    )
+    overall = next(satisfaction(answers, **settings).itertuples(index=False))
+    groups = satisfaction(answers, "group", **settings)
+    communities = satisfaction(answers, "community", **settings)
+    coverage = response_coverage(answers, plan, margin=margin, confidence=confidence)
+    stated = _pct_tidy(margin)
+    per_respondent = answers.groupby("respondent_id", sort=False).size()
+    lines = ["### 结果解读", ""]
+
+    lines.append(
+        f"**总体满意率。** 全部 {overall.n_valid:,} 个有效答案中，{level_text} {overall.n_satisfied:,} 个，"
+        f"满意率 **{_pct(overall.rate)}**，{_interval_text(overall, confidence, method)}。"
+        f"区间把每个答案当作独立的一次抽取；同一受访者的多个答案（每份问卷最多 {int(per_respondent.max())} 个）彼此相关，"
+        "实际不确定性比区间显示的更大。"
+    )
+    lines.append("")
+
+    achieved = coverage.set_index("group")["achieved"]
+    lines.append("**各类受访者。**")
+    lines.append("")
+    for row in groups.itertuples(index=False):
+        count = f"，问卷 {int(achieved[row.group])} 份" if row.group in achieved.index else ""
+        lines.append(
+            f"- {row.group}：满意率 {_pct(row.rate)}（{_pct(row.lower)}–{_pct(row.upper)}，有效答案 {row.n_valid:,} 个{count}）"
+        )
+    for row in coverage.itertuples(index=False):
+        if row.achieved == 0:
+            lines.append(f"- {row.group}：没有有效答案，无法评价这类受访者的满意度")
+    below = groups[groups["upper"] < overall.rate]
+    if len(below):
+        lines.append("")
+        lines.append(
+            f"{_join(list(below['group']))}的满意率区间上限低于总体满意率 {_pct(overall.rate)}，明显低于总体水平。"
+        )
+    lines.append("")
+
+    planned = coverage[coverage["planned"].notna()]
+    short_of_plan = planned[planned["achieved"] < planned["planned"]]
+    short_of_margin = coverage[coverage["population"].notna() & ~coverage["sufficient"]]
+    lines.append("**样本量。**")
+    lines.append("")
+    if len(short_of_plan):
+        lines.append(
+            "- 未达到计划样本量："
+            + _join(
+                [
+                    f"{r.group}（实际 {r.achieved} 份 / 计划 {r.planned} 份，完成 {_pct(r.completion)}）"
+                    for r in short_of_plan.itertuples(index=False)
+                ]
+            )
+            + "。"
+        )
+    else:
+        lines.append("- 各类受访者均达到计划样本量。")
+    if len(short_of_margin):
+        lines.append(
+            f"- 未达到 ±{stated} 误差所需样本量："
+            + _join(
+                [
+                    f"{r.group}（实际 {r.achieved} 份，所需 {r.required} 份"
+                    + (f"，实际误差约 ±{_pct(r.achieved_margin)}）" if r.achieved else "）")
+                    for r in short_of_margin.itertuples(index=False)
+                ]
+            )
+            + "。"
+        )
+    else:
+        lines.append(f"- 各类受访者的样本均达到 ±{stated} 误差所需的样本量。")
+    unplanned = coverage[coverage["population"].isna()]
+    if len(unplanned):
+        lines.append(
+            f"- 抽样计划未列出的受访者类别：{_join(list(unplanned['group']))}，无法判断其代表性。"
+        )
+    lines.append("")
+
+    lowest = communities.sort_values(["rate", "community"], kind="stable").iloc[0]
+    highest = communities.sort_values(
+        ["rate", "community"], ascending=[False, True], kind="stable"
+    ).iloc[0]
+    wide = communities[communities["margin"] > margin]
+    low = communities[communities["upper"] < overall.rate]
+    lines.append(
+        f"**各社区。** {len(communities)} 个社区的满意率在 {_pct(lowest['rate'])}（{lowest['community']}）至 "
+        f"{_pct(highest['rate'])}（{highest['community']}）之间，每个社区有效答案 {int(communities['n_valid'].min())}–"
+        f"{int(communities['n_valid'].max())} 个。"
+    )
+    if len(wide):
+        lines.append(
+            f"区间半宽超过 ±{stated} 的社区 {len(wide)} 个（{_join(list(wide['community']))}）："
+            "这些社区样本少，社区之间的高低只能作参考，不宜据此排名或问责。"
+        )
+    else:
+        lines.append(f"各社区的区间半宽都在 ±{stated} 以内。")
+    if len(low):
+        lines.append(
+            f"满意率区间整体低于总体满意率的社区：{_join(list(low['community']))}，建议结合电话访谈和实地调研了解原因。"
+        )
+    else:
+        lines.append("没有社区的满意率区间整体低于总体满意率。")
+    lines.append("")
+
+    meaning = (
+        f"**对满意度指标的含义。** 评分步骤以总体满意率 {_pct(overall.rate)}（`satisfaction_rate`）为"
+        f"“社会公众或服务对象满意度”指标计分。按 {confidence * 100:g}% 置信水平，真实满意率大致在 "
+        f"{_pct(overall.lower)}–{_pct(overall.upper)} 之间：指标体系的分档界限若落在这一区间内，得分会随抽样误差变化，"
+        "应在评分理由中说明。"
+    )
+    weighted = groups.merge(coverage[["group", "population"]], on="group", how="left")
+    if len(weighted) > 1 and weighted["population"].notna().all():
+        population = weighted["population"].astype("float64")
+        by_population = float((population * weighted["rate"]).sum() / population.sum())
+        meaning += (
+            f"总体满意率按答案合并计算，各类受访者按样本多少计入；若按各类受访者的总体数量加权，满意率为 {_pct(by_population)}"
+            f"（相差 {abs(by_population - overall.rate) * 100:.1f} 个百分点）。"
+        )
+    if len(short_of_margin):
+        meaning += (
+            f"{_join(list(short_of_margin['group']))}的样本未达到 ±{stated} 误差所需的样本量，"
+            "满意度结论的代表性有限，评价报告应如实说明。"
+        )
+    lines.append(meaning)
+    return "\n".join(lines) + "\n"
