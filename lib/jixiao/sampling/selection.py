@@ -1,6 +1,8 @@
 """The :class:`Selection` every selection method returns, and the rows it is made of.
 
-The method labels below are what the 抽样清单 and the workpapers show in 抽样方法.
+The method labels below are what the 抽样清单 and the workpapers show under 抽样方法, and
+reading a filled-in sheet back tells statistical items by them: renaming one would make
+sheets already out in the field read as non-statistical.
 """
 
 from __future__ import annotations
