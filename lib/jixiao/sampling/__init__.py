@@ -1,9 +1,12 @@
 """Audit sampling (审计抽样): plan → select → evaluate, and the fieldwork round trip.
 
 - :mod:`.plan` — sample sizes (attribute: binomial / hypergeometric; MUS: Poisson).
-- :mod:`.select` — statistical and non-statistical selection, combined without double counting.
+- :mod:`.select` — statistical and non-statistical selection, combined without double counting
+  (the methods in :mod:`.statistical` and :mod:`.non_statistical`, the canonical frame in
+  :mod:`.population`, the result in :mod:`.selection`).
 - :mod:`.evaluate` — upper deviation limit; taintings, projected misstatement, Stringer bound.
-- :mod:`.fieldwork` — the 抽样清单 workbook: export, read back (validated), evaluate.
+- :mod:`.fieldwork` — the 抽样清单 workbook: export (:mod:`.fieldwork_export`), read back
+  (validated), evaluate.
 
 Method notes for evaluators: ``docs/sampling.md``.
 """
