@@ -30,9 +30,9 @@ METRIC_PRODUCERS = {
     "fund_arrival_rate": ("compliance", "合规性检查"),
     "fund_timely_rate": ("compliance", "合规性检查"),
     "separate_accounting_units": ("compliance", "合规性检查"),
-    "output_completion_rate": ("outputs", "产出统计（jixiao.outputs）"),
-    "output_timely_rate": ("outputs", "产出统计（jixiao.outputs）"),
-    "output_quality_rate": ("outputs", "产出统计（jixiao.outputs）"),
+    "output_completion_rate": ("outputs", "产出统计（jixiao.output_completion）"),
+    "output_timely_rate": ("outputs", "产出统计（jixiao.output_completion）"),
+    "output_quality_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "satisfaction_rate": ("survey", "问卷分析"),
     "voucher_deviation_upper_limit": ("sampling", "审计抽样"),
 }
