@@ -160,8 +160,14 @@ def rebook_yanhe_under_project_accounts(ledger: pd.DataFrame) -> pd.DataFrame:
         yanhe & ledger["account_code"].eq("50010101") & ledger["summary"].isin(list(YANHE_PAYMENTS))
     )
     assert (int(receipts.sum()), int(payments.sum())) == (2, 9)  # the case as the report implies it
-    ledger.loc[receipts, ["account_code", "account_name"]] = ["400102", "财政补助收入-项目支出"]
-    ledger.loc[payments, ["account_code", "account_name"]] = [
+    # account_key is the code the checks compare: a rebooked line changes both
+    ledger.loc[receipts, ["account_code", "account_key", "account_name"]] = [
+        "400102",
+        "400102",
+        "财政补助收入-项目支出",
+    ]
+    ledger.loc[payments, ["account_code", "account_key", "account_name"]] = [
+        "50010201",
         "50010201",
         "事业支出-项目支出-财政补助支出",
     ]

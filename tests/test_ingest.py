@@ -313,6 +313,7 @@ def test_write_processed_writes_every_table_and_a_manifest_with_hashes_and_count
         "rejects.parquet",
         "dropped.parquet",
         "normalisations.parquet",
+        "unit_check.parquet",
         "manifest.json",
     }
     assert {p.name for p in out.iterdir()} == expected

@@ -213,17 +213,17 @@ def ledger_row(date, voucher, summary, code, debit=None, credit=None):
     return [date, voucher, summary, code, "科目", debit, credit, None, None, None, None, None, None]
 
 
-def test_unit_argument_wins_over_title_line_and_title_line_over_file_name(tmp_path):
+def test_unit_argument_wins_and_a_title_line_naming_the_file_unit_in_full_is_taken(tmp_path):
     path = write_xlsx(
         tmp_path / "明细账_文件名社区.xlsx",
         "明细账",
         [
-            ["核算单位：标题社区居民委员会"],
+            ["核算单位：文件名社区居民委员会"],
             LEDGER_HEADER,
             ledger_row(dt.datetime(2017, 3, 1), "记-1", "付电话费", "50010101", 100),
         ],
     )
-    assert load_ledger(path).data["unit"].tolist() == ["标题社区居民委员会"]
+    assert load_ledger(path).data["unit"].tolist() == ["文件名社区居民委员会"]
     assert load_ledger(path, unit="参数社区").data["unit"].tolist() == ["参数社区"]
     bare = write_xlsx(
         tmp_path / "明细账_文件名社区.xlsx",
@@ -364,18 +364,30 @@ def test_ledgers_loaded_together_equal_each_file_loaded_alone(tmp_path):
     corpus = Path(__file__).parent / "bad_inputs"
     names = [
         "aliased_headers.xlsx", "bad_amount.xlsx", "bad_voucher.xlsx", "duplicate_lines.xlsx",
-        "ledger_gbk.csv", "ledger_utf8_bom.csv", "legacy_biff8.xls", "red_ink_negatives.xlsx",
-        "serial_dates.xlsx", "subtotal_rows.xlsx", "title_lines.xlsx", "two_row_header.xlsx",
-        "sheet1_export.xlsx", "明细账_沿河社区.xlsx",
+        "red_ink_negatives.xlsx", "serial_dates.xlsx", "subtotal_rows.xlsx",
+        "明细账_沿河社区.xlsx",
     ]  # fmt: skip
+    # files whose title line names their unit: the file name must name the same unit
+    titled = {
+        "ledger_gbk.csv": "明细账_天鹅社区.csv",
+        "title_lines.xlsx": "明细账_浏河社区.xlsx",
+        "legacy_biff8.xls": "明细账_旧账社区.xls",
+        "two_row_header.xlsx": "明细账_白庙社区.xlsx",
+    }
     files = []
     for name in names:  # named 明细账_<单位> so files without a 核算单位 line still have a unit
         target = tmp_path / (name if name.startswith("明细账_") else f"明细账_{name}")
         shutil.copyfile(corpus / name, target)
         files.append(target)
+    for name, target_name in titled.items():
+        target = tmp_path / target_name
+        shutil.copyfile(corpus / name, target)
+        files.append(target)
     files.sort(key=lambda p: p.name)
-    together = load_ledgers(files)
-    alone = LoadResult.concat(load_ledger(f) for f in files)
+    # title lines naming a unit other than the file's, settled as parameters.toml [units] would
+    mapping = {"沿河社区居民委员会": "天鹅社区", "浏河社区居民委员会": "白庙社区"}
+    together = load_ledgers(files, unit_names=mapping)
+    alone = LoadResult.concat(load_ledger(f, unit_names=mapping) for f in files)
     for part in ("data", "rejects", "dropped", "normalisations"):
         pd.testing.assert_frame_equal(getattr(together, part), getattr(alone, part))
     assert together.counts == alone.counts and together.sources == alone.sources

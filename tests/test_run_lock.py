@@ -134,3 +134,53 @@ def test_progress_on_a_gbk_console_falls_back_to_plain_characters():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, check=False)
     assert done.returncode == 0, done.stderr.decode("gbk", errors="replace")
     assert "01_ingest 完成" in done.stdout.decode("gbk")
+
+
+def test_a_run_killed_with_sigkill_leaves_no_kernel_running(tmp_path):
+    """The runner has no helper process of its own; its notebook kernel notices the runner's
+    death (ipykernel polls its parent) and exits, so nothing is left holding files open."""
+    signal = pytest.importorskip("signal")
+    if not hasattr(signal, "SIGKILL"):
+        pytest.skip("SIGKILL is POSIX-only")
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    started = tmp_path / "kernel.pid"
+    write_notebook(
+        folder / "01_wait.ipynb",
+        f"year = 2017\noutput_dir = None\nprocessed_root = None\nmarker = {str(started)!r}",
+        "import os, time\nfrom pathlib import Path\n"
+        "Path(marker).write_text(str(os.getpid()), encoding='utf-8')\n"
+        "time.sleep(120)",
+    )
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom jixiao import paths, run as runner\n"
+        f"root = Path({str(tmp_path)!r})\n"
+        "(root / 'raw' / '2017').mkdir(parents=True, exist_ok=True)\n"
+        "paths.RAW_DIR = root / 'raw'\npaths.PROCESSED_DIR = root / 'processed'\n"
+        "runner.run_year(2017, {}, notebooks=[root / 'notebooks' / '01_wait.ipynb'],\n"
+        "    reports_root=root / 'reports', processed_root=root / 'processed')\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script])
+    deadline = time.time() + 90
+    while not started.exists() and time.time() < deadline and run.poll() is None:
+        time.sleep(0.1)
+    assert started.exists(), "the notebook kernel never started"
+    kernel = int(started.read_text(encoding="utf-8"))
+    run.send_signal(signal.SIGKILL)
+    run.wait(10)
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        status = f"/proc/{pid}/status"
+        if os.path.exists(status):  # a zombie is gone, only not yet reaped by init
+            with open(status, encoding="utf-8") as fh:
+                return "State:\tZ" not in fh.read()
+        return True
+
+    deadline = time.time() + 30
+    while alive(kernel) and time.time() < deadline:
+        time.sleep(0.2)
+    assert not alive(kernel), f"kernel {kernel} outlived the killed run"

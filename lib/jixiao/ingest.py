@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import manifest, paths, schema
+from jixiao.case import unit_names
 from jixiao.errors import InputError, ParameterError
 from jixiao.loading import (
     DATE_DTYPE,
@@ -37,7 +38,7 @@ from jixiao.loading import (
 )
 from jixiao.scrub import scrub_table
 
-LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 PERSONAL_TABLES = ("survey", "interviews")
 SALT_ENVIRONMENT_VARIABLE = "JIXIAO_PRIVACY_SALT"
 # Salt origins recorded in the manifest (never the salt itself).
@@ -106,6 +107,56 @@ def find_files(folder: Path, raw: RawKind) -> list[Path]:
     return found
 
 
+# Files of the year folder that other steps read (so they are not "unread"), by name pattern.
+OTHER_STEP_FILES = {
+    "指标体系*": "评分步骤读取的指标体系",
+    "抽样清单_已填*": "抽样步骤读回的已填抽样清单",
+    "范围规则*": "合规性检查读取的资金使用范围规则",
+    schema.PARAMETERS_FILE: "本年度参数",
+    "README*": "说明文件",
+    "*.md": "说明文件",
+}
+UNREAD_COLUMNS = ("file", "reason")
+UNREAD_HEADERS = {"file": "文件", "reason": "未读取的原因"}
+
+
+def unread_files(folder: Path) -> pd.DataFrame:
+    """Every file of the year folder that no step reads, with why: nothing is ignored silently.
+
+    Office lock files (``~$…``), hidden files, ledgers in a format no loader reads (明细账_…pdf)
+    and files matching no raw kind's name pattern are listed; the files of :data:`OTHER_STEP_FILES`
+    are not, since a later step reads them.
+    """
+    folder = Path(folder)
+    read = {p for raw in RAW_KINDS for p in find_files(folder, raw)}
+    rows = []
+    for path in sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.name):
+        if path in read or any(path.match(g) for g in OTHER_STEP_FILES):
+            continue
+        if path.name.startswith("~$"):
+            reason = "Excel/WPS 打开文件时生成的临时锁定文件，已跳过"
+        elif path.name.startswith("."):
+            reason = "隐藏文件，已跳过"
+        elif path.match(schema.LEDGER.file_glob):
+            reason = f"文件名像明细账，但格式「{path.suffix or '无扩展名'}」无法读取（应为 {'、'.join(LEDGER_SUFFIXES)}）"
+        else:
+            patterns = "、".join(dict.fromkeys(raw.table.file_glob for raw in RAW_KINDS))
+            reason = f"文件名不符合任何一类原始数据的命名规则（{patterns}），未读取"
+        rows.append({"file": path.name, "reason": reason})
+    return pd.DataFrame(rows, columns=list(UNREAD_COLUMNS)).astype(TEXT_DTYPE)
+
+
+def unit_check(results: dict[str, LoadResult]) -> pd.DataFrame:
+    """Ledger units matching no grant and grant recipients with no ledger (:func:`jixiao.units.unit_check`)."""
+    from jixiao.units import unit_check as check
+
+    ledger = results.get("ledger")
+    allocations = results.get("allocations")
+    if ledger is None or allocations is None:
+        return check([], None)
+    return check(ledger.data["unit"], allocations.data)
+
+
 def empty_result(table: schema.Table, note: str | None = None) -> LoadResult:
     """A load of nothing: the canonical columns with their types and zero rows."""
     dtypes = {"money": "Int64", "date": DATE_DTYPE, "int": "Int64", "number": "float64"}
@@ -160,7 +211,7 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
                 file=folder,
             )
         if raw.kind == "ledger":
-            results["ledger"] = load_ledgers(files)
+            results["ledger"] = load_ledgers(files, unit_names=unit_names(folder))
         elif raw.kind == "survey":
             results.update(load_survey(files[0]))
         else:
@@ -361,6 +412,7 @@ def write_processed(
     results: dict[str, LoadResult],
     out_folder: Path | None = None,
     parameters: dict | None = None,
+    unread: pd.DataFrame | None = None,
 ) -> Path:
     """Write the year's canonical tables and ``manifest.json``; returns the output folder.
 
@@ -419,6 +471,10 @@ def write_processed(
         frame.to_parquet(target, index=False, engine="pyarrow")
         written.append(target)
 
+    target = folder / "unit_check.parquet"
+    unit_check(results).to_parquet(target, index=False, engine="pyarrow")
+    written.append(target)
+
     raw_files = sorted(
         {Path(s) for r in results.values() for s in r.sources}, key=lambda p: p.as_posix()
     )
@@ -429,6 +485,7 @@ def write_processed(
         "raw_folder": manifest.project_relative(raw_base),
         "inputs": manifest.file_hashes(raw_files, raw_base),
         "counts": {kind: dict(r.counts) for kind, r in results.items()},
+        "unread_files": [] if unread is None else unread.to_dict(orient="records"),
         "outputs": manifest.file_hashes(written, folder),
         "parameters": parameters or {},
         "privacy": {

@@ -15,7 +15,7 @@ import io
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -58,6 +58,11 @@ class RawGrid:
     ] = ()  # ((r0, c0), (r1, c1)), 0-based
     encoding: str | None = None  # CSV only
     delimiter: str | None = None  # CSV only
+    # (row, column) 0-based → formula text, for formula cells saved without a calculated value
+    uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # decisions made while reading, in Chinese
+    # column → {row: Excel number format} of the numeric cells in it (xlsx only; None: unknown)
+    number_formats: Callable[[int], dict[int, str] | None] | None = None
 
 
 def nfkc(text: str) -> str:
@@ -160,6 +165,28 @@ def _names(wb: python_calamine.CalamineWorkbook, path: Path) -> list[str]:
     return names
 
 
+def _hidden(wb: python_calamine.CalamineWorkbook) -> set[str]:
+    return {
+        m.name for m in wb.sheets_metadata if m.visible != python_calamine.SheetVisibleEnum.Visible
+    }
+
+
+def _visible_first(
+    wb: python_calamine.CalamineWorkbook, names: list[str]
+) -> tuple[list[str], list[str]]:
+    """(the sheets to consider, the hidden ones skipped): hidden sheets count only when no
+    sheet is visible, since an export's hidden sheet is usually an old copy or a lookup list."""
+    hidden = _hidden(wb)
+    visible = [n for n in names if n not in hidden]
+    if not visible:
+        return names, []
+    return visible, [n for n in names if n in hidden]
+
+
+def _skipped_note(skipped: list[str]) -> list[str]:
+    return [f"跳过隐藏的工作表 {_listed(skipped)}"] if skipped else []
+
+
 def _matching(names: list[str], sheet: str) -> list[str]:
     wanted = _normalise_sheet_name(sheet)
     return [n for n in names if _normalise_sheet_name(n) == wanted]
@@ -189,7 +216,18 @@ def _grid(path: Path, ws: python_calamine.CalamineSheet, nrows: int | None = Non
     ) as exc:
         raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=ws.name) from exc
     cells = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
-    return RawGrid(file=path.name, sheet=ws.name, cells=cells, merged=merged)
+    grid = RawGrid(file=path.name, sheet=ws.name, cells=cells, merged=merged)
+    if nrows is None and detect_format(path) == "xlsx":
+        from jixiao.xlsx_cells import number_formats, uncached_formulas
+
+        grid.uncached_formulas = uncached_formulas(path, ws.name)
+        if grid.uncached_formulas:
+            # calamine leaves a row or column holding only value-less formulas out of the grid
+            rows = max(len(cells), 1 + max(r for r, _ in grid.uncached_formulas))
+            columns = max(cells.shape[1], 1 + max(c for _, c in grid.uncached_formulas))
+            grid.cells = cells.reindex(index=range(rows), columns=range(columns), fill_value="")
+        grid.number_formats = lambda column: number_formats(path, ws.name, column)
+    return grid
 
 
 def read_sheet(path: Path, sheet: str | None) -> RawGrid:
@@ -202,17 +240,32 @@ def read_sheet(path: Path, sheet: str | None) -> RawGrid:
     wb = _open_workbook(path)
     names = _names(wb, path)
     if sheet is None:
-        chosen = names[0]
-    else:
-        matches = _matching(names, sheet)
-        if not matches:
-            raise InputError(
-                f"找不到工作表「{sheet}」；工作簿中的工作表有：{_listed(names)}",
-                file=path.name,
-                sheet=sheet,
-            )
-        chosen = matches[0]
-    return _grid(path, _sheet(wb, path, chosen))
+        candidates, skipped = _visible_first(wb, names)
+        grid = _grid(path, _sheet(wb, path, candidates[0]))
+        grid.notes.extend(_skipped_note(skipped))
+        return grid
+    matches = _matching(names, sheet)
+    if not matches:
+        raise InputError(
+            f"找不到工作表「{sheet}」；工作簿中的工作表有：{_listed(names)}",
+            file=path.name,
+            sheet=sheet,
+        )
+    visible = [m for m in matches if m not in _hidden(wb)]
+    if len(matches) > 1 and len(visible) != 1:
+        raise InputError(
+            f"工作簿中有 {len(matches)} 张工作表都叫「{sheet}」（写法只差全角、空格）：{_listed(matches)}；"
+            "请删除或改名多余的一张",
+            file=path.name,
+            sheet=sheet,
+        )
+    chosen = visible[0] if visible else matches[0]
+    grid = _grid(path, _sheet(wb, path, chosen))
+    if chosen in _hidden(wb):
+        grid.notes.append(f"工作表「{chosen}」是隐藏的工作表，按名称读取")
+    skipped = [m for m in matches if m != chosen]
+    grid.notes.extend(_skipped_note(skipped))
+    return grid
 
 
 def find_sheet(
@@ -234,41 +287,76 @@ def find_sheet(
     """
     path = Path(path)
     wb = _open_workbook(path)
-    names = _names(wb, path)
+    all_names = _names(wb, path)
+    names, skipped = _visible_first(wb, all_names)
+    notes = _skipped_note(skipped)
+
+    def chosen(name: str, why: str | None) -> tuple[RawGrid, str | None]:
+        grid = _grid(path, _sheet(wb, path, name))
+        grid.notes.extend(notes)
+        return grid, why
+
     matches = _matching(names, preferred)
+    if len(matches) > 1:
+        raise InputError(
+            f"工作簿中有 {len(matches)} 张工作表都叫「{preferred}」（写法只差全角、空格）：{_listed(matches)}；"
+            "请删除或改名多余的一张",
+            file=path.name,
+        )
     if matches:
-        return _grid(path, _sheet(wb, path, matches[0])), None
+        return chosen(matches[0], None)
     if len(names) == 1:
-        return _grid(path, _sheet(wb, path, names[0])), "工作簿只有这一张工作表"
+        why = "工作簿只有这一张工作表" if not skipped else "工作簿中只有这一张未隐藏的工作表"
+        return chosen(names[0], why)
     sheets = {n: _sheet(wb, path, n) for n in names}
     fitting = [n for n, ws in sheets.items() if fits(_grid(path, ws, nrows=head_rows))]
     if len(fitting) == 1:
-        return _grid(
-            path, sheets[fitting[0]]
-        ), f"工作簿中没有「{preferred}」工作表，只有这一张工作表的表头与{what}相符"
+        return chosen(
+            fitting[0], f"工作簿中没有「{preferred}」工作表，只有这一张工作表的表头与{what}相符"
+        )
     if not fitting:
         raise InputError(
             f"找不到{what}：工作簿中没有名为「{preferred}」的工作表，也没有{fits_hint}的工作表；"
-            f"工作簿中的工作表有：{_listed(names)}；请在调用时用 sheet 指定工作表",
+            f"工作簿中的工作表有：{_listed(all_names)}；请在调用时用 sheet 指定工作表",
             file=path.name,
         )
     raise InputError(
         f"无法确定{what}在哪张工作表：工作簿中没有名为「{preferred}」的工作表，而 {len(fitting)} 张工作表的表头都与{what}相符："
-        f"{_listed(fitting)}；工作簿中的工作表有：{_listed(names)}；请在调用时用 sheet 指定工作表",
+        f"{_listed(fitting)}；工作簿中的工作表有：{_listed(all_names)}；请在调用时用 sheet 指定工作表",
         file=path.name,
     )
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes with the first encoding of :data:`CSV_ENCODINGS` that decodes strictly."""
+    """Decode CSV bytes: a UTF-16 or UTF-8 byte-order mark decides; else the first encoding of
+    :data:`CSV_ENCODINGS` that decodes strictly. Excel's "Unicode 文本" export is UTF-16 LE with
+    a BOM."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    errors: list[UnicodeDecodeError] = []
     for encoding in CSV_ENCODINGS:
         if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf"):
             continue
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise UnicodeDecodeError("gb18030", data, 0, len(data), "not UTF-8 or GB18030")
+        except UnicodeDecodeError as exc:
+            errors.append(exc)
+    furthest = max(errors, key=lambda e: e.start)
+    raise furthest
+
+
+def _line_of(data: bytes, error: UnicodeDecodeError) -> int:
+    return data.count(b"\n", 0, error.start) + 1
+
+
+def _undecodable_message(data: bytes, error: UnicodeDecodeError) -> str:
+    line = _line_of(data, error)
+    bad = data[error.start : error.start + 4].hex(" ").upper()
+    return (
+        f"CSV 文件第 {line} 行有无法解码的字节（{bad}），既不是 UTF-8 也不是 GBK/GB18030："
+        "文件可能被截断、混入了其他编码的内容或不是文本文件；请用导出软件重新导出，"
+        "或在 Excel 中打开后另存为「CSV UTF-8」"
+    )
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -286,7 +374,7 @@ def read_csv(path: Path) -> RawGrid:
         text, encoding = decode_bytes(data)
     except UnicodeDecodeError as exc:
         raise InputError(
-            "CSV 文件的编码无法识别（既不是 UTF-8，也不是 GBK/GB18030）", file=path.name
+            _undecodable_message(data, exc), file=path.name, row=_line_of(data, exc)
         ) from exc
     if not text.strip():
         raise InputError("文件中没有任何内容", file=path.name)

@@ -40,6 +40,7 @@ STEPS: tuple[Step, ...] = (
             "rejects",
             "dropped",
             "normalisations",
+            "unit_check",
         ),
     ),
     Step(

@@ -18,6 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jixiao.account_codes import on_accounts
+
 from .common import (
     blank,
     concat_flags,
@@ -27,7 +29,6 @@ from .common import (
     make_flags,
     require_columns,
     resolve_grant_type,
-    starts_with_any,
     with_community,
     yuan_text,
 )
@@ -84,9 +85,7 @@ def special_spending_in_basic(
         else pd.Series(True, index=ledger.index)
     )
     candidates = (
-        (ledger["debit_fen"] > 0)
-        & starts_with_any(ledger["account_code"], (basic_expense_prefix,))
-        & aux_blank
+        (ledger["debit_fen"] > 0) & on_accounts(ledger, (basic_expense_prefix,)) & aux_blank
     )
     if grant_units_only and allocations is not None:
         candidates &= ledger["community"].notna()
@@ -137,9 +136,7 @@ def project_receipts_in_basic_income(
     """
     require_columns(ledger, ("unit", "date", "summary", "account_code", "credit_fen"), "明细账")
     ledger = with_community(ledger, allocations)
-    lines = ledger.loc[
-        (ledger["credit_fen"] > 0) & starts_with_any(ledger["account_code"], (basic_income_prefix,))
-    ]
+    lines = ledger.loc[(ledger["credit_fen"] > 0) & on_accounts(ledger, (basic_income_prefix,))]
     if lines.empty:
         return empty_flags()
     grant_types = _grant_types(None, allocations)
@@ -210,7 +207,7 @@ def units_without_project_ledger(
         if "project" in ledger.columns
         else pd.Series(False, index=ledger.index)
     )
-    projectish = starts_with_any(ledger["account_code"], project_prefixes) | aux_set
+    projectish = on_accounts(ledger, project_prefixes) | aux_set
     per_community = (
         ledger.assign(projectish=projectish)
         .groupby("community", sort=True)
@@ -279,8 +276,8 @@ def project_balances(
     ledger = with_community(ledger, allocations)
     grant_types = _grant_types(rules, allocations)
     gt = resolve_grant_type(ledger, allocations, grant_types, project_prefixes)
-    income = starts_with_any(ledger["account_code"], (income_prefix,)) & gt.notna()
-    expense = starts_with_any(ledger["account_code"], (expense_prefix,)) & gt.notna()
+    income = on_accounts(ledger, (income_prefix,)) & gt.notna()
+    expense = on_accounts(ledger, (expense_prefix,)) & gt.notna()
     books = pd.DataFrame(
         {
             "community": ledger["community"],

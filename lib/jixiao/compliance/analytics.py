@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jixiao.account_codes import on_accounts
 from jixiao.errors import ParameterError
 
 from .benford import Z_CRITICAL, BenfordResult, benford_flags, benford_test, ledger_amounts
@@ -24,7 +25,6 @@ from .common import (
     empty_flags,
     make_flags,
     require_columns,
-    starts_with_any,
     with_community,
     yuan_text,
 )
@@ -61,9 +61,7 @@ def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
 
 def _payments(ledger: pd.DataFrame, account_prefixes) -> pd.DataFrame:
     require_columns(ledger, ("unit", "date", "account_code", "debit_fen"), "明细账")
-    return ledger.loc[
-        (ledger["debit_fen"] > 0) & starts_with_any(ledger["account_code"], account_prefixes)
-    ]
+    return ledger.loc[(ledger["debit_fen"] > 0) & on_accounts(ledger, account_prefixes)]
 
 
 def duplicate_payments(

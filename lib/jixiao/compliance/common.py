@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jixiao.account_codes import on_accounts
 from jixiao.errors import ParameterError
 
 FLAG_COLUMNS = (
@@ -338,13 +339,6 @@ def blank(series: pd.Series) -> pd.Series:
     return series.isna() | (series.astype("str").str.strip() == "")
 
 
-def starts_with_any(codes: pd.Series, prefixes) -> pd.Series:
-    prefixes = tuple(str(p) for p in prefixes if str(p))
-    if not prefixes:
-        return pd.Series(False, index=codes.index)
-    return codes.astype("str").str.startswith(prefixes).fillna(False).astype(bool)
-
-
 def keyword_pattern(keywords) -> str | None:
     words = [str(k).strip() for k in keywords if str(k).strip()]
     return "|".join(re.escape(w) for w in words) if words else None
@@ -480,5 +474,5 @@ def resolve_grant_type(
     types = allocations.groupby("community", sort=True)["grant_type"].agg(["nunique", "first"])
     single = types.loc[types["nunique"] == 1, "first"].astype("str")
     fallback = ledger["community"].map(single).astype("str")
-    on_project_account = starts_with_any(ledger["account_code"], project_prefixes)
+    on_project_account = on_accounts(ledger, project_prefixes)
     return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import paths
+from jixiao.account_codes import on_accounts
 from jixiao.errors import InputError, ParameterError
 
 from .common import (
@@ -27,7 +28,6 @@ from .common import (
     make_flags,
     require_columns,
     resolve_grant_type,
-    starts_with_any,
     with_community,
     yuan_text,
 )
@@ -165,7 +165,7 @@ def project_spending(
             for g in pd.unique(allocations["grant_type"].dropna().astype("str"))
             if g not in grant_types
         ]
-    expense = starts_with_any(ledger["account_code"], (expense_prefix,))
+    expense = on_accounts(ledger, (expense_prefix,))
     lines = ledger.loc[expense]
     gt = resolve_grant_type(lines, allocations, grant_types, project_prefixes)
     lines = lines.assign(grant_type=gt).loc[gt.notna()]
@@ -199,7 +199,7 @@ def out_of_scope_spending(
         lines = spend.loc[mine]
         text = summary.loc[mine]
         bad_account = (
-            ~starts_with_any(lines["account_code"], rule.account_prefixes)
+            ~on_accounts(lines, rule.account_prefixes)
             if rule.account_prefixes
             else pd.Series(False, index=lines.index)
         )

@@ -6,6 +6,7 @@ each normalisation (full-width digits, currency signs, red-ink brackets…) was 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -265,3 +266,25 @@ def dtype_for(column: schema.Column) -> str:
     if column.type == "money":
         return "int64" if column.name in ("debit_fen", "credit_fen") or column.required else "Int64"
     return {"date": DATE_DTYPE, "int": "Int64", "number": "float64"}.get(column.type, TEXT_DTYPE)
+
+
+_ZEROS_FORMAT = re.compile(r"(0+)(?:\.(0+))?")
+
+
+def shortest_text(number: float) -> str:
+    """A number as Excel's General format shows it: 101.0 → 101, 5001.1 → 5001.1."""
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
+
+
+def excel_display(numbers: pd.Series, format_code: str) -> pd.Series:
+    """Numbers as Excel displays them under a number format made of zeros (``0000``, ``0.00``);
+    any other format (General, ``@``, ``#,##0``) shows the shortest form, as General does."""
+    section = format_code.split(";", 1)[0]
+    section = re.sub(r'\[[^\]]*\]|"|\\', "", section).strip()
+    zeros = _ZEROS_FORMAT.fullmatch(section)
+    if zeros is None:
+        return numbers.map(shortest_text)
+    decimals = len(zeros.group(2) or "")
+    width = len(zeros.group(1)) + (decimals + 1 if decimals else 0)
+    text = np.char.mod(f"%0{width}.{decimals}f", numbers.to_numpy(dtype="float64"))
+    return pd.Series(text, index=numbers.index, dtype=object)

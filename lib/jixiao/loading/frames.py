@@ -15,8 +15,9 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.readers import RawGrid, read_grid
+from jixiao.xlsx_cells import column_letters
 
-from .cells import SPACES, as_text, convert_column, dtype_for
+from .cells import SPACES, as_text, convert_column, dtype_for, excel_display, shortest_text
 from .headers import HeaderMatch, header_lookup, require_header
 from .result import (
     MASKED_VALUE,
@@ -50,6 +51,7 @@ def prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = N
     body = grid.cells.iloc[start:]
     body.index = pd.RangeIndex(start + 1, start + 1 + len(body), name="row")
     part = Part(grid, header, body, {}, [])
+    part.notes.extend(("", note, 1) for note in grid.notes)
     if grid.encoding:
         compatible = "（兼容 GBK）" if grid.encoding == "gb18030" else ""
         separator = "制表符" if grid.delimiter == "\t" else "逗号"
@@ -70,7 +72,44 @@ def prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = N
         target = known.get(name, name)
         if name in known and shown != target:
             part.notes.append((shown, f"表头「{shown}」识别为「{target}」（{name}）", 1))
+    codes = {c.name for c in table.columns if c.type == "code"}
+    for j, (name, shown) in header.columns.items():
+        if name in codes and j in part.body.columns:
+            _codes_as_displayed(part, j, shown)
     return part
+
+
+def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
+    """Code cells typed as numbers become the text Excel shows (0101 under format 0000)."""
+    values = part.body[column]
+    # calamine hands numbers as float (int for some .xls); bool is not a code
+    numeric = values.map(type).isin((float, int))
+    if not numeric.any():
+        return
+    formats = part.grid.number_formats(column) if part.grid.number_formats else None
+    rows = values.index[numeric]
+    numbers = pd.to_numeric(values[numeric]).astype("float64")
+    if formats is None:
+        shown_codes = numbers.map(shortest_text)  # only the numeric cells of a code column
+        part.notes.append(
+            (
+                shown,
+                "编码为数字单元格，无法读取其显示格式（.xls），按数值读取：请核对前导 0 和末尾的 0",
+                int(numeric.sum()),
+            )
+        )
+    else:
+        by_row = pd.Series(formats, dtype=object)
+        codes = pd.Series(by_row.reindex(rows - 1).fillna("General").to_numpy(), index=rows)
+        shown_codes = pd.Series(index=rows, dtype=object)
+        for code, group in codes.groupby(codes, sort=True):
+            shown_codes[group.index] = excel_display(numbers[group.index], code)
+            part.notes.append(
+                (shown, f"编码为数字单元格，按 Excel 显示格式「{code}」读取为文本", len(group))
+            )
+    body = part.body.copy()
+    body.loc[rows, column] = shown_codes.astype(object)
+    part.body = body
 
 
 @dataclass
@@ -91,6 +130,8 @@ class Frame:
     ]  # name → text cells (NA where empty or where the part lacks the column)
     found: dict[str, np.ndarray]  # name → header as found, per part ("" where the part lacks it)
     notes: list[dict] = field(default_factory=list)
+    # name → {position: "D4 =SUM(…)"} for formula cells saved without a value (xlsx)
+    formulas: dict[str, dict[int, str]] = field(default_factory=dict)
 
     @property
     def index(self) -> pd.RangeIndex:
@@ -159,6 +200,16 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
     for k, p in enumerate(parts):
         for column, action, count in p.notes:
             frame.note(k, column, action, count)
+    offsets = np.concatenate([[0], np.cumsum(lengths)]) if parts else [0]
+    for k, p in enumerate(parts):
+        start = p.header.row + p.header.n_rows
+        for (row, column), formula in sorted(p.grid.uncached_formulas.items()):
+            if row >= start and column in p.header.columns:
+                name = p.header.columns[column][0]
+                cell = f"{column_letters(column)}{row + 1}"
+                frame.formulas.setdefault(name, {})[int(offsets[k]) + row - start] = (
+                    f"{cell} {formula}"
+                )
     return frame
 
 
@@ -226,6 +277,8 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
         )
     if others_blank:
         blank &= np.concatenate(others_blank)
+    for cells in frame.formulas.values():
+        blank[list(cells)] = False
     total = pd.Series(False, index=index)
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
@@ -270,7 +323,9 @@ def load_frame(
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
         missing = text.isna() & (not blank_allowed)
-        bad = (conv.bad | missing).to_numpy(dtype=bool)
+        formula = pd.Series(frame.formulas.get(col.name, {}), dtype=TEXT_DTYPE).reindex(index)
+        uncached = formula.notna()
+        bad = (conv.bad | missing | uncached).to_numpy(dtype=bool)
         if bad.any():
             reason = (
                 conv.reason
@@ -278,11 +333,17 @@ def load_frame(
                 else pd.Series(conv.reason, index=index)
             )
             reason = reason.where(~missing, "必填项为空")
+            reason = reason.where(
+                ~uncached,
+                "公式单元格 "
+                + formula.fillna("")
+                + " 没有保存计算结果（读作空白会被当作 0）；请在 Excel 中打开、重新计算并保存后再导入",
+            )
             value = (
                 text.fillna("")
                 if col.name not in PERSONAL_COLUMNS
                 else pd.Series(MASKED_VALUE, index=index)
-            )
+            ).where(~uncached, formula.str.replace("^[^ ]* ", "", regex=True))
             reject_parts.append(
                 pd.DataFrame(
                     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,7 @@ import pandas as pd
 from jixiao import schema
 from jixiao.errors import InputError
 from jixiao.readers import RawGrid, nfkc
+from jixiao.xlsx_cells import column_letters
 
 HEADER_SCAN_ROWS = 15  # title lines above the header: exports put 1–5, leave room
 
@@ -41,6 +42,8 @@ class HeaderMatch:
     row: int  # 0-based index in the grid of the (first) header row
     n_rows: int  # 1 or 2 (two-row merged header)
     columns: dict[int, tuple[str, str]]  # grid column → (canonical name, header as found)
+    # further columns whose header names a column already taken: grid column → (name, header)
+    duplicates: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
 def cell_text(value: object) -> str:
@@ -60,7 +63,9 @@ def _fill_merged(cells: pd.DataFrame, merged, last_row: int) -> pd.DataFrame:
     return top
 
 
-def _match_row(texts: list[str], lookup: dict[str, str]) -> dict[int, tuple[str, str]]:
+def _match_row(
+    texts: list[str], lookup: dict[str, str], duplicates: dict | None = None
+) -> dict[int, tuple[str, str]]:
     found: dict[int, tuple[str, str]] = {}
     taken: set[str] = set()
     for j, text in enumerate(texts):
@@ -68,11 +73,13 @@ def _match_row(texts: list[str], lookup: dict[str, str]) -> dict[int, tuple[str,
         if name and name not in taken:
             found[j] = (name, text)
             taken.add(name)
+        elif name and duplicates is not None:
+            duplicates[j] = (name, text)
     return found
 
 
 def _match_two_rows(
-    top: list[str], sub: list[str], lookup: dict[str, str]
+    top: list[str], sub: list[str], lookup: dict[str, str], duplicates: dict | None = None
 ) -> dict[int, tuple[str, str]]:
     found: dict[int, tuple[str, str]] = {}
     taken: set[str] = set()
@@ -89,12 +96,18 @@ def _match_two_rows(
         candidates = (
             [(t + s, f"{t}/{s}"), (s + t, f"{t}/{s}"), (s, s), (t, t)] if t != s else [(t, t)]
         )
+        repeated = None
         for text, shown in candidates:
             name = lookup.get(normalise_header(text)) if text else None
             if name and name not in taken:
                 found[j] = (name, shown if t and s and t != s else (s or t))
                 taken.add(name)
                 break
+            if name and repeated is None and text != t:  # a group label repeats by design
+                repeated = (name, shown if t and s and t != s else (s or t))
+        else:
+            if repeated is not None and duplicates is not None:
+                duplicates[j] = repeated
     return found
 
 
@@ -113,12 +126,14 @@ def find_header(
     texts = [[cell_text(v) for v in area.iloc[i]] for i in range(len(area))]
     best: HeaderMatch | None = None
     for i in range(n):
-        single = _match_row(texts[i], lookup)
-        candidate = HeaderMatch(i, 1, single)
+        repeated: dict[int, tuple[str, str]] = {}
+        single = _match_row(texts[i], lookup, repeated)
+        candidate = HeaderMatch(i, 1, single, repeated)
         if i + 1 < len(texts):
-            double = _match_two_rows(texts[i], texts[i + 1], lookup)
+            repeated_two: dict[int, tuple[str, str]] = {}
+            double = _match_two_rows(texts[i], texts[i + 1], lookup, repeated_two)
             if len(double) > len(single) and len(double) > len(_match_row(texts[i + 1], lookup)):
-                candidate = HeaderMatch(i, 2, double)
+                candidate = HeaderMatch(i, 2, double, repeated_two)
         if candidate.columns and (best is None or len(candidate.columns) > len(best.columns)):
             best = candidate
     return best
@@ -148,6 +163,18 @@ def require_header(
             f"第 1 行的内容是：{'、'.join(first) or '（空）'}",
             file=grid.file,
             sheet=grid.sheet,
+        )
+    if match.duplicates:
+        j, (name, shown) = min(match.duplicates.items())
+        first = next(k for k, (n, _) in match.columns.items() if n == name)
+        label = table.column(name).header if name in {c.name for c in table.columns} else name
+        raise InputError(
+            f"表头中有两列都对应「{label}」：第 {column_letters(first)} 列「{match.columns[first][1]}」和"
+            f"第 {column_letters(j)} 列「{shown}」；无法确定该用哪一列，请删除或改名多余的一列后重新导入",
+            file=grid.file,
+            sheet=grid.sheet,
+            row=match.row + 1,
+            column=f"{column_letters(first)}、{column_letters(j)}",
         )
     present = {name for name, _ in match.columns.values()}
     missing = [name for name in required if name not in present]

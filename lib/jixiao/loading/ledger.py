@@ -7,15 +7,17 @@ page-total rows, and which accounting unit a file belongs to.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from jixiao import schema
+from jixiao.account_codes import account_key
 from jixiao.errors import InputError
 from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_sheet
+from jixiao.units import same_unit
 
 from .cells import squeeze
 from .frames import Frame, Part, load_frame, prepare, stack, typed_rejects
@@ -108,9 +110,19 @@ def unit_from_title(title: pd.DataFrame) -> str | None:
     return found[0] if found else None
 
 
+# What Windows and WPS append to a copied file: " - 副本", "_副本", " (2)", " - Copy".
+_COPY_SUFFIX = re.compile(
+    r"(\s*[-_]?\s*(副本|copy)(\s*\([0-9]+\))?|\s*\([0-9]+\))+$", re.IGNORECASE
+)
+
+
 def unit_from_filename(path: Path) -> str | None:
+    """The unit of a file named ``明细账_<unit>``; a copy's suffix (`` - 副本``, `` (2)``) is not
+    part of the name, so a copy is recognised as the same unit's second file."""
     m = re.match(r"^明细账[_\-－—\s]+(.+)$", nfkc(Path(path).stem))
-    return m.group(1).strip() if m else None
+    if not m:
+        return None
+    return _COPY_SUFFIX.sub("", m.group(1)).strip() or m.group(1).strip()
 
 
 def _has_ledger_header(grid: RawGrid) -> bool:
@@ -139,62 +151,128 @@ def _read_ledger_grid(path: Path, sheet: str | None) -> tuple[RawGrid, str | Non
     )
 
 
-def load_ledger(path, *, unit: str | None = None, sheet: str | None = None) -> LoadResult:
-    """One unit's 明细账 export (.xlsx, .xls or .csv) → one row per entry line.
+def load_ledger(
+    path,
+    *,
+    unit: str | None = None,
+    sheet: str | None = None,
+    unit_names: Mapping[str, str] | None = None,
+) -> LoadResult:
+    """One unit's 明细账 export (.xlsx, .xls, .csv or a tab-separated .txt) → one row per entry line.
 
     The sheet read is ``sheet`` when given (ignored for CSV); else the sheet named 明细账; else
     the only sheet of a one-sheet workbook (a plain ``Sheet1`` export); else the one sheet whose
     header has the ledger's required columns. A sheet other than 明细账 is recorded in
     ``normalisations``; no fitting sheet, or several, is an :class:`InputError` listing the sheets.
 
-    Adds ``unit`` (the ``unit`` argument, else a 核算单位 / 编制单位 / 单位名称 / 单位 title line
-    whose value is not a money or measure unit such as 元, else the file name ``明细账_<unit>``),
-    ``voucher_type`` and ``voucher_no``. Subtotal, carried-balance and
-    blank rows are dropped and listed in ``dropped``; exact duplicate lines are kept (the
-    compliance step flags them) and counted in ``normalisations``.
+    Adds ``unit``: the ``unit`` argument, else the unit both a 核算单位 / 编制单位 / 单位名称 /
+    单位 title line and the file name ``明细账_<unit>`` name (see :func:`ledger_unit`),
+    ``account_key`` (:func:`jixiao.account_codes.account_key`), ``voucher_type`` and
+    ``voucher_no``. ``unit_names`` maps a name as written to the name the evaluation uses (the
+    year's ``parameters.toml`` ``[units]``). Subtotal, carried-balance and blank rows are dropped
+    and listed in ``dropped``; exact duplicate lines are kept (the compliance step flags them)
+    and counted in ``normalisations``.
     """
     path = Path(path)
     grid, why = _read_ledger_grid(path, sheet)
-    return _load_ledger_batch([(path, grid, why, unit)])
+    return _load_ledger_batch([(path, grid, why, unit)], unit_names or {})
 
 
-def load_ledgers(paths: Iterable) -> LoadResult:
+def load_ledgers(paths: Iterable, *, unit_names: Mapping[str, str] | None = None) -> LoadResult:
     """Several units' ledger exports, converted together (each file's unit taken from its own title/name).
 
     The result is what loading each file with :func:`load_ledger` and concatenating would give;
-    stacking the files first runs every conversion once for all of them.
+    stacking the files first runs every conversion once for all of them. Two files of the same
+    unit (a ``…_副本.xlsx`` beside the original) are an :class:`InputError` naming both: their
+    lines would otherwise be counted twice.
     """
     paths = sorted((Path(p) for p in paths), key=lambda p: p.name)
     if not paths:
         raise InputError("没有找到任何明细账文件")
-    return _load_ledger_batch([(path, *_read_ledger_grid(path, None), None) for path in paths])
-
-
-def _ledger_unit(path: Path, part: Part, unit: str | None) -> tuple[str, str]:
-    """The accounting unit and where it came from: the argument, the title line, the file name."""
-    if unit:
-        return unit, "调用参数"
-    title_unit = _title_unit(part.grid.cells.iloc[: part.header.row])
-    if title_unit:
-        return title_unit[0], f"标题行「{title_unit[1]}」"
-    file_unit = unit_from_filename(path)
-    if file_unit:
-        return file_unit, "文件名"
-    raise InputError(
-        "无法确定核算单位：表头上方没有「核算单位：…」或「编制单位：…」标题行（「金额单位：元」之类不算），"
-        "文件名也不是「明细账_单位名称」格式；请在调用时指定 unit",
-        file=part.grid.file,
-        sheet=part.grid.sheet,
+    return _load_ledger_batch(
+        [(path, *_read_ledger_grid(path, None), None) for path in paths], unit_names or {}
     )
 
 
-def _load_ledger_batch(items: list[tuple[Path, RawGrid, str | None, str | None]]) -> LoadResult:
+def _mapped(name: str, unit_names: Mapping[str, str]) -> str:
+    key = "".join(nfkc(name).split())
+    for written, used in unit_names.items():
+        if "".join(nfkc(str(written)).split()) == key:
+            return str(used)
+    return name
+
+
+def ledger_unit(
+    path: Path, title: pd.DataFrame, unit: str | None, unit_names: Mapping[str, str]
+) -> tuple[str, str]:
+    """The accounting unit of one ledger file and where it came from (a Chinese note).
+
+    The ``unit`` argument wins. Otherwise the title line and the file name are read; when both
+    name a unit they must agree (equal, or one inside the other as 浏河社区 in
+    浏河社区居民委员会, after ``unit_names``) — the title line's fuller name is then taken. Two
+    different units are an :class:`InputError` naming the file, both names and how to settle it:
+    a wrong title would otherwise send the entries to one community and leave the other
+    looking as if it kept no ledger.
+    """
+    if unit:
+        chosen = _mapped(unit, unit_names)
+        return chosen, "调用参数" + (f"「{unit}」按 [units] 对应" if chosen != unit else "")
+    found = _title_unit(title)
+    file_unit = unit_from_filename(path)
+    if found is None and file_unit is None:
+        raise InputError(
+            "无法确定核算单位：表头上方没有「核算单位：…」或「编制单位：…」标题行（「金额单位：元」之类不算），"
+            "文件名也不是「明细账_单位名称」格式；请将文件改名为「明细账_单位名称」，或在调用时指定 unit",
+            file=path.name,
+        )
+    if found is None:
+        chosen = _mapped(file_unit, unit_names)
+        return chosen, "文件名" + (f"「{file_unit}」按 [units] 对应" if chosen != file_unit else "")
+    title_unit, label = found
+    title_mapped = _mapped(title_unit, unit_names)
+    via = f"「{title_unit}」按 [units] 对应" if title_mapped != title_unit else ""
+    if file_unit is None:
+        return title_mapped, f"标题行「{label}」{via}"
+    file_mapped = _mapped(file_unit, unit_names)
+    if not same_unit(title_mapped, file_mapped):
+        raise InputError(
+            f"标题行「{label}：{title_unit}」与文件名中的单位「{file_unit}」不是同一个单位，"
+            "无法确定这本明细账属于哪个单位。请核对后二选一：把文件改名为"
+            f"「明细账_{title_unit}{path.suffix}」；或者在本年度 parameters.toml 中加上 [units] 一节，"
+            f'写明名称的对应关系，例如 "{title_unit}" = "{file_unit}"（标题行写法 = 评价采用的名称）',
+            file=path.name,
+            column=label,
+        )
+    agrees = "，与文件名一致" if title_mapped == file_mapped else f"，与文件名「{file_unit}」相符"
+    return title_mapped, f"标题行「{label}」{via}{agrees}"
+
+
+def _no_second_file_per_unit(paths: list[Path], units: list[tuple[str, str]]) -> None:
+    """Two files naming one unit (a copy, or 明细账_浏河社区 beside 明细账_浏河社区居委会) would
+    count its entries twice."""
+    for i, (path, (unit, _)) in enumerate(zip(paths, units, strict=True)):
+        for earlier, (other, _) in zip(paths[:i], units[:i], strict=False):
+            if same_unit(unit, other):
+                shown = unit if unit == other else f"{other}」与「{unit}"
+                raise InputError(
+                    f"两个明细账文件属于同一个核算单位「{shown}」：「{earlier.name}」和「{path.name}」；"
+                    "同一单位的分录会被重复计算。请删除多余的文件（例如副本），或者把两个文件合并成一个；"
+                    "如果它们确是两个单位，请在 parameters.toml 的 [units] 中给其中一个写明全称",
+                    file=path.name,
+                )
+
+
+def _load_ledger_batch(
+    items: list[tuple[Path, RawGrid, str | None, str | None]], unit_names: Mapping[str, str]
+) -> LoadResult:
     """``(path, grid, why this sheet, unit)`` per file → one LoadResult, files in the given order."""
     parts: list[Part] = []
     units: list[tuple[str, str]] = []
     for path, grid, _, unit in items:  # structural problems surface file by file, in order
         parts.append(prepare(grid, schema.LEDGER, _VOUCHER_TYPE_HEADERS))
-        units.append(_ledger_unit(path, parts[-1], unit))
+        title = grid.cells.iloc[: parts[-1].header.row]
+        units.append(ledger_unit(path, title, unit, unit_names))
+    _no_second_file_per_unit([path for path, *_ in items], units)
     frame = stack(parts, schema.LEDGER)
     data, rejects, dropped, counts = load_frame(frame, drop_rule=_ledger_drop_rule)
     for k, (_, grid, why, _) in enumerate(items):
@@ -249,7 +327,12 @@ def _load_ledger_batch(items: list[tuple[Path, RawGrid, str | None, str | None]]
         "", "发现完全相同的分录行（未删除，由合规检查标记）", part[dupes.to_numpy(dtype=bool)]
     )
 
-    order = canonical + ["unit", "voucher_type", "voucher_no"] + list(schema.PROVENANCE_COLUMNS)
+    data["account_key"] = account_key(data["account_code"]).astype(TEXT_DTYPE)
+    order = (
+        canonical
+        + ["unit", "account_key", "voucher_type", "voucher_no"]
+        + list(schema.PROVENANCE_COLUMNS)
+    )
     return LoadResult(
         data=data.loc[:, order].reset_index(drop=True),
         rejects=typed_rejects(rejects.reset_index(drop=True)),

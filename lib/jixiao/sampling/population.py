@@ -11,6 +11,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from jixiao.account_codes import on_accounts
 from jixiao.errors import InputError
 from jixiao.schema import PROVENANCE_COLUMNS
 
@@ -93,11 +94,10 @@ def population_from_ledger(
 ) -> pd.DataFrame:
     """Ledger lines whose account code starts with one of the prefixes, amount = debit − credit (fen).
 
-    The default (5001 事业支出) is the expenditure population the evaluators vouch.
+    The default (5001 事业支出) is the expenditure population the evaluators vouch. Codes are
+    compared as keys (``5001.02`` and ``500102`` alike, :mod:`jixiao.account_codes`).
     """
-    prefixes = tuple(account_prefixes)
-    codes = ledger["account_code"].astype("str").fillna("")
-    lines = ledger[codes.str.startswith(prefixes)]
+    lines = ledger[on_accounts(ledger, tuple(account_prefixes))]
     return lines.assign(
         **{amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64")}
     )
