@@ -27,6 +27,7 @@ WORKBOOKS = (
 EXAMPLE_SURVEY_ITEMS = ("Q1", "Q2", "Q3")
 DATA_ROWS_WITH_VALIDATION = 2000
 PARAMETERS_TEMPLATE = paths.PACKAGE_DIR / "templates" / "parameters_template.toml"
+PROJECT_TEMPLATE = paths.PACKAGE_DIR / "templates" / "project_template.toml"
 INDICATOR_TEMPLATE = paths.PACKAGE_DIR / "templates" / "指标体系模板_2020.xlsx"
 
 
@@ -117,6 +118,7 @@ def write_year_templates(
     planned = [(target_dir / name.format(year=year), tables) for name, tables in WORKBOOKS]
     extra = [
         (PARAMETERS_TEMPLATE, target_dir / schema.PARAMETERS_FILE),
+        (PROJECT_TEMPLATE, target_dir / "project.toml"),
         (INDICATOR_TEMPLATE, target_dir / f"指标体系_{year}.xlsx"),
     ]
     existing = [p for p, _ in planned if p.exists()] + [
