@@ -37,7 +37,7 @@ from jixiao import paths, schema  # noqa: E402
 YEAR = 2017
 DEFAULT_SEED = 2017
 TIMESTAMP = dt.datetime(2019, 10, 31, 9, 0, 0)  # evaluation date: stamped into every workbook
-INFRA, SANSHE = schema.GRANT_TYPES  # 公共服务站基础设施建设, 三社联动试点
+INFRA, SANSHE = "公共服务站基础设施建设", "三社联动试点"  # the case's grant types (project.toml)
 
 # --------------------------------------------------------------------------- allocations
 # (district, street, community). 浏河社区 and 沿河社区 are named in the report; the other

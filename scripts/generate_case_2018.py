@@ -40,7 +40,7 @@ from make_indicator_workbooks import ROWS_2017, build_workbook  # noqa: E402
 YEAR = 2018
 DEFAULT_SEED = 2018
 TIMESTAMP = dt.datetime(2020, 6, 30, 9, 0, 0)  # evaluation date: stamped into every workbook
-INFRA, SANSHE = schema.GRANT_TYPES  # 公共服务站基础设施建设, 三社联动试点
+INFRA, SANSHE = "公共服务站基础设施建设", "三社联动试点"  # the case's grant types (project.toml)
 
 # --------------------------------------------------------------------------- allocations
 # 2018 money went to communities other than 2017's (new service stations; the 三社联动 pilot
@@ -512,6 +512,47 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
 
 
 # --------------------------------------------------------------------------- parameters
+PROJECT = """# 2018 年度项目概况（全部为重构的虚构案例）— what the evaluated project is. The suite reads every fact
+# about the project from here, never from its code. No published report exists for 2018:
+# the names below are the 2017 parties carried over for the fictional second year.
+
+[project]
+name = "荆门市社区公共服务站和“三社联动”试点建设项目"
+code = ""
+commissioner = "荆门市财政局"          # 委托方
+evaluator = "荆门乾正资产评估事务所"   # 评价机构（第三方）
+lead_evaluator = ""                    # 主评人：报告未载明，签字栏留空
+team = []
+period_start = 2018-01-01              # 评价期间
+period_end = 2019-03-31
+reference_date = 2020-06-30            # 评价基准日
+report_date = 2020-08-31               # 报告日期（虚构）
+framework = "2013"                     # 投入 / 过程 / 产出 / 效果
+
+[workpapers]
+prepared_by = ""                       # 编制人：未载明，底稿留签字栏
+reviewed_by = ""                       # 复核人
+
+[[grant_types]]
+name = "公共服务站基础设施建设"
+receipt_keywords = ["专项", "公共服务站", "基础设施"]
+allowed_accounts = ["500102"]
+allowed_keywords = ["装修", "维修", "改造", "设施", "设备", "工程款", "服务站"]
+forbidden_keywords = ["工资", "奖金", "津贴", "福利", "招待", "宴请", "餐费", "烟酒", "礼品", "旅游", "罚款", "滞纳金"]
+note = "先建后补、以奖代补：用于社区公共服务站场所的建设、改造、维修及设施设备购置"
+
+[[grant_types]]
+name = "三社联动试点"
+receipt_keywords = ["专项", "以奖代补", "三社联动"]
+allowed_accounts = ["500102"]
+allowed_keywords = ["社会组织", "社工", "社会工作室", "公益创投", "培训", "活动", "孵化"]
+forbidden_keywords = ["招待", "宴请", "烟酒", "礼品", "旅游", "罚款", "滞纳金"]
+note = "以奖代补：用于社会组织培育孵化、社会工作室建设、社工队伍建设、公益创投及培训活动"
+
+[accounts]
+preset = "事业单位会计制度"            # 各社区居委会按事业单位会计制度科目记账（重构假设）
+"""
+
 PARAMETERS = """# 2018 年度评价参数（重构案例）— defaults for `jixiao run --year 2018`.
 # Top-level keys go to every notebook that declares them; a [step] table only to that step's
 # notebook (02_sampling → [sampling]). Override on the command line: -p name value, or
@@ -667,6 +708,11 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     (out / "parameters.toml").write_text(PARAMETERS, encoding="utf-8", newline="\n")
     lines.append(
         "- `parameters.toml` — 本年度各步骤的默认参数（评价基准日 2020-06-30，项目期限 2019-03-31，抽样种子）。"
+    )
+    (out / "project.toml").write_text(PROJECT, encoding="utf-8", newline="\n")
+    lines.append(
+        "- `project.toml` — 项目概况：委托方、评价机构、评价期间、指标框架、两种资金类型（到账关键词与使用范围）、"
+        "科目体系（事业单位会计制度）。"
     )
 
     grants = build_grants(rng_grants)

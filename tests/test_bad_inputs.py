@@ -445,7 +445,10 @@ def test_unreadable_voucher_reference_rejects_the_row():
 
 
 def test_grant_type_outside_the_schema_choices_is_rejected():
-    result = load_allocations(corpus("allocations_unknown_grant_type.xlsx"))
+    result = load_allocations(
+        corpus("allocations_unknown_grant_type.xlsx"),
+        grant_types=("公共服务站基础设施建设", "三社联动试点"),
+    )
     assert result.counts == counts(2, 1, 1, 0)
     assert result.rejects[["row", "column", "value"]].values.tolist() == [
         [3, "资金类型", "三社联动"]

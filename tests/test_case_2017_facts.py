@@ -29,7 +29,7 @@ from jixiao.loading import (
 
 RAW = paths.raw_dir(2017)
 GENERATOR = paths.ROOT / "scripts" / "generate_case_2017.py"
-INFRA, SANSHE = schema.GRANT_TYPES
+INFRA, SANSHE = "公共服务站基础设施建设", "三社联动试点"  # the case's grant types (project.toml)
 SCOPE_WORDS = (
     "装修",
     "维修",

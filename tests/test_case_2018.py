@@ -29,12 +29,14 @@ from jixiao.loading import (
     load_outputs,
     load_survey,
 )
+from jixiao.project_profile import year_profile
 
 RAW = paths.raw_dir(2018)
 GENERATOR = paths.ROOT / "scripts" / "generate_case_2018.py"
-INFRA, SANSHE = schema.GRANT_TYPES
+INFRA, SANSHE = "公共服务站基础设施建设", "三社联动试点"  # the case's grant types (project.toml)
 EVALUATION_DATE = "2020-06-30"
 GRANT_PERIOD_END = "2019-03-31"
+PROFILE = year_profile(2018)
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +76,12 @@ def checks(allocations, ledger):
         "arrival": compliance.check_arrival(
             allocations, as_of=EVALUATION_DATE, due_rule="budget_year_end", budget_year=2018
         ),
-        "separate": compliance.check_separate_accounting(ledger, allocations, rules),
-        "scope": compliance.check_scope(ledger, allocations, rules, period_end=GRANT_PERIOD_END),
+        "separate": compliance.check_separate_accounting(
+            ledger, allocations, rules, **PROFILE.separate_accounting_options()
+        ),
+        "scope": compliance.check_scope(
+            ledger, allocations, rules, period_end=GRANT_PERIOD_END, **PROFILE.scope_options()
+        ),
         # The thresholds of data/raw/2018/parameters.toml, in fen.
         "analytics": compliance.run_ledger_analytics(
             ledger,
@@ -321,6 +327,6 @@ def test_regenerating_the_case_gives_the_committed_bytes(tmp_path):
     )
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == sorted(p.name for p in RAW.iterdir())
-    assert len(written) == 21 + 9  # 21 ledgers, 7 workbooks, parameters.toml, README.md
+    assert len(written) == 21 + 10  # 21 ledgers, 7 workbooks, parameters / project.toml, README
     changed = [name for name in written if _sha256(tmp_path / name) != _sha256(RAW / name)]
     assert changed == []

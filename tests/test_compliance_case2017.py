@@ -12,8 +12,12 @@ from jixiao.compliance import (
     run_ledger_analytics,
 )
 from jixiao.findings import build_register, compliance_metrics
+from jixiao.project_profile import year_profile
 
 RAW = paths.raw_dir(2017)
+PROFILE = year_profile(2017)
+CHART = PROFILE.separate_accounting_options()
+SCOPE = PROFILE.scope_options()
 AS_OF = "2019-10-31"  # the evaluation date of the 2017 case
 
 
@@ -31,8 +35,8 @@ def case():
 def run(case):
     allocations, ledger, observations, rules = case
     arrival = check_arrival(allocations, as_of=AS_OF)
-    separate = check_separate_accounting(ledger, allocations, rules)
-    scope = check_scope(ledger, allocations, rules, period_end="2018-12-31")
+    separate = check_separate_accounting(ledger, allocations, rules, **CHART)
+    scope = check_scope(ledger, allocations, rules, period_end="2018-12-31", **SCOPE)
     register = build_register(arrival, separate, scope, observations=observations)
     return arrival, separate, scope, register
 
@@ -184,11 +188,11 @@ def test_yanhe_booking_its_grants_under_project_accounts_leaves_two_units_mixing
     allocations, ledger = processed_case["allocations"], processed_case["ledger"]
     rules = load_scope_rules(year=2017)
     arrival = check_arrival(allocations, as_of=AS_OF)
-    before = check_separate_accounting(ledger, allocations, rules)
+    before = check_separate_accounting(ledger, allocations, rules, **CHART)
     assert set(before["community"]) == {"沿河社区", "中天社区", "荆南社区"}
 
     fixed = rebook_yanhe_under_project_accounts(ledger)
-    after = check_separate_accounting(fixed, allocations, rules)
+    after = check_separate_accounting(fixed, allocations, rules, **CHART)
     assert "沿河社区" not in set(after["community"])
     # The other two units' findings are untouched: the same lines, the same amounts.
     untouched = before.loc[before["community"] != "沿河社区"].reset_index(drop=True)
@@ -203,7 +207,7 @@ def test_yanhe_booking_its_grants_under_project_accounts_leaves_two_units_mixing
     ]
     assert (metric.value, metric.evidence) == (2.0, "中天社区、荆南社区")
     register = build_register(
-        arrival, after, check_scope(fixed, allocations, rules, period_end="2018-12-31")
+        arrival, after, check_scope(fixed, allocations, rules, period_end="2018-12-31", **SCOPE)
     )
     assert set(register.loc[register["problem_no"] == 3, "units"]) == {"中天社区", "荆南社区"}
     assert set(register.loc[register["problem_no"] == 1, "units"]) == {

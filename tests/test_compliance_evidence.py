@@ -155,7 +155,7 @@ def test_reasons_name_the_voucher_with_its_month_the_booked_amount_the_ledger_li
 
 
 def test_register_shows_yanhe_once_under_its_community_name_with_the_booked_total():
-    rules = load_scope_rules()
+    rules = load_scope_rules(year=2017)
     ledger = pd.DataFrame(
         {
             "unit": "沿河社区居民委员会",

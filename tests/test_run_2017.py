@@ -11,6 +11,7 @@ import pytest
 
 from jixiao import loading, manifest, paths, privacy
 from jixiao import run as runner
+from jixiao.project_profile import year_profile
 from jixiao.scoring import grade
 
 YEAR = 2017
@@ -246,7 +247,10 @@ def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
     ledger = pd.read_parquet(paths.processed_dir(YEAR) / "ledger.parquet")
     allocations = pd.read_parquet(paths.processed_dir(YEAR) / "allocations.parquet")
     flags = compliance.check_separate_accounting(
-        ledger, allocations, compliance.load_scope_rules(year=YEAR)
+        ledger,
+        allocations,
+        compliance.load_scope_rules(year=YEAR),
+        **year_profile(YEAR).separate_accounting_options(),
     )
     settings = _sampling_settings()
     population, plan, selection = workflow.plan_and_select(ledger, settings, flags)

@@ -15,9 +15,16 @@ def _fill(path, sheet, rows):
     workbook.save(path)
 
 
+FILLED_PROFILE = (
+    '[project]\nname = "测试项目"\ncommissioner = "某市财政局"\nevaluator = "某事务所"\n\n'
+    '[[grant_types]]\nname = "公共服务站基础设施建设"\n\n[[grant_types]]\nname = "农村公路养护补助"\n'
+)
+
+
 @pytest.fixture
 def filled_year(tmp_path):
     written = year_templates.write_year_templates(2031, folder=tmp_path)
+    (tmp_path / "project.toml").write_text(FILLED_PROFILE, encoding="utf-8")
     assert {p.name for p in written} >= {
         "资金下达明细_2031.xlsx",
         "明细账_模板.xlsx",
@@ -177,9 +184,16 @@ def test_filled_in_templates_load_without_rejects(filled_year):
 
 def test_columns_with_fixed_values_carry_drop_down_validation(tmp_path):
     year_templates.write_year_templates(2031, folder=tmp_path)
+    outputs = openpyxl.load_workbook(tmp_path / "产出完成情况_2031.xlsx")["产出指标"]
+    assert any('"是,否"' == v.formula1 for v in outputs.data_validations.dataValidation)
+    sheet = openpyxl.load_workbook(tmp_path / "资金下达明细_2031.xlsx")["资金下达"]
+    assert sheet.data_validations.dataValidation == []  # grant types are the project's own
+    # once project.toml names them, rewriting the blank workbooks offers them as a drop-down
+    (tmp_path / "project.toml").write_text(FILLED_PROFILE, encoding="utf-8")
+    year_templates.write_year_templates(2031, folder=tmp_path, overwrite=True)
     sheet = openpyxl.load_workbook(tmp_path / "资金下达明细_2031.xlsx")["资金下达"]
     lists = [v.formula1 for v in sheet.data_validations.dataValidation]
-    assert any("公共服务站基础设施建设" in f and "三社联动试点" in f for f in lists)
+    assert lists == ['"公共服务站基础设施建设,农村公路养护补助"']
     assert [c.value for c in sheet[1]] == [c.header for c in schema.ALLOCATIONS.columns]
     assert sheet.freeze_panes == "A2"
 

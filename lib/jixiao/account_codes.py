@@ -29,7 +29,10 @@ def on_accounts(ledger: pd.DataFrame, prefixes) -> pd.Series:
     """True for the lines whose account starts with one of ``prefixes`` (compared as keys).
 
     Uses the ledger's ``account_key`` column when the loader made one, else derives it.
+    ``prefixes`` is one code or several.
     """
+    if isinstance(prefixes, str):
+        prefixes = (prefixes,)
     keys = tuple(k for k in (key_of_prefix(p) for p in prefixes if str(p).strip()) if k)
     if not keys:
         return pd.Series(False, index=ledger.index)

@@ -85,7 +85,6 @@ TABLE_ORDER = (
 )
 
 _SINGLE_LOADERS: dict[str, Callable[[Path], LoadResult]] = {
-    "allocations": load_allocations,
     "outputs": load_outputs,
     "interviews": load_interviews,
     "observations": load_observations,
@@ -181,6 +180,27 @@ def empty_result(table: schema.Table, note: str | None = None) -> LoadResult:
     )
 
 
+def _load_allocations(path: Path, folder: Path) -> LoadResult:
+    """The allocation records, their grant types checked against the year's project profile."""
+    from jixiao.project_profile import PROFILE_FILE, load_profile
+
+    if not (folder / PROFILE_FILE).is_file():
+        result = load_allocations(path)
+        note = pd.DataFrame(
+            {
+                "file": [path.name],
+                "sheet": [schema.ALLOCATIONS.sheet],
+                "column": ["资金类型"],
+                "action": [f"未提供 {PROFILE_FILE}（项目概况），资金类型未与项目的资金类型核对"],
+                "count": [1],
+            }
+        ).astype(result.normalisations.dtypes.to_dict())
+        result.normalisations = pd.concat([result.normalisations, note], ignore_index=True)
+        return result
+    profile = load_profile(folder)
+    return load_allocations(path, grant_types=profile.grant_type_names or None)
+
+
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
     """Load every raw kind of a year: ``{"allocations", "ledger", "outputs", "survey",
     "survey_items", "survey_plan", "interviews", "observations"}``.
@@ -213,6 +233,8 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
             )
         if raw.kind == "ledger":
             results["ledger"] = load_ledgers(files, unit_names=unit_names(folder))
+        elif raw.kind == "allocations":
+            results["allocations"] = _load_allocations(files[0], folder)
         elif raw.kind == "survey":
             results.update(load_survey(files[0]))
         else:

@@ -27,6 +27,10 @@ Layout (every key optional unless marked)::
     [[grant_types]]            # 资金类型, one table per type
     name = "…"
     receipt_keywords = ["…"]   # words of a receipt's 摘要 that mark the grant's money arriving
+    allowed_accounts = ["500102"]  # 资金使用范围: account prefixes the money may be spent on
+    allowed_keywords = ["…"]   # 摘要 words of allowed uses
+    forbidden_keywords = ["…"]  # 摘要 words of forbidden uses (招待, 罚款 …)
+    note = "…"                 # the rule in words (文件依据)
 
     [accounts]
     preset = "事业单位会计制度"  # or "政府会计制度", "民间非营利组织会计制度"
@@ -35,6 +39,8 @@ Layout (every key optional unless marked)::
     project_expense = ["500102"]
     basic_income = ["400101"]
     basic_expense = ["500101"]
+    income = ["4"]               # the income class
+    expense = ["5"]              # the expense class (spending, budget execution)
 """
 
 from __future__ import annotations
@@ -56,25 +62,28 @@ FRAMEWORKS = {"2013": ("投入", "过程", "产出", "效果"), "2020": ("决策
 # money again and is never added to it.
 ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
     "事业单位会计制度": {
-        "project_income": ("400102",),
-        "project_expense": ("500102",),
-        "basic_income": ("400101",),
-        "basic_expense": ("500101",),
-        "budget_expense": ("5001",),
+        "project_income": ("400102",),  # 财政补助收入-项目支出
+        "project_expense": ("500102",),  # 事业支出-项目支出
+        "basic_income": ("400101",),  # 财政补助收入-基本支出
+        "basic_expense": ("500101",),  # 事业支出-基本支出
+        "income": ("4",),  # the income class (收入类)
+        "expense": ("5",),  # the expense class (支出类)
     },
     "政府会计制度": {
-        "project_income": ("600102",),
-        "project_expense": ("720102",),
-        "basic_income": ("600101",),
-        "basic_expense": ("720101",),
-        "budget_expense": ("7201",),
+        "project_income": ("600102",),  # 财政拨款预算收入-项目支出
+        "project_expense": ("720102",),  # 事业支出-项目支出
+        "basic_income": ("600101",),  # 财政拨款预算收入-基本支出
+        "basic_expense": ("720101",),  # 事业支出-基本支出
+        "income": ("6",),  # 预算收入类: budget execution is read from the 预算会计 side
+        "expense": ("7",),  # 预算支出类 (the 财务会计 side, 5001 业务活动费用…, is not added)
     },
     "民间非营利组织会计制度": {
         "project_income": ("4501",),  # 政府补助收入
         "project_expense": ("5101",),  # 业务活动成本
         "basic_income": ("4101", "4201", "4301"),  # 捐赠收入, 会费收入, 提供服务收入
         "basic_expense": ("5201",),  # 管理费用
-        "budget_expense": ("5101", "5201"),
+        "income": ("4",),
+        "expense": ("5",),
     },
 }
 ACCOUNT_ROLES = tuple(ACCOUNT_PRESETS["事业单位会计制度"])
@@ -84,6 +93,11 @@ ACCOUNT_ROLES = tuple(ACCOUNT_PRESETS["事业单位会计制度"])
 class GrantType:
     name: str
     receipt_keywords: tuple[str, ...] = ()
+    # scope rules (资金使用范围): where the money may be spent and on what
+    allowed_accounts: tuple[str, ...] = ()
+    allowed_keywords: tuple[str, ...] = ()
+    forbidden_keywords: tuple[str, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,43 @@ class ProjectProfile:
 
     def account_prefixes(self, role: str) -> tuple[str, ...]:
         return self.accounts[role]
+
+    @property
+    def project_prefixes(self) -> tuple[str, ...]:
+        return self.accounts["project_income"] + self.accounts["project_expense"]
+
+    def separate_accounting_options(self) -> dict:
+        """Keyword arguments of :func:`jixiao.compliance.check_separate_accounting`."""
+        return {
+            "basic_expense_prefix": self.accounts["basic_expense"],
+            "basic_income_prefix": self.accounts["basic_income"],
+            "project_prefixes": self.project_prefixes,
+            "receipt_keywords": self.receipt_keywords,
+            "income_prefix": self.accounts["income"],
+            "expense_prefix": self.accounts["expense"],
+        }
+
+    def scope_rules_table(self):
+        """The grant types' scope rules as the Chinese-headed table a 范围规则 file holds."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "资金类型": [g.name for g in self.grant_types],
+                "允许科目编码前缀": ["、".join(g.allowed_accounts) for g in self.grant_types],
+                "允许摘要关键词": ["、".join(g.allowed_keywords) for g in self.grant_types],
+                "禁止摘要关键词": ["、".join(g.forbidden_keywords) for g in self.grant_types],
+                "说明": [g.note for g in self.grant_types],
+            },
+            dtype="str",
+        )
+
+    def scope_options(self) -> dict:
+        """Keyword arguments of :func:`jixiao.compliance.check_scope`."""
+        return {
+            "expense_prefix": self.accounts["expense"],
+            "project_prefixes": self.project_prefixes,
+        }
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -220,7 +271,26 @@ def load_profile(folder: Path) -> ProjectProfile:
         type_name = r.text_value(entry, "grant_types.name", required=True)
         if type_name in (g.name for g in grant_types):
             r.fail("grant_types.name", f"「{type_name}」写了两次")
-        grant_types.append(GrantType(type_name, r.texts(entry, "grant_types.receipt_keywords")))
+        grant_types.append(
+            GrantType(
+                type_name,
+                r.texts(entry, "grant_types.receipt_keywords"),
+                r.texts(entry, "grant_types.allowed_accounts"),
+                r.texts(entry, "grant_types.allowed_keywords"),
+                r.texts(entry, "grant_types.forbidden_keywords"),
+                r.text_value(entry, "grant_types.note"),
+            )
+        )
+        unknown = set(entry) - {
+            "name",
+            "receipt_keywords",
+            "allowed_accounts",
+            "allowed_keywords",
+            "forbidden_keywords",
+            "note",
+        }
+        if unknown:
+            r.fail(f"grant_types.{sorted(unknown)[0]}", "不是资金类型的设置项")
     accounts_section = r.table("accounts")
     preset = r.text_value(accounts_section, "accounts.preset") or "事业单位会计制度"
     if preset not in ACCOUNT_PRESETS:

@@ -50,8 +50,6 @@ LIKERT_LEVELS = {"非常满意": 5, "满意": 4, "一般": 3, "不满意": 2, "�
 # Respondent groups of the questionnaire.
 RESPONDENT_GROUPS = ("居民", "社区工作者", "社会组织")
 
-# Grant types of the fund allocation records.
-GRANT_TYPES = ("公共服务站基础设施建设", "三社联动试点")
 
 # Evidence sources for the evaluator's observations.
 EVIDENCE_SOURCES = ("案卷研究", "座谈会", "实地调研", "问卷", "访谈")
@@ -101,9 +99,8 @@ ALLOCATIONS = Table(
         Column("district", "区", "text", aliases=("县市区", "区县")),
         Column("street", "街道", "text", aliases=("街道办事处", "乡镇街道")),
         Column("community", "社区", "text", aliases=("社区名称",)),
-        Column(
-            "grant_type", "资金类型", "text", aliases=("补助类型", "项目类型"), choices=GRANT_TYPES
-        ),
+        # the allowed grant types are the project's own (project.toml [[grant_types]])
+        Column("grant_type", "资金类型", "text", aliases=("补助类型", "项目类型")),
         Column("doc_number", "下达文号", "text", aliases=("文号", "指标文号")),
         Column("issued_date", "下达日期", "date", aliases=("发文日期", "指标下达日期")),
         Column("amount_fen", "下达金额（元）", "money", aliases=("下达金额", "金额", "计划金额")),

@@ -60,7 +60,13 @@ STEPS: tuple[Step, ...] = (
         "03_compliance",
         "合规性检查",
         reads=("allocations", "ledger", "observations", "fieldwork_results"),
-        writes=("findings", "compliance_flags", "arrival_grants", "account_mixing"),
+        writes=(
+            "findings",
+            "compliance_flags",
+            "arrival_grants",
+            "account_mixing",
+            "budget_execution",
+        ),
         metrics="compliance",
     ),
     Step(

@@ -9,6 +9,7 @@ them in (one ledger file per accounting unit: copy ``明细账_模板.xlsx`` to 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from . import paths, schema
@@ -42,7 +43,7 @@ def _write_workbook(target: Path, tables) -> None:
     for table in tables:
         sheet = workbook.create_sheet(table.sheet)
         headers = [c.header for c in table.columns]
-        if table is schema.SURVEY:
+        if table.kind == schema.SURVEY.kind and table.sheet == schema.SURVEY.sheet:
             headers += list(EXAMPLE_SURVEY_ITEMS)  # one column per item id of the 题目 sheet
         sheet.append(headers)
         for index, header in enumerate(headers, start=1):
@@ -115,7 +116,14 @@ def write_year_templates(
         raise ParameterError(f"year must be between 2000 and 2100, got {year}")
     target_dir = Path(folder) if folder is not None else paths.raw_dir(year)
     target_dir.mkdir(parents=True, exist_ok=True)
-    planned = [(target_dir / name.format(year=year), tables) for name, tables in WORKBOOKS]
+    grant_types = _profile_grant_types(target_dir)
+    planned = [
+        (
+            target_dir / name.format(year=year),
+            tuple(_with_grant_types(t, grant_types) for t in tables),
+        )
+        for name, tables in WORKBOOKS
+    ]
     extra = [
         (PARAMETERS_TEMPLATE, target_dir / schema.PARAMETERS_FILE),
         (PROJECT_TEMPLATE, target_dir / "project.toml"),
@@ -155,6 +163,29 @@ def write_year_templates(
                 shutil.copyfile(source, target)
             written.append(target)
     return written
+
+
+def _profile_grant_types(folder: Path) -> tuple[str, ...]:
+    """The grant types of an already filled-in project profile (none for a blank one), so that
+    rewriting the blank workbooks after filling in project.toml gives the 资金类型 drop-down."""
+    from .errors import ParameterError
+    from .project_profile import PROFILE_FILE, load_profile
+
+    if not (folder / PROFILE_FILE).is_file():
+        return ()
+    try:
+        return load_profile(folder).grant_type_names
+    except ParameterError:
+        return ()
+
+
+def _with_grant_types(table: schema.Table, grant_types: tuple[str, ...]) -> schema.Table:
+    if table is not schema.ALLOCATIONS or not grant_types:
+        return table
+    columns = tuple(
+        replace(c, choices=grant_types) if c.name == "grant_type" else c for c in table.columns
+    )
+    return replace(table, columns=columns)
 
 
 def _parameters_text(source: Path, year: int) -> str:

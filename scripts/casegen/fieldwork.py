@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 
 from jixiao import compliance, loading, paths
 from jixiao.export import save_workbook
+from jixiao.project_profile import year_profile
 from jixiao.sampling import export_fieldwork
 from jixiao.sampling.select import item_ids
 from jixiao.sampling.workflow import SamplingSettings, plan_and_select
@@ -70,7 +71,10 @@ def write_filled_fieldwork(
     allocations = loading.load_allocations(next(raw_folder.glob("资金下达*.xlsx"))).data
     ledger = loading.load_ledgers(sorted(raw_folder.glob("明细账*"))).data
     flags = compliance.check_separate_accounting(
-        ledger, allocations, compliance.load_scope_rules(year=year)
+        ledger,
+        allocations,
+        compliance.load_scope_rules(year=year),
+        **year_profile(year).separate_accounting_options(),
     )
     _, _, selection = plan_and_select(
         ledger, settings_from_parameters(year, parameters_file), flags

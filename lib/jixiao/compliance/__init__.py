@@ -58,6 +58,12 @@ from .benford import (
 )
 from .common import FLAG_COLUMNS, RULES, CheckRule, community_map, concat_flags, with_community
 from .evidence import voucher_evidence_findings
+from .execution import (
+    EXECUTION_HEADERS,
+    budget_execution,
+    execution_metric,
+    unspent_balance_flags,
+)
 from .scope import (
     check_scope,
     load_scope_rules,
@@ -71,6 +77,10 @@ from .scope import (
 from .workdays import day_kinds, is_off_day
 
 __all__ = [
+    "EXECUTION_HEADERS",
+    "budget_execution",
+    "execution_metric",
+    "unspent_balance_flags",
     "FLAG_COLUMNS",
     "RULES",
     "ArrivalResult",

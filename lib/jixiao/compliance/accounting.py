@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
+from jixiao.project_profile import ACCOUNT_PRESETS
 
 from .common import (
     blank,
@@ -35,7 +36,9 @@ from .common import (
 from .scope import PROJECT_ACCOUNT_PREFIXES, all_scope_keywords
 
 # 摘要 words that mark a receipt as special-fund money (besides the grant type names themselves).
-RECEIPT_KEYWORDS = ("专项", "以奖代补", "三社联动", "公共服务站", "基础设施")
+# Defaults when a caller gives no chart: the 事业单位会计制度 preset. The notebooks pass the
+# year's own chart and receipt keywords from its project profile (project.toml).
+_CHART = ACCOUNT_PRESETS["事业单位会计制度"]
 
 SEP_RULES = ("SEP-01", "SEP-02", "SEP-03", "SEP-04")
 
@@ -68,7 +71,7 @@ def special_spending_in_basic(
     rules: pd.DataFrame,
     *,
     allocations: pd.DataFrame | None = None,
-    basic_expense_prefix: str = "500101",
+    basic_expense_prefix=_CHART["basic_expense"],
     grant_units_only: bool = True,
 ) -> pd.DataFrame:
     """SEP-01: spending whose 摘要 names a grant purpose, booked to basic expenditure, aux blank.
@@ -84,9 +87,7 @@ def special_spending_in_basic(
         if "project" in ledger.columns
         else pd.Series(True, index=ledger.index)
     )
-    candidates = (
-        (ledger["debit_fen"] > 0) & on_accounts(ledger, (basic_expense_prefix,)) & aux_blank
-    )
+    candidates = (ledger["debit_fen"] > 0) & on_accounts(ledger, basic_expense_prefix) & aux_blank
     if grant_units_only and allocations is not None:
         candidates &= ledger["community"].notna()
     lines = ledger.loc[candidates]
@@ -124,8 +125,8 @@ def project_receipts_in_basic_income(
     ledger: pd.DataFrame,
     allocations: pd.DataFrame,
     *,
-    basic_income_prefix: str = "400101",
-    receipt_keywords=RECEIPT_KEYWORDS,
+    basic_income_prefix=_CHART["basic_income"],
+    receipt_keywords=(),
     match_days: int = 30,
 ) -> pd.DataFrame:
     """SEP-02: a grant receipt credited to basic income.
@@ -136,7 +137,7 @@ def project_receipts_in_basic_income(
     """
     require_columns(ledger, ("unit", "date", "summary", "account_code", "credit_fen"), "明细账")
     ledger = with_community(ledger, allocations)
-    lines = ledger.loc[(ledger["credit_fen"] > 0) & on_accounts(ledger, (basic_income_prefix,))]
+    lines = ledger.loc[(ledger["credit_fen"] > 0) & on_accounts(ledger, basic_income_prefix)]
     if lines.empty:
         return empty_flags()
     grant_types = _grant_types(None, allocations)
@@ -267,8 +268,8 @@ def project_balances(
     allocations: pd.DataFrame,
     rules: pd.DataFrame | None = None,
     *,
-    income_prefix: str = "4",
-    expense_prefix: str = "5",
+    income_prefix=_CHART["income"],
+    expense_prefix=_CHART["expense"],
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """Per community and grant type: arrived (within the ledger period), booked project receipts,
@@ -276,8 +277,8 @@ def project_balances(
     ledger = with_community(ledger, allocations)
     grant_types = _grant_types(rules, allocations)
     gt = resolve_grant_type(ledger, allocations, grant_types, project_prefixes)
-    income = on_accounts(ledger, (income_prefix,)) & gt.notna()
-    expense = on_accounts(ledger, (expense_prefix,)) & gt.notna()
+    income = on_accounts(ledger, income_prefix) & gt.notna()
+    expense = on_accounts(ledger, expense_prefix) & gt.notna()
     books = pd.DataFrame(
         {
             "community": ledger["community"],
@@ -321,8 +322,8 @@ def unreconciled_project_funds(
     allocations: pd.DataFrame,
     rules: pd.DataFrame | None = None,
     *,
-    income_prefix: str = "4",
-    expense_prefix: str = "5",
+    income_prefix=_CHART["income"],
+    expense_prefix=_CHART["expense"],
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """SEP-04: project spending above booked project receipts, or money arrived but not booked
@@ -380,13 +381,20 @@ def check_separate_accounting(
     allocations: pd.DataFrame,
     rules: pd.DataFrame,
     *,
-    basic_expense_prefix: str = "500101",
-    basic_income_prefix: str = "400101",
+    basic_expense_prefix=_CHART["basic_expense"],
+    basic_income_prefix=_CHART["basic_income"],
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
-    receipt_keywords=RECEIPT_KEYWORDS,
+    receipt_keywords=(),
     match_days: int = 30,
+    income_prefix=_CHART["income"],
+    expense_prefix=_CHART["expense"],
 ) -> pd.DataFrame:
-    """All separate-accounting checks (SEP-00 … SEP-04), flags concatenated."""
+    """All separate-accounting checks (SEP-00 … SEP-04), flags concatenated.
+
+    The account prefixes and ``receipt_keywords`` come from the year's project profile
+    (``ProjectProfile.separate_accounting_options()``); the defaults are the 事业单位会计制度 chart
+    with no receipt keywords (a receipt is then recognised by its grant type's name or amount).
+    """
     ledger = with_community(ledger, allocations)
     return concat_flags(
         [
@@ -402,7 +410,12 @@ def check_separate_accounting(
             ),
             units_without_project_ledger(ledger, allocations, project_prefixes=project_prefixes),
             unreconciled_project_funds(
-                ledger, allocations, rules, project_prefixes=project_prefixes
+                ledger,
+                allocations,
+                rules,
+                income_prefix=income_prefix,
+                expense_prefix=expense_prefix,
+                project_prefixes=project_prefixes,
             ),
         ]
     )

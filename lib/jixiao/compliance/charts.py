@@ -26,13 +26,7 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
     data = timeline.sort_values(
         ["arrived_date", "issued_date", "grant_id"], kind="stable", ignore_index=True
     )
-    labels = (
-        data["community"].astype(str)
-        + "·"
-        + data["grant_type"]
-        .astype(str)
-        .str.replace("公共服务站基础设施建设", "基础设施", regex=False)
-    )
+    labels = data["community"].astype(str) + "·" + data["grant_type"].astype(str)
     late = data["days_late"].fillna(0).astype("int64") > 0
     fig = Figure(figsize=(9, max(4.0, 0.28 * len(data) + 1.5)), layout="tight")
     ax = fig.add_subplot()

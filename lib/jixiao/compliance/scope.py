@@ -17,6 +17,7 @@ import pandas as pd
 from jixiao import paths
 from jixiao.account_codes import on_accounts
 from jixiao.errors import InputError, ParameterError
+from jixiao.project_profile import ACCOUNT_PRESETS
 
 from .common import (
     as_timestamp,
@@ -39,22 +40,26 @@ SCOPE_RULE_HEADERS = {
     "forbidden_keywords": "禁止摘要关键词",
     "note": "说明",
 }
-SCOPE_RULES_TEMPLATE = paths.PACKAGE_DIR / "templates" / "scope_rules.csv"
 SCOPE_RULES_GLOBS = ("范围规则*.csv", "范围规则*.xlsx")
 _LIST_SEPARATORS = re.compile(r"[、,，;；/\s]+")
 
-PROJECT_ACCOUNT_PREFIXES = ("400102", "500102")
+# The 事业单位会计制度 preset's accounts; callers pass the year's chart (project.toml).
+_EXPENSE_CLASS = ACCOUNT_PRESETS["事业单位会计制度"]["expense"]
+PROJECT_ACCOUNT_PREFIXES = (
+    ACCOUNT_PRESETS["事业单位会计制度"]["project_income"]
+    + ACCOUNT_PRESETS["事业单位会计制度"]["project_expense"]
+)
 
 
-def scope_rules_path(year: int | str | None = None) -> Path:
-    """The year's own rules file in its raw folder if there is one, else the shipped template."""
+def scope_rules_path(year: int | str | None = None) -> Path | None:
+    """The year's own 范围规则 file in its raw folder, if there is one."""
     if year is not None:
         folder = paths.raw_dir(year)
         for pattern in SCOPE_RULES_GLOBS:
             found = sorted(folder.glob(pattern)) if folder.is_dir() else []
             if found:
                 return found[0]
-    return SCOPE_RULES_TEMPLATE
+    return None
 
 
 def _split(cell) -> tuple[str, ...]:
@@ -120,20 +125,34 @@ def parse_scope_rules(
 def load_scope_rules(
     path: Path | str | None = None, *, year: int | str | None = None
 ) -> pd.DataFrame:
-    """Read the scope rules (CSV in UTF-8 or an .xlsx with the same headers)."""
-    path = Path(path) if path is not None else scope_rules_path(year)
+    """The scope rules: ``path`` (CSV in UTF-8 or an .xlsx with the Chinese headers); else the
+    year's 范围规则 file; else the grant types of the year's project profile (project.toml).
+    A year with neither is an :class:`InputError` saying where to write them."""
+    if path is None:
+        path = scope_rules_path(year)
+    if path is None:
+        if year is None:
+            raise InputError("没有指定范围规则：请给出文件，或指定年度以读取该年度的项目概况")
+        from jixiao.project_profile import PROFILE_FILE, year_profile
+
+        if not (paths.raw_dir(year) / PROFILE_FILE).is_file():
+            raise InputError(
+                f"{year} 年没有范围规则：请在 {PROFILE_FILE} 的 [[grant_types]] 中写明各资金类型的"
+                "允许科目、允许和禁止的摘要关键词，或放入「范围规则_<年度>.csv」",
+                file=paths.raw_dir(year),
+            )
+        return parse_scope_rules(year_profile(year).scope_rules_table(), file=PROFILE_FILE)
+    path = Path(path)
     if not path.is_file():
         raise InputError("找不到范围规则文件", file=path)
     if path.suffix.lower() == ".xlsx":
         raw = pd.read_excel(path, dtype="str", engine="calamine")
-        sheet = None
     else:
         try:
             raw = pd.read_csv(path, dtype="str", encoding="utf-8-sig", keep_default_na=False)
         except UnicodeDecodeError as exc:
             raise InputError("范围规则 CSV 应为 UTF-8 编码", file=path.name) from exc
-        sheet = None
-    return parse_scope_rules(raw, file=path.name, sheet=sheet)
+    return parse_scope_rules(raw, file=path.name)
 
 
 def all_scope_keywords(rules: pd.DataFrame) -> pd.DataFrame:
@@ -152,7 +171,7 @@ def project_spending(
     allocations: pd.DataFrame | None,
     rules: pd.DataFrame,
     *,
-    expense_prefix: str = "5",
+    expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """Expense lines attributable to a grant type, with ``grant_type`` and net ``spend_fen``."""
@@ -165,7 +184,7 @@ def project_spending(
             for g in pd.unique(allocations["grant_type"].dropna().astype("str"))
             if g not in grant_types
         ]
-    expense = on_accounts(ledger, (expense_prefix,))
+    expense = on_accounts(ledger, expense_prefix)
     lines = ledger.loc[expense]
     gt = resolve_grant_type(lines, allocations, grant_types, project_prefixes)
     lines = lines.assign(grant_type=gt).loc[gt.notna()]
@@ -177,14 +196,21 @@ def out_of_scope_spending(
     rules: pd.DataFrame,
     *,
     allocations: pd.DataFrame | None = None,
-    expense_prefix: str = "5",
+    expense_prefix=_EXPENSE_CLASS,
+    project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """SCP-01: project spending on an account, or with a 摘要, its grant type does not allow.
 
     A line is out of scope when its account does not start with an allowed prefix, when its
     摘要 has none of the allowed keywords (if the rule lists any), or when it has a forbidden one.
     """
-    spend = project_spending(ledger, allocations, rules, expense_prefix=expense_prefix)
+    spend = project_spending(
+        ledger,
+        allocations,
+        rules,
+        expense_prefix=expense_prefix,
+        project_prefixes=project_prefixes,
+    )
     spend = spend.loc[spend["debit_fen"] > 0]
     parts = []
     summary = (
@@ -252,7 +278,8 @@ def spending_above_allocation(
     allocations: pd.DataFrame,
     rules: pd.DataFrame,
     *,
-    expense_prefix: str = "5",
+    expense_prefix=_EXPENSE_CLASS,
+    project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """SCP-02: project spending per community and grant type beyond the allocated amount.
 
@@ -260,7 +287,13 @@ def spending_above_allocation(
     carries the excess part, every later line its whole amount, so the flagged amounts add up to
     the total excess.
     """
-    spend = project_spending(ledger, allocations, rules, expense_prefix=expense_prefix)
+    spend = project_spending(
+        ledger,
+        allocations,
+        rules,
+        expense_prefix=expense_prefix,
+        project_prefixes=project_prefixes,
+    )
     if spend.empty:
         return empty_flags()
     allocated = (
@@ -304,13 +337,20 @@ def spending_after_period(
     *,
     period_end,
     allocations: pd.DataFrame | None = None,
-    expense_prefix: str = "5",
+    expense_prefix=_EXPENSE_CLASS,
+    project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """SCP-03: project spending dated after the grant period.
 
     ``period_end`` is one date for every grant type or a mapping grant type → date.
     """
-    spend = project_spending(ledger, allocations, rules, expense_prefix=expense_prefix)
+    spend = project_spending(
+        ledger,
+        allocations,
+        rules,
+        expense_prefix=expense_prefix,
+        project_prefixes=project_prefixes,
+    )
     spend = spend.loc[spend["debit_fen"] > 0]
     if isinstance(period_end, dict):
         ends = {str(k): as_timestamp(v, f"period_end[{k}]") for k, v in period_end.items()}
@@ -348,21 +388,33 @@ def check_scope(
     rules: pd.DataFrame,
     *,
     period_end,
-    expense_prefix: str = "5",
+    expense_prefix=_EXPENSE_CLASS,
+    project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
     """All scope and amount checks, flags concatenated."""
     ledger = with_community(ledger, allocations)
     parts = [
         out_of_scope_spending(
-            ledger, rules, allocations=allocations, expense_prefix=expense_prefix
+            ledger,
+            rules,
+            allocations=allocations,
+            expense_prefix=expense_prefix,
+            project_prefixes=project_prefixes,
         ),
-        spending_above_allocation(ledger, allocations, rules, expense_prefix=expense_prefix),
+        spending_above_allocation(
+            ledger,
+            allocations,
+            rules,
+            expense_prefix=expense_prefix,
+            project_prefixes=project_prefixes,
+        ),
         spending_after_period(
             ledger,
             rules,
             period_end=period_end,
             allocations=allocations,
             expense_prefix=expense_prefix,
+            project_prefixes=project_prefixes,
         ),
     ]
     return concat_flags(parts)
@@ -370,7 +422,6 @@ def check_scope(
 
 __all__ = [
     "SCOPE_RULE_HEADERS",
-    "SCOPE_RULES_TEMPLATE",
     "all_scope_keywords",
     "check_scope",
     "load_scope_rules",

@@ -6,8 +6,8 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -435,9 +435,22 @@ def with_source(result: LoadResult, path) -> LoadResult:
     return result
 
 
-def load_allocations(path) -> LoadResult:
-    """资金下达明细: one row per grant (amounts in fen, issue and arrival dates)."""
-    return load_table(path, schema.ALLOCATIONS)
+def load_allocations(path, *, grant_types: Sequence[str] | None = None) -> LoadResult:
+    """资金下达明细: one row per grant (amounts in fen, issue and arrival dates).
+
+    ``grant_types`` are the project's grant types (its profile's ``[[grant_types]]``): a row of
+    another type is rejected naming the value and the allowed names; ``None`` checks no type.
+    """
+    table = schema.ALLOCATIONS
+    if grant_types is not None:
+        table = replace(
+            table,
+            columns=tuple(
+                replace(c, choices=tuple(grant_types)) if c.name == "grant_type" else c
+                for c in table.columns
+            ),
+        )
+    return load_table(path, table)
 
 
 def load_outputs(path) -> LoadResult:
