@@ -446,12 +446,11 @@ ROWS_2020_TEMPLATE = (
         "预算执行率",
         2,
         "项目预算资金是否按照计划执行。",
-        "由评价组依据实际支出与预算的比率评判，须写明理由。",
-        "专家评判",
-        "",
-        "明细账、决算资料",
-        "2",
-        PLACEHOLDER,
+        "预算执行率=实际支出/实际到位资金×100%（按项目概况的科目体系从明细账计算）；得分=分值×执行率。",
+        "比例计分",
+        "指标=budget_execution_rate; 目标=100%",
+        "明细账、资金下达明细（合规性检查）",
+        links="budget_execution_rate",
     ),
     Row(
         "B1.4",
@@ -645,7 +644,7 @@ NOTES = (
     ),
     (
         "指标数据名",
-        "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
+        "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、budget_execution_rate 预算执行率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
     ),
     (
         "模板占位",

@@ -41,6 +41,7 @@ def metric_rows(**changes):
         "fund_arrival_rate": ("资金到位率", "compliance", 1.0),
         "fund_timely_rate": ("到位及时率", "compliance", 0.865),
         "separate_accounting_units": ("专项资金未单独核算的核算单位数", "compliance", 3),
+        "budget_execution_rate": ("预算执行率", "compliance", 0.85),
         "output_completion_rate": ("实际完成率", "outputs", 1.0),
         "output_timely_rate": ("完成及时率", "outputs", 1.0),
         "output_quality_rate": ("质量达标率", "outputs", 1.0),
@@ -297,9 +298,10 @@ def test_2020_template_loads_and_scores_on_the_same_metrics(metrics_2017):
     subtotals = result.subtotals()
     assert subtotals["dimension"].tolist() == ["决策", "过程", "产出", "效益"]
     assert subtotals["weight"].tolist() == [D(20), D(20), D(30), D(30)]
-    # 过程: 到位及时率 2 − 3 steps × 0.5 = 0.5; 资金使用合规性 4 − 1.5 = 2.5 → 20 − 3 = 17.
-    assert subtotals["score"].tolist() == [D(20), D(17), D(30), D(30)]
-    assert (result.total, result.grade) == (D(97), "优")
+    # 过程: 到位及时率 2 − 3 steps × 0.5 = 0.5; 预算执行率 2 × 85% = 1.7;
+    # 资金使用合规性 4 − 1.5 = 2.5 → 20 − 1.5 − 0.3 − 1.5 = 16.7.
+    assert subtotals["score"].tolist() == [D(20), D("16.7"), D(30), D(30)]
+    assert (result.total, result.grade) == (D("96.7"), "优")
 
 
 def _load_script():

@@ -37,19 +37,49 @@ def _mask(match: re.Match) -> str:
     return _mask_number(re.sub(r"[-. ]", "", match.group(0)))
 
 
+def _digit_rich(text: pd.Series, minimum: int = 11) -> pd.Series:
+    """Cells with at least ``minimum`` digits (a phone has 11, an ID 15 or 18), in one pyarrow
+    pass, so the per-cell patterns below run on those few cells only."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text.fillna("").to_numpy(dtype=object), type=pa.large_string())
+    count = pc.count_substring_regex(cells, "[0-9\uff10-\uff19]")
+    return pd.Series(
+        pc.greater_equal(count, minimum).to_numpy(zero_copy_only=False), index=text.index
+    )
+
+
+def _containing(text: pd.Series, alternation: str) -> pd.Series:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(text.fillna("").to_numpy(dtype=object), type=pa.large_string())
+    hit = pc.match_substring_regex(cells, alternation)
+    return pd.Series(hit.to_numpy(zero_copy_only=False), index=text.index)
+
+
 def scrub_series(series: pd.Series, names: dict[str, str]) -> pd.Series:
     """Phones, ID numbers and known names in a text column replaced by their masks."""
     text = series.astype("string")
-    half_width = text.str.normalize("NFKC")
-    # Only cells holding a candidate are rewritten, so full-width text elsewhere stays as loaded.
-    candidates = half_width.str.contains(_NUMBERS, na=False)
-    out = text.where(~candidates, half_width.str.replace(_NUMBERS, _mask, regex=True))
+    out = text.copy()
+    rich = _digit_rich(text)
+    if rich.any():
+        half_width = text[rich].str.normalize("NFKC")
+        # Only cells holding a candidate are rewritten, so full-width text elsewhere stays as loaded.
+        candidates = half_width.str.contains(_NUMBERS, na=False)
+        replaced = half_width.str.replace(_NUMBERS, _mask, regex=True)
+        out[rich] = text[rich].where(~candidates, replaced)
     usable = {
         raw: masked for raw, masked in names.items() if isinstance(raw, str) and len(raw) >= 2
     }
     if usable:
         alternation = "|".join(re.escape(n) for n in sorted(usable, key=lambda n: (-len(n), n)))
-        out = out.str.replace(alternation, lambda m: usable[m.group(0)], regex=True)
+        named = _containing(out, alternation)
+        if named.any():
+            out[named] = out[named].str.replace(
+                alternation, lambda m: usable[m.group(0)], regex=True
+            )
     return out
 
 
