@@ -366,6 +366,19 @@ def _sniff_delimiter(text: str) -> str:
     return "\t" if tabs > commas else ","
 
 
+def _widest_line(data: bytes, delimiter: str) -> int:
+    """The most delimiters on one line (an upper bound of the field count: a quoted delimiter
+    counts too, and the extra empty columns are dropped after parsing), counted with numpy."""
+    import numpy as np
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    delimiters = np.flatnonzero(raw == ord(delimiter))
+    if not len(delimiters):
+        return 0
+    line_of = np.searchsorted(np.flatnonzero(raw == ord("\n")), delimiters)
+    return int(np.bincount(line_of).max())
+
+
 def read_csv(path: Path) -> RawGrid:
     """Read a CSV export as text cells; encoding and delimiter are detected and reported."""
     path = Path(path)
@@ -379,12 +392,15 @@ def read_csv(path: Path) -> RawGrid:
     if not text.strip():
         raise InputError("文件中没有任何内容", file=path.name)
     delimiter = _sniff_delimiter(text)
+    # The parser reads UTF-8 bytes: decoding once here and handing pandas a bytes buffer avoids
+    # the text wrapper around a StringIO re-copying its buffer on every read.
+    utf8 = text.encode("utf-8")
     # Title lines above the header have fewer fields than the table; naming enough columns up
     # front lets the C parser pad them instead of failing. Blank lines are kept so that row
     # numbers stay the file's line numbers.
-    width = max(line.count(delimiter) for line in text.splitlines()) + 1
+    width = _widest_line(utf8, delimiter) + 1
     cells = pd.read_csv(
-        io.StringIO(text),
+        io.BytesIO(utf8),
         sep=delimiter,
         header=None,
         names=list(range(width)),
@@ -392,6 +408,7 @@ def read_csv(path: Path) -> RawGrid:
         keep_default_na=False,
         skip_blank_lines=False,
         engine="c",
+        encoding="utf-8",
     ).fillna("")
     cells = cells.loc[:, (cells != "").any(axis=0) | (cells.columns < 1)]
     cells.columns = range(cells.shape[1])
