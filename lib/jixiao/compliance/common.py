@@ -438,12 +438,16 @@ def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     """The ledger with a ``community`` column (kept as it is if already present)."""
     if "community" in ledger.columns:
         return ledger
-    mapping = community_map(ledger["unit"], allocations) if allocations is not None else None
-    if mapping is None:
+    if allocations is None:
         return ledger.assign(community=pd.Series(pd.NA, index=ledger.index, dtype="str"))
-    return ledger.assign(
-        community=ledger["unit"].map(mapping.set_index("unit")["community"]).astype("str")
+    # Each distinct unit is matched once; the rows take their unit's community by code.
+    codes, uniques = pd.factorize(ledger["unit"], use_na_sentinel=True)
+    mapping = community_map(pd.Series(uniques, dtype="str"), allocations)
+    per_unique = (
+        mapping.set_index("unit")["community"].reindex(pd.Index(uniques, dtype="str")).to_numpy()
     )
+    community = np.where(codes >= 0, per_unique[np.maximum(codes, 0)], None)
+    return ledger.assign(community=pd.Series(community, index=ledger.index, dtype="str"))
 
 
 def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
