@@ -26,17 +26,13 @@ CHARTS = (
 
 
 @pytest.fixture(scope="module")
-def raw_hashes_before():
-    return manifest.folder_hashes(paths.raw_dir(YEAR))
+def raw_hashes_before(raw_hashes_2017):
+    return raw_hashes_2017
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, raw_hashes_before):
-    reports = tmp_path_factory.mktemp("reports")
-    result = runner.run_year(
-        YEAR, notebooks=runner.year_notebooks(), reports_root=reports, log=lambda *_: None
-    )
-    return result, reports / str(YEAR)
+def run(run_2017):
+    return run_2017
 
 
 @pytest.fixture(scope="module")
