@@ -18,8 +18,8 @@ import pandas as pd
 
 from . import paths, schema
 from .export import Sheet, fen_to_yuan, write_csv, write_workbook
-from .project_profile import PROFILE_FILE, ProjectProfile, year_profile
 from .findings import REGISTER_HEADERS
+from .project_profile import PROFILE_FILE, ProjectProfile, year_profile
 from .sampling.fieldwork import REFERENCE_HEADERS
 from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS, likert_chart_data, validate_responses
 from .verification import VERIFICATION_HEADERS, verification_table
