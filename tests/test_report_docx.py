@@ -168,3 +168,12 @@ def test_outputs_table_feeds_the_performance_targets(document, out):
     outputs = pd.read_parquet(paths.processed_dir(2017) / "outputs.parquet")
     body = _body_paragraphs(document)
     assert sum(t.startswith(tuple(outputs["indicator"].astype(str))) for t in body) == len(outputs)
+
+
+def test_codes_typed_into_a_judgement_reason_become_cross_references():
+    from jixiao.report.model import without_codes
+
+    items = {"OBS-04": 9, "OBS-04b": 10}
+    assert without_codes("场地不足（OBS-04），另见OBS-04b。", items) == (
+        "场地不足（见附件2第9项），另见见附件2第10项。"
+    )

@@ -109,6 +109,14 @@ def cross_reference(finding_ids, items: dict[str, int]) -> str:
     return f"见附件2第{'、'.join(map(str, numbers))}项" if numbers else ""
 
 
+def without_codes(text: str, items: dict[str, int]) -> str:
+    """Finding codes an evaluator typed into prose (…（OBS-04）…) become 见附件2第N项."""
+    for fid in sorted(items, key=len, reverse=True):
+        if fid in text:
+            text = text.replace(fid, cross_reference([fid], items))
+    return text
+
+
 def _indicator_paragraph(ind: dict, items: dict[str, int]) -> str:
     name = ind["levels"][2] or ind["levels"][1]
     text = f"{name}：分值{number(ind['weight'])}分，得{number(ind['score'])}分（{ind['method_label']}）。"
@@ -118,7 +126,7 @@ def _indicator_paragraph(ind: dict, items: dict[str, int]) -> str:
         )
         text += f"{m['label'] or m['metric']}为{shown}。"
     if ind["method"] == "judgement" and ind.get("judgement_reason"):
-        text += f"评价组判断理由：{ind['judgement_reason']}"
+        text += f"评价组判断理由：{without_codes(ind['judgement_reason'], items)}"
         text += "" if text.endswith("。") else "。"
     if ind["deduction"] and ind["linked_findings"]:
         text += f"相关问题{cross_reference(ind['linked_findings'], items)}。"
@@ -153,7 +161,8 @@ def _problem_blocks(register: pd.DataFrame, items: dict[str, int], text: dict) -
         for row in group.itertuples():
             ref = cross_reference([row.finding_id], items)
             if row.rule == "OBS":
-                line = f"{row.description}（证据来源：{row.evidence_source}；{ref}）"
+                described = without_codes(str(row.description), items)
+                line = f"{described}（证据来源：{row.evidence_source}；{ref}）"
             else:
                 units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
                 amount = (
