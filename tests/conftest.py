@@ -1,4 +1,5 @@
-"""Shared set-up for the runner tests: toy notebooks, and a raw/processed folder of the test's own."""
+"""Shared set-up for the runner tests: toy notebooks, a raw/processed folder of the test's own,
+and the one full 2017 run that the run and report tests read (run once per session)."""
 
 from pathlib import Path
 
@@ -32,3 +33,22 @@ def toy_project(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "RAW_DIR", raw)
     monkeypatch.setattr(paths, "PROCESSED_DIR", tmp_path / "processed")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def raw_hashes_2017():
+    from jixiao import manifest
+
+    return manifest.folder_hashes(paths.raw_dir(2017))
+
+
+@pytest.fixture(scope="session")
+def run_2017(tmp_path_factory, raw_hashes_2017):
+    """``jixiao run --year 2017`` into a folder of the session's own: (result, output folder)."""
+    from jixiao import run as runner
+
+    reports = tmp_path_factory.mktemp("reports")
+    result = runner.run_year(
+        2017, notebooks=runner.year_notebooks(), reports_root=reports, log=lambda *_: None
+    )
+    return result, reports / "2017"

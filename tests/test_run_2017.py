@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jixiao import loading, manifest, paths, privacy
+from jixiao import loading, manifest, paths, privacy, workpapers
 from jixiao import run as runner
 from jixiao.project_profile import year_profile
 from jixiao.scoring import grade
@@ -27,17 +27,13 @@ CHARTS = (
 
 
 @pytest.fixture(scope="module")
-def raw_hashes_before():
-    return manifest.folder_hashes(paths.raw_dir(YEAR))
+def raw_hashes_before(raw_hashes_2017):
+    return raw_hashes_2017
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, raw_hashes_before):
-    reports = tmp_path_factory.mktemp("reports")
-    result = runner.run_year(
-        YEAR, notebooks=runner.year_notebooks(), reports_root=reports, log=lambda *_: None
-    )
-    return result, reports / str(YEAR)
+def run(run_2017):
+    return run_2017
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +119,8 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
     book = openpyxl.load_workbook(out / "workpapers.xlsx", read_only=True)
     assert {"评分表", "抽样清单", "问题清单", "问卷统计"} <= set(book.sheetnames)
     for sheet in book.worksheets:
-        headers = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True))
+        top = workpapers.TABLE_HEADER_ROW
+        headers = next(sheet.iter_rows(min_row=top, max_row=top, values_only=True))
         assert all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in headers), (sheet.title, headers)
     record = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert record["seed"] == 20171231

@@ -47,3 +47,20 @@ def test_messy_2018_inputs_load_and_raw_stays_untouched(run):
     assert all(c["rejected"] == 0 for c in record["counts"].values())
     assert manifest.folder_hashes(paths.raw_dir(YEAR)) == run[1]
     assert (run[0] / "report.html").is_file() and (run[0] / "workpapers.xlsx").is_file()
+
+
+def test_2018_word_report_adds_up_to_84_4_with_no_code_in_the_body(run):
+    import re
+
+    import docx
+
+    document = docx.Document(str(run[0] / "report.docx"))
+    texts = [p.text for p in document.paragraphs]
+    body = texts[: texts.index("附件")]
+    assert "七、其他需要说明的问题" in body
+    # The 2018 judgement reasons name findings (…（OBS-04）…): the body cites 附件2 instead.
+    assert not [t for t in body if re.search(r"\b(?:ARR|SEP|EVD|GL|OBS|CMP|SCP)-\d", t)]
+    rows = [[c.text for c in r.cells] for r in document.tables[0].rows[1:]]
+    assert rows[-1][0] == "合计" and float(rows[-1][-1]) == 84.4
+    assert sum(float(r[-1]) for r in rows[:-1]) == pytest.approx(84.4)
+    assert any("重构的案例文件" in t for t in body)

@@ -348,3 +348,32 @@ def test_charts_draw_the_dimension_bars_and_the_waterfall(result_2017):
     assert [t.get_text() for t in ax.get_xticklabels()][-1] == "综合得分"
     last = ax.patches[-1]
     assert (last.get_y(), last.get_height()) == (0, 86.5)
+
+
+def test_every_indicator_says_whether_its_points_were_computed_or_judged(result_2017):
+    data = score_to_json(result_2017, 2017)
+    methods = {i["code"]: i["method"] for i in data["indicators"]}
+    assert set(methods.values()) == {"computed", "judgement"}
+    by_code = {i["code"]: i for i in data["indicators"]}
+    a22 = by_code["A2.2"]
+    assert a22["method"] == "computed" and a22["method_label"] == "数据计算"
+    assert "到位及时率" in a22["rule_parameters"]
+    for item in data["indicators"]:
+        rule = next(s for s in result_2017.indicators if s.indicator.code == item["code"])
+        expected = "judgement" if rule.indicator.rule.rule_id in JUDGED else "computed"
+        assert item["method"] == expected
+        assert item["rule_parameters"]
+        if expected == "judgement":
+            assert item["method_label"] == "评价组判断"
+            if item["deduction"]:  # points the team took away always carry its reason
+                assert item["judgement_reason"]
+    table = scoring_table(result_2017)
+    assert table["计分方式"].iloc[:-1].isin(["数据计算", "评价组判断"]).all()
+    # 2017's lost points split between the data and the team's judgement; the total holds.
+    lost = {"computed": D(0), "judgement": D(0)}
+    for s in result_2017.indicators:
+        lost[s.indicator.rule.method] += s.deduction
+    assert lost["computed"] + lost["judgement"] == D("13.5")
+
+
+JUDGED = {"checkpoints", "graded", "judgement"}

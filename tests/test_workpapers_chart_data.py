@@ -102,7 +102,8 @@ def test_chart_data_sheets_reach_the_workbook_and_are_listed_when_missing(
     )
     book = openpyxl.load_workbook(book_path)
     assert {"图表数据_得分瀑布", "图表数据_各题满意度"} <= set(book.sheetnames)
-    assert book["图表数据_各题满意度"]["F2"].number_format == "0.0%"
+    first_row = workpapers.TABLE_HEADER_ROW + 1
+    assert book["图表数据_各题满意度"][f"F{first_row}"].number_format == "0.0%"
     (processed_folder / "scoring_waterfall.parquet").unlink()
     (processed_folder / "survey_items.parquet").unlink()
     _, missing = workpapers.workpaper_sheets(2030, processed_folder)

@@ -75,6 +75,8 @@ class Sheet:
     percent: tuple[str, ...] = ()
     integer: tuple[str, ...] = ()
     widths: Mapping[str, float] = field(default_factory=dict)
+    # Rows written above the table (a workpaper's header block); the table starts below them.
+    header: tuple[tuple[object, ...], ...] = ()
 
 
 def fen_to_yuan(fen: pd.Series) -> pd.Series:
@@ -170,8 +172,15 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet]) -> Pa
             spec = Sheet(spec)
         frame = round_for_display(spec.frame, spec.money)
         worksheet = workbook.create_sheet(title=str(sheet_name)[:31])
+        for line in spec.header:
+            worksheet.append([_cell_value(v) for v in line])
+            for cell in worksheet[worksheet.max_row]:
+                if is_formula_like(cell.value):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
+        top = len(spec.header) + 1  # the table's header row
         worksheet.append([str(c) for c in frame.columns])
-        for cell in worksheet[1]:
+        for cell in worksheet[top]:
             cell.font = header_font
             cell.fill = header_fill
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -191,14 +200,17 @@ def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet]) -> Pa
                 number_format = INTEGER_FORMAT
             elif pd.api.types.is_datetime64_any_dtype(frame[column]):
                 number_format = DATE_FORMAT
-            for (cell,) in worksheet.iter_rows(min_row=2, min_col=col_idx, max_col=col_idx):
+            for (cell,) in worksheet.iter_rows(min_row=top + 1, min_col=col_idx, max_col=col_idx):
                 if number_format:
                     cell.number_format = number_format
                 if cell.data_type == "f" or is_formula_like(cell.value):
                     # Store as plain text with Excel's quote prefix: shown as typed, never evaluated.
                     cell.data_type = "s"
                     cell.quotePrefix = True
-        worksheet.freeze_panes = "A2"
-        if len(frame.columns):
+        worksheet.freeze_panes = f"A{top + 1}"
+        if len(frame.columns) and not spec.header:
             worksheet.auto_filter.ref = worksheet.dimensions
+        elif len(frame.columns):
+            last = get_column_letter(len(frame.columns))
+            worksheet.auto_filter.ref = f"A{top}:{last}{top + len(frame)}"
     return save_workbook(workbook, path)

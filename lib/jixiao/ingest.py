@@ -113,6 +113,7 @@ OTHER_STEP_FILES = {
     "范围规则*": "合规性检查读取的资金使用范围规则",
     schema.PARAMETERS_FILE: "本年度参数",
     "project.toml": "项目概况",
+    "report_text.toml": "评价报告（report.docx）的可编辑文字",
     "README*": "说明文件",
     "*.md": "说明文件",
 }

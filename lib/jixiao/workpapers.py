@@ -4,10 +4,14 @@ The workbook is assembled from what the steps left in ``data/processed/<year>/``
 抽样清单, 问题清单, 问卷统计, and the data behind each chart). Canonical columns are mapped to
 Chinese headers here, at the edge: money columns (``*_fen``) become 元 with a ``（元）`` header,
 rates become percentages. A sheet whose step has not run is left out and listed in 说明.
+Every sheet opens with the workpaper header block (被评价项目, 索引号, 底稿名称, 编制人, 编制日期,
+复核人, 复核日期) from the project profile, left blank to sign where the profile names nobody;
+the 数据核查确认表 (:mod:`jixiao.verification`) is the sheet the evaluated unit confirms.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,8 +19,10 @@ import pandas as pd
 from . import paths, schema
 from .export import Sheet, fen_to_yuan, write_csv, write_workbook
 from .findings import REGISTER_HEADERS
+from .project_profile import PROFILE_FILE, ProjectProfile, year_profile
 from .sampling.fieldwork import REFERENCE_HEADERS
 from .survey import COVERAGE_HEADERS, SATISFACTION_HEADERS, likert_chart_data, validate_responses
+from .verification import VERIFICATION_HEADERS, verification_table
 
 # Headers for canonical columns that are not raw-table columns (derived by the steps).
 DERIVED_HEADERS = {
@@ -71,6 +77,10 @@ LIKERT_HEADERS = {
 }
 # The hand-on tables also written as CSV (reports/<year>/csv/<name>.csv) for tools other than Excel.
 CSV_SHEETS = ("评分表", "问题清单", "抽样清单", "问卷统计")
+# The header block: seven 标签 / 内容 rows and a blank row, then the table's header row.
+HEADER_BLOCK_ROWS = 8
+TABLE_HEADER_ROW = HEADER_BLOCK_ROWS + 1
+VERIFICATION_SHEET = "数据核查确认表"
 PERCENT_COLUMNS = {
     "rate",
     "lower",
@@ -214,6 +224,19 @@ def workpaper_sheets(
         sheets["图表数据_各题满意度"] = likert
     else:
         missing.append("图表数据_各题满意度")
+    verification = verification_table(folder)
+    if verification is not None:
+        sheets[VERIFICATION_SHEET] = Sheet(
+            verification.rename(columns=VERIFICATION_HEADERS),
+            money=tuple(VERIFICATION_HEADERS[c] for c in ("debit_fen", "credit_fen", "amount_fen")),
+            integer=tuple(
+                VERIFICATION_HEADERS[c]
+                for c in ("read", "loaded", "rejected", "dropped", "units", "accounts")
+            ),
+            widths={VERIFICATION_HEADERS["blanks"]: 30, VERIFICATION_HEADERS["confirmation"]: 28},
+        )
+    else:
+        missing.append(VERIFICATION_SHEET)
     add("数据导入_剔除记录", _read(folder, "rejects"), {**schema.REJECT_HEADERS, "table": "数据表"})
     return sheets, missing
 
@@ -276,12 +299,45 @@ def write_csv_sheets(sheets: dict[str, Sheet], folder: Path) -> list[Path]:
     return written
 
 
+def workpaper_index(year: int | str, number: int) -> str:
+    """索引号 of the ``number``-th sheet (1-based), as the report cites it."""
+    return f"JX{year}-{number:02d}"
+
+
+def _profile(year: int | str) -> ProjectProfile | None:
+    """The year's profile; None for a year without project.toml (a bad one still raises)."""
+    if not (paths.raw_dir(year) / PROFILE_FILE).is_file():
+        return None
+    return year_profile(int(year))
+
+
+def header_block(
+    year: int | str, number: int, name: str, profile: ProjectProfile | None
+) -> tuple[tuple[object, ...], ...]:
+    """The workpaper header rows of one sheet; names the profile leaves out stay blank to sign."""
+    project = profile.name if profile else ""
+    prepared = profile.prepared_by if profile else ""
+    reviewed = profile.reviewed_by if profile else ""
+    # Two columns, so that no table is narrower than its header block.
+    return (
+        ("被评价项目", project),
+        ("索引号", workpaper_index(year, number)),
+        ("底稿名称", name),
+        ("编制人", prepared),
+        ("编制日期", ""),
+        ("复核人", reviewed),
+        ("复核日期", ""),
+        (),
+    )
+
+
 def build_workpapers(
     year: int | str,
     target: Path,
     *,
     processed_folder: Path | None = None,
     csv_folder: Path | None = None,
+    profile: ProjectProfile | None = None,
 ) -> Path:
     """``workpapers.xlsx`` at ``target``; with ``csv_folder``, the main tables also as CSV there."""
     sheets, missing = workpaper_sheets(year, processed_folder)
@@ -293,4 +349,12 @@ def build_workpapers(
             "状态": ["已生成"] * len(sheets) + ["未生成（对应步骤未运行）"] * len(missing),
         }
     )
-    return write_workbook(Path(target), {**sheets, "说明": Sheet(notes)})
+    profile = profile if profile is not None else _profile(year)
+    book = {**sheets, "说明": Sheet(notes)}
+    return write_workbook(
+        Path(target),
+        {
+            name: replace(sheet, header=header_block(year, number, name, profile))
+            for number, (name, sheet) in enumerate(book.items(), start=1)
+        },
+    )

@@ -3,9 +3,15 @@
 - :mod:`.sections` — the report's sections in the order of the published report (基本情况,
   项目成效, 主要问题, 工作建议), its tables and the recommendations chosen by the findings.
 - :mod:`.html` — the executed report notebook as a standalone ``report.html``.
+- :mod:`.model` — the full report in the 参考提纲 outline as plain blocks (text from the data,
+  the project profile and ``templates/report_text.toml``); :mod:`._report_tables` its annexes.
+- :mod:`.docx` — ``report.docx`` over the Word template; :mod:`.docx_styles` builds the
+  template's styles and saves .docx files byte-stable.
 """
 
+from .docx import render_docx, write_report_docx
 from .html import HtmlExportTools, export_html, prepare_html_export
+from .model import ReportModel, build_report, load_report_text
 from .sections import (
     RECOMMENDATIONS_TEMPLATE,
     basic_situation,
@@ -27,10 +33,13 @@ from .sections import (
 __all__ = [
     "RECOMMENDATIONS_TEMPLATE",
     "HtmlExportTools",
+    "ReportModel",
+    "build_report",
     "basic_situation",
     "effects_text",
     "export_html",
     "load_recommendations",
+    "load_report_text",
     "outputs_table",
     "outputs_table_styler",
     "overall_conclusion",
@@ -40,7 +49,9 @@ __all__ = [
     "read_score",
     "recommendations",
     "recommendations_markdown",
+    "render_docx",
     "scoring_table_styler",
     "wan_yuan",
+    "write_report_docx",
     "yuan",
 ]

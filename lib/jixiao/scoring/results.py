@@ -11,8 +11,8 @@ import pandas as pd
 
 from jixiao.errors import ParameterError
 
-from .engine import GRADE_BANDS, ScoreResult, grade, score
-from .rules import fmt, to_decimal
+from .engine import GRADE_BANDS, METRIC_LABELS, IndicatorScore, ScoreResult, grade, score
+from .rules import METHOD_LABELS, fmt, to_decimal
 
 SCORING_TABLE_HEADERS = (
     "一级指标",
@@ -20,6 +20,7 @@ SCORING_TABLE_HEADERS = (
     "三级指标",
     "分值",
     "评价标准",
+    "计分方式",
     "得分",
     "扣分说明",
     "数据来源",
@@ -31,6 +32,14 @@ def _number(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def rule_in_words(s: IndicatorScore) -> str:
+    """The indicator's rule and its parameters as a sentence (评分表, score.json, report)."""
+    rule = s.indicator.rule
+    label = METRIC_LABELS.get(rule.metric or "", rule.metric or "")
+    labels = {m.name: m.label for m in s.metrics if m.label}
+    return rule.describe(labels.get(rule.metric or "", label))
 
 
 def score_to_json(result: ScoreResult, year: int | str | None = None) -> dict:
@@ -75,6 +84,12 @@ def score_to_json(result: ScoreResult, year: int | str | None = None) -> dict:
                 ],
                 "notes": list(s.notes),
                 "workbook_row": s.indicator.row,
+                "method": s.indicator.rule.method,
+                "method_label": METHOD_LABELS[s.indicator.rule.method],
+                "rule_parameters": rule_in_words(s),
+                "judgement_reason": (
+                    s.indicator.rationale if s.indicator.rule.method == "judgement" else ""
+                ),
             }
             for s in result.indicators
         ],
@@ -110,6 +125,7 @@ def scoring_table(result: ScoreResult, *, total_row: bool = True) -> pd.DataFram
             "三级指标": s.indicator.level3,
             "分值": float(s.indicator.weight),
             "评价标准": s.indicator.criteria,
+            "计分方式": METHOD_LABELS[s.indicator.rule.method],
             "得分": None if s.score is None else float(s.score),
             "扣分说明": "".join(s.reasons),
             "数据来源": s.indicator.data_source,
@@ -129,6 +145,7 @@ def scoring_table(result: ScoreResult, *, total_row: bool = True) -> pd.DataFram
                 "三级指标": "",
                 "分值": float(result.system.total_weight),
                 "评价标准": "",
+                "计分方式": "",
                 "得分": float(result.total),
                 "扣分说明": note,
                 "数据来源": "",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .base import Finding, MetricValue, Outcome, ScoringRule
+from .base import METHOD_LABELS, Finding, MetricValue, Outcome, ScoringRule
 from .judged_rules import DEFAULT_GRADES, Checkpoints, DeductionList, Graded, Judgement
 from .metric_rules import Banded, LinearDeduction, Proportional
 from .parameters import (
@@ -90,6 +90,7 @@ __all__ = [
     "HUNDRED_PERCENT",
     "Judgement",
     "LinearDeduction",
+    "METHOD_LABELS",
     "MetricValue",
     "Outcome",
     "PARAMETER_COLUMN",

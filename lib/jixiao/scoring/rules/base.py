@@ -45,7 +45,14 @@ class ScoringRule:
 
     rule_id: ClassVar[str]  # the name in code (score.json, tests)
     label: ClassVar[str]  # the name the indicator workbook's 规则类型 column uses
+    # "computed" (from a metric or the findings register) or "judgement" (set by the team);
+    # the 评分表 and the report show which, so a reader can tell data from opinion.
+    method: ClassVar[str]
     quantum: Decimal
+
+    def describe(self, metric_label: str = "") -> str:
+        """The rule's parameters in words (Chinese), for score.json and the 评分表."""
+        raise NotImplementedError
 
     @property
     def metric(self) -> str | None:
@@ -70,6 +77,9 @@ class ScoringRule:
         findings: Mapping[str, Finding],
     ) -> Outcome:
         raise NotImplementedError
+
+
+METHOD_LABELS = {"computed": "数据计算", "judgement": "评价组判断"}
 
 
 def metric_text(metric: MetricValue, percent: bool, name: str) -> str:

@@ -33,6 +33,7 @@ class Checkpoints(ScoringRule):
 
     rule_id: ClassVar[str] = "checkpoints"
     label: ClassVar[str] = "要素计分"
+    method: ClassVar[str] = "judgement"
     items: tuple[tuple[str, str, Decimal], ...] = ()  # (marker, text, points)
     met: frozenset[str] = frozenset()
     keys: ClassVar[tuple[str, ...]] = ("要素", "要素分值", "取整")
@@ -90,6 +91,10 @@ class Checkpoints(ScoringRule):
     def below_full_by_judgement(self, weight):
         return any(marker not in self.met for marker, _, _ in self.items)
 
+    def describe(self, metric_label: str = "") -> str:
+        items = "；".join(f"{mk}{text}（{fmt(pts)}分）" for mk, text, pts in self.items)
+        return f"按要素计分：{items}；各要素是否满足由评价组判断"
+
     def evaluate(self, weight, metrics, findings):
         earned = sum((pts for mk, _, pts in self.items if mk in self.met), Decimal(0))
         score = quantise(earned, self.quantum)
@@ -111,6 +116,7 @@ class Graded(ScoringRule):
 
     rule_id: ClassVar[str] = "graded"
     label: ClassVar[str] = "等级评定"
+    method: ClassVar[str] = "judgement"
     levels: tuple[tuple[str, Decimal], ...] = ()
     chosen: str = ""
     keys: ClassVar[tuple[str, ...]] = ("等级", "取整")
@@ -143,6 +149,10 @@ class Graded(ScoringRule):
     def below_full_by_judgement(self, weight):
         return self.share < 1
 
+    def describe(self, metric_label: str = "") -> str:
+        levels = "、".join(f"{name}得{fmt_percent(share)}" for name, share in self.levels)
+        return f"按等级评定：{levels}；等级由评价组评定"
+
     def evaluate(self, weight, metrics, findings):
         score = quantise(weight * self.share, self.quantum)
         basis = (
@@ -162,6 +172,8 @@ class DeductionList(ScoringRule):
 
     rule_id: ClassVar[str] = "deduction_list"
     label: ClassVar[str] = "问题扣分"
+    # Computed from the findings register: the points follow from which findings exist.
+    method: ClassVar[str] = "computed"
     deductions: tuple[tuple[str, Decimal], ...] = ()
     keys: ClassVar[tuple[str, ...]] = ("扣分", "取整")
 
@@ -184,6 +196,17 @@ class DeductionList(ScoringRule):
 
     def finding_ids(self):
         return tuple(f for f, _ in self.deductions)
+
+    def describe(self, metric_label: str = "") -> str:
+        if not self.deductions:
+            return "按问题清单扣分：未列扣分问题"
+        items = "、".join(
+            f"{entry[:-1]}开头的每项问题扣{fmt(points)}分"
+            if entry.endswith("*")
+            else f"{entry}扣{fmt(points)}分"
+            for entry, points in self.deductions
+        )
+        return f"按问题清单扣分：{items}，扣完为止"
 
     def covers(self, finding_id: str) -> bool:
         return any(_matches(entry, finding_id) for entry, _ in self.deductions)
@@ -238,6 +261,7 @@ class Judgement(ScoringRule):
 
     rule_id: ClassVar[str] = "judgement"
     label: ClassVar[str] = "专家评判"
+    method: ClassVar[str] = "judgement"
     given: Decimal = Decimal(0)
     keys: ClassVar[tuple[str, ...]] = ("取整",)
 
@@ -262,6 +286,9 @@ class Judgement(ScoringRule):
 
     def below_full_by_judgement(self, weight):
         return self.given < weight
+
+    def describe(self, metric_label: str = "") -> str:
+        return "评价组依据评价结论和理由直接评定得分"
 
     def evaluate(self, weight, metrics, findings):
         score = quantise(self.given, self.quantum)

@@ -28,6 +28,7 @@ class Proportional(ScoringRule):
 
     rule_id: ClassVar[str] = "proportional"
     label: ClassVar[str] = "比例计分"
+    method: ClassVar[str] = "computed"
     metric_name: str = ""
     target: Decimal = HUNDRED_PERCENT
     percent: bool = True
@@ -48,6 +49,10 @@ class Proportional(ScoringRule):
     def metric(self) -> str:
         return self.metric_name
 
+    def describe(self, metric_label: str = "") -> str:
+        target = fmt_percent(self.target) if self.percent else fmt(self.target)
+        return f"得分＝分值×{metric_label or self.metric_name}÷目标值{target}，最高为满分"
+
     def evaluate(self, weight, metrics, findings):
         m = metrics[self.metric_name]
         value = max(m.value, Decimal(0))
@@ -67,6 +72,7 @@ class Banded(ScoringRule):
 
     rule_id: ClassVar[str] = "banded"
     label: ClassVar[str] = "分档计分"
+    method: ClassVar[str] = "computed"
     metric_name: str = ""
     bands: tuple[tuple[Decimal, Decimal], ...] = ()  # (threshold, points), highest threshold first
     percent: bool = True
@@ -103,6 +109,10 @@ class Banded(ScoringRule):
     def _show(self, value: Decimal) -> str:
         return fmt_percent(value) if self.percent else fmt(value)
 
+    def describe(self, metric_label: str = "") -> str:
+        bands = "、".join(f"≥{self._show(t)}得{fmt(pts)}分" for t, pts in self.bands)
+        return f"按{metric_label or self.metric_name}分档：{bands}，低于最低档得0分"
+
     def evaluate(self, weight, metrics, findings):
         m = metrics[self.metric_name]
         reached = next(((t, pts) for t, pts in self.bands if m.value >= t), None)
@@ -127,6 +137,7 @@ class LinearDeduction(ScoringRule):
 
     rule_id: ClassVar[str] = "linear_deduction"
     label: ClassVar[str] = "线性扣分"
+    method: ClassVar[str] = "computed"
     metric_name: str = ""
     target: Decimal = HUNDRED_PERCENT
     step: Decimal = Decimal("0.01")
@@ -178,6 +189,13 @@ class LinearDeduction(ScoringRule):
         if self.percent:
             return f"{fmt((value * 100).quantize(CENT))}个百分点" if gap else fmt_percent(value)
         return f"{fmt(value)}{self.unit}"
+
+    def describe(self, metric_label: str = "") -> str:
+        return (
+            f"{metric_label or self.metric_name}以{self._show(self.target)}为目标（{self.direction}），"
+            f"每相差{self._show(self.step, gap=True)}扣{fmt(self.per_step)}分，"
+            f"不足一档{self.partial}，扣完为止"
+        )
 
     def evaluate(self, weight, metrics, findings):
         m = metrics[self.metric_name]

@@ -1,0 +1,179 @@
+"""report.docx from the 2017 run: the seven parts of the 参考提纲, cover, signature and annexes,
+a 评分表 that adds up to score.json, finding codes only in the annexes, hostile text kept literal."""
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+
+import docx
+import pandas as pd
+import pytest
+
+from jixiao import paths, processed, report
+from jixiao.report import docx_styles
+
+PARTS = (
+    "一、基本情况",
+    "二、绩效评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要经验及做法、存在的问题及原因分析",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+)
+ANNEXES = ("附件1  评分表", "附件2  问题清单", "附件3  满意度调查分析", "附件4  资金到位与执行明细")
+FINDING_CODE = re.compile(r"\b(?:ARR|SEP|EVD|GL|OBS|CMP|SCP)-\d")
+
+
+@pytest.fixture(scope="module")
+def out(run_2017):
+    return run_2017[1]
+
+
+@pytest.fixture(scope="module")
+def document(out):
+    return docx.Document(str(out / "report.docx"))
+
+
+def _body_paragraphs(document) -> list[str]:
+    texts = [p.text for p in document.paragraphs]
+    return texts[: texts.index("附件")]
+
+
+def test_report_has_the_seven_parts_cover_signature_and_annexes(document):
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert [h for h in headings if h in PARTS] == list(PARTS)
+    assert all(a in headings for a in ANNEXES)
+    texts = [p.text for p in document.paragraphs]
+    assert "委托单位：荆门市财政局" in texts[:5]
+    assert "评价机构：荆门乾正资产评估事务所" in texts[:5]
+    assert any(t.startswith("主评人（签字）") for t in texts)
+    assert "评价机构（盖章）：荆门乾正资产评估事务所" in texts
+    assert len(document.inline_shapes) == 7  # every chart 2017 draws
+
+
+def test_scoring_annex_adds_up_to_the_score_json_total(document, out):
+    score = json.loads((out / "score.json").read_text(encoding="utf-8"))
+    table = document.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["指标", "分值", "评分标准", "计分方式", "评价意见/扣分说明", "得分"]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    assert rows[-1][0] == "合计" and float(rows[-1][-1]) == score["total"] == 86.5
+    assert sum(float(r[-1]) for r in rows[:-1]) == pytest.approx(86.5)
+    assert {r[3] for r in rows[:-1]} == {"数据计算", "评价组判断"}
+
+
+def test_finding_codes_appear_only_in_the_annexes(document):
+    body = _body_paragraphs(document)
+    assert not [t for t in body if FINDING_CODE.search(t)]
+    assert any("见附件2第1、2项" in t for t in body)  # 到位及时率 points at the late grants
+    annex = "\n".join(c.text for r in document.tables[1].rows for c in r.cells)
+    assert "ARR-01-沿河社区" in annex and "SEP-01-中天社区" in annex
+
+
+def test_the_reconstruction_is_disclosed_and_double_deductions_are_listed(document):
+    other = _body_paragraphs(document)
+    start = other.index("七、其他需要说明的问题")
+    part_seven = "\n".join(other[start:])
+    assert "重构" in part_seven and "86.5" in part_seven  # the 2017 case file's own notice
+    assert "可能的重复扣分" in part_seven and "绩效目标合理性、绩效指标明确性" in part_seven
+
+
+def test_template_gives_a4_page_numbers_and_the_official_fonts(document):
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    footer_xml = section.footer._element.xml
+    assert "PAGE" in footer_xml
+    east_asian = {
+        name: document.styles[name].element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+        )
+        for name in ("Normal", "Title", "Heading 1")
+    }
+    assert east_asian == {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Heading 1": "黑体"}
+
+
+def test_shipped_template_is_exactly_what_the_script_writes(tmp_path):
+    written = docx_styles.build_template(tmp_path / "t.docx")
+    assert (
+        written.read_bytes()
+        == (paths.PACKAGE_DIR / "templates" / "report_template.docx").read_bytes()
+    )
+
+
+def test_hostile_observation_text_stays_literal(out, tmp_path, monkeypatch):
+    hostile = '<script>alert(1)</script> =HYPERLINK("http://x.example","点我")'
+    real = processed.read_table
+
+    def with_hostile(year, name, **kwargs):
+        table = real(year, name, **kwargs)
+        if name == "findings":
+            table = table.copy()
+            table.loc[table["finding_id"] == "OBS-04", "description"] = hostile
+        return table
+
+    monkeypatch.setattr(processed, "read_table", with_hostile)
+    model = report.build_report(2017, output_dir=out)
+    target = report.render_docx(model, tmp_path / "report.docx")
+    document = docx.Document(str(target))
+    assert any(hostile in p.text for p in document.paragraphs)
+    xml = zipfile.ZipFile(target).read("word/document.xml").decode("utf-8")
+    assert "<script>" not in xml and "&lt;script&gt;" in xml
+    assert "w:hyperlink" not in xml and "HYPERLINK" not in re.findall(
+        r"<w:instrText[^>]*>([^<]*)", xml
+    )
+
+
+def test_same_results_give_the_same_docx_bytes(out, tmp_path):
+    first = report.render_docx(report.build_report(2017, output_dir=out), tmp_path / "a.docx")
+    second = report.render_docx(report.build_report(2017, output_dir=out), tmp_path / "b.docx")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_report_text_of_a_year_overrides_the_shipped_template(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    (raw / "2017").mkdir(parents=True)
+    (raw / "2017" / "report_text.toml").write_text(
+        '[experience]\nparagraphs = ["一是制定实施方案。"]\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(paths, "RAW_DIR", raw)
+    text = report.load_report_text(2017)
+    assert text["experience"]["paragraphs"] == ["一是制定实施方案。"]
+    assert text["cover"]["title"].startswith("{year}")  # the rest stays the shipped text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_report_renders_to_pdf_with_libreoffice(out, tmp_path):
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(out / "report.docx"),
+        ],
+        check=True,
+        timeout=300,
+    )
+    pdf = (tmp_path / "report.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pages >= 8
+
+
+def test_outputs_table_feeds_the_performance_targets(document, out):
+    outputs = pd.read_parquet(paths.processed_dir(2017) / "outputs.parquet")
+    body = _body_paragraphs(document)
+    assert sum(t.startswith(tuple(outputs["indicator"].astype(str))) for t in body) == len(outputs)
+
+
+def test_codes_typed_into_a_judgement_reason_become_cross_references():
+    from jixiao.report.model import without_codes
+
+    items = {"OBS-04": 9, "OBS-04b": 10}
+    assert without_codes("场地不足（OBS-04），另见OBS-04b。", items) == (
+        "场地不足（见附件2第9项），另见见附件2第10项。"
+    )
