@@ -235,13 +235,17 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
         if raw.kind == "ledger":
             results["ledger"] = load_ledgers(files, unit_names=unit_names(folder))
         elif raw.kind == "allocations":
-            results["allocations"] = _load_allocations(files[0], folder)
+            # read plainly first: a year of blank templates is one message naming every empty
+            # table (below) before the profile is asked for its grant types
+            results["allocations"] = load_allocations(files[0])
         elif raw.kind == "survey":
             results.update(load_survey(files[0]))
         else:
             results[raw.kind] = _SINGLE_LOADERS[raw.kind](files[0])
     results = {k: results[k] for k in TABLE_ORDER if k in results}
     check_required_tables_have_rows(results, folder)
+    if results["allocations"].sources:
+        results["allocations"] = _load_allocations(Path(results["allocations"].sources[0]), folder)
     return results
 
 
