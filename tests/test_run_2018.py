@@ -47,3 +47,11 @@ def test_messy_2018_inputs_load_and_raw_stays_untouched(run):
     assert all(c["rejected"] == 0 for c in record["counts"].values())
     assert manifest.folder_hashes(paths.raw_dir(YEAR)) == run[1]
     assert (run[0] / "report.html").is_file() and (run[0] / "workpapers.xlsx").is_file()
+
+
+def test_2018_score_json_has_the_total_interval_and_grade_probabilities(run):
+    score = json.loads((run[0] / "score.json").read_text(encoding="utf-8"))
+    low, high = score["total_interval"]
+    assert low <= score["total"] <= high
+    assert set(score["grade_probabilities"]) == {"优", "良", "中", "差"}
+    assert sum(score["grade_probabilities"].values()) == pytest.approx(1)

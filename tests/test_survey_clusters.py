@@ -120,3 +120,26 @@ def test_service_groups_choose_who_counts_for_the_satisfaction_rate():
     assert residents["satisfaction_rate_workers"].value == 1.0  # group rates unchanged
     with pytest.raises(InputError, match="社会组织"):
         survey.satisfaction_metrics(answers, service_groups=["社会组织"])
+
+
+def test_the_respondent_table_marks_who_counts_as_service_users():
+    answers = pd.concat(
+        [
+            answers_of({"R1": [5, 4], "R2": [5, 1]}, "居民"),
+            answers_of({"W1": [5, 5, 2]}, "社区工作者", "沿河社区"),
+        ],
+        ignore_index=True,
+    )
+    everyone = survey.respondent_table(answers)
+    assert everyone["service"].all()
+    assert everyone.set_index("respondent_id")[["n_valid", "n_satisfied"]].to_dict("index") == {
+        "R1": {"n_valid": 2, "n_satisfied": 2},
+        "R2": {"n_valid": 2, "n_satisfied": 1},
+        "W1": {"n_valid": 3, "n_satisfied": 2},
+    }
+    residents = survey.respondent_table(answers, service_groups=["居民"])
+    assert residents.set_index("respondent_id")["service"].to_dict() == {
+        "R1": True,
+        "R2": True,
+        "W1": False,
+    }

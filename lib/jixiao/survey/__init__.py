@@ -51,6 +51,7 @@ from .clusters import (
     BootstrapResult,
     cluster_bootstrap,
     cluster_satisfaction,
+    respondent_table,
     with_cluster_columns,
 )
 from .design import COVERAGE_HEADERS, achieved_margin, response_coverage, sample_size
@@ -124,6 +125,7 @@ __all__ = [
     "item_label",
     "likert_chart_data",
     "parse_answers",
+    "respondent_table",
     "response_coverage",
     "results_reading",
     "sample_size",

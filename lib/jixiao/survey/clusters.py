@@ -217,3 +217,22 @@ def cluster_bootstrap(
         draws=rates,
         confidence=confidence,
     )
+
+
+def respondent_table(
+    answers: pd.DataFrame, *, satisfied_levels=DEFAULT_SATISFIED, service_groups=None
+) -> pd.DataFrame:
+    """The ``survey_respondents`` table: each respondent's valid and satisfied answer counts.
+
+    ``service`` marks the respondents of the groups counted as 服务对象 (all when
+    ``service_groups`` is None or empty); scoring resamples these rows to simulate the grade.
+    """
+    totals = respondent_totals(answers, ["group", "community"], satisfied_levels=satisfied_levels)
+    table = totals.rename(columns={"m": "n_valid", "y": "n_satisfied"})
+    chosen = {str(g) for g in service_groups} if service_groups else None
+    table["service"] = (
+        table["group"].astype(str).isin(chosen).to_numpy(dtype=bool)
+        if chosen is not None
+        else np.ones(len(table), dtype=bool)
+    )
+    return table[["group", "community", CLUSTER, "n_valid", "n_satisfied", "service"]]
