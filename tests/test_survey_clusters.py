@@ -143,3 +143,16 @@ def test_the_respondent_table_marks_who_counts_as_service_users():
         "R2": True,
         "W1": False,
     }
+
+
+def test_the_report_quotes_the_respondent_interval_when_the_survey_step_gave_it():
+    from jixiao.report.sections import effects_text
+
+    outputs = pd.DataFrame({"indicator": ["社工站"], "planned": [1], "actual": [1]})
+    answers = answers_of({"R1": [5, 4], "R2": [5, 1], "R3": [2, 4]})
+    overall = survey.with_cluster_columns(survey.satisfaction(answers), answers)
+    text = effects_text(outputs, overall, None)
+    low, high = overall.loc[0, ["cluster_lower", "cluster_upper"]]
+    assert "受访者3人" in text and f"95%置信区间{low:.1%}–{high:.1%}，按受访者计算" in text
+    answer_level = effects_text(outputs, survey.satisfaction(answers), None)
+    assert "按受访者计算" not in answer_level and "受访者" not in answer_level
