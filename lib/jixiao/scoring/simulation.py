@@ -274,7 +274,7 @@ class GradeSimulation:
         )
         return (
             f"按 {self.draws:,} 次模拟（随机种子 {self.seed}），综合得分的 {self.confidence:.0%} 区间为 "
-            f"{low:g}–{high:g} 分，评价等级为{shown}；计算得分 {self.total:g} 分，等级「{self.grade}」。"
+            f"{low:g}–{high:g} 分，各等级的概率为{shown}；计算得分 {self.total:g} 分，等级「{self.grade}」。"
         )
 
     def to_json(self) -> dict:
