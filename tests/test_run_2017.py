@@ -23,6 +23,7 @@ CHARTS = (
     "survey_satisfaction_by_community",
     "score_by_dimension",
     "score_waterfall",
+    "score_distribution",
 )
 
 
@@ -103,7 +104,7 @@ def test_run_leaves_notebooks_charts_workbook_report_and_manifest(run):
         ("02_sampling.ipynb", 1),
         ("03_compliance.ipynb", 2),
         ("04_survey.ipynb", 2),
-        ("05_scoring.ipynb", 2),
+        ("05_scoring.ipynb", 3),
     ):
         executed = nbformat.read(out / name, as_version=4)
         images = sum(
@@ -307,3 +308,16 @@ def test_the_processed_folder_holds_exactly_the_tables_the_steps_declare(run):
     assert tables == set(steps.declared_tables())
     metrics_files = {p.stem for p in (folder / "metrics").glob("*.json")}
     assert metrics_files == {s.metrics for s in steps.STEPS if s.metrics}
+
+
+def test_score_json_says_how_safe_the_grade_is(score):
+    low, high = score["total_interval"]
+    assert low <= score["total"] <= high
+    probabilities = score["grade_probabilities"]
+    assert list(probabilities) == ["优", "良", "中", "差"]
+    assert sum(probabilities.values()) == pytest.approx(1)
+    assert probabilities["良"] == max(probabilities.values())
+    simulation = score["grade_simulation"]
+    assert simulation["draws"] == 10_000 and simulation["seed"] == 20171231
+    assert any(s.startswith("satisfaction_rate") for s in simulation["sources"])
+    assert any(s.startswith("voucher_deviation_upper_limit") for s in simulation["sources"])

@@ -64,3 +64,11 @@ def test_2018_word_report_adds_up_to_84_4_with_no_code_in_the_body(run):
     assert rows[-1][0] == "合计" and float(rows[-1][-1]) == 84.4
     assert sum(float(r[-1]) for r in rows[:-1]) == pytest.approx(84.4)
     assert any("重构的案例文件" in t for t in body)
+
+
+def test_2018_score_json_has_the_total_interval_and_grade_probabilities(run):
+    score = json.loads((run[0] / "score.json").read_text(encoding="utf-8"))
+    low, high = score["total_interval"]
+    assert low <= score["total"] <= high
+    assert set(score["grade_probabilities"]) == {"优", "良", "中", "差"}
+    assert sum(score["grade_probabilities"].values()) == pytest.approx(1)

@@ -233,3 +233,40 @@ def test_interview_summaries_by_community_and_the_notes_are_written_without_pers
         assert (
             privacy.find_personal_data(project["processed"] / f"{table}.parquet", names=names) == []
         ), table
+
+
+def test_the_respondent_interval_is_wider_than_the_answer_level_wilson_interval(project, by_hand):
+    overall = pd.read_parquet(project["processed"] / "survey_satisfaction_overall.parquet").iloc[0]
+    coverage = pd.read_parquet(project["processed"] / "survey_coverage.parquet")
+    assert int(overall["n_respondents"]) == int(coverage["achieved"].sum())
+    assert int(overall["n_valid"]) == by_hand["valid"]["全部"]
+    assert overall["n_respondents"] < overall["n_valid"]
+    assert (
+        overall["cluster_lower"] < overall["lower"] and overall["cluster_upper"] > overall["upper"]
+    )
+    assert overall["design_effect"] > 1
+    assert overall["effective_n"] == pytest.approx(overall["n_valid"] / overall["design_effect"])
+    for name in ("survey_satisfaction_group", "survey_satisfaction_community"):
+        table = pd.read_parquet(project["processed"] / f"{name}.parquet")
+        assert {"n_respondents", "design_effect", "cluster_lower", "cluster_upper"} <= set(table)
+        assert (table["n_respondents"] <= table["n_valid"]).all(), name
+
+
+def test_the_reading_and_the_metric_state_the_respondent_interval(project, written_metrics):
+    overall = pd.read_parquet(project["processed"] / "survey_satisfaction_overall.parquet").iloc[0]
+    interval = f"{overall['cluster_lower']:.1%}–{overall['cluster_upper']:.1%}"
+    executed = nbformat.read(project["reports"] / NOTEBOOK.name, as_version=4)
+    reading = next(
+        o["data"]["text/markdown"]
+        for c in executed.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "text/markdown" in o.get("data", {})
+    )
+    assert (
+        f"{int(overall['n_respondents']):,} 名受访者的满意率 95% 置信区间为 **{interval}**"
+        in reading
+    )
+    assert f"按受访者计算为 {interval}，以后者为准" in reading
+    evidence = written_metrics["satisfaction_rate"]["evidence"]
+    assert f"受访者 {int(overall['n_respondents'])} 人" in evidence

@@ -79,6 +79,7 @@ STEPS: tuple[Step, ...] = (
             "survey_satisfaction_item",
             "survey_satisfaction_community",
             "survey_coverage",
+            "survey_respondents",
             "survey_rejects",
             "interview_summary",
             "interview_summary_community",
@@ -93,6 +94,7 @@ STEPS: tuple[Step, ...] = (
         writes=("scoring_table", "scoring_sensitivity", "scoring_waterfall"),
         metrics="outputs",
         reads_metrics=True,
+        optional_reads=("survey_respondents",),
     ),
     Step(
         "06_report",

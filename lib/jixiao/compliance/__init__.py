@@ -13,6 +13,7 @@ Where things are:
 - :mod:`.scope` — scope rules, spending out of scope / over the allocation / after the period (SCP-…)
 - :mod:`.analytics` — duplicates, voucher gaps, days off, round amounts, splits, unbalanced (GL-…)
 - :mod:`.benford` — first-digit test with Nigrini's MAD levels (GL-07, run by :func:`.run_ledger_analytics`)
+- :mod:`.digits` — the amounts to test (one side of each entry), second-digit and last-two-digits tests
 - :mod:`.workdays` — the Chinese working-day calendar (调休 aware)
 - :mod:`.evidence` — sampled vouchers lacking 原始凭证, non-compliant or unapproved (EVD-01 … EVD-03)
 """
@@ -57,6 +58,13 @@ from .benford import (
     spike_digits,
 )
 from .common import FLAG_COLUMNS, RULES, CheckRule, community_map, concat_flags, with_community
+from .digits import (
+    POPULATIONS,
+    DigitTestResult,
+    last_two_digits_test,
+    one_side_amounts,
+    second_digit_test,
+)
 from .evidence import voucher_evidence_findings
 from .execution import (
     EXECUTION_HEADERS,
@@ -82,12 +90,14 @@ __all__ = [
     "execution_metric",
     "unspent_balance_flags",
     "FLAG_COLUMNS",
+    "POPULATIONS",
     "RULES",
     "ArrivalResult",
     "ArrivalSummary",
     "BenfordResult",
     "LedgerAnalytics",
     "CheckRule",
+    "DigitTestResult",
     "account_mixing_by_unit",
     "arrival_rates_by",
     "arrival_summary",
@@ -106,8 +116,10 @@ __all__ = [
     "duplicate_payments",
     "first_digits",
     "is_off_day",
+    "last_two_digits_test",
     "late_arrivals",
     "ledger_amounts",
+    "one_side_amounts",
     "load_scope_rules",
     "off_day_postings",
     "out_of_scope_spending",
@@ -117,6 +129,7 @@ __all__ = [
     "project_spending",
     "round_amounts",
     "run_ledger_analytics",
+    "second_digit_test",
     "scope_rules_path",
     "special_spending_in_basic",
     "spending_above_allocation",

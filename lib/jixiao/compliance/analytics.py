@@ -28,6 +28,13 @@ from .common import (
     with_community,
     yuan_text,
 )
+from .digits import (
+    POPULATIONS,
+    DigitTestResult,
+    last_two_digits_test,
+    one_side_amounts,
+    second_digit_test,
+)
 from .workdays import day_kinds
 
 EXPENSE_PREFIXES = ("5",)
@@ -347,6 +354,13 @@ def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
 class LedgerAnalytics:
     flags: pd.DataFrame  # GL-01 … GL-07
     benford: BenfordResult
+    second_digit: DigitTestResult | None = None
+    last_two_digits: DigitTestResult | None = None
+    benford_population: str = "all_lines"  # a key of digits.POPULATIONS
+
+    @property
+    def population_label(self) -> str:
+        return POPULATIONS[self.benford_population]
 
 
 def run_ledger_analytics(
@@ -362,15 +376,30 @@ def run_ledger_analytics(
     benford_z_critical: float = Z_CRITICAL,
     account_prefixes=EXPENSE_PREFIXES,
     allocations: pd.DataFrame | None = None,
+    benford_population: str = "all_lines",
+    period: tuple | None = None,
 ) -> LedgerAnalytics:
     """Every general-ledger test with the given parameters. With ``allocations`` the flags
     carry each unit's community, so the register groups them with the other checks.
 
     The Benford test runs on every line's amount (debit, else credit); when it does not conform
     and there were at least ``benford_min_count`` amounts, the lines with a significantly
-    over-represented first digit are GL-07 flags (a population too small gives no flag)."""
+    over-represented first digit are GL-07 flags (a population too small gives no flag).
+
+    ``benford_population="expense_debits"`` tests one side of each entry instead: the debits
+    to the ``account_prefixes`` accounts (within ``period`` when given), so no amount is
+    counted twice; the second-digit and last-two-digits tests run on the same amounts.
+    """
+    if benford_population not in POPULATIONS:
+        raise ParameterError(
+            f"benford_population 应为 {'、'.join(POPULATIONS)} 之一，收到 {benford_population!r}"
+        )
     ledger = with_community(ledger, allocations) if allocations is not None else ledger
-    amounts = ledger_amounts(ledger)
+    if benford_population == "expense_debits":
+        amounts = one_side_amounts(ledger, account_prefixes=account_prefixes, period=period)
+    else:
+        amounts = ledger_amounts(ledger)
+    tested_lines = ledger.loc[amounts.index]
     benford = benford_test(amounts, min_count=benford_min_count)
     flags = concat_flags(
         [
@@ -390,7 +419,13 @@ def run_ledger_analytics(
                 payee_period=payee_period,
             ),
             unbalanced_vouchers(ledger),
-            benford_flags(benford, ledger, amounts=amounts, z_critical=benford_z_critical),
+            benford_flags(benford, tested_lines, amounts=amounts, z_critical=benford_z_critical),
         ]
     )
-    return LedgerAnalytics(flags, benford)
+    return LedgerAnalytics(
+        flags,
+        benford,
+        second_digit=second_digit_test(amounts, min_count=benford_min_count),
+        last_two_digits=last_two_digits_test(amounts, min_count=benford_min_count),
+        benford_population=benford_population,
+    )

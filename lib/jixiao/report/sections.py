@@ -128,9 +128,17 @@ def effects_text(
     text += f"，未完成计划的有：{'、'.join(short)}。" if short else "，全部完成计划。"
     if satisfaction is not None and not satisfaction.empty:
         row = satisfaction.iloc[0]
+        # The respondent is the sampling unit: quote its interval when the survey step gave it.
+        clustered = "cluster_lower" in row.index and pd.notna(row["cluster_lower"])
+        low, high = (
+            (row["cluster_lower"], row["cluster_upper"])
+            if clustered
+            else (row["lower"], row["upper"])
+        )
+        who = f"，受访者{int(row['n_respondents'])}人" if clustered else ""
         text += (
-            f"问卷调查有效答案{int(row['n_valid'])}个，满意率（非常满意＋满意）{row['rate']:.1%}"
-            f"（95%置信区间{row['lower']:.1%}–{row['upper']:.1%}）。"
+            f"问卷调查有效答案{int(row['n_valid'])}个{who}，满意率（非常满意＋满意）{row['rate']:.1%}"
+            f"（95%置信区间{low:.1%}–{high:.1%}{'，按受访者计算' if clustered else ''}）。"
         )
     if coverage is not None and not coverage.empty:
         short_groups = (

@@ -17,6 +17,7 @@ import pandas as pd
 from jixiao import paths
 from jixiao.errors import ParameterError
 from jixiao.export import yuan_to_fen
+from jixiao.metrics import Metric
 
 from .fieldwork import FieldworkEvaluation, FieldworkResult, evaluate_fieldwork
 from .plan import SamplingPlan, plan_attribute, plan_mus
@@ -265,3 +266,37 @@ def fieldwork_for_compliance(filled: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = pd.NA
     return frame.loc[:, columns]
+
+
+def sampling_metrics(evaluation: FieldworkEvaluation | None) -> list[Metric]:
+    """What sampling hands to scoring: the deviation rate's upper limit and the sample behind it.
+
+    The sample size, deviations found, confidence (and population size when evaluated
+    hypergeometrically) let scoring's grade simulation redraw the upper limit; no rule scores
+    them. Empty when nothing was evaluated, so a metric never outlives its evaluation.
+    """
+    if evaluation is None or evaluation.attribute is None:
+        return []
+    attribute = evaluation.attribute
+    out = [
+        Metric(
+            "voucher_deviation_upper_limit",
+            attribute.upper_limit,
+            "凭证抽查偏差率上限",
+            "sampling",
+            attribute.conclusion,
+        ),
+        Metric("voucher_sample_size", attribute.sample_size, "凭证属性抽样样本量", "sampling"),
+        Metric("voucher_deviations", attribute.deviations, "凭证属性抽样发现偏差数", "sampling"),
+        Metric("voucher_confidence", attribute.confidence, "凭证属性抽样置信水平", "sampling"),
+    ]
+    if attribute.population_size is not None:
+        out.append(
+            Metric(
+                "voucher_population_size",
+                attribute.population_size,
+                "凭证属性抽样总体数量",
+                "sampling",
+            )
+        )
+    return out

@@ -7,6 +7,7 @@ Typical use, in the order an evaluator works::
     result.total, result.grade                              # Decimal('86.50'), '良'
     scoring_table(result)                                   # the 评分表 frame
     sensitivity(result).table                               # what would change the grade
+    simulate_grade(result, sources).grade_probabilities     # how safe the grade is
 """
 
 from .engine import (
@@ -40,6 +41,13 @@ from .results import (
     write_score_json,
 )
 from .rules import RULE_TYPES, RuleError, build_rule, parse_parameters
+from .simulation import (
+    DeviationSource,
+    GradeSimulation,
+    SatisfactionSource,
+    simulate_grade,
+    simulation_sources,
+)
 
 __all__ = [
     "GRADE_BANDS",
@@ -57,6 +65,9 @@ __all__ = [
     "ScoreResult",
     "ScoringError",
     "Sensitivity",
+    "DeviationSource",
+    "GradeSimulation",
+    "SatisfactionSource",
     "build_rule",
     "dimension_scores",
     "grade",
@@ -68,6 +79,8 @@ __all__ = [
     "score_to_json",
     "scoring_table",
     "sensitivity",
+    "simulate_grade",
+    "simulation_sources",
     "waterfall_steps",
     "write_score_json",
 ]

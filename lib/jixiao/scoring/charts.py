@@ -79,3 +79,63 @@ def plot_waterfall(result: ScoreResult):
     ax.set_title(f"从满分到综合得分：各指标扣分（{float(result.total):g} 分）")
     ax.spines[["top", "right"]].set_visible(False)
     return fig
+
+
+_BAND_COLOURS = {"优": "#d9ead3", "良": "#fff2cc", "中": "#fce5cd", "差": "#f4cccc"}
+
+
+def plot_total_distribution(simulation):
+    """Histogram of the simulated totals over the grade bands, the computed total and 90% interval marked."""
+    _chinese_font()
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from .engine import GRADE_BANDS
+
+    totals = simulation.totals
+    low, high = simulation.total_interval
+    # Show the edges of the computed grade's band, so the distance to the next grade is visible.
+    floors = sorted(float(floor) for floor, _ in GRADE_BANDS)
+    below = max((f for f in floors if f <= simulation.total), default=0.0)
+    above = min((f for f in floors if f > simulation.total), default=100.0)
+    left = max(min(float(totals.min()), below) - 2, 0.0)
+    right = min(max(float(totals.max()), above) + 2, 100.0)
+    fig = Figure(figsize=(7, 3.8), layout="tight")
+    ax = fig.add_subplot()
+    ceiling = 100.0
+    for floor, name in GRADE_BANDS:  # highest first
+        lo, hi = max(float(floor), left), min(ceiling, right)
+        if lo < hi:
+            ax.axvspan(lo, hi, color=_BAND_COLOURS.get(name, "#eeeeee"), zorder=0)
+            ax.text(
+                (lo + hi) / 2,
+                1.0,
+                name,
+                transform=ax.get_xaxis_transform(),
+                ha="center",
+                va="bottom",
+            )
+        ceiling = float(floor)
+    values, counts = np.unique(totals, return_counts=True)
+    width = max(float(np.min(np.diff(values))) * 0.8, 0.1) if len(values) > 1 else 0.4
+    ax.bar(values, counts / len(totals), width=width, color=_SCORE_COLOUR, zorder=2)
+    ax.axvline(
+        simulation.total,
+        color=_LOSS_COLOUR,
+        linestyle="--",
+        zorder=3,
+        label=f"计算得分 {simulation.total:g}",
+    )
+    ax.axvline(
+        low,
+        color="#555555",
+        linestyle=":",
+        zorder=3,
+        label=f"{simulation.confidence:.0%} 区间 {low:g}–{high:g}",
+    )
+    ax.axvline(high, color="#555555", linestyle=":", zorder=3)
+    ax.set_xlim(left, right)
+    ax.set_xlabel("综合得分（分）")
+    ax.set_ylabel("模拟频率")
+    ax.legend(loc="upper left", frameon=False)
+    return fig

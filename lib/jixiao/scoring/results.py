@@ -13,6 +13,7 @@ from jixiao.errors import ParameterError
 
 from .engine import GRADE_BANDS, METRIC_LABELS, IndicatorScore, ScoreResult, grade, score
 from .rules import METHOD_LABELS, fmt, to_decimal
+from .simulation import GradeSimulation
 
 SCORING_TABLE_HEADERS = (
     "一级指标",
@@ -42,12 +43,14 @@ def rule_in_words(s: IndicatorScore) -> str:
     return rule.describe(labels.get(rule.metric or "", label))
 
 
-def score_to_json(result: ScoreResult, year: int | str | None = None) -> dict:
-    """The content of ``reports/<year>/score.json``."""
+def score_to_json(
+    result: ScoreResult, year: int | str | None = None, simulation: GradeSimulation | None = None
+) -> dict:
+    """The content of ``reports/<year>/score.json``; ``simulation`` adds how safe the grade is."""
     year = year if year is not None else result.system.year
     if year is None:
         raise ParameterError("score.json 需要评价年度：请传入 year")
-    return {
+    content = {
         "year": int(year),
         "framework": result.system.framework,
         "framework_label": result.system.framework_label,
@@ -104,14 +107,21 @@ def score_to_json(result: ScoreResult, year: int | str | None = None) -> dict:
             for m in result.missing
         ],
     }
+    if simulation is not None:
+        content.update(simulation.to_json())
+    return content
 
 
 def write_score_json(
-    result: ScoreResult, path: Path | str, *, year: int | str | None = None
+    result: ScoreResult,
+    path: Path | str,
+    *,
+    year: int | str | None = None,
+    simulation: GradeSimulation | None = None,
 ) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    content = json.dumps(score_to_json(result, year), ensure_ascii=False, indent=2)
+    content = json.dumps(score_to_json(result, year, simulation), ensure_ascii=False, indent=2)
     path.write_text(content + "\n", encoding="utf-8")
     return path
 

@@ -22,15 +22,20 @@ Chart data for the notebook: ``likert_chart_data`` (diverging stacked bars per i
 are in :mod:`jixiao.survey.charts`, which is not imported here so that reading the survey's
 constants does not load matplotlib.
 
-A caution on the intervals: they treat every answer as an independent draw. The eight
-answers of one respondent are correlated, so the true uncertainty of an all-items rate is
-larger than the interval says; ``response_coverage`` judges the sample on respondents.
+A caution on the intervals: ``satisfaction`` treats every answer as an independent draw.
+The eight answers of one respondent are correlated, so :mod:`.clusters` estimates the rate
+over respondents (clusters) with a linearised interval, the design effect and the effective
+sample size (``cluster_satisfaction``; ``cluster_bootstrap`` cross-checks it); that interval
+is the one the reading and the indicator go by. ``response_coverage`` judges the sample on
+respondents.
 
 Submodules:
 
 - :mod:`.validation` — reject reasons, answer parsing, ``validate_responses`` (step 1).
 - :mod:`.estimators` — intervals, ``satisfaction``, ``satisfaction_overview``,
   ``weighted_index`` (step 2).
+- :mod:`.clusters` — ``cluster_satisfaction``, ``cluster_bootstrap``, ``with_cluster_columns``
+  (step 2 at the respondent level).
 - :mod:`.design` — ``sample_size``, ``achieved_margin``, ``response_coverage`` (step 3).
 - :mod:`.interviews` — ``summarise_interviews`` (step 4).
 - :mod:`.reading` — ``satisfaction_metrics`` and ``results_reading`` (steps 5 and 6).
@@ -40,6 +45,15 @@ Submodules:
 
 from ._common import STEP
 from .chart_data import REVERSE_NOTE, community_chart_data, item_label, likert_chart_data
+from .clusters import (
+    CLUSTER_HEADERS,
+    CLUSTER_METHOD,
+    BootstrapResult,
+    cluster_bootstrap,
+    cluster_satisfaction,
+    respondent_table,
+    with_cluster_columns,
+)
 from .design import COVERAGE_HEADERS, achieved_margin, response_coverage, sample_size
 from .estimators import (
     DEFAULT_SATISFIED,
@@ -59,7 +73,7 @@ from .interviews import (
     InterviewSummary,
     summarise_interviews,
 )
-from .reading import GROUP_METRICS, results_reading, satisfaction_metrics
+from .reading import GROUP_METRICS, results_reading, satisfaction_metrics, service_answers
 from .validation import (
     ANSWER_COLUMNS,
     ANSWER_HEADERS,
@@ -79,6 +93,8 @@ from .validation import (
 __all__ = [
     "ANSWER_COLUMNS",
     "ANSWER_HEADERS",
+    "CLUSTER_HEADERS",
+    "CLUSTER_METHOD",
     "COUNT_LABELS",
     "COVERAGE_HEADERS",
     "DEFAULT_SATISFIED",
@@ -97,23 +113,29 @@ __all__ = [
     "REVERSE_NOTE",
     "SATISFACTION_HEADERS",
     "STEP",
+    "BootstrapResult",
     "InterviewSummary",
     "SurveyValidation",
     "achieved_margin",
+    "cluster_bootstrap",
+    "cluster_satisfaction",
     "community_chart_data",
     "exact_interval",
     "item_groups",
     "item_label",
     "likert_chart_data",
     "parse_answers",
+    "respondent_table",
     "response_coverage",
     "results_reading",
     "sample_size",
     "satisfaction",
     "satisfaction_metrics",
     "satisfaction_overview",
+    "service_answers",
     "summarise_interviews",
     "validate_responses",
     "weighted_index",
     "wilson_interval",
+    "with_cluster_columns",
 ]

@@ -29,6 +29,13 @@ SATISFACTION_HEADERS = {
     "lower": "区间下限",
     "upper": "区间上限",
     "margin": "误差（半宽）",
+    # Respondent-level columns (jixiao.survey.clusters).
+    "n_respondents": "受访者数",
+    "design_effect": "设计效应",
+    "effective_n": "有效样本量",
+    "cluster_lower": "按受访者区间下限",
+    "cluster_upper": "按受访者区间上限",
+    "cluster_margin": "按受访者误差（半宽）",
 }
 INDEX_HEADERS = {"n_valid": "有效答案数", "index": "加权满意度指数"}
 

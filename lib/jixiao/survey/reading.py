@@ -12,6 +12,7 @@ from ..errors import InputError
 from ..metrics import Metric
 from ..schema import LIKERT_LEVELS
 from ._common import STEP, _check_levels, _codes, _level_labels, _pct, _pct_tidy
+from .clusters import CLUSTER_METHOD, cluster_satisfaction
 from .design import response_coverage
 from .estimators import DEFAULT_SATISFIED, METHODS, satisfaction, weighted_index
 
@@ -31,8 +32,13 @@ def satisfaction_metrics(
     method: str = "wilson",
     weights: dict[int, float] | None = None,
     scale: dict[str, int] = LIKERT_LEVELS,
+    service_groups=None,
 ) -> list[Metric]:
-    """``satisfaction_rate`` (fraction 0–1, all groups and items), per-group rates and the weighted index."""
+    """``satisfaction_rate`` (fraction 0–1, all items), per-group rates and the weighted index.
+
+    ``service_groups``: the respondent groups counted as 服务对象 for ``satisfaction_rate``
+    (None or empty: every group), so that implementers rating their own work can be left out.
+    """
     labels = _level_labels(scale)
     level_text = "+".join(labels.get(int(c), str(c)) for c in satisfied_levels)
     reversed_items = (
@@ -47,26 +53,31 @@ def satisfaction_metrics(
         else ""
     )
 
-    def evidence(row, who: str) -> str:
+    def evidence(row, who: str, respondents) -> str:
         return (
             f"{who}有效答案 {row.n_valid} 个，其中{level_text} {row.n_satisfied} 个，满意率 {row.rate * 100:.2f}%"
             f"（{confidence * 100:g}% {METHODS[method]} {row.lower * 100:.2f}%–{row.upper * 100:.2f}%）；{reverse_note}"
             "区间按答案相互独立计算，同一受访者的答案相关，实际不确定性更大"
+            + _cluster_evidence(respondents, confidence)
         )
 
     if answers.empty:
         raise InputError("问卷没有有效答案，无法计算满意度（请查看剔除记录）")
+    rated, who = service_answers(answers, service_groups)
     overall = satisfaction(
-        answers, satisfied_levels=satisfied_levels, confidence=confidence, method=method
+        rated, satisfied_levels=satisfied_levels, confidence=confidence, method=method
     )
     row = next(overall.itertuples(index=False))
+    clustered = cluster_satisfaction(
+        rated, satisfied_levels=satisfied_levels, confidence=confidence
+    )
     metrics = [
         Metric(
             "satisfaction_rate",
             float(row.rate),
             "社会公众或服务对象满意度",
             STEP,
-            evidence(row, "全部受访者"),
+            evidence(row, who, clustered.iloc[0]),
         )
     ]
     if "group" in answers:
@@ -77,6 +88,9 @@ def satisfaction_metrics(
             confidence=confidence,
             method=method,
         )
+        group_clusters = cluster_satisfaction(
+            answers, "group", satisfied_levels=satisfied_levels, confidence=confidence
+        ).set_index("group")
         for row in per_group.itertuples(index=False):
             if row.group in GROUP_METRICS:
                 metrics.append(
@@ -85,7 +99,7 @@ def satisfaction_metrics(
                         float(row.rate),
                         f"{row.group}满意度",
                         STEP,
-                        evidence(row, row.group),
+                        evidence(row, row.group, group_clusters.loc[row.group]),
                     )
                 )
     index = weighted_index(answers, weights)
@@ -106,10 +120,64 @@ def satisfaction_metrics(
     return metrics
 
 
+def service_answers(answers: pd.DataFrame, service_groups=None) -> tuple[pd.DataFrame, str]:
+    """The answers of the groups counted as 服务对象, and how to name them in a sentence."""
+    if not service_groups:
+        return answers, "全部受访者"
+    chosen = [str(g) for g in service_groups]
+    unknown = sorted(set(chosen) - set(answers["group"].astype(str)))
+    if unknown:
+        raise InputError(
+            f"计入服务对象满意度的受访者类别 {'、'.join(unknown)} 在问卷中没有有效答案；"
+            f"问卷中的类别为 {'、'.join(sorted(answers['group'].astype(str).unique()))}"
+        )
+    return answers[answers["group"].astype(str).isin(chosen)], "、".join(chosen)
+
+
+def _cluster_evidence(row, confidence: float) -> str:
+    if pd.isna(row["cluster_lower"]):
+        return ""
+    deff = f"，设计效应 {row['design_effect']:.2f}" if pd.notna(row["design_effect"]) else ""
+    return (
+        f"；{CLUSTER_METHOD}：受访者 {int(row['n_respondents'])} 人{deff}，"
+        f"{confidence * 100:g}% 区间 {row['cluster_lower'] * 100:.2f}%–{row['cluster_upper'] * 100:.2f}%"
+    )
+
+
 def _interval_text(row, confidence: float, method: str) -> str:
     return (
         f"{confidence * 100:g}% 置信区间 {_pct(row.lower)}–{_pct(row.upper)}（{METHODS[method]}）"
     )
+
+
+def _cluster_interval_text(row, confidence: float) -> str:
+    if pd.isna(row["cluster_lower"]):
+        return ""
+    return f"（{confidence * 100:g}% 区间 {_pct(row['cluster_lower'])}–{_pct(row['cluster_upper'])}，按受访者计算）"
+
+
+def _cluster_sentence(row, confidence: float) -> str:
+    if pd.isna(row["cluster_lower"]):
+        return ""
+    deff = row["design_effect"]
+    effect = (
+        f"设计效应 {deff:.2f}，{int(row['n_valid']):,} 个答案约相当于 {row['effective_n']:,.0f} 个独立答案；"
+        if pd.notna(deff)
+        else ""
+    )
+    return (
+        "以受访者为抽样单位（比率估计、整群线性化方差）计算，"
+        f"{int(row['n_respondents']):,} 名受访者的满意率"
+        f" {confidence * 100:g}% 置信区间为 **{_pct(row['cluster_lower'])}–{_pct(row['cluster_upper'])}**"
+        f"（{effect}评价结论以这一区间为准）。"
+    )
+
+
+def _group_cluster_text(table: pd.DataFrame, group) -> str:
+    if group not in table.index or pd.isna(table.loc[group, "cluster_lower"]):
+        return ""
+    row = table.loc[group]
+    return f"；按受访者计算 {_pct(row['cluster_lower'])}–{_pct(row['cluster_upper'])}，误差约 ±{_pct(row['cluster_margin'])}"
 
 
 def _join(parts: list[str]) -> str:
@@ -125,14 +193,17 @@ def results_reading(
     method: str = "wilson",
     margin: float = 0.05,
     scale: dict[str, int] = LIKERT_LEVELS,
+    service_groups=None,
 ) -> str:
     """The survey's results in Chinese Markdown, every figure computed here from ``answers``.
 
     Overall satisfaction with its interval and method; each respondent group; the groups
     short of the planned sample or of the sample the stated ``margin`` needs; the communities
     whose interval is wider than the margin or lies wholly below the overall rate; and what
-    the overall rate means for the 社会公众或服务对象满意度 indicator. ``answers`` are
-    ``validate_responses(...).answers``, ``plan`` the 抽样计划 sheet.
+    the overall rate means for the 社会公众或服务对象满意度 indicator. Each interval is given
+    over answers (``method``) and over respondents (the cluster interval, which the indicator
+    should be read against). ``service_groups`` as in ``satisfaction_metrics``.
+    ``answers`` are ``validate_responses(...).answers``, ``plan`` the 抽样计划 sheet.
     """
     if answers.empty:
         raise InputError("问卷没有有效答案，无法解读满意度（请查看剔除记录）")
@@ -142,6 +213,12 @@ def results_reading(
         f"“{labels.get(int(c), str(c))}”" for c in _check_levels(satisfied_levels)
     )
     overall = next(satisfaction(answers, **settings).itertuples(index=False))
+    clustered = cluster_satisfaction(
+        answers, satisfied_levels=satisfied_levels, confidence=confidence
+    ).iloc[0]
+    group_clusters = cluster_satisfaction(
+        answers, "group", satisfied_levels=satisfied_levels, confidence=confidence
+    ).set_index("group")
     groups = satisfaction(answers, "group", **settings)
     communities = satisfaction(answers, "community", **settings)
     coverage = response_coverage(answers, plan, margin=margin, confidence=confidence)
@@ -153,7 +230,7 @@ def results_reading(
         f"**总体满意率。** 全部 {overall.n_valid:,} 个有效答案中，{level_text} {overall.n_satisfied:,} 个，"
         f"满意率 **{_pct(overall.rate)}**，{_interval_text(overall, confidence, method)}。"
         f"区间把每个答案当作独立的一次抽取；同一受访者的多个答案（每份问卷最多 {int(per_respondent.max())} 个）彼此相关，"
-        "实际不确定性比区间显示的更大。"
+        "实际不确定性比区间显示的更大。" + _cluster_sentence(clustered, confidence)
     )
     lines.append("")
 
@@ -164,6 +241,7 @@ def results_reading(
         count = f"，问卷 {int(achieved[row.group])} 份" if row.group in achieved.index else ""
         lines.append(
             f"- {row.group}：满意率 {_pct(row.rate)}（{_pct(row.lower)}–{_pct(row.upper)}，有效答案 {row.n_valid:,} 个{count}）"
+            + _group_cluster_text(group_clusters, row.group)
         )
     for row in coverage.itertuples(index=False):
         if row.achieved == 0:
@@ -208,6 +286,10 @@ def results_reading(
         )
     else:
         lines.append(f"- 各类受访者的样本均达到 ±{stated} 误差所需的样本量。")
+    lines.append(
+        "- 以上所需样本量和实际误差按受访者人数、p = 0.5 的最保守假设计算，用于判断样本是否够用；"
+        "按实际满意率和受访者计算的区间见上文。"
+    )
     unplanned = coverage[coverage["population"].isna()]
     if len(unplanned):
         lines.append(
@@ -244,9 +326,24 @@ def results_reading(
     meaning = (
         f"**对满意度指标的含义。** 评分步骤以总体满意率 {_pct(overall.rate)}（`satisfaction_rate`）为"
         f"“社会公众或服务对象满意度”指标计分。按 {confidence * 100:g}% 置信水平，真实满意率大致在 "
-        f"{_pct(overall.lower)}–{_pct(overall.upper)} 之间：指标体系的分档界限若落在这一区间内，得分会随抽样误差变化，"
-        "应在评分理由中说明。"
+        f"{_pct(overall.lower)}–{_pct(overall.upper)} 之间"
+        + (
+            f"（按答案计算；按受访者计算为 {_pct(clustered['cluster_lower'])}–{_pct(clustered['cluster_upper'])}，以后者为准）"
+            if pd.notna(clustered["cluster_lower"])
+            else ""
+        )
+        + "：指标体系的分档界限若落在这一区间内，得分会随抽样误差变化，应在评分理由中说明。"
     )
+    if service_groups:
+        rated, who = service_answers(answers, service_groups)
+        served = cluster_satisfaction(
+            rated, satisfied_levels=satisfied_levels, confidence=confidence
+        ).iloc[0]
+        meaning += (
+            f"本次评价只把{who}计为服务对象：其 {int(served['n_respondents'])} 名受访者的满意率为 "
+            f"{_pct(served['rate'])}{_cluster_interval_text(served, confidence)}，"
+            "评分以此为“社会公众或服务对象满意度”的实际值。"
+        )
     weighted = groups.merge(coverage[["group", "population"]], on="group", how="left")
     if len(weighted) > 1 and weighted["population"].notna().all():
         population = weighted["population"].astype("float64")
