@@ -88,7 +88,8 @@ class RunLock:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         for _attempt in range(2):
             try:
-                handle = os.open(self.file, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                # "x": created only if absent (O_EXCL), so two runs cannot both take the lock
+                handle = open(self.file, "x", encoding="utf-8")
             except FileExistsError:
                 holder = self._read_holder()
                 if holder is not None and not lock_is_stale(holder):
@@ -102,10 +103,8 @@ class RunLock:
                 )
                 self.file.unlink(missing_ok=True)
                 continue
-            try:
-                os.write(handle, json.dumps(self.holder, ensure_ascii=False).encode("utf-8"))
-            finally:
-                os.close(handle)
+            with handle:
+                handle.write(json.dumps(self.holder, ensure_ascii=False))
             return
         raise RunLocked(f"无法取得运行锁 / could not take the lock: {self.file}")
 
