@@ -51,6 +51,26 @@ def _require_rows(frame: pd.DataFrame) -> None:
         raise ParameterError("抽样总体为空（0 项），无法抽样 / the population is empty")
 
 
+def _item_selection(
+    frame: pd.DataFrame,
+    positions: np.ndarray,
+    method: str,
+    reason: str,
+    seed: int,
+    amount_column: str,
+) -> Selection:
+    """A selection of items by position (random and systematic sampling): one row per item."""
+    return Selection(
+        sample=selected_rows(frame, positions, method, reason, statistical=True),
+        method=method,
+        seed=seed,
+        sample_size=len(positions),
+        population_count=len(frame),
+        population_amount_fen=int(frame[amount_column].sum()),
+        amount_column=amount_column,
+    )
+
+
 def _all_items(
     frame: pd.DataFrame, n: int, method: str, seed: int, amount_column: str
 ) -> Selection:
@@ -86,15 +106,7 @@ def select_random(
     keys = rng.random(len(frame))
     positions = np.argsort(keys, kind="stable")[:n]
     reason = f"统计抽样：简单随机抽样，总体 {len(frame):,} 项中随机抽取 {n} 项"
-    return Selection(
-        sample=selected_rows(frame, positions, RANDOM, reason, statistical=True),
-        method=RANDOM,
-        seed=seed,
-        sample_size=n,
-        population_count=len(frame),
-        population_amount_fen=int(frame[amount_column].sum()),
-        amount_column=amount_column,
-    )
+    return _item_selection(frame, positions, RANDOM, reason, seed, amount_column)
 
 
 def select_systematic(
@@ -111,15 +123,7 @@ def select_systematic(
     start = rng.random() * step
     positions = np.floor(start + np.arange(n) * step).astype(np.int64)
     reason = f"统计抽样：系统抽样，间隔 {step:.2f} 项，随机起点第 {int(start) + 1} 项"
-    return Selection(
-        sample=selected_rows(frame, positions, SYSTEMATIC, reason, statistical=True),
-        method=SYSTEMATIC,
-        seed=seed,
-        sample_size=n,
-        population_count=len(frame),
-        population_amount_fen=int(frame[amount_column].sum()),
-        amount_column=amount_column,
-    )
+    return _item_selection(frame, positions, SYSTEMATIC, reason, seed, amount_column)
 
 
 def select_mus(
