@@ -315,10 +315,14 @@ class PersonalDataHit:
         return f"{self.where}: {HIT_KINDS[self.kind]} {self.masked}"
 
 
-_NAME_ALTERNATIVES: dict[str, str] = {}  # scan pattern → its names alternative (for the pre-filter)
+@dataclass(frozen=True)
+class _ScanPatterns:
+    numbers: re.Pattern  # phones and ID numbers only
+    everything: re.Pattern  # numbers and the respondents' names, one alternative
+    names: tuple[str, ...]
 
 
-def _scan_pattern(names) -> re.Pattern:
+def _scan_patterns(names) -> _ScanPatterns:
     raw_names = sorted(
         {str(n).strip() for n in names if isinstance(n, str) and len(str(n).strip()) >= 2},
         key=lambda n: (-len(n), n),
@@ -332,79 +336,96 @@ def _scan_pattern(names) -> re.Pattern:
         f"(?P<id_number>{not_a_fraction}{not_in_hex[0]}{ID18_PATTERN}{not_in_hex[1]})",
         f"(?P<phone>{not_a_fraction}{not_in_hex[0]}{PHONE_SCAN_PATTERN}{not_in_hex[1]})",
     ]
-    names = "|".join(re.escape(n) for n in raw_names)
+    numbers = re.compile("|".join(parts))
     if raw_names:
-        parts.append(f"(?P<name>{names})")
-    pattern = re.compile("|".join(parts))
-    _NAME_ALTERNATIVES[pattern.pattern] = names
-    return pattern
+        parts.append(f"(?P<name>{'|'.join(re.escape(n) for n in raw_names)})")
+    return _ScanPatterns(numbers, re.compile("|".join(parts)), tuple(raw_names))
 
 
-# A phone or ID number has at least 11 digits; a cell with fewer and no respondent's name in it
-# cannot hold a hit, and skipping it before the per-cell regex keeps the scan of a run's outputs
-# (a million cells) to a vectorised count.
-_MIN_DIGITS = 11
-
-
-def _candidate_masks(columns: list[pd.Series], pattern: re.Pattern) -> list[np.ndarray]:
-    """For each text column, the cells that may hold a hit; one pyarrow pass over all columns, so
-    the (long) names alternative is compiled once per file, not once per column."""
+def _arrow_text(cells: pd.Series):
+    """A column's cells as Arrow strings ("" for missing), the way the detailed pass reads them."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    chunks = [pa.array(c.to_numpy(dtype=object), type=pa.large_string()) for c in columns]
-    if not chunks:
+    if isinstance(cells.dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(cells.dtype):
+        try:  # Arrow-backed or integer: cast in Arrow, no Python object per cell
+            return pa.array(cells, from_pandas=True).cast(pa.large_string()).fill_null("")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+            pass
+    text = cells.astype("string").fillna("")
+    return pa.array(text.to_numpy(dtype=object), type=pa.large_string())
+
+
+def _candidate_masks(columns: list[pd.Series], patterns: _ScanPatterns) -> list[np.ndarray]:
+    """For each column, per cell: 0 no hit possible, 1 maybe a number, 2 maybe a name too — one
+    vectorised pass over every column of every file scanned together."""
+    import pyarrow as pa
+
+    from .scan_prefilter import name_candidates, number_candidates
+
+    if not columns:
         return []
-    cells = pa.chunked_array(chunks, type=pa.large_string())
-    maybe = pc.greater_equal(pc.count_substring_regex(cells, "[0-9\uff10-\uff19]"), _MIN_DIGITS)
-    names = _NAME_ALTERNATIVES.get(pattern.pattern)
-    if names:
-        maybe = pc.or_(maybe, pc.match_substring_regex(cells, names))
-    flat = maybe.to_numpy(zero_copy_only=False)
+    cells = pa.chunked_array([_arrow_text(c) for c in columns], type=pa.large_string())
+    kind = number_candidates(cells).astype(np.int8)
+    kind[name_candidates(cells, list(patterns.names))] = 2
     bounds = np.cumsum([0, *(len(c) for c in columns)])
-    return [flat[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [kind[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _matches(text: pd.Series, positions: np.ndarray, pattern: re.Pattern) -> pd.Series:
+    """(cell position, match, kind) → matched value, for the cells at ``positions``."""
+    cells = text.iloc[positions].astype("string")
+    cells.index = positions
+    found = cells.dropna().str.extractall(pattern)
+    # One column per kind, at most one non-null per match; stacking keeps match order.
+    return found.stack().dropna() if not found.empty else pd.Series(dtype=object)
 
 
 def _hits_in_series(
-    text: pd.Series, pattern: re.Pattern, label, candidates: np.ndarray | None = None
+    text: pd.Series, patterns: _ScanPatterns, label, candidates: np.ndarray
 ) -> list[PersonalDataHit]:
-    """One hit per match; ``label(index)`` says where the cell is. ``candidates`` (from
-    :func:`_candidate_masks` over ``text`` as given) saves the pre-filter pass."""
-    text = text.astype("string")
-    if candidates is None:
-        candidates = _candidate_masks([text.fillna("")], pattern)[0]
-    text = text[candidates & text.notna().to_numpy()]
-    if text.empty:
+    """One hit per match among the ``candidates`` cells; ``label(index)`` says where the cell is.
+
+    Cells that may hold a name get the full pattern; the others only the (fast) number part.
+    """
+    if not candidates.any():
         return []
-    found = text.str.extractall(pattern)
-    if found.empty:
+    parts = [
+        _matches(text, np.flatnonzero(candidates == 1), patterns.numbers),
+        _matches(text, np.flatnonzero(candidates == 2), patterns.everything),
+    ]
+    parts = [m for m in parts if not m.empty]
+    if not parts:
         return []
-    # One column per kind, at most one non-null per match; stacking keeps cell order.
-    matches = found.stack().dropna()
+    matches = pd.concat(parts)
+    order = np.lexsort((matches.index.get_level_values(1), matches.index.get_level_values(0)))
     hits = []
-    for (index, _, kind), value in matches.items():
+    for (position, _, kind), value in matches.iloc[order].items():
         masked = (
             mask_names(pd.Series([value])).iloc[0]
             if kind == "name"
             else _mask_number(re.sub(r"[- ]", "", value))
         )
-        hits.append(PersonalDataHit(kind, label(index), masked))
+        hits.append(PersonalDataHit(kind, label(text.index[position]), masked))
     return hits
 
 
-def _scan_frame(frame: pd.DataFrame, pattern: re.Pattern, prefix: str) -> list[PersonalDataHit]:
+# What the scan reads of one object: (cells, label of a cell's index) per column.
+_Columns = list[tuple[pd.Series, object]]
+
+
+def _frame_columns(frame: pd.DataFrame, prefix: str) -> _Columns:
     header = pd.Series([str(c) for c in frame.columns], dtype="string")
-    columns = [frame[c].astype("string") for c in frame.columns]
-    masks = _candidate_masks([header, *(c.fillna("") for c in columns)], pattern)
-    hits = _hits_in_series(header, pattern, lambda i: f"{prefix}表头[{frame.columns[i]}]", masks[0])
-    for column, text, mask in zip(frame.columns, columns, masks[1:], strict=True):
-        hits += _hits_in_series(text, pattern, lambda i, c=column: f"{prefix}{c}[{i}]", mask)
-    return hits
+    columns: _Columns = [(header, lambda i: f"{prefix}表头[{frame.columns[i]}]")]
+    columns += [
+        (frame.iloc[:, position], lambda i, c=column: f"{prefix}{c}[{i}]")
+        for position, column in enumerate(frame.columns)
+    ]
+    return columns
 
 
-def _scan_text(text: str, pattern: re.Pattern, prefix: str) -> list[PersonalDataHit]:
+def _text_columns(text: str, prefix: str) -> _Columns:
     lines = pd.Series(text.splitlines(), dtype="string")
-    return _hits_in_series(lines, pattern, lambda i: f"{prefix}第{i + 1}行")
+    return [(lines, lambda i: f"{prefix}第{i + 1}行")]
 
 
 def _read_text(path: Path) -> str:
@@ -417,6 +438,52 @@ def _read_text(path: Path) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _columns_of(obj) -> _Columns:
+    if isinstance(obj, pd.DataFrame):
+        return _frame_columns(obj, "")
+    if isinstance(obj, pd.Series):
+        return [(obj, lambda i: f"{obj.name}[{i}]")]
+    if isinstance(obj, str):
+        return _text_columns(obj, "")
+    path = Path(obj)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _frame_columns(pd.read_parquet(path), f"{path.name} ")
+    if suffix in (".xlsx", ".xlsm"):
+        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
+        return [
+            column
+            for sheet, frame in sheets.items()
+            for column in _frame_columns(frame, f"{path.name} {sheet} ")
+        ]
+    if suffix in TEXT_SUFFIXES:
+        text = _read_text(path)
+        if suffix == ".svg":
+            # Path geometry (d="M 1446 166 1952 1184 …") is coordinates, not text; blank it out
+            # line by line so reported line numbers still match the file.
+            text = SVG_GEOMETRY.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        return _text_columns(text, f"{path.name} ")
+    raise ParameterError(
+        f"{path}: cannot scan {suffix or 'files without a suffix'} for personal data; scannable: {', '.join(SCANNABLE_SUFFIXES)}"
+    )
+
+
+def find_personal_data_in(objects: list, names=()) -> list[list[PersonalDataHit]]:
+    """:func:`find_personal_data` of each object, all scanned in one vectorised pass."""
+    patterns = _scan_patterns(names)
+    per_object = [_columns_of(obj) for obj in objects]
+    flat = [column for columns in per_object for column in columns]
+    masks = iter(_candidate_masks([cells for cells, _ in flat], patterns))
+    return [
+        [
+            hit
+            for cells, label in columns
+            for hit in _hits_in_series(cells, patterns, label, next(masks))
+        ]
+        for columns in per_object
+    ]
+
+
 def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
     """Every mobile number, 18-digit ID number and given raw name found in ``obj``.
 
@@ -425,34 +492,7 @@ def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
     as text). Names shorter than two characters are not searched for (they would match
     everywhere). Hits carry the matched value masked.
     """
-    pattern = _scan_pattern(names)
-    if isinstance(obj, pd.DataFrame):
-        return _scan_frame(obj, pattern, "")
-    if isinstance(obj, pd.Series):
-        return _hits_in_series(obj, pattern, lambda i: f"{obj.name}[{i}]")
-    if isinstance(obj, str):
-        return _scan_text(obj, pattern, "")
-    path = Path(obj)
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return _scan_frame(pd.read_parquet(path), pattern, f"{path.name} ")
-    if suffix in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
-        return [
-            hit
-            for sheet, frame in sheets.items()
-            for hit in _scan_frame(frame, pattern, f"{path.name} {sheet} ")
-        ]
-    if suffix in TEXT_SUFFIXES:
-        text = _read_text(path)
-        if suffix == ".svg":
-            # Path geometry (d="M 1446 166 1952 1184 …") is coordinates, not text; blank it out
-            # line by line so reported line numbers still match the file.
-            text = SVG_GEOMETRY.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-        return _scan_text(text, pattern, f"{path.name} ")
-    raise ParameterError(
-        f"{path}: cannot scan {suffix or 'files without a suffix'} for personal data; scannable: {', '.join(SCANNABLE_SUFFIXES)}"
-    )
+    return find_personal_data_in([obj], names)[0]
 
 
 SVG_GEOMETRY = re.compile(r'\s(?:d|points|transform|viewBox)="[^"]*"')

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import schema
 from ..errors import InputError
-from ..privacy import PersonalDataHit, find_personal_data, is_scannable
+from ..privacy import PersonalDataHit, find_personal_data_in, is_scannable
 
 OFFICE_SUFFIXES = (".docx",)
 MARKUP_SUFFIXES = (".html", ".htm")
@@ -56,19 +56,35 @@ def _office_text(path: Path) -> str:
         return "\n".join(archive.read(n).decode("utf-8", errors="replace") for n in parts)
 
 
-def scan_file(path: Path, names: list[str]) -> list[PersonalDataHit]:
+def _scan_object(path: Path):
+    """What of ``path`` is scanned: its text (notebooks, Office XML, HTML), the path itself (tables
+    and other text the scanner reads) or ``None`` (nothing scannable)."""
     suffix = path.suffix.lower()
     if suffix == ".ipynb":
-        text = _notebook_text(path)
-    elif suffix in OFFICE_SUFFIXES:
-        text = _office_text(path)
-    elif suffix in MARKUP_SUFFIXES:
-        text = _DATA_URI.sub("", path.read_text(encoding="utf-8", errors="replace"))
-    elif is_scannable(path):
-        return [_placed(h, path) for h in find_personal_data(path, names=names)]
-    else:
-        return []
-    return [_placed(h, path, prefix=f"{path.name} ") for h in find_personal_data(text, names=names)]
+        return _notebook_text(path)
+    if suffix in OFFICE_SUFFIXES:
+        return _office_text(path)
+    if suffix in MARKUP_SUFFIXES:
+        return _DATA_URI.sub("", path.read_text(encoding="utf-8", errors="replace"))
+    return path if is_scannable(path) else None
+
+
+def scan_files(paths: list[Path], names: list[str]) -> list[list[PersonalDataHit]]:
+    """The hits of each file, every file scanned in one vectorised pass."""
+    objects = [_scan_object(path) for path in paths]
+    scanned = [(path, obj) for path, obj in zip(paths, objects, strict=True) if obj is not None]
+    found = iter(find_personal_data_in([obj for _, obj in scanned], names=names))
+    hits_of = {
+        path: [
+            _placed(h, path, prefix="" if isinstance(obj, Path) else f"{path.name} ") for h in hits
+        ]
+        for (path, obj), hits in zip(scanned, found, strict=True)
+    }
+    return [hits_of.get(path, []) for path in paths]
+
+
+def scan_file(path: Path, names: list[str]) -> list[PersonalDataHit]:
+    return scan_files([path], names)[0]
 
 
 def _placed(hit: PersonalDataHit, path: Path, prefix: str = "") -> PersonalDataHit:
@@ -80,11 +96,17 @@ def _placed(hit: PersonalDataHit, path: Path, prefix: str = "") -> PersonalDataH
 
 def check_outputs(folders: list[Path], names: list[str]) -> None:
     """Raise :class:`PersonalDataLeak` naming every hit in the files under ``folders``."""
-    hits: list[str] = []
-    for folder in folders:
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            relative = path.relative_to(folder).as_posix()
-            hits += [f"{relative}：{h}" for h in scan_file(path, names)]
+    files = [
+        (folder, path)
+        for folder in folders
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file())
+    ]
+    found = scan_files([path for _, path in files], names)
+    hits = [
+        f"{path.relative_to(folder).as_posix()}：{h}"
+        for (folder, path), file_hits in zip(files, found, strict=True)
+        for h in file_hits
+    ]
     if hits:
         raise PersonalDataLeak(
             "本次运行的输出含有未脱敏的个人信息，结果未放入 reports/ 与 data/processed/（上次成功的结果保留）"
