@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jixiao.chart_rows import (
+    MAX_CHART_ROWS,
+    chart_height,
+    left_out_note,
+    most_relevant,
+    with_rest_total,
+)
+
 MIXING_LABELS = {
     "basic_spending_fen": "项目支出记入基本支出",
     "basic_income_fen": "专项收入记入基本支出收入",
@@ -12,10 +20,13 @@ MIXING_LABELS = {
 }
 
 
-def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金下达与到位时间"):
+def plot_arrival_timeline(
+    timeline: pd.DataFrame, *, title: str = "专项资金下达与到位时间", limit: int = MAX_CHART_ROWS
+):
     """One line per grant from the allocation date to the arrival date; late grants in red.
 
-    ``timeline`` is ``arrival_timeline(check_arrival(...).grants)``.
+    ``timeline`` is ``arrival_timeline(check_arrival(...).grants)``. With more than ``limit``
+    grants, the latest (most days late, then largest) are drawn and the title counts the rest.
     """
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -23,12 +34,19 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
     from jixiao.charts import use_chinese_font
 
     use_chinese_font()
-    data = timeline.sort_values(
+    ranked = timeline.assign(_late=timeline["days_late"].fillna(0))
+    shown, rest = most_relevant(
+        ranked, by=["_late", "amount_fen"], ascending=[False, False], limit=limit
+    )
+    title += left_out_note(rest, what="笔", shown_as=f"滞后天数最多的{len(shown)}笔")
+    data = shown.sort_values(
         ["arrived_date", "issued_date", "grant_id"], kind="stable", ignore_index=True
     )
     labels = data["community"].astype(str) + "·" + data["grant_type"].astype(str)
     late = data["days_late"].fillna(0).astype("int64") > 0
-    fig = Figure(figsize=(9, max(4.0, 0.28 * len(data) + 1.5)), layout="tight")
+    fig = Figure(
+        figsize=(9, chart_height(len(data), per_row=0.28, base=1.5, minimum=4.0)), layout="tight"
+    )
     ax = fig.add_subplot()
     y = list(range(len(data)))
     colors = ["#c0392b" if is_late else "#2e86c1" for is_late in late]
@@ -62,10 +80,16 @@ def plot_arrival_timeline(timeline: pd.DataFrame, *, title: str = "专项资金�
     return fig
 
 
-def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未单独核算金额（按社区）"):
+def plot_account_mixing(
+    mixing: pd.DataFrame,
+    *,
+    title: str = "专项资金未单独核算金额（按社区）",
+    limit: int = MAX_CHART_ROWS,
+):
     """Stacked horizontal bars per community, in 元, one colour per kind of mixing.
 
-    ``mixing`` is ``account_mixing_by_unit(flags)``.
+    ``mixing`` is ``account_mixing_by_unit(flags)``. With more than ``limit`` units, the largest
+    are drawn and the others summed in one last bar.
     """
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
@@ -73,7 +97,21 @@ def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未�
     from jixiao.charts import use_chinese_font, yuan_tick
 
     use_chinese_font()
-    fig = Figure(figsize=(9, max(3.0, 0.6 * len(mixing) + 1.6)), layout="tight")
+    amounts = [c for c in MIXING_LABELS if c in mixing]
+    if len(mixing) > limit:
+        # One bar is kept for the rest's total.
+        ranked = mixing.assign(_total=mixing[amounts].sum(axis=1))
+        shown, rest = most_relevant(ranked, by=["_total"], ascending=False, limit=limit - 1)
+        mixing = with_rest_total(
+            shown.drop(columns="_total"),
+            rest,
+            label_column="community",
+            sum_columns=amounts,
+            what="单位",
+        )
+    fig = Figure(
+        figsize=(9, chart_height(len(mixing), per_row=0.6, base=1.6, minimum=3.0)), layout="tight"
+    )
     ax = fig.add_subplot()
     if mixing.empty:
         ax.text(
@@ -87,6 +125,7 @@ def plot_account_mixing(mixing: pd.DataFrame, *, title: str = "专项资金未�
         ax.set_axis_off()
         return fig
     left = pd.Series(0.0, index=mixing.index)
+    mixing = mixing.fillna({c: 0 for c in amounts})
     for column, label in MIXING_LABELS.items():
         if column not in mixing:
             continue

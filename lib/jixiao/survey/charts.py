@@ -11,6 +11,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from ..chart_rows import MAX_CHART_ROWS, chart_height, left_out_note, most_relevant
+
 # Diverging palette: reds for dissatisfied, grey for neutral, blues for satisfied (code 1 … 5).
 LEVEL_COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#bababa", 4: "#67a9cf", 5: "#2166ac"}
 
@@ -73,14 +75,21 @@ def plot_likert(
 
 
 def plot_satisfaction_by_community(
-    data: pd.DataFrame, *, title: str = "各社区满意率及置信区间"
+    data: pd.DataFrame, *, title: str = "各社区满意率及置信区间", limit: int = MAX_CHART_ROWS
 ) -> Figure:
     """Satisfaction rate per community as a dot with its interval; dashed line = overall rate.
 
-    ``data`` is ``survey.community_chart_data(answers)``.
+    ``data`` is ``survey.community_chart_data(answers)``. With more than ``limit`` communities,
+    the lowest rates are drawn (the ones an evaluator follows up) and the title counts the rest.
     """
     _chinese_font()
-    fig = Figure(figsize=(8, 0.32 * len(data) + 1.8), layout="tight")
+    attrs = dict(data.attrs)
+    data, rest = most_relevant(data, by=["rate", "upper"], ascending=[True, True], limit=limit)
+    data.attrs = attrs
+    title += left_out_note(rest, what="个社区", shown_as=f"满意率最低的{len(data)}个社区")
+    fig = Figure(
+        figsize=(8, chart_height(len(data), per_row=0.32, base=1.8, minimum=2.5)), layout="tight"
+    )
     ax = fig.add_subplot()
     y = range(len(data))
     rate = data["rate"].to_numpy()
