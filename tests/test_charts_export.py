@@ -145,3 +145,27 @@ def test_png_keeps_a_label_that_reaches_past_the_canvas(tmp_path):
     written = charts.save_figure(fig, "wide", tmp_path, formats=("png",))
     plt.close(fig)
     assert _png_size(written["png"])[0] > canvas_width  # the text is in the file, not cut off
+
+
+def test_a_table_longer_than_a_worksheet_is_cut_with_a_note_and_spilled_whole_to_csv(tmp_path):
+    frame = pd.DataFrame({"序号": range(25), "摘要": ['=HYPERLINK("x")'] + ["购办公用品"] * 24})
+    sheet = export.Sheet(frame, header=(("被评价项目", "测试"), ("索引号", "C-1")))
+    path = export.write_workbook(tmp_path / "底稿.xlsx", {"标记": sheet}, max_rows=10)
+    rows = list(openpyxl.load_workbook(path)["标记"].iter_rows(values_only=True))
+    assert len(rows) == 10  # the cap holds: 2 header lines, the note, the table header, 6 rows
+    assert "本表共25行" in rows[2][0] and "前6行" in rows[2][0] and "底稿_标记.csv" in rows[2][0]
+    assert rows[3] == ("序号", "摘要")
+    assert [r[0] for r in rows[4:]] == [0, 1, 2, 3, 4, 5]
+    spilled = pd.read_csv(tmp_path / "底稿_标记.csv", encoding="utf-8-sig")
+    assert len(spilled) == 25 and spilled["序号"].tolist() == list(range(25))
+    assert spilled["摘要"].iloc[0].startswith("'=")  # neutralised in the CSV too
+    cell = openpyxl.load_workbook(path)["标记"]["B5"]
+    assert cell.data_type == "s" and cell.quotePrefix  # text, never a live formula
+
+
+def test_a_table_that_fits_is_written_whole_without_a_note(tmp_path):
+    frame = pd.DataFrame({"序号": range(6)})
+    path = export.write_workbook(tmp_path / "底稿.xlsx", {"标记": frame}, max_rows=7)
+    rows = list(openpyxl.load_workbook(path)["标记"].iter_rows(values_only=True))
+    assert rows == [("序号",), *[(i,) for i in range(6)]]
+    assert not (tmp_path / "底稿_标记.csv").exists()

@@ -155,62 +155,108 @@ def _cell_value(value: object) -> object:
     return value
 
 
-def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet]) -> Path:
-    """Write several sheets into one formatted .xlsx (header row frozen, widths, formats)."""
+EXCEL_MAX_ROWS = 1_048_576  # rows of one Excel worksheet
+
+
+def _column_values(column: pd.Series) -> list:
+    """A column as the Python values openpyxl writes (missing → None), converted once per column."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        values = [None if pd.isna(v) else v.to_pydatetime() for v in column.tolist()]
+        return values
+    return [_cell_value(v) for v in column.astype(object).tolist()]
+
+
+def _column_format(spec: Sheet, frame: pd.DataFrame, column: str) -> str | None:
+    if column in spec.money:
+        return MONEY_FORMAT
+    if column in spec.percent:
+        return PERCENT_FORMAT
+    if column in spec.integer:
+        return INTEGER_FORMAT
+    if pd.api.types.is_datetime64_any_dtype(frame[column]):
+        return DATE_FORMAT
+    return None
+
+
+def _styled(worksheet, value, number_format: str | None):
+    """``value`` as a cell of its own when it needs a number format or is formula-like text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    risky = is_formula_like(value)
+    if number_format is None and not risky:
+        return value
+    cell = WriteOnlyCell(worksheet, value=value)
+    if number_format:
+        cell.number_format = number_format
+    if risky:
+        # Plain text with Excel's quote prefix: shown as typed, never evaluated.
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _spill(path: Path, title: str, frame: pd.DataFrame, header: list, max_rows: int):
+    """A table longer than a worksheet: the whole of it to a CSV beside the workbook, the sheet
+    keeps the first rows and says so in its header block."""
+    room = max_rows - len(header) - 2  # the header block, this note and the table's header row
+    if len(frame) <= max_rows - len(header) - 1:
+        return frame, header
+    target = path.with_name(f"{path.stem}_{title}.csv")
+    write_csv(frame, target)
+    note = (
+        f"本表共{len(frame):,}行，超过 Excel 单个工作表的行数上限；此处列示前{room:,}行，"
+        f"完整数据见同一文件夹中的 {target.name}",
+    )
+    return frame.iloc[:room], [*header, note]
+
+
+def write_workbook(
+    path: Path, sheets: Mapping[str, pd.DataFrame | Sheet], *, max_rows: int = EXCEL_MAX_ROWS
+) -> Path:
+    """Write several sheets into one formatted .xlsx (header row frozen, widths, formats).
+
+    Sheets are streamed (openpyxl's write-only mode), so memory does not grow with the rows;
+    a table longer than ``max_rows`` is cut there with a note and written whole to a CSV.
+    """
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     header_font = Font(bold=True)
     header_fill = PatternFill("solid", fgColor="DDEBF7")
+    header_alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for sheet_name, spec in sheets.items():
         if isinstance(spec, pd.DataFrame):
             spec = Sheet(spec)
-        frame = round_for_display(spec.frame, spec.money)
-        worksheet = workbook.create_sheet(title=str(sheet_name)[:31])
-        for line in spec.header:
-            worksheet.append([_cell_value(v) for v in line])
-            for cell in worksheet[worksheet.max_row]:
-                if is_formula_like(cell.value):
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
-        top = len(spec.header) + 1  # the table's header row
-        worksheet.append([str(c) for c in frame.columns])
-        for cell in worksheet[top]:
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        for row in frame.itertuples(index=False, name=None):
-            worksheet.append([_cell_value(v) for v in row])
+        title = str(sheet_name)[:31]
+        frame, header = _spill(
+            path, title, round_for_display(spec.frame, spec.money), list(spec.header), max_rows
+        )
+        worksheet = workbook.create_sheet(title=title)
+        # Write-only sheets take widths, panes and the filter before any row.
         for col_idx, column in enumerate(frame.columns, start=1):
-            letter = get_column_letter(col_idx)
-            worksheet.column_dimensions[letter].width = spec.widths.get(
+            worksheet.column_dimensions[get_column_letter(col_idx)].width = spec.widths.get(
                 column, _column_width(frame, column)
             )
-            number_format = None
-            if column in spec.money:
-                number_format = MONEY_FORMAT
-            elif column in spec.percent:
-                number_format = PERCENT_FORMAT
-            elif column in spec.integer:
-                number_format = INTEGER_FORMAT
-            elif pd.api.types.is_datetime64_any_dtype(frame[column]):
-                number_format = DATE_FORMAT
-            for (cell,) in worksheet.iter_rows(min_row=top + 1, min_col=col_idx, max_col=col_idx):
-                if number_format:
-                    cell.number_format = number_format
-                if cell.data_type == "f" or is_formula_like(cell.value):
-                    # Store as plain text with Excel's quote prefix: shown as typed, never evaluated.
-                    cell.data_type = "s"
-                    cell.quotePrefix = True
+        top = len(header) + 1  # the table's header row
         worksheet.freeze_panes = f"A{top + 1}"
-        if len(frame.columns) and not spec.header:
-            worksheet.auto_filter.ref = worksheet.dimensions
-        elif len(frame.columns):
+        if len(frame.columns):
             last = get_column_letter(len(frame.columns))
             worksheet.auto_filter.ref = f"A{top}:{last}{top + len(frame)}"
+        for line in header:
+            worksheet.append([_styled(worksheet, _cell_value(v), None) for v in line])
+        cells = []
+        for column in frame.columns:
+            cell = WriteOnlyCell(worksheet, value=str(column))
+            cell.font, cell.fill, cell.alignment = header_font, header_fill, header_alignment
+            cells.append(cell)
+        worksheet.append(cells)
+        formats = [_column_format(spec, frame, c) for c in frame.columns]
+        columns = [_column_values(frame[c]) for c in frame.columns]
+        for row in zip(*columns, strict=True):
+            worksheet.append([_styled(worksheet, v, f) for v, f in zip(row, formats, strict=True)])
     return save_workbook(workbook, path)
