@@ -9,6 +9,7 @@ removed; every rule that selects accounts by prefix compares keys with keys, so 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # Separators between the levels of an account code: . - _ / · and spaces (after NFKC, so the
@@ -16,9 +17,20 @@ import pandas as pd
 CODE_SEPARATORS = r"[.\-_/·\s]"
 
 
-def account_key(codes: pd.Series) -> pd.Series:
-    """The comparison key of each code: separators removed (NA stays NA)."""
+def _keys_of_distinct(codes: pd.Series) -> pd.Series:
     return codes.astype("str").str.replace(CODE_SEPARATORS, "", regex=True)
+
+
+def account_key(codes: pd.Series) -> pd.Series:
+    """The comparison key of each code: separators removed (NA stays NA).
+
+    A ledger has a few hundred distinct codes over up to millions of lines: the key is worked
+    out once per distinct code and spread back by the codes' positions.
+    """
+    positions, distinct = pd.factorize(codes, use_na_sentinel=True)
+    keys = _keys_of_distinct(pd.Series(distinct, dtype="str")).to_numpy(dtype=object)
+    spread = np.where(positions >= 0, keys[np.maximum(positions, 0)] if len(keys) else None, None)
+    return pd.Series(spread, index=codes.index, dtype="str")
 
 
 def key_of_prefix(prefix: object) -> str:
@@ -36,9 +48,15 @@ def on_accounts(ledger: pd.DataFrame, prefixes) -> pd.Series:
     keys = tuple(k for k in (key_of_prefix(p) for p in prefixes if str(p).strip()) if k)
     if not keys:
         return pd.Series(False, index=ledger.index)
-    codes = (
-        ledger["account_key"]
-        if "account_key" in ledger.columns
-        else account_key(ledger["account_code"])
+    has_keys = "account_key" in ledger.columns
+    positions, distinct = pd.factorize(
+        ledger["account_key" if has_keys else "account_code"], use_na_sentinel=True
     )
-    return codes.astype("str").str.startswith(keys).fillna(False).astype(bool)
+    distinct = pd.Series(distinct, dtype="str")
+    if not has_keys:
+        distinct = _keys_of_distinct(distinct)
+    hit = distinct.str.startswith(keys).fillna(False).to_numpy(dtype=bool)
+    on = np.zeros(len(positions), dtype=bool)
+    known = positions >= 0
+    on[known] = hit[positions[known]]
+    return pd.Series(on, index=ledger.index)

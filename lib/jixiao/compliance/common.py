@@ -392,6 +392,26 @@ def as_timestamp(value, name: str) -> pd.Timestamp:
 UNIT_SUFFIXES = ("社区居民委员会", "居民委员会", "居委会", "村民委员会", "村委会")
 
 
+_PAIRS_PER_BLOCK = 1 << 20  # unit × community tests per numpy call (bounded memory)
+
+
+def _containing_pairs(units: pd.Series, names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(unit, name) positions where the unit's text contains the name: every distinct pair
+    tested once, in numpy's C loop, a block of units at a time."""
+    unit_text = units.to_numpy(dtype=str)
+    name_text = names.to_numpy(dtype=str)
+    if not len(unit_text) or not len(name_text):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    step = max(1, _PAIRS_PER_BLOCK // len(name_text))
+    found = []
+    for start in range(0, len(unit_text), step):
+        block = unit_text[start : start + step]
+        hit = np.char.find(block[:, None], name_text[None, :]) >= 0
+        rows, cols = np.nonzero(hit)
+        found.append((rows + start, cols))
+    return np.concatenate([r for r, _ in found]), np.concatenate([c for _, c in found])
+
+
 def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
     """Which community each ledger unit belongs to.
 
@@ -417,13 +437,13 @@ def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
         )
         result["community"] = result["unit"].map(direct).astype("str")
 
-    pairs = pd.merge(
-        pd.DataFrame({"unit": unit_values}), pd.DataFrame({"candidate": communities}), how="cross"
-    )
-    hit = np.fromiter(
-        (c in u for u, c in zip(pairs["unit"], pairs["candidate"], strict=True)), bool, len(pairs)
-    )
-    pairs = pairs.loc[hit].assign(length=lambda f: f["candidate"].str.len())
+    unit_index, community_index = _containing_pairs(unit_values, communities)
+    pairs = pd.DataFrame(
+        {
+            "unit": unit_values.to_numpy()[unit_index],
+            "candidate": communities.to_numpy()[community_index],
+        }
+    ).assign(length=lambda f: f["candidate"].str.len())
     best = pairs.sort_values(
         ["unit", "length", "candidate"], ascending=[True, False, True], kind="stable"
     )
@@ -450,22 +470,38 @@ def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     return ledger.assign(community=pd.Series(community, index=ledger.index, dtype="str"))
 
 
+def map_distinct(values: pd.Series, lookup) -> pd.Series:
+    """``values`` mapped through ``lookup`` (a dict or Series, missing → NA) once per distinct
+    value, spread back by position: a ledger has a few hundred distinct keys over its lines."""
+    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    mapped = pd.Series(distinct, dtype="str").map(lookup).astype("str").to_numpy(dtype=object)
+    spread = np.full(len(positions), None, dtype=object)
+    known = positions >= 0
+    spread[known] = mapped[positions[known]]
+    return pd.Series(spread, index=values.index, dtype="str")
+
+
 def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
     """Map the ledger's 项目 aux text to a grant type: exact name, or one name containing the other.
 
     Looked up over unique project texts only.
     """
     grant_types = [str(g) for g in grant_types]
-    uniques = pd.Series(pd.unique(project.dropna().astype("str").str.strip()), dtype="str")
+    positions, distinct = pd.factorize(project, use_na_sentinel=True)
+    texts = pd.Series(distinct, dtype="str").str.strip()
+    uniques = pd.Series(pd.unique(texts.dropna()), dtype="str")
     lookup: dict[str, str] = {}
     for g in sorted(grant_types, key=len, reverse=True):  # a handful of grant types
         exact = uniques == g
-        loose = uniques.str.contains(g, regex=False) | pd.Series(
-            [p in g and p != "" for p in uniques], dtype=bool
-        )
+        inside = np.char.find(g, uniques.to_numpy(dtype=str)) >= 0  # the text inside the name
+        loose = uniques.str.contains(g, regex=False) | (pd.Series(inside) & (uniques != ""))
         for p in uniques[exact | loose]:
             lookup.setdefault(p, g)
-    return project.astype("str").str.strip().map(lookup).astype("str")
+    per_distinct = texts.map(lookup).astype("str").to_numpy(dtype=object)
+    spread = np.full(len(positions), None, dtype=object)
+    known = positions >= 0
+    spread[known] = per_distinct[positions[known]]
+    return pd.Series(spread, index=project.index, dtype="str")
 
 
 def resolve_grant_type(
@@ -487,6 +523,6 @@ def resolve_grant_type(
         return resolved
     types = allocations.groupby("community", sort=True)["grant_type"].agg(["nunique", "first"])
     single = types.loc[types["nunique"] == 1, "first"].astype("str")
-    fallback = ledger["community"].map(single).astype("str")
+    fallback = map_distinct(ledger["community"], single)
     on_project_account = on_accounts(ledger, project_prefixes)
     return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")
