@@ -174,7 +174,10 @@ def project_spending(
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
-    """Expense lines attributable to a grant type, with ``grant_type`` and net ``spend_fen``."""
+    """Expense lines attributable to a grant type, with ``grant_type`` and net ``spend_fen``.
+
+    The SCP checks take this frame as ``spending=`` when the caller has it already.
+    """
     require_columns(ledger, ("unit", "date", "account_code", "debit_fen", "credit_fen"), "明细账")
     ledger = with_community(ledger, allocations)
     grant_types = list(rules["grant_type"])
@@ -198,18 +201,23 @@ def out_of_scope_spending(
     allocations: pd.DataFrame | None = None,
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    spending: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """SCP-01: project spending on an account, or with a 摘要, its grant type does not allow.
 
     A line is out of scope when its account does not start with an allowed prefix, when its
     摘要 has none of the allowed keywords (if the rule lists any), or when it has a forbidden one.
     """
-    spend = project_spending(
-        ledger,
-        allocations,
-        rules,
-        expense_prefix=expense_prefix,
-        project_prefixes=project_prefixes,
+    spend = (
+        spending
+        if spending is not None
+        else project_spending(
+            ledger,
+            allocations,
+            rules,
+            expense_prefix=expense_prefix,
+            project_prefixes=project_prefixes,
+        )
     )
     spend = spend.loc[spend["debit_fen"] > 0]
     parts = []
@@ -280,6 +288,7 @@ def spending_above_allocation(
     *,
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    spending: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """SCP-02: project spending per community and grant type beyond the allocated amount.
 
@@ -287,12 +296,16 @@ def spending_above_allocation(
     carries the excess part, every later line its whole amount, so the flagged amounts add up to
     the total excess.
     """
-    spend = project_spending(
-        ledger,
-        allocations,
-        rules,
-        expense_prefix=expense_prefix,
-        project_prefixes=project_prefixes,
+    spend = (
+        spending
+        if spending is not None
+        else project_spending(
+            ledger,
+            allocations,
+            rules,
+            expense_prefix=expense_prefix,
+            project_prefixes=project_prefixes,
+        )
     )
     if spend.empty:
         return empty_flags()
@@ -339,17 +352,22 @@ def spending_after_period(
     allocations: pd.DataFrame | None = None,
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    spending: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """SCP-03: project spending dated after the grant period.
 
     ``period_end`` is one date for every grant type or a mapping grant type → date.
     """
-    spend = project_spending(
-        ledger,
-        allocations,
-        rules,
-        expense_prefix=expense_prefix,
-        project_prefixes=project_prefixes,
+    spend = (
+        spending
+        if spending is not None
+        else project_spending(
+            ledger,
+            allocations,
+            rules,
+            expense_prefix=expense_prefix,
+            project_prefixes=project_prefixes,
+        )
     )
     spend = spend.loc[spend["debit_fen"] > 0]
     if isinstance(period_end, dict):
@@ -391,30 +409,16 @@ def check_scope(
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
 ) -> pd.DataFrame:
-    """All scope and amount checks, flags concatenated."""
+    """All scope and amount checks, flags concatenated (the project's spending found once)."""
     ledger = with_community(ledger, allocations)
+    accounts = dict(expense_prefix=expense_prefix, project_prefixes=project_prefixes)
+    spending = project_spending(ledger, allocations, rules, **accounts)
+    shared = dict(accounts, spending=spending)
     parts = [
-        out_of_scope_spending(
-            ledger,
-            rules,
-            allocations=allocations,
-            expense_prefix=expense_prefix,
-            project_prefixes=project_prefixes,
-        ),
-        spending_above_allocation(
-            ledger,
-            allocations,
-            rules,
-            expense_prefix=expense_prefix,
-            project_prefixes=project_prefixes,
-        ),
+        out_of_scope_spending(ledger, rules, allocations=allocations, **shared),
+        spending_above_allocation(ledger, allocations, rules, **shared),
         spending_after_period(
-            ledger,
-            rules,
-            period_end=period_end,
-            allocations=allocations,
-            expense_prefix=expense_prefix,
-            project_prefixes=project_prefixes,
+            ledger, rules, period_end=period_end, allocations=allocations, **shared
         ),
     ]
     return concat_flags(parts)
