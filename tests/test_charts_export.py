@@ -169,3 +169,20 @@ def test_a_table_that_fits_is_written_whole_without_a_note(tmp_path):
     rows = list(openpyxl.load_workbook(path)["标记"].iter_rows(values_only=True))
     assert rows == [("序号",), *[(i,) for i in range(6)]]
     assert not (tmp_path / "底稿_标记.csv").exists()
+
+
+def test_an_opaque_chart_is_stored_as_rgb_with_the_drawn_pixels_a_transparent_one_keeps_alpha(
+    tmp_path, chinese_figure
+):
+    import numpy as np
+    from PIL import Image
+
+    _, pixels = charts._draw(chinese_figure, charts.MIN_DPI)
+    opaque = charts.save_figure(chinese_figure, "opaque", tmp_path, formats=("png",))["png"]
+    with Image.open(opaque) as png:
+        assert png.mode == "RGB"
+        assert np.array_equal(np.asarray(png), pixels[..., :3])  # lossless: the same colours
+    chinese_figure.patch.set_alpha(0.0)
+    clear = charts.save_figure(chinese_figure, "clear", tmp_path, formats=("png",))["png"]
+    with Image.open(clear) as png:
+        assert png.mode == "RGBA"

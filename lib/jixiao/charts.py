@@ -177,10 +177,20 @@ def _draw(fig, dpi: int):
     return bbox, rgba[top:bottom, left:right].copy()
 
 
+PNG_COMPRESS_LEVEL = 3  # lossless either way; level 6 takes twice as long for 3 % smaller files
+
+
 def _write_png(pixels, target: Path, dpi: int) -> None:
+    """The pixels as PNG; an opaque chart (the usual white background) is stored as RGB, a
+    quarter fewer bytes to compress, with exactly the same colours."""
+    import numpy as np
     from PIL import Image
 
-    Image.fromarray(pixels, mode="RGBA").save(target, format="png", dpi=(dpi, dpi))
+    if bool((pixels[..., 3] == 255).all()):
+        image = Image.fromarray(np.ascontiguousarray(pixels[..., :3]), mode="RGB")
+    else:
+        image = Image.fromarray(pixels, mode="RGBA")
+    image.save(target, format="png", dpi=(dpi, dpi), compress_level=PNG_COMPRESS_LEVEL)
 
 
 def show_file(png: Path, *, width: int = 720, optional: bool = False) -> None:
