@@ -571,6 +571,7 @@ interval_method = "wilson"
 margin = 0.05
 
 [sampling]
+population = "专项资金相关"  # 抽样总体：专项资金的支出（项目支出科目、项目辅助核算，以及合规检查认定记入基本支出的专项支出）
 method = "mus"  # 统计抽样方法：货币单位抽样
 confidence = 0.95
 tolerable_rate = 0.05

@@ -294,6 +294,9 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
 _PARAMETER_NAMES = {
     "抽样方法": ("method", str),
     "随机种子": ("seed", int),
+    "统计抽样总体项目数": ("population_count", int),
+    "统计抽样总体金额（元）": ("population_amount_fen", "money"),
+    # the labels of sheets exported before the named population was stated above them
     "抽样总体项目数": ("population_count", int),
     "抽样总体金额（元）": ("population_amount_fen", "money"),
     "统计样本量": ("sample_size", int),

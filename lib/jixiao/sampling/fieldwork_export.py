@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from jixiao import schema
 from jixiao.export import save_workbook
 
+from .population import PopulationSummary
 from .selection import Selection
 
 SHEET = "抽样清单"
@@ -99,8 +100,8 @@ def _parameter_rows(selection: Selection) -> list[tuple[str, object]]:
     return [
         ("抽样方法", selection.method),
         ("随机种子", selection.seed),
-        ("抽样总体项目数", selection.population_count),
-        ("抽样总体金额（元）", selection.population_amount_fen / 100),
+        ("统计抽样总体项目数", selection.population_count),
+        ("统计抽样总体金额（元）", selection.population_amount_fen / 100),
         ("统计样本量", selection.sample_size),
         (
             "抽样区间（元）",
@@ -111,8 +112,13 @@ def _parameter_rows(selection: Selection) -> list[tuple[str, object]]:
     ]
 
 
-def export_fieldwork(selection: Selection, path: str | Path) -> Path:
-    """Write the 抽样清单 workbook for the fieldwork; returns the path written."""
+def export_fieldwork(
+    selection: Selection, path: str | Path, *, population: PopulationSummary | None = None
+) -> Path:
+    """Write the 抽样清单 workbook for the fieldwork; returns the path written.
+
+    ``population``: the named population the items were selected from; its definition, size,
+    amount and the selection's coverage are written at the top of the 抽样参数 sheet."""
     path = Path(path)
     sample = selection.sample
     headers = {
@@ -149,7 +155,7 @@ def export_fieldwork(selection: Selection, path: str | Path) -> Path:
     _format_sheet(sheet, list(headers), len(sample))
     params = workbook.create_sheet(PARAMETER_SHEET)
     params.append(["参数", "值"])
-    for label, value in _parameter_rows(selection):
+    for label, value in [*(population.rows() if population else ()), *_parameter_rows(selection)]:
         params.append([label, value])
     params.column_dimensions["A"].width = 30
     params.column_dimensions["B"].width = 40
