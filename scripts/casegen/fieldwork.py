@@ -124,10 +124,10 @@ def write_filled_fieldwork(
     )
     settings = settings_from_parameters(year, parameters_file)
     population, _, selection = plan_and_select(ledger, settings, flags)
-    summary = summarise_population(population, selection.sample, settings.definition)
+    population_summary = summarise_population(population, selection.sample, settings.definition)
     whole = replace(settings, population=WHOLE_LEDGER)
     whole_ledger = sampling_population(ledger, whole.definition)
-    export_fieldwork(selection, target, population=summary)
+    export_fieldwork(selection, target, population=population_summary)
 
     sample = selection.sample.reset_index(drop=True)
     ids = item_ids(sample)
@@ -189,7 +189,7 @@ def write_filled_fieldwork(
         "misstated_item": misstated + 1,
         "misstated_kind": kinds.iloc[misstated],
         "missing_kinds": "、".join(sorted({by_name[kinds.iloc[i]].missing for i in no_documents})),
-        "population": summary,
+        "population": population_summary,
         "whole_ledger_lines": len(whole_ledger),
         "whole_ledger_fen": int(whole_ledger["amount_fen"].sum()),
     }
