@@ -40,3 +40,5 @@ def test_the_case_sheet_states_the_special_fund_population(year):
     assert values["抽样总体口径"] == "专项资金相关"
     assert values["总体分录笔数"] >= values["选取笔数"] > 0
     assert float(str(values["金额覆盖率"]).rstrip("%")) > 50
+    basis = filled(year)["抽样清单"]["纳入总体依据"]
+    assert basis.notna().all() and "项目支出科目" in set(basis)

@@ -202,3 +202,5 @@ def test_the_fieldwork_sheet_states_the_population_and_still_reads_back(tmp_path
     back = read_fieldwork(path)
     assert back.parameters["population_count"] == selection.population_count
     assert back.parameters["population_amount_fen"] == selection.population_amount_fen
+    # Each line says why it is in the population (the last column, after those to fill).
+    assert back.data["population_basis"].tolist() == selection.sample["population_basis"].tolist()

@@ -232,6 +232,7 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
         "account_name",
         "selection_method",
         "selection_reason",
+        "population_basis",
         "source_file",
         "source_sheet",
         "note",

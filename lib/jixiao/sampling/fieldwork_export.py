@@ -51,7 +51,9 @@ FILL_HEADERS = {
     "misstatement_fen": "差错金额（元）",
     "note": "备注",
 }
-HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS}
+# Why the line is in the named population: last, so the columns to fill keep their place.
+BASIS_HEADERS = {"population_basis": "纳入总体依据"}
+HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS, **BASIS_HEADERS}
 MONEY_COLUMNS = ("amount_fen", "audited_fen", "misstatement_fen")
 YES_NO_COLUMNS = ("documents_complete", "approved", "compliant")
 # Where a population that is not a ledger (e.g. the allocation table) finds the same facts.
@@ -65,6 +67,7 @@ _WIDTHS = {
     "序号": 6,
     "摘要": 30,
     "选取理由": 40,
+    "纳入总体依据": 18,
     "来源文件": 28,
     "备注": 24,
     "核算单位": 20,
@@ -140,6 +143,7 @@ def export_fieldwork(
                 *schema.PROVENANCE_COLUMNS,
             )
         },
+        "population_basis": _column(sample, "population_basis"),
     }
     columns = [
         values.get(name, pd.Series([None] * len(sample), index=sample.index, dtype=object))
