@@ -30,7 +30,12 @@ from jixiao import compliance, loading, paths
 from jixiao.export import save_workbook
 from jixiao.project_profile import year_profile
 from jixiao.sampling import export_fieldwork
-from jixiao.sampling.population import WHOLE_LEDGER, sampling_population, summarise_population
+from jixiao.sampling.population import (
+    SPECIAL_FUND,
+    WHOLE_LEDGER,
+    sampling_population,
+    summarise_population,
+)
 from jixiao.sampling.select import item_ids
 from jixiao.sampling.workflow import SamplingSettings, plan_and_select
 
@@ -92,7 +97,7 @@ def settings_from_parameters(year: int, parameters_file: Path | None = None) -> 
         key_item_threshold_fen=None if threshold is None else int(round(float(threshold) * 100)),
         include_flagged=bool(sampling.get("include_flagged", True)),
         strata_by=sampling.get("strata_by") or None,
-        population=sampling.get("population", "全部支出明细"),
+        population=sampling.get("population", SPECIAL_FUND),  # the notebook's default
         expense_accounts=accounts["expense"],
         project_expense_accounts=accounts["project_expense"],
     )
