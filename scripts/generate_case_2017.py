@@ -650,11 +650,22 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
 
     name = f"抽样清单_已填_{YEAR}.xlsx"
     filled = fieldwork.write_filled_fieldwork(out, YEAR, out / name, seed=seed, timestamp=TIMESTAMP)
+    population = filled["population"]
     lines.append(
         f"- `{name}` — 工作表 `抽样清单`：评价组填写后的凭证抽查表，{filled['items']} 个项目（按 parameters.toml 的抽样参数"
         f"与种子选取，与 02_sampling 的选取一致）；{filled['non_compliant']} 项为专项支出记入基本支出（不合规），"
-        f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符；"
-        "是否经审批均为“是”（报告未指出凭证缺少审批）；`抽样参数`：抽样参数。"
+        f"{filled['missing_documents']} 项缺少原始凭证（{filled['missing_kinds']}），第 {filled['misstated_item']} 项"
+        f"（{filled['misstated_kind']}类）发票金额与记账金额不符；"
+        "是否经审批均为“是”（报告未指出凭证缺少审批）；每项按凭证类别核对应附单据（工程：合同、验收单、发票；采购：发票、验收入库单；"
+        "培训：培训通知、签到表、发票；服务：服务协议、服务记录、发票；工资：工资表、签领单，不附发票），备注写明核对的或缺少的单据；"
+        "`抽样参数`：抽样总体的口径、笔数、金额和样本覆盖率，以及抽样参数。\n"
+        f"  抽样总体为“{population.name}”（parameters.toml `[sampling] population`）：{population.description}，"
+        f"共 {population.lines} 笔、{population.amount_fen / 100:,.2f} 元，选取 {population.selected_lines} 笔，"
+        f"覆盖金额的 {population.amount_share:.1%}。为什么 / why: 评价对象是 200 万元专项资金，不是各社区居委会的全部经费"
+        f"（全部支出 {filled['whole_ledger_lines']} 笔、{filled['whole_ledger_fen'] / 100:,.2f} 元，多为工资、水电、物业等与本项目无关的基本支出），"
+        "从全部支出中抽样，结论说的是居委会的日常经费而不是专项资金；只取项目支出科目又会漏掉记入基本支出的专项支出（问题 3），"
+        "总体不完整。因此总体取专项资金的全部支出，合规检查认定的专项支出一并纳入；关键项目（5 万元以上）和合规检查标记的项目全部检查，"
+        "不进入统计抽样总体，统计结论只推断到其余部分。"
     )
     summary[name] = filled
 

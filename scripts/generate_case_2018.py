@@ -571,6 +571,7 @@ interval_method = "wilson"
 margin = 0.05
 
 [sampling]
+population = "专项资金相关"  # 抽样总体：专项资金的支出（项目支出科目、项目辅助核算，以及合规检查认定记入基本支出的专项支出）
 method = "mus"  # 统计抽样方法：货币单位抽样
 confidence = 0.95
 tolerable_rate = 0.05
@@ -859,7 +860,12 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     )
     lines.append(
         f"- `{name}` — 工作表 `抽样清单`：评价组填写后的凭证抽查表，{filled['items']} 个项目（与 02_sampling 的选取一致）；"
-        f"{filled['missing_documents']} 项缺少原始凭证，第 {filled['misstated_item']} 项发票金额与记账金额不符；{approval}。"
+        f"{filled['missing_documents']} 项缺少原始凭证（{filled['missing_kinds']}），第 {filled['misstated_item']} 项"
+        f"（{filled['misstated_kind']}类）发票金额与记账金额不符；{approval}；每项按凭证类别核对应附单据（工资不附发票），"
+        f"备注写明核对的或缺少的单据。抽样总体为“{filled['population'].name}”：{filled['population'].description}，"
+        f"共 {filled['population'].lines} 笔、{filled['population'].amount_fen / 100:,.2f} 元"
+        f"（全部支出 {filled['whole_ledger_lines']} 笔、{filled['whole_ledger_fen'] / 100:,.2f} 元），"
+        f"样本覆盖金额的 {filled['population'].amount_share:.1%}。"
     )
     summary[name] = filled
 

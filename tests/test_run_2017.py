@@ -235,7 +235,37 @@ def _sampling_settings():
     from jixiao.sampling.workflow import settings_from_parameters
 
     given = runner.read_year_parameters(YEAR)
-    return settings_from_parameters(seed=given["seed"], **given["sampling"])
+    return settings_from_parameters(
+        seed=given["seed"], accounts=year_profile(YEAR).accounts, **given["sampling"]
+    )
+
+
+def test_the_2017_sample_is_drawn_from_the_special_funds_spending_and_says_so(run):
+    from jixiao import compliance, metrics
+
+    ledger = pd.read_parquet(paths.processed_dir(YEAR) / "ledger.parquet")
+    allocations = pd.read_parquet(paths.processed_dir(YEAR) / "allocations.parquet")
+    flags = compliance.check_separate_accounting(
+        ledger,
+        allocations,
+        compliance.load_scope_rules(year=YEAR),
+        **year_profile(YEAR).separate_accounting_options(),
+    )
+    # By hand: the 500102 lines, plus the special-fund spending booked to basic (SEP-01).
+    project = ledger[ledger["account_key"].str.startswith("500102")]
+    moved = flags[flags["rule"] == "SEP-01"]
+    lines = len(project) + len(moved)
+    amount = (project["debit_fen"] - project["credit_fen"]).sum() + moved["amount_fen"].sum()
+    values = metrics.metrics_dict(metrics.read_metrics(YEAR))
+    assert values["sampling_population_lines"] == lines == 123
+    assert round(values["sampling_population_amount"] * 100) == amount
+    recorded = pd.read_parquet(paths.processed_dir(YEAR) / "sampling_evaluation.parquet")
+    rows = dict(zip(recorded["项目"], recorded["结果"], strict=True))
+    assert rows["抽样总体口径"] == "专项资金相关" and rows["总体分录笔数"] == "123"
+    # The one invoice that disagrees is projected to the population in 元.
+    assert "最可能值" in rows["推断至总体的错报"]
+    assert values["voucher_projected_misstatement"] > 0
+    assert values["voucher_misstatement_upper_limit"] > values["voucher_projected_misstatement"]
 
 
 def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
@@ -255,9 +285,12 @@ def test_fieldwork_is_evaluated_under_the_design_it_was_drawn_with(run):
     filled = sampling.read_fieldwork(workflow.filled_sheet_path(YEAR))
     evaluation, differences = workflow.evaluate_selection(filled, selection, plan, settings)
     assert differences.empty  # the shipped sheet was filled in for this very selection
-    # Key items (≥ 50,000 元) are examined in full; tolerable misstatement is 5 % of what remains.
+    # Key items (≥ 50,000 元) and flagged lines are examined in full; tolerable misstatement is
+    # 5 % of what remains.
+    flagged = sampling.item_ids(population).isin(sampling.item_ids(flags)).to_numpy()
     remaining = population.loc[
-        (population["amount_fen"] > 0) & (population["amount_fen"] < 5_000_000), "amount_fen"
+        (population["amount_fen"] > 0) & (population["amount_fen"] < 5_000_000) & ~flagged,
+        "amount_fen",
     ].sum()
     assert (
         evaluation.monetary.tolerable_misstatement_fen

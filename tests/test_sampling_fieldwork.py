@@ -123,6 +123,7 @@ def test_export_writes_the_agreed_headers_formats_and_drop_downs(tmp_path):
         "审定金额（元）",
         "差错金额（元）",
         "备注",
+        "纳入总体依据",
     ]
     assert sheet.freeze_panes == "A2"
     assert sheet["H2"].value == 60_000 and sheet["H2"].number_format == "#,##0.00"

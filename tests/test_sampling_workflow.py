@@ -13,6 +13,17 @@ from jixiao.sampling.workflow import (
     settings_from_parameters,
 )
 
+ACCOUNTS = {"expense": ("5",), "project_expense": ("500102",)}
+
+
+def _settings(**given) -> SamplingSettings:
+    """Settings over the 事业单位 chart (what a project profile gives the notebook)."""
+    return SamplingSettings(
+        expense_accounts=ACCOUNTS["expense"],
+        project_expense_accounts=ACCOUNTS["project_expense"],
+        **given,
+    )
+
 
 @pytest.fixture()
 def ledger():
@@ -34,7 +45,7 @@ def ledger():
 
 
 def test_amount_bands_stratify_and_every_band_is_sampled(ledger):
-    settings = SamplingSettings(
+    settings = _settings(
         seed=1, method="stratified", strata_bands_fen=(5_000_00, 20_000_00), allocation="equal"
     )
     _, plan, selection = plan_and_select(ledger, settings)
@@ -45,10 +56,8 @@ def test_amount_bands_stratify_and_every_band_is_sampled(ledger):
 
 
 def test_expected_misstatement_enlarges_the_mus_sample(ledger):
-    without = plan_and_select(ledger, SamplingSettings(seed=1))[1]
-    with_expected = plan_and_select(
-        ledger, SamplingSettings(seed=1, expected_misstatement_ratio=0.01)
-    )[1]
+    without = plan_and_select(ledger, _settings(seed=1))[1]
+    with_expected = plan_and_select(ledger, _settings(seed=1, expected_misstatement_ratio=0.01))[1]
     book = int(ledger["debit_fen"].sum())
     assert without.sample_size == mus_sample_size(book, round(book * 0.05), 0, 0.95)
     assert with_expected.sample_size == mus_sample_size(
@@ -67,7 +76,7 @@ def test_expected_misstatement_enlarges_the_mus_sample(ledger):
 )
 def test_inconsistent_settings_are_refused(changes, message):
     with pytest.raises(ParameterError, match=message):
-        SamplingSettings(seed=1, **changes)
+        _settings(seed=1, **changes)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +98,8 @@ def test_notebook_parameters_in_yuan_reach_the_settings_in_fen():
         method="stratified",
         key_item_threshold_yuan="50,000.005",
         strata_bands_yuan="[5000]",
+        accounts=ACCOUNTS,
     )
     assert settings.key_item_threshold_fen == 5_000_000 and settings.strata_bands_fen == (500_000,)
     with pytest.raises(ParameterError, match="key_item_threshold_yuan"):
-        settings_from_parameters(seed=3, key_item_threshold_yuan="五万")
+        settings_from_parameters(seed=3, key_item_threshold_yuan="五万", accounts=ACCOUNTS)

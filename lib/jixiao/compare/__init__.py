@@ -9,6 +9,8 @@ earliest one.
 - :mod:`.load` — the years' outputs read into one :class:`YearSummary` each (the I/O edge).
 - :mod:`.tables` — the comparison frames, the sentences on what changed, the workbook sheets.
 - :mod:`.charts` — the comparison charts (matplotlib imported only when one is drawn).
+- :mod:`.crosswalk` — a 2013-framework year against a 2020-framework one, like with like, from
+  the editable table ``templates/框架对照_2013_2020.csv`` (scores as shares of their weights).
 """
 
 from ._common import ALL_RESPONDENTS, ARRIVAL_PERCENT
@@ -19,6 +21,7 @@ from .charts import (
     plot_findings_by_dimension,
     plot_satisfaction,
 )
+from .crosswalk import crosswalk_comparison, describe_crosswalk, load_crosswalk
 from .load import (
     REQUIRED_TABLES,
     SATISFACTION_TABLES,
@@ -62,11 +65,14 @@ __all__ = [
     "arrival_rates",
     "by_year",
     "change_label",
+    "crosswalk_comparison",
+    "describe_crosswalk",
     "describe_changes",
     "dimension_comparison",
     "dimension_scores",
     "findings_by_dimension",
     "findings_comparison",
+    "load_crosswalk",
     "load_year_summary",
     "load_years",
     "missing_outputs",

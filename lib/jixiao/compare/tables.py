@@ -324,8 +324,11 @@ def workbook_sheets(
     satisfaction: pd.DataFrame,
     satisfaction_delta: pd.DataFrame,
     findings: pd.DataFrame,
+    crosswalk: Sequence[pd.DataFrame] = (),
 ) -> Mapping[str, object]:
-    """The comparison workbook's sheets, with 元 and % columns marked for ``export.write_workbook``."""
+    """The comparison workbook's sheets, with 元 and % columns marked for ``export.write_workbook``.
+
+    ``crosswalk``: the like-with-like tables (一级指标, 三级指标) of :mod:`.crosswalk`."""
     delta_percent = tuple(
         c for c in satisfaction_delta.columns if "满意率" in c or c.startswith("变化区间")
     )
@@ -343,4 +346,7 @@ def workbook_sheets(
         ),
         "满意率变化": Sheet(satisfaction_delta, percent=delta_percent),
         "问题数量": Sheet(findings, integer=tuple(c for c in findings.columns if c != "一级指标")),
+    } | {
+        name: Sheet(table, percent=tuple(c for c in table.columns if "得分率" in c))
+        for name, table in zip(("一级指标对照", "指标对照"), crosswalk, strict=False)
     }

@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from jixiao import schema
 from jixiao.errors import InputError
 
-from ._common import markdown_table, yuan
+from ._common import markdown_table, percent, yuan
 from .evaluate import (
     AttributeEvaluation,
     MonetaryEvaluation,
@@ -232,6 +232,7 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
         "account_name",
         "selection_method",
         "selection_reason",
+        "population_basis",
         "source_file",
         "source_sheet",
         "note",
@@ -294,6 +295,9 @@ def read_fieldwork(path: str | Path) -> FieldworkResult:
 _PARAMETER_NAMES = {
     "抽样方法": ("method", str),
     "随机种子": ("seed", int),
+    "统计抽样总体项目数": ("population_count", int),
+    "统计抽样总体金额（元）": ("population_amount_fen", "money"),
+    # the labels of sheets exported before the named population was stated above them
     "抽样总体项目数": ("population_count", int),
     "抽样总体金额（元）": ("population_amount_fen", "money"),
     "统计样本量": ("sample_size", int),
@@ -342,7 +346,7 @@ class FieldworkEvaluation:
     notes: tuple[str, ...] = ()
 
     def rows(self) -> list[tuple[str, str]]:
-        return [
+        rows = [
             ("统计样本项目", f"{self.statistical_items} 项"),
             ("非统计选取项目", f"{self.other_items} 项，其中偏差 {self.other_deviations} 项"),
             ("发现偏差合计", f"{len(self.deviations)} 项"),
@@ -351,6 +355,16 @@ class FieldworkEvaluation:
                 f"{len(self.misstatements)} 项，金额 {yuan(self.total_misstatement_fen)} 元",
             ),
         ]
+        if self.monetary is not None and len(self.misstatements):
+            m = self.monetary
+            rows.append(
+                (
+                    "推断至总体的错报",
+                    f"最可能值 {yuan(m.most_likely_misstatement_fen)} 元，"
+                    f"{percent(m.confidence, 0)} 置信水平下上限 {yuan(m.upper_limit_fen)} 元（Stringer 界）",
+                )
+            )
+        return rows
 
     def report_rows(self) -> list[tuple[str, str]]:
         """Every figure and conclusion, for the 抽样评价 workpaper (section-prefixed labels)."""

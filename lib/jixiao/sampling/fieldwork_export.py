@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from jixiao import schema
 from jixiao.export import save_workbook
 
+from .population import PopulationSummary
 from .selection import Selection
 
 SHEET = "抽样清单"
@@ -50,7 +51,9 @@ FILL_HEADERS = {
     "misstatement_fen": "差错金额（元）",
     "note": "备注",
 }
-HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS}
+# Why the line is in the named population: last, so the columns to fill keep their place.
+BASIS_HEADERS = {"population_basis": "纳入总体依据"}
+HEADERS = {**REFERENCE_HEADERS, **FILL_HEADERS, **BASIS_HEADERS}
 MONEY_COLUMNS = ("amount_fen", "audited_fen", "misstatement_fen")
 YES_NO_COLUMNS = ("documents_complete", "approved", "compliant")
 # Where a population that is not a ledger (e.g. the allocation table) finds the same facts.
@@ -64,6 +67,7 @@ _WIDTHS = {
     "序号": 6,
     "摘要": 30,
     "选取理由": 40,
+    "纳入总体依据": 18,
     "来源文件": 28,
     "备注": 24,
     "核算单位": 20,
@@ -99,8 +103,8 @@ def _parameter_rows(selection: Selection) -> list[tuple[str, object]]:
     return [
         ("抽样方法", selection.method),
         ("随机种子", selection.seed),
-        ("抽样总体项目数", selection.population_count),
-        ("抽样总体金额（元）", selection.population_amount_fen / 100),
+        ("统计抽样总体项目数", selection.population_count),
+        ("统计抽样总体金额（元）", selection.population_amount_fen / 100),
         ("统计样本量", selection.sample_size),
         (
             "抽样区间（元）",
@@ -111,8 +115,13 @@ def _parameter_rows(selection: Selection) -> list[tuple[str, object]]:
     ]
 
 
-def export_fieldwork(selection: Selection, path: str | Path) -> Path:
-    """Write the 抽样清单 workbook for the fieldwork; returns the path written."""
+def export_fieldwork(
+    selection: Selection, path: str | Path, *, population: PopulationSummary | None = None
+) -> Path:
+    """Write the 抽样清单 workbook for the fieldwork; returns the path written.
+
+    ``population``: the named population the items were selected from; its definition, size,
+    amount and the selection's coverage are written at the top of the 抽样参数 sheet."""
     path = Path(path)
     sample = selection.sample
     headers = {
@@ -134,6 +143,7 @@ def export_fieldwork(selection: Selection, path: str | Path) -> Path:
                 *schema.PROVENANCE_COLUMNS,
             )
         },
+        "population_basis": _column(sample, "population_basis"),
     }
     columns = [
         values.get(name, pd.Series([None] * len(sample), index=sample.index, dtype=object))
@@ -149,7 +159,7 @@ def export_fieldwork(selection: Selection, path: str | Path) -> Path:
     _format_sheet(sheet, list(headers), len(sample))
     params = workbook.create_sheet(PARAMETER_SHEET)
     params.append(["参数", "值"])
-    for label, value in _parameter_rows(selection):
+    for label, value in [*(population.rows() if population else ()), *_parameter_rows(selection)]:
         params.append([label, value])
     params.column_dimensions["A"].width = 30
     params.column_dimensions["B"].width = 40

@@ -7,12 +7,13 @@ rows in the same order (source file, sheet, row) whatever order the rows arrived
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
-from jixiao.errors import InputError
+from jixiao.errors import InputError, ParameterError
 from jixiao.schema import PROVENANCE_COLUMNS
 
 ID_COLUMN = "item_id"
@@ -100,4 +101,173 @@ def population_from_ledger(
     lines = ledger[on_accounts(ledger, tuple(account_prefixes))]
     return lines.assign(
         **{amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64")}
+    )
+
+
+# --------------------------------------------------------------------------- the named populations
+
+BASIS_COLUMN = "population_basis"  # why a line is in the population (纳入总体依据)
+WHOLE_LEDGER, PROJECT_ACCOUNTS, SPECIAL_FUND = "全部支出明细", "项目支出科目", "专项资金相关"
+# The population an evaluator names in parameters.toml ([sampling] population) and what it holds.
+POPULATIONS = {
+    WHOLE_LEDGER: "被评价单位明细账中支出类科目（{expense}）的全部分录",
+    PROJECT_ACCOUNTS: "项目支出科目（{project}）的分录",
+    SPECIAL_FUND: (
+        "与专项资金相关的支出分录：项目支出科目（{project}）的分录、带项目辅助核算的支出分录，"
+        "以及合规检查认定为专项资金支出但记入其他科目的分录"
+    ),
+}
+_BASIS_PROJECT_ACCOUNT = "项目支出科目"
+_BASIS_PROJECT_AUX = "项目辅助核算"
+_BASIS_COMPLIANCE = "合规检查认定为专项资金支出"
+_BASIS_EXPENSE = "支出类科目"
+
+
+@dataclass(frozen=True)
+class PopulationDefinition:
+    """A named sampling population and the account prefixes (from the project profile) it uses."""
+
+    name: str
+    expense_accounts: tuple[str, ...]
+    project_expense_accounts: tuple[str, ...]
+
+    def __post_init__(self):
+        if self.name not in POPULATIONS:
+            raise ParameterError(
+                f"parameters.toml [sampling] population（抽样总体）只能是 "
+                f"{'、'.join(POPULATIONS)}，收到 {self.name!r} / unknown sampling population {self.name!r}"
+            )
+        needed = (
+            ("expense", self.expense_accounts),
+            ("project_expense", self.project_expense_accounts),
+        )
+        for role, prefixes in needed:
+            if not prefixes:
+                raise ParameterError(
+                    f"抽样总体“{self.name}”需要项目概况 project.toml [accounts] 的 {role} 科目，未给出"
+                )
+
+    @property
+    def description(self) -> str:
+        return POPULATIONS[self.name].format(
+            expense="、".join(self.expense_accounts),
+            project="、".join(self.project_expense_accounts),
+        )
+
+    @property
+    def needs_compliance_lines(self) -> bool:
+        return self.name == SPECIAL_FUND
+
+
+def sampling_population(
+    ledger: pd.DataFrame,
+    definition: PopulationDefinition,
+    fund_lines: pd.DataFrame | None = None,
+    *,
+    amount_column: str = AMOUNT_COLUMN,
+) -> pd.DataFrame:
+    """The ledger lines of the named population, amount = debit − credit (fen), with the reason
+    each line is in it (``population_basis``).
+
+    专项资金相关 needs ``fund_lines``: the lines (``source_file`` / ``source_sheet`` /
+    ``source_row``) the compliance step found to be the special fund's spending booked elsewhere;
+    they must lie on expense accounts to enter (receipts are not spending).
+    """
+    expense = on_accounts(ledger, definition.expense_accounts)
+    project_account = on_accounts(ledger, definition.project_expense_accounts) & expense
+    if definition.name == WHOLE_LEDGER:
+        keep = expense
+        basis = pd.Series(_BASIS_EXPENSE, index=ledger.index, dtype="str").where(
+            ~project_account, _BASIS_PROJECT_ACCOUNT
+        )
+    elif definition.name == PROJECT_ACCOUNTS:
+        keep = project_account
+        basis = pd.Series(_BASIS_PROJECT_ACCOUNT, index=ledger.index, dtype="str")
+    else:
+        if fund_lines is None:
+            raise ParameterError(
+                f"抽样总体“{SPECIAL_FUND}”需要合规检查认定的专项资金支出分录（专项支出记入基本支出），未给出"
+            )
+        aux = (
+            ~(ledger["project"].isna() | (ledger["project"].astype("str").str.strip() == ""))
+            if "project" in ledger.columns
+            else pd.Series(False, index=ledger.index)
+        ) & expense
+        keys = list(PROVENANCE_COLUMNS)
+        found = fund_lines.loc[:, keys].drop_duplicates().assign(_fund=True)
+        marked = ledger.loc[:, keys].merge(found, how="left", on=keys)["_fund"].eq(True).to_numpy()
+        compliance = pd.Series(marked, index=ledger.index) & expense
+        keep = project_account | aux | compliance
+        basis = (
+            pd.Series(_BASIS_COMPLIANCE, index=ledger.index, dtype="str")
+            .where(~aux, _BASIS_PROJECT_AUX)
+            .where(~project_account, _BASIS_PROJECT_ACCOUNT)
+        )
+    lines = ledger[keep.to_numpy()]
+    return lines.assign(
+        **{
+            amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64"),
+            BASIS_COLUMN: basis[keep.to_numpy()].to_numpy(),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class PopulationSummary:
+    """The population as the 抽样清单 and the report state it: what, how many lines, how much,
+    and how much of it the selection (statistical and non-statistical items) covers."""
+
+    name: str
+    description: str
+    lines: int
+    amount_fen: int  # sum of the lines' net amounts
+    selected_lines: int
+    selected_amount_fen: int
+
+    @property
+    def line_share(self) -> float:
+        return self.selected_lines / self.lines if self.lines else 0.0
+
+    @property
+    def amount_share(self) -> float:
+        return self.selected_amount_fen / self.amount_fen if self.amount_fen > 0 else 0.0
+
+    def rows(self) -> list[tuple[str, object]]:
+        """Label / value rows in 元 and %, for the 抽样参数 sheet and the 抽样评价 workpaper."""
+        return [
+            ("抽样总体口径", self.name),
+            ("抽样总体定义", self.description),
+            ("总体分录笔数", self.lines),
+            ("总体分录金额（元）", self.amount_fen / 100),
+            ("选取笔数", self.selected_lines),
+            ("选取金额（元）", self.selected_amount_fen / 100),
+            ("笔数覆盖率", f"{self.line_share:.2%}"),
+            ("金额覆盖率", f"{self.amount_share:.2%}"),
+        ]
+
+    @property
+    def sentence(self) -> str:
+        """One sentence for the report's sampling text."""
+        return (
+            f"抽样总体为{self.description}（{self.name}），共{self.lines:,}笔、金额{self.amount_fen / 100:,.2f}元；"
+            f"选取{self.selected_lines:,}笔、金额{self.selected_amount_fen / 100:,.2f}元，"
+            f"占总体笔数的{self.line_share:.2%}、金额的{self.amount_share:.2%}"
+        )
+
+
+def summarise_population(
+    population: pd.DataFrame,
+    sample: pd.DataFrame,
+    definition: PopulationDefinition,
+    amount_column: str = AMOUNT_COLUMN,
+) -> PopulationSummary:
+    """Size, amount and the selection's coverage of a named population (``sample``: the
+    selected rows, every one from ``population``)."""
+    return PopulationSummary(
+        name=definition.name,
+        description=definition.description,
+        lines=int(len(population)),
+        amount_fen=int(population[amount_column].sum()),
+        selected_lines=int(len(sample)),
+        selected_amount_fen=int(sample[amount_column].sum()),
     )

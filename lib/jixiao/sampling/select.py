@@ -145,6 +145,7 @@ def select_sample(
     key_threshold_fen: int | None = None,
     flagged_ids: Iterable[str] | pd.DataFrame = (),
     flagged_reason: str = "合规检查标记",
+    exclude_flagged: bool = False,
     judgemental: Mapping[str, str] | None = None,
     strata_by: str | None = None,
     bands_fen: Iterable[int] | None = None,
@@ -155,6 +156,8 @@ def select_sample(
     population), a statistical sample from the rest, then flagged items and judgemental picks.
 
     ``method``: ``random``, ``systematic``, ``mus``, ``mus_cell`` or ``stratified``.
+    ``exclude_flagged``: flagged items are examined in full too, so they leave the sampled
+    population like key items (the statistical result is then projected to the rest only).
     """
     frame = prepare_population(population, amount_column)
     parts: list[Selection] = []
@@ -163,6 +166,14 @@ def select_sample(
         key = select_key_items(frame, key_threshold_fen, amount_column=amount_column)
         parts.append(key)
         rest = frame[frame[amount_column].to_numpy() < key_threshold_fen]
+    flagged = list(flagged_ids) if not isinstance(flagged_ids, pd.DataFrame) else flagged_ids
+    flagged_part = (
+        select_flagged(frame, flagged, flagged_reason, amount_column=amount_column)
+        if len(flagged)
+        else None
+    )
+    if exclude_flagged and flagged_part is not None and len(flagged_part.sample):
+        rest = rest[~item_ids(rest).isin(flagged_part.sample[ID_COLUMN]).to_numpy()]
     runners = {
         "random": lambda: select_random(rest, sample_size, seed, amount_column=amount_column),
         "systematic": lambda: select_systematic(
@@ -192,10 +203,14 @@ def select_sample(
             statistical,
             f"{len(parts[0].sample)} 项关键项目（金额≥{yuan_short(key_threshold_fen)}元）全部检查，已从统计抽样总体中剔除。",
         )
+    if exclude_flagged and flagged_part is not None and len(flagged_part.sample):
+        statistical = _with_note(
+            statistical,
+            f"{len(flagged_part.sample)} 项重点关注项目（合规检查标记）全部检查，已从统计抽样总体中剔除。",
+        )
     parts.append(statistical)
-    flagged = list(flagged_ids) if not isinstance(flagged_ids, pd.DataFrame) else flagged_ids
-    if len(flagged):
-        parts.append(select_flagged(frame, flagged, flagged_reason, amount_column=amount_column))
+    if flagged_part is not None:
+        parts.append(flagged_part)
     if judgemental:
         parts.append(select_judgemental(frame, judgemental, amount_column=amount_column))
     return combine_selections(*parts)

@@ -19,9 +19,17 @@ from jixiao.errors import ParameterError
 from jixiao.export import yuan_to_fen
 from jixiao.metrics import Metric
 
+from ._common import percent, yuan
+from .evaluate import MonetaryEvaluation
 from .fieldwork import FieldworkEvaluation, FieldworkResult, evaluate_fieldwork
 from .plan import SamplingPlan, plan_attribute, plan_mus
-from .select import MUS, MUS_CELL, Selection, item_ids, population_from_ledger, select_sample
+from .population import (
+    WHOLE_LEDGER,
+    PopulationDefinition,
+    PopulationSummary,
+    sampling_population,
+)
+from .select import MUS, MUS_CELL, Selection, item_ids, select_sample
 
 STATISTICAL_METHODS = ("mus", "mus_cell", "random", "systematic", "stratified")
 
@@ -40,9 +48,13 @@ class SamplingSettings:
     strata_by: str | None = None
     strata_bands_fen: tuple[int, ...] | None = None  # amount band edges for stratified sampling
     allocation: str = "proportional"  # stratified: proportional / equal / neyman
-    population_accounts: tuple[str, ...] = ("5001",)
+    # The named population (population.POPULATIONS) and the profile's account prefixes it reads.
+    population: str = WHOLE_LEDGER
+    expense_accounts: tuple[str, ...] = ()
+    project_expense_accounts: tuple[str, ...] = ()
 
     def __post_init__(self):
+        _ = self.definition  # an unknown population name or missing accounts stop here
         if self.method not in STATISTICAL_METHODS:
             raise ParameterError(
                 f"method 只能是 {', '.join(STATISTICAL_METHODS)}，收到 {self.method!r}"
@@ -63,6 +75,12 @@ class SamplingSettings:
         if self.strata_by and self.strata_bands_fen:
             raise ParameterError("strata_by 与 strata_bands 只能给出一个：按列分层或按金额分层")
 
+    @property
+    def definition(self) -> PopulationDefinition:
+        return PopulationDefinition(
+            self.population, tuple(self.expense_accounts), tuple(self.project_expense_accounts)
+        )
+
 
 def band_edges_fen(value) -> tuple[int, ...] | None:
     """Amount band edges in 元 → fen: a list, or text like "[5000, 20000]" / "5000,20000" as
@@ -82,19 +100,36 @@ def band_edges_fen(value) -> tuple[int, ...] | None:
 
 
 def settings_from_parameters(
-    *, key_item_threshold_yuan=None, strata_bands_yuan=None, **parameters
+    *, key_item_threshold_yuan=None, strata_bands_yuan=None, accounts=None, **parameters
 ) -> SamplingSettings:
-    """The notebook's parameters (amounts in 元, as an evaluator writes them) → SamplingSettings."""
+    """The notebook's parameters (amounts in 元, as an evaluator writes them) → SamplingSettings.
+
+    ``accounts``: the project profile's account roles (``ProjectProfile.accounts``), whose
+    ``expense`` and ``project_expense`` prefixes the named population reads."""
+    accounts = accounts or {}
     return SamplingSettings(
         key_item_threshold_fen=yuan_to_fen(key_item_threshold_yuan, "key_item_threshold_yuan"),
         strata_bands_fen=band_edges_fen(strata_bands_yuan),
+        expense_accounts=tuple(accounts.get("expense", ())),
+        project_expense_accounts=tuple(accounts.get("project_expense", ())),
         **parameters,
     )
 
 
-def expenditure_population(ledger: pd.DataFrame, settings: SamplingSettings) -> pd.DataFrame:
-    """Expenditure lines with a positive net amount; the rest are recorded by the selection."""
-    return population_from_ledger(ledger, settings.population_accounts)
+# Compliance rules whose lines are the special fund's spending booked outside the project
+# accounts (SEP-01 专项支出记入基本支出): they belong to the 专项资金相关 population.
+FUND_SPENDING_RULES = ("SEP-01",)
+
+
+def expenditure_population(
+    ledger: pd.DataFrame, settings: SamplingSettings, flags: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The named population's lines (``population_basis`` says why each is in it); lines with a
+    non-positive amount are recorded by the selection, not drawn by MUS."""
+    fund_lines = None
+    if flags is not None and "rule" in flags.columns:
+        fund_lines = flags[flags["rule"].isin(FUND_SPENDING_RULES)]
+    return sampling_population(ledger, settings.definition, fund_lines)
 
 
 def plan_for(population: pd.DataFrame, settings: SamplingSettings) -> SamplingPlan:
@@ -118,33 +153,32 @@ def plan_and_select(
     flagged_rows: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, SamplingPlan, Selection]:
     """Population, plan and combined selection for the year's ledger."""
-    population = expenditure_population(ledger, settings)
-    # Key items are examined in full, so the statistical plan covers only what remains.
-    remaining = population
-    if settings.key_item_threshold_fen is not None:
-        remaining = population[population["amount_fen"] < settings.key_item_threshold_fen]
-    plan = plan_for(remaining, settings)
+    population = expenditure_population(ledger, settings, flagged_rows)
+    keys = ["source_file", "source_sheet", "source_row"]
     flagged = (
         flagged_rows
         if (settings.include_flagged and flagged_rows is not None)
-        else pd.DataFrame(columns=["source_file", "source_sheet", "source_row"])
+        else pd.DataFrame(columns=keys)
     )
     if not flagged.empty:
         # Only flagged ledger lines that are in the population can be vouched.
-        in_population = flagged.merge(
-            population[["source_file", "source_sheet", "source_row"]], how="inner"
-        )
-        flagged = in_population.drop_duplicates(["source_file", "source_sheet", "source_row"])
+        flagged = flagged.loc[:, keys].merge(population[keys], how="inner").drop_duplicates()
+    # Key items and flagged lines are examined in full, so the statistical plan covers the rest.
+    remaining = population
+    if settings.key_item_threshold_fen is not None:
+        remaining = remaining[remaining["amount_fen"] < settings.key_item_threshold_fen]
+    if not flagged.empty:
+        remaining = remaining[~item_ids(remaining).isin(item_ids(flagged)).to_numpy()]
+    plan = plan_for(remaining, settings)
     selection = select_sample(
         population,
         method=settings.method,
         sample_size=plan.sample_size,
         seed=settings.seed,
         key_threshold_fen=settings.key_item_threshold_fen,
-        flagged_ids=flagged[["source_file", "source_sheet", "source_row"]]
-        if not flagged.empty
-        else (),
+        flagged_ids=flagged if not flagged.empty else (),
         flagged_reason="合规检查标记（专项资金未单独核算等）",
+        exclude_flagged=True,
         strata_by=settings.strata_by,
         bands_fen=settings.strata_bands_fen,
         allocation=settings.allocation,
@@ -268,17 +302,94 @@ def fieldwork_for_compliance(filled: pd.DataFrame) -> pd.DataFrame:
     return frame.loc[:, columns]
 
 
-def sampling_metrics(evaluation: FieldworkEvaluation | None) -> list[Metric]:
-    """What sampling hands to scoring: the deviation rate's upper limit and the sample behind it.
+def evaluation_rows(
+    population: PopulationSummary, rows: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The 抽样评价 rows: the population (definition, size, amount, coverage) first, then the
+    evaluation's own ``rows``; every value as text."""
+    shown = [
+        (label, yuan(round(value * 100)) if label.endswith("（元）") else f"{value:,}")
+        if isinstance(value, (int, float))
+        else (label, str(value))
+        for label, value in population.rows()
+    ]
+    return [*shown, *rows]
 
-    The sample size, deviations found, confidence (and population size when evaluated
-    hypergeometrically) let scoring's grade simulation redraw the upper limit; no rule scores
-    them. Empty when nothing was evaluated, so a metric never outlives its evaluation.
+
+def projection_sentence(monetary: MonetaryEvaluation) -> str:
+    """The misstatement projected to the population, in one sentence (findings, report)."""
+    return (
+        f"按货币单位抽样结果推断，统计抽样总体（账面金额{yuan(monetary.population_amount_fen)}元）"
+        f"的错报最可能值为{yuan(monetary.most_likely_misstatement_fen)}元，"
+        f"在{percent(monetary.confidence, 0)}置信水平下错报上限为{yuan(monetary.upper_limit_fen)}元"
+        f"（Stringer 界），可容忍错报{yuan(monetary.tolerable_misstatement_fen)}元"
+    )
+
+
+def sampling_metrics(
+    evaluation: FieldworkEvaluation | None, population: PopulationSummary | None = None
+) -> list[Metric]:
+    """What sampling hands to scoring and the report.
+
+    The deviation rate's upper limit and the sample behind it (sample size, deviations found,
+    confidence and, when evaluated hypergeometrically, population size let scoring's grade
+    simulation redraw the upper limit; no rule scores them); the misstatement projected to the
+    population in 元 (most likely and upper bound, ``evidence`` the sentence to quote); the
+    population's size, amount and coverage (``evidence`` the sentence to quote). Evaluation
+    metrics are left out when nothing was evaluated, so a metric never outlives its evaluation.
     """
+    out: list[Metric] = []
+    if population is not None:
+        sentence = population.sentence + "。"
+        out += [
+            Metric(
+                "sampling_population_lines", population.lines, "抽样总体笔数", "sampling", sentence
+            ),
+            Metric(
+                "sampling_population_amount",
+                population.amount_fen / 100,
+                "抽样总体金额（元）",
+                "sampling",
+                sentence,
+            ),
+            Metric(
+                "sampling_coverage_lines",
+                population.line_share,
+                "样本笔数覆盖率",
+                "sampling",
+                sentence,
+            ),
+            Metric(
+                "sampling_coverage_amount",
+                population.amount_share,
+                "样本金额覆盖率",
+                "sampling",
+                sentence,
+            ),
+        ]
+    if evaluation is not None and evaluation.monetary is not None:
+        monetary = evaluation.monetary
+        sentence = projection_sentence(monetary) + "。"
+        out += [
+            Metric(
+                "voucher_projected_misstatement",
+                monetary.most_likely_misstatement_fen / 100,
+                "推断错报最可能值（元）",
+                "sampling",
+                sentence,
+            ),
+            Metric(
+                "voucher_misstatement_upper_limit",
+                monetary.upper_limit_fen / 100,
+                "推断错报上限（元）",
+                "sampling",
+                sentence,
+            ),
+        ]
     if evaluation is None or evaluation.attribute is None:
-        return []
+        return out
     attribute = evaluation.attribute
-    out = [
+    out += [
         Metric(
             "voucher_deviation_upper_limit",
             attribute.upper_limit,
