@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from jixiao import schema
 from jixiao.readers import nfkc
@@ -34,7 +36,10 @@ def to_halfwidth(text: pd.Series) -> pd.Series:
     wide = text.str.contains("[^ -~]", regex=True, na=False)
     if not wide.any():
         return text
-    return text.where(~wide, text[wide].str.normalize("NFKC"))
+    # Normalised once per distinct text (a column repeats its 摘要, names and units).
+    codes, distinct = pd.factorize(text[wide])
+    normalised = pd.Series(distinct, dtype=text.dtype).str.normalize("NFKC").to_numpy(object)
+    return text.where(~wide, pd.Series(normalised[codes], index=text.index[wide], dtype=text.dtype))
 
 
 def squeeze(text: pd.Series) -> pd.Series:
@@ -91,7 +96,9 @@ def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
     # ≤ 13 integer digits and ≤ 2 decimals: x * 100 is within 0.1 of an integer in binary
     # floating point, so rounding it gives the exact fen.
     plain = text.str.fullmatch("-?[0-9]{1,13}(\\.[0-9]{0,2})?", na=False)
-    fen = np.rint(pd.to_numeric(text.where(plain, "0")).to_numpy(dtype="float64") * 100)
+    # pyarrow's parser (correctly rounded, in C) rather than to_numeric's object path.
+    plain_text = pa.array(text.where(plain, "0").astype(TEXT_DTYPE), type=pa.large_string())
+    fen = np.rint(pc.cast(plain_text, pa.float64()).to_numpy(zero_copy_only=False) * 100)
     values = pd.Series(fen, index=text.index).astype("Int64").where(plain)
     other = present & ~plain
     bad = pd.Series(False, index=text.index)
