@@ -127,7 +127,8 @@ def flags_to_findings(
     """
     if flags.empty:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in REGISTER_COLUMNS})
-    unknown = sorted(set(flags["rule"]) - set(RULES))
+    rule_ids = pd.unique(flags["rule"])  # a handful of distinct ids over many flags
+    unknown = sorted(set(rule_ids) - set(RULES))
     if unknown:
         raise ValueError(
             f"未登记的检查规则：{'、'.join(unknown)}（见 jixiao.compliance.common.RULES）"
@@ -135,7 +136,8 @@ def flags_to_findings(
     order = {rule: i for i, rule in enumerate(RULES)}
     f = flags.reset_index(drop=True)
     units = f["community"].fillna(f["unit"]).fillna("").astype("str").replace("", "全部")
-    rule_code = f["rule"].map(order).to_numpy("int64")
+    positions, distinct = pd.factorize(f["rule"])
+    rule_code = np.array([order[r] for r in distinct], dtype="int64")[positions]
     unit_code, unit_names = pd.factorize(units, sort=True)
     # Sort positions only: the text columns are never reordered as a whole.
     perm = np.lexsort(
