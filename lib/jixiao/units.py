@@ -2,7 +2,7 @@
 
 A ledger's unit is the accounting unit named by its title line or file name (often the
 community's 居民委员会); a grant in the allocation records names a community and maybe the
-recipient unit. The compliance checks pair them with :func:`jixiao.compliance.common.community_map`;
+recipient unit. The compliance checks pair them with :func:`jixiao.compliance.attribution.community_map`;
 this module lists what that pairing leaves alone — a ledger whose unit matches no grant, a grant
 recipient with no ledger — with the closest names on the other side, so a spelling difference
 (社区 vs 社区居民委员会, 居委会 vs 居民委员会) is settled in ``parameters.toml`` ``[units]``
@@ -73,7 +73,7 @@ def unit_check(ledger_units, allocations: pd.DataFrame) -> pd.DataFrame:
     the community's name inside the unit's); works on distinct names only. An empty frame means
     every ledger and every grant found its other half.
     """
-    from jixiao.compliance.common import community_map
+    from jixiao.compliance.attribution import community_map
 
     units = pd.Series(pd.unique(pd.Series(ledger_units, dtype="str").dropna()), dtype="str")
     rows: list[dict] = []

@@ -48,6 +48,7 @@ from .arrival import (
     due_dates,
     late_arrivals,
 )
+from .attribution import community_map, with_community
 from .benford import (
     BenfordResult,
     benford_flags,
@@ -57,7 +58,7 @@ from .benford import (
     ledger_amounts,
     spike_digits,
 )
-from .common import FLAG_COLUMNS, RULES, CheckRule, community_map, concat_flags, with_community
+from .common import FLAG_COLUMNS, RULES, CheckRule, concat_flags
 from .digits import (
     POPULATIONS,
     DigitTestResult,

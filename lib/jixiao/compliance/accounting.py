@@ -21,6 +21,7 @@ import pandas as pd
 from jixiao.account_codes import on_accounts
 from jixiao.project_profile import ACCOUNT_PRESETS
 
+from .attribution import resolve_grant_type, with_community
 from .common import (
     blank,
     concat_flags,
@@ -29,8 +30,6 @@ from .common import (
     first_match,
     make_flags,
     require_columns,
-    resolve_grant_type,
-    with_community,
     yuan_text,
 )
 from .scope import PROJECT_ACCOUNT_PREFIXES, all_scope_keywords

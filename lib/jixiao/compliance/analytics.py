@@ -17,6 +17,7 @@ import pandas as pd
 from jixiao.account_codes import on_accounts
 from jixiao.errors import ParameterError
 
+from .attribution import with_community
 from .benford import Z_CRITICAL, BenfordResult, benford_flags, benford_test, ledger_amounts
 from .common import (
     blank,
@@ -25,7 +26,6 @@ from .common import (
     empty_flags,
     make_flags,
     require_columns,
-    with_community,
     yuan_text,
 )
 from .digits import (

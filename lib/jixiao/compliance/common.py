@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jixiao.account_codes import on_accounts
 from jixiao.errors import ParameterError
 
 FLAG_COLUMNS = (
@@ -331,17 +330,34 @@ def yuan_text(fen) -> pd.Series:
     return sign + text + "." + cents
 
 
-def date_text(dates) -> pd.Series:
-    """Dates → "2018年5月16日" (blank for missing)."""
-    d = pd.Series(pd.to_datetime(pd.Series(dates).reset_index(drop=True)))
-    text = (
+def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Series:
+    """``fn`` (a vectorised function of a Series) applied to each distinct value once and spread
+    back by position; missing values give ``missing``. Ledgers repeat their dates, codes and 摘要
+    over many lines, so the work is over the few distinct values, not the lines."""
+    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    done = fn(pd.Series(distinct)).to_numpy(dtype=object)
+    spread = np.full(len(positions), missing, dtype=object)
+    known = positions >= 0
+    spread[known] = done[positions[known]]
+    return pd.Series(spread, index=values.index, dtype=dtype)
+
+
+def _date_text_distinct(d: pd.Series) -> pd.Series:
+    d = pd.Series(pd.to_datetime(d))
+    return (
         d.dt.year.astype("Int64").astype("str")
         + "年"
         + d.dt.month.astype("Int64").astype("str")
         + "月"
+        + d.dt.day.astype("Int64").astype("str")
+        + "日"
     )
-    text = text + d.dt.day.astype("Int64").astype("str") + "日"
-    return text.fillna("").astype("str")
+
+
+def date_text(dates) -> pd.Series:
+    """Dates → "2018年5月16日" (blank for missing)."""
+    d = pd.Series(pd.to_datetime(pd.Series(dates).reset_index(drop=True)))
+    return per_distinct(d, _date_text_distinct).fillna("").astype("str")
 
 
 def blank(series: pd.Series) -> pd.Series:
@@ -358,7 +374,12 @@ def contains_any(text: pd.Series, keywords) -> pd.Series:
     pattern = keyword_pattern(keywords)
     if pattern is None:
         return pd.Series(False, index=text.index)
-    return text.astype("str").str.contains(pattern, regex=True).fillna(False).astype(bool)
+    return per_distinct(
+        text.astype("str"),
+        lambda t: t.str.contains(pattern, regex=True).fillna(False),
+        missing=False,
+        dtype=bool,
+    )
 
 
 def first_match(text: pd.Series, keywords) -> pd.Series:
@@ -366,7 +387,9 @@ def first_match(text: pd.Series, keywords) -> pd.Series:
     pattern = keyword_pattern(keywords)
     if pattern is None:
         return pd.Series(pd.NA, index=text.index, dtype="str")
-    return text.astype("str").str.extract(f"({pattern})", expand=False).astype("str")
+    return per_distinct(
+        text.astype("str"), lambda t: t.str.extract(f"({pattern})", expand=False).astype("str")
+    )
 
 
 def require_columns(frame: pd.DataFrame, columns, what: str) -> None:
@@ -385,144 +408,3 @@ def as_timestamp(value, name: str) -> pd.Timestamp:
     if pd.isna(stamp):
         raise ParameterError(f"参数 {name} 不能为空")
     return stamp.normalize()
-
-
-# ---------------------------------------------------------------- units and communities
-
-UNIT_SUFFIXES = ("社区居民委员会", "居民委员会", "居委会", "村民委员会", "村委会")
-
-
-_PAIRS_PER_BLOCK = 1 << 20  # unit × community tests per numpy call (bounded memory)
-
-
-def _containing_pairs(units: pd.Series, names: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """(unit, name) positions where the unit's text contains the name: every distinct pair
-    tested once, in numpy's C loop, a block of units at a time."""
-    unit_text = units.to_numpy(dtype=str)
-    name_text = names.to_numpy(dtype=str)
-    if not len(unit_text) or not len(name_text):
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    step = max(1, _PAIRS_PER_BLOCK // len(name_text))
-    found = []
-    for start in range(0, len(unit_text), step):
-        block = unit_text[start : start + step]
-        hit = np.char.find(block[:, None], name_text[None, :]) >= 0
-        rows, cols = np.nonzero(hit)
-        found.append((rows + start, cols))
-    return np.concatenate([r for r, _ in found]), np.concatenate([c for _, c in found])
-
-
-def community_map(units, allocations: pd.DataFrame) -> pd.DataFrame:
-    """Which community each ledger unit belongs to.
-
-    A ledger unit is the community's 居委会 ("浏河社区居民委员会"), the allocation names the
-    community ("浏河社区") and maybe the recipient unit. A unit matches when it equals the
-    recipient unit, else when it contains the community name; the longest name wins so that a
-    short name inside a longer one cannot steal the match. Work is over unique unit × community
-    pairs, never over ledger rows.
-    """
-    unit_values = pd.Series(pd.unique(pd.Series(units, dtype="str").dropna()), dtype="str")
-    result = pd.DataFrame(
-        {"unit": unit_values, "community": pd.Series(pd.NA, index=unit_values.index, dtype="str")}
-    )
-    if allocations is None or allocations.empty or unit_values.empty:
-        return result
-    communities = pd.Series(pd.unique(allocations["community"].dropna().astype("str")), dtype="str")
-
-    if "recipient_unit" in allocations.columns:
-        direct = (
-            allocations.loc[~blank(allocations["recipient_unit"]), ["recipient_unit", "community"]]
-            .drop_duplicates("recipient_unit")
-            .set_index("recipient_unit")["community"]
-        )
-        result["community"] = result["unit"].map(direct).astype("str")
-
-    unit_index, community_index = _containing_pairs(unit_values, communities)
-    pairs = pd.DataFrame(
-        {
-            "unit": unit_values.to_numpy()[unit_index],
-            "candidate": communities.to_numpy()[community_index],
-        }
-    ).assign(length=lambda f: f["candidate"].str.len())
-    best = pairs.sort_values(
-        ["unit", "length", "candidate"], ascending=[True, False, True], kind="stable"
-    )
-    best = best.drop_duplicates("unit").set_index("unit")["candidate"]
-    result["community"] = (
-        result["community"].fillna(result["unit"].map(best).astype("str")).astype("str")
-    )
-    return result
-
-
-def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd.DataFrame:
-    """The ledger with a ``community`` column (kept as it is if already present)."""
-    if "community" in ledger.columns:
-        return ledger
-    if allocations is None:
-        return ledger.assign(community=pd.Series(pd.NA, index=ledger.index, dtype="str"))
-    # Each distinct unit is matched once; the rows take their unit's community by code.
-    codes, uniques = pd.factorize(ledger["unit"], use_na_sentinel=True)
-    mapping = community_map(pd.Series(uniques, dtype="str"), allocations)
-    per_unique = (
-        mapping.set_index("unit")["community"].reindex(pd.Index(uniques, dtype="str")).to_numpy()
-    )
-    community = np.where(codes >= 0, per_unique[np.maximum(codes, 0)], None)
-    return ledger.assign(community=pd.Series(community, index=ledger.index, dtype="str"))
-
-
-def map_distinct(values: pd.Series, lookup) -> pd.Series:
-    """``values`` mapped through ``lookup`` (a dict or Series, missing → NA) once per distinct
-    value, spread back by position: a ledger has a few hundred distinct keys over its lines."""
-    positions, distinct = pd.factorize(values, use_na_sentinel=True)
-    mapped = pd.Series(distinct, dtype="str").map(lookup).astype("str").to_numpy(dtype=object)
-    spread = np.full(len(positions), None, dtype=object)
-    known = positions >= 0
-    spread[known] = mapped[positions[known]]
-    return pd.Series(spread, index=values.index, dtype="str")
-
-
-def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
-    """Map the ledger's 项目 aux text to a grant type: exact name, or one name containing the other.
-
-    Looked up over unique project texts only.
-    """
-    grant_types = [str(g) for g in grant_types]
-    positions, distinct = pd.factorize(project, use_na_sentinel=True)
-    texts = pd.Series(distinct, dtype="str").str.strip()
-    uniques = pd.Series(pd.unique(texts.dropna()), dtype="str")
-    lookup: dict[str, str] = {}
-    for g in sorted(grant_types, key=len, reverse=True):  # a handful of grant types
-        exact = uniques == g
-        inside = np.char.find(g, uniques.to_numpy(dtype=str)) >= 0  # the text inside the name
-        loose = uniques.str.contains(g, regex=False) | (pd.Series(inside) & (uniques != ""))
-        for p in uniques[exact | loose]:
-            lookup.setdefault(p, g)
-    per_distinct = texts.map(lookup).astype("str").to_numpy(dtype=object)
-    spread = np.full(len(positions), None, dtype=object)
-    known = positions >= 0
-    spread[known] = per_distinct[positions[known]]
-    return pd.Series(spread, index=project.index, dtype="str")
-
-
-def resolve_grant_type(
-    ledger: pd.DataFrame, allocations: pd.DataFrame | None, grant_types, project_prefixes
-) -> pd.Series:
-    """The grant type each ledger line belongs to, or NA.
-
-    From the 项目 aux first; a line on a project account (``project_prefixes``, e.g. 400102 /
-    500102) with the aux left blank is attributed to the community's grant type when the
-    community received only one type, since then there is nothing to confuse it with.
-    """
-    project = (
-        ledger["project"]
-        if "project" in ledger.columns
-        else pd.Series(pd.NA, index=ledger.index, dtype="str")
-    )
-    resolved = grant_type_of_project(project, grant_types)
-    if allocations is None or allocations.empty or "community" not in ledger.columns:
-        return resolved
-    types = allocations.groupby("community", sort=True)["grant_type"].agg(["nunique", "first"])
-    single = types.loc[types["nunique"] == 1, "first"].astype("str")
-    fallback = map_distinct(ledger["community"], single)
-    on_project_account = on_accounts(ledger, project_prefixes)
-    return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")

@@ -12,7 +12,7 @@ A missing answer (not yet checked, or a sheet without the 是否经审批 column
 Each flag's amount is the booked amount of the voucher; a misstatement is named in the reason.
 Its evidence is the 抽样清单 row where the evaluator recorded the answer (the ledger line when
 the frame has no fieldwork row); the reason cites the ledger line. Units are mapped to their
-community as the separate-accounting checks do (:func:`.common.with_community`), so one
+community as the separate-accounting checks do (:func:`.attribution.with_community`), so one
 community's findings group together in the register.
 """
 
@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .attribution import with_community
 from .common import (
     blank,
     concat_flags,
     date_text,
     make_flags,
     require_columns,
-    with_community,
     yuan_text,
 )
 

@@ -19,6 +19,7 @@ from jixiao.account_codes import on_accounts
 from jixiao.errors import InputError, ParameterError
 from jixiao.project_profile import ACCOUNT_PRESETS
 
+from .attribution import resolve_grant_type, with_community
 from .common import (
     as_timestamp,
     concat_flags,
@@ -28,8 +29,6 @@ from .common import (
     first_match,
     make_flags,
     require_columns,
-    resolve_grant_type,
-    with_community,
     yuan_text,
 )
 
