@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from jixiao.distinct import per_distinct
+
 # Separators between the levels of an account code: . - _ / · and spaces (after NFKC, so the
 # full-width forms are already half-width).
 CODE_SEPARATORS = r"[.\-_/·\s]"
@@ -27,10 +29,7 @@ def account_key(codes: pd.Series) -> pd.Series:
     A ledger has a few hundred distinct codes over up to millions of lines: the key is worked
     out once per distinct code and spread back by the codes' positions.
     """
-    positions, distinct = pd.factorize(codes, use_na_sentinel=True)
-    keys = _keys_of_distinct(pd.Series(distinct, dtype="str")).to_numpy(dtype=object)
-    spread = np.where(positions >= 0, keys[np.maximum(positions, 0)] if len(keys) else None, None)
-    return pd.Series(spread, index=codes.index, dtype="str")
+    return per_distinct(codes, _keys_of_distinct)
 
 
 def key_of_prefix(prefix: object) -> str:

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
+from jixiao.distinct import per_distinct
 
-from .common import blank, per_distinct
+from .common import blank
 
 _PAIRS_PER_BLOCK = 1 << 20  # unit × community tests per numpy call (bounded memory)
 

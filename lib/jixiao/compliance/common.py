@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jixiao.distinct import per_distinct
 from jixiao.errors import ParameterError
 
 FLAG_COLUMNS = (
@@ -328,18 +329,6 @@ def yuan_text(fen) -> pd.Series:
         rest = higher
     sign = pd.Series(np.where(values < 0, "-", ""), dtype="str")
     return sign + text + "." + cents
-
-
-def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Series:
-    """``fn`` (a vectorised function of a Series) applied to each distinct value once and spread
-    back by position; missing values give ``missing``. Ledgers repeat their dates, codes and 摘要
-    over many lines, so the work is over the few distinct values, not the lines."""
-    positions, distinct = pd.factorize(values, use_na_sentinel=True)
-    done = fn(pd.Series(distinct)).to_numpy(dtype=object)
-    spread = np.full(len(positions), missing, dtype=object)
-    known = positions >= 0
-    spread[known] = done[positions[known]]
-    return pd.Series(spread, index=values.index, dtype=dtype)
 
 
 def _date_text_distinct(d: pd.Series) -> pd.Series:

@@ -1,0 +1,36 @@
+"""Work once per distinct value: ledgers repeat their units, codes, dates and 摘要 over many lines.
+
+A function of a column (a text clean-up, a lookup, a keyword match) is applied to the column's
+distinct values and spread back to the lines by position. Text results are spread with Arrow's
+``take`` into an Arrow-backed ``str`` column, never through one Python object per line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+
+def spread_text(positions: np.ndarray, texts, index=None) -> pd.Series:
+    """``texts[positions]`` as a ``str`` Series; a negative position (a missing value) gives NA."""
+    positions = np.asarray(positions, dtype=np.int64)
+    dictionary = pa.array(
+        pd.Series(texts, dtype="object").where(pd.notna(pd.Series(texts, dtype="object")), None),
+        type=pa.large_string(),
+    )
+    taken = dictionary.take(pa.array(positions, mask=positions < 0))
+    return pd.Series(pd.array(taken, dtype="str"), index=index)
+
+
+def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Series:
+    """``fn`` (a vectorised function of a Series) applied to each distinct value of ``values``
+    once and spread back by position; missing values give ``missing`` (NA for text)."""
+    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    done = fn(pd.Series(distinct))
+    if dtype == "str" and missing is None:
+        return spread_text(positions, done.astype("object").to_numpy(), index=values.index)
+    spread = np.full(len(positions), missing, dtype=object)
+    known = positions >= 0
+    spread[known] = done.to_numpy(dtype=object)[positions[known]]
+    return pd.Series(spread, index=values.index, dtype=dtype)
