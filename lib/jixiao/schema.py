@@ -268,9 +268,9 @@ OBSERVATIONS = Table(
         Column("evidence_source", "证据来源", "text", choices=EVIDENCE_SOURCES),
         Column("evidence_detail", "证据说明", "text", required=False),
         Column("severity", "严重程度", "text", required=False, choices=SEVERITIES),
-        Column("category", "问题类别", "text", required=False, choices=tuple(CATEGORIES)),
         Column("recorded_by", "记录人", "text", required=False),
         Column("recorded_on", "记录日期", "date", required=False),
+        Column("category", "问题类别", "text", required=False, choices=tuple(CATEGORIES)),
     ),
 )
 
