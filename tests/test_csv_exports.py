@@ -69,7 +69,7 @@ def test_formula_like_text_in_the_register_is_prefixed_in_the_csv(processed_fold
     ]  # no selection yet
     rows = _read(tmp_path / "csv" / "问题清单.csv")
     header, first = rows[0], dict(zip(rows[0], rows[1], strict=False))
-    assert header[:3] == ["问题编号", "对应报告问题", "评价维度"]
+    assert header[:4] == ["问题编号", "对应报告问题", "问题类别", "评价维度"]
     assert first["问题描述"] == "'" + FORMULA
     assert first["问题标题"] == "'+会计核算不规范"
     assert first["证据来源"] == "'@座谈会" and first["证据"] == "'-见记录"

@@ -229,7 +229,7 @@ def test_unknown_rule_is_refused():
 
 def test_chinese_export_has_chinese_headers_and_amounts_in_yuan():
     out = register_to_chinese(build_register(SEP))
-    assert list(out.columns[:3]) == ["问题编号", "对应报告问题", "评价维度"]
+    assert list(out.columns[:4]) == ["问题编号", "对应报告问题", "问题类别", "评价维度"]
     assert out.set_index("规则").loc["SEP-01", "涉及金额（元）"] == 7_500.0
 
 

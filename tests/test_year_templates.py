@@ -158,6 +158,7 @@ def filled_year(tmp_path):
                 "中",
                 "评价组",
                 d(2031, 10, 1),
+                "项目管理",
             ]
         ],
     )
@@ -180,6 +181,7 @@ def test_filled_in_templates_load_without_rejects(filled_year):
     assert all(r.counts["rejected"] == 0 for r in results.values())
     assert results["ledger"].data["unit"].iloc[0] == "浏河社区"
     assert results["allocations"].data["amount_fen"].iloc[0] == 10_000_000
+    assert results["observations"].data["category"].tolist() == ["项目管理"]
 
 
 def test_columns_with_fixed_values_carry_drop_down_validation(tmp_path):

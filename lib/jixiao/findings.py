@@ -17,11 +17,13 @@ import pandas as pd
 from . import paths
 from .compliance.arrival import ArrivalSummary
 from .compliance.common import RULES, concat_flags, date_text, yuan_text
+from .finding_categories import CATEGORIES
 from .metrics import Metric
 
 REGISTER_COLUMNS = (
     "finding_id",
     "problem_no",
+    "category",
     "dimension",
     "indicator",
     "title",
@@ -36,6 +38,7 @@ REGISTER_COLUMNS = (
 REGISTER_HEADERS = {
     "finding_id": "问题编号",
     "problem_no": "对应报告问题",
+    "category": "问题类别",
     "dimension": "评价维度",
     "indicator": "相关指标",
     "title": "问题标题",
@@ -202,7 +205,9 @@ def flags_to_findings(
     out["description"] = lead + reasons
     info = pd.DataFrame([vars(r) for r in RULES.values()]).set_index("rule")
     out = out.join(
-        info[["problem_no", "dimension", "indicator", "title", "severity", "source_kind"]],
+        info[
+            ["problem_no", "category", "dimension", "indicator", "title", "severity", "source_kind"]
+        ],
         on="rule",
     )
     out["evidence_source"] = "数据核查（" + out["source_kind"].astype("str") + "）"
@@ -227,6 +232,7 @@ def observations_to_findings(observations: pd.DataFrame) -> pd.DataFrame:
         {
             "finding_id": ids,
             "problem_no": pd.to_numeric(problem, errors="coerce").astype("Int64"),
+            "category": _observation_categories(obs),
             "dimension": obs["dimension"].astype("str"),
             "indicator": obs["indicator"].astype("str"),
             "title": obs["title"].astype("str"),
@@ -248,6 +254,22 @@ def observations_to_findings(observations: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(
         ["problem_no", "finding_id"], kind="stable", na_position="last"
     ).reset_index(drop=True)
+
+
+def _observation_categories(obs: pd.DataFrame) -> pd.Series:
+    """问题类别 of each observation (column ``category``); blank when the sheet has none, and an
+    error naming the row for a category outside jixiao.finding_categories.CATEGORIES."""
+    if "category" not in obs.columns:
+        return pd.Series("", index=obs.index, dtype="str")
+    cats = obs["category"].fillna("").astype("str").str.strip()
+    bad = cats.ne("") & ~cats.isin(list(CATEGORIES))
+    if bad.any():
+        first = bad.idxmax()
+        raise ValueError(
+            f"评价组观察记录 {obs.loc[first, 'observation_id']}：问题类别「{cats[first]}」不在"
+            f"类别表中（可选：{'、'.join(CATEGORIES)}）"
+        )
+    return cats
 
 
 def data_finding_ids(findings: pd.DataFrame) -> pd.Series:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .finding_categories import CATEGORIES
+
 # Standard columns every canonical table carries so any row can be traced to the raw file.
 PROVENANCE_COLUMNS = ("source_file", "source_sheet", "source_row")
 PROVENANCE_HEADERS = {
@@ -268,6 +270,7 @@ OBSERVATIONS = Table(
         Column("severity", "严重程度", "text", required=False, choices=SEVERITIES),
         Column("recorded_by", "记录人", "text", required=False),
         Column("recorded_on", "记录日期", "date", required=False),
+        Column("category", "问题类别", "text", required=False, choices=tuple(CATEGORIES)),
     ),
 )
 

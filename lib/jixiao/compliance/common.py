@@ -1,5 +1,6 @@
-"""What every compliance check shares: the rule catalogue, the shape of a flagged row, and
-small vectorised helpers (money and date text, unit ↔ community mapping, grant-type lookup).
+"""What every compliance check shares: the shape of a flagged row and small vectorised helpers
+(money and date text, keyword matches). The rule catalogue is :mod:`.rules`; which community
+and grant type a line belongs to is :mod:`.attribution`.
 
 A check returns *flagged rows*: one row per piece of evidence, with the rule that fired, a
 Chinese sentence saying why, the amount at stake and the place in the raw files
@@ -9,11 +10,11 @@ Chinese sentence saying why, the amount at stake and the place in the raw files
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from jixiao.compliance.rules import RULES, CheckRule  # noqa: F401  (re-exported)
 from jixiao.distinct import per_distinct
 from jixiao.errors import ParameterError
 
@@ -31,207 +32,6 @@ FLAG_COLUMNS = (
     "source_sheet",
     "source_row",
 )
-
-
-@dataclass(frozen=True)
-class CheckRule:
-    """One compliance check: its stable id, the finding it raises and where its evidence points."""
-
-    rule: str  # stable id, e.g. "ARR-01"
-    name: str  # Chinese name shown to the evaluator
-    problem_no: int | None  # problem of the report it evidences (None: analytical red flag)
-    dimension: str
-    indicator: str
-    title: str  # finding title in the register
-    severity: str  # 高 / 中 / 低
-    source_kind: str  # which records the evidence rows point into
-
-
-# Order matters: the register numbers findings in this order within a problem.
-RULES: dict[str, CheckRule] = {
-    r.rule: r
-    for r in (
-        CheckRule(
-            "ARR-01",
-            "专项资金到位不及时",
-            1,
-            "投入",
-            "到位及时率",
-            "财政专项资金拨付滞后",
-            "中",
-            "资金下达记录",
-        ),
-        CheckRule(
-            "SEP-01",
-            "专项支出记入基本支出",
-            3,
-            "过程",
-            "资金使用合规性",
-            "专项资金未单独核算：项目支出记入基本支出科目",
-            "中",
-            "明细账",
-        ),
-        CheckRule(
-            "SEP-02",
-            "专项资金收入记入基本支出收入",
-            3,
-            "过程",
-            "资金使用合规性",
-            "专项资金未单独核算：专项收入记入基本支出收入科目",
-            "中",
-            "明细账",
-        ),
-        CheckRule(
-            "SEP-03",
-            "未设置项目明细账",
-            3,
-            "过程",
-            "财务管理",
-            "专项资金未单独核算：未设置项目支出明细账",
-            "高",
-            "资金下达记录、明细账",
-        ),
-        CheckRule(
-            "EXE-01",
-            "项目资金结余较大",
-            None,
-            "过程",
-            "预算执行率",
-            "项目资金执行进度慢，结余资金较大",
-            "中",
-            "资金下达记录、明细账",
-        ),
-        CheckRule(
-            "SEP-04",
-            "专项资金收支不符",
-            3,
-            "过程",
-            "资金使用合规性",
-            "专项资金收支与下达到位金额不符",
-            "中",
-            "资金下达记录、明细账",
-        ),
-        CheckRule(
-            "SCP-01",
-            "超范围使用专项资金",
-            3,
-            "过程",
-            "资金使用合规性",
-            "专项资金支出超出规定用途",
-            "中",
-            "明细账",
-        ),
-        CheckRule(
-            "SCP-02",
-            "项目支出超过下达金额",
-            3,
-            "过程",
-            "资金使用合规性",
-            "项目支出超过下达资金",
-            "高",
-            "明细账",
-        ),
-        CheckRule(
-            "SCP-03",
-            "项目期外支出",
-            3,
-            "过程",
-            "资金使用合规性",
-            "专项资金在项目期限外支出",
-            "中",
-            "明细账",
-        ),
-        CheckRule(
-            "EVD-01",
-            "缺少原始凭证",
-            3,
-            "过程",
-            "财务监控有效性",
-            "记账凭证缺少原始凭证",
-            "中",
-            "凭证抽查表",
-        ),
-        CheckRule(
-            "EVD-02",
-            "凭证不合规",
-            3,
-            "过程",
-            "资金使用合规性",
-            "抽查凭证不合规",
-            "中",
-            "凭证抽查表",
-        ),
-        CheckRule(
-            "EVD-03",
-            "凭证未经审批",
-            3,
-            "过程",
-            "财务监控有效性",
-            "记账凭证未经审批",
-            "中",
-            "凭证抽查表",
-        ),
-        CheckRule(
-            "SEP-00",
-            "未提供明细账",
-            None,
-            "过程",
-            "财务管理",
-            "获得专项资金的单位未提供明细账",
-            "中",
-            "资金下达记录",
-        ),
-        CheckRule(
-            "GL-01", "疑似重复支付", None, "过程", "财务监控有效性", "疑似重复支付", "中", "明细账"
-        ),
-        CheckRule(
-            "GL-02", "凭证号不连续", None, "过程", "财务监控有效性", "凭证号不连续", "低", "明细账"
-        ),
-        CheckRule(
-            "GL-03",
-            "非工作日记账",
-            None,
-            "过程",
-            "财务监控有效性",
-            "节假日、周末记账",
-            "低",
-            "明细账",
-        ),
-        CheckRule(
-            "GL-04", "整数金额", None, "过程", "财务监控有效性", "大额整数金额支出", "低", "明细账"
-        ),
-        CheckRule(
-            "GL-05",
-            "疑似拆分支付",
-            None,
-            "过程",
-            "财务监控有效性",
-            "疑似拆分支付规避审批",
-            "中",
-            "明细账",
-        ),
-        CheckRule(
-            "GL-06",
-            "凭证借贷不平衡",
-            None,
-            "过程",
-            "财务监控有效性",
-            "记账凭证借贷不平衡",
-            "中",
-            "明细账",
-        ),
-        CheckRule(
-            "GL-07",
-            "首位数字分布异常",
-            None,
-            "过程",
-            "财务监控有效性",
-            "金额首位数字不符合本福特定律",
-            "低",
-            "明细账",
-        ),
-    )
-}
 
 
 def empty_flags() -> pd.DataFrame:

@@ -199,10 +199,22 @@ def finding_map(register: pd.DataFrame | None) -> dict[str, Finding]:
     problem_no = (
         unique["problem_no"].astype("string").fillna("").str.replace(r"\.0$", "", regex=True)
     )
+    blank = pd.Series("", index=unique.index, dtype="str")
+    rule = unique["rule"].fillna("").astype("str") if "rule" in unique.columns else blank
+    category = (
+        unique["category"].fillna("").astype("str") if "category" in unique.columns else blank
+    )
     return {
-        str(fid): Finding(finding_id=str(fid), title=str(title), problem_no=str(no))
-        for fid, title, no in zip(
-            unique["finding_id"], unique["title"].fillna(""), problem_no, strict=True
+        str(fid): Finding(
+            finding_id=str(fid), title=str(title), problem_no=str(no), rule=r, category=c
+        )
+        for fid, title, no, r, c in zip(
+            unique["finding_id"],
+            unique["title"].fillna(""),
+            problem_no,
+            rule,
+            category,
+            strict=True,
         )
     }
 
@@ -225,6 +237,12 @@ def _linked(
                 ids.extend(matched)
             else:
                 notes.append(f"问题清单中没有报告问题{link.key}的记录。")
+        elif link.kind in ("rule", "category"):
+            matched = [f.finding_id for f in findings.values() if getattr(f, link.kind) == link.key]
+            if matched:
+                ids.extend(matched)
+            else:
+                notes.append(f"问题清单中没有{link.text}的记录。")
         elif link.key in metrics:
             used_metrics.append(metrics[link.key])
         else:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jixiao import readers
 from jixiao.errors import InputError
+from jixiao.finding_categories import CATEGORIES
 from jixiao.schema import DIMENSIONS_2013, DIMENSIONS_2020
 
 from .rules import CENT, RuleError, ScoringRule, build_rule, fmt, normalise_text
@@ -52,18 +53,22 @@ PLACEHOLDER_MARK = "模板占位"
 
 _PROBLEM_LINK = re.compile(r"^问题(\d+)$")
 _METRIC_LINK = re.compile(r"^[a-z][a-z0-9_]*$")
+_KIND_LINK = re.compile(r"^(规则|类别):\s*(\S+)$")
+_LINK_KINDS = {"规则": "rule", "类别": "category"}
+_LINK_PREFIX = {"problem": "问题", "rule": "规则:", "category": "类别:"}
 
 
 @dataclass(frozen=True)
 class Link:
-    """One entry of 关联问题: a finding id, a problem number of the report, or a metric name."""
+    """One entry of 关联问题: a finding id, every finding of a rule (规则:SEP-01) or of a category
+    (类别:资金使用), a problem number of the report (问题3), or a metric name."""
 
-    kind: str  # "finding" | "problem" | "metric"
-    key: str  # OBS-02a / 3 / fund_timely_rate
+    kind: str  # "finding" | "rule" | "category" | "problem" | "metric"
+    key: str  # OBS-02a / SEP-01 / 资金使用 / 3 / fund_timely_rate
 
     @property
     def text(self) -> str:
-        return f"问题{self.key}" if self.kind == "problem" else self.key
+        return _LINK_PREFIX.get(self.kind, "") + self.key
 
 
 @dataclass(frozen=True)
@@ -166,7 +171,10 @@ def parse_links(text: object) -> tuple[Link, ...]:
         if not token:
             continue
         problem = _PROBLEM_LINK.match(token)
-        if problem:
+        by_kind = _KIND_LINK.match(token)
+        if by_kind:
+            links.append(Link(_LINK_KINDS[by_kind.group(1)], by_kind.group(2)))
+        elif problem:
             links.append(Link("problem", str(int(problem.group(1)))))
         elif _METRIC_LINK.match(token):
             links.append(Link("metric", token))
@@ -265,6 +273,13 @@ def indicator_system_from_frame(
             problem("评分理由", "专家评判必须填写评分理由")
         elif not rationale and rule.below_full_by_judgement(weight):
             problem("评分理由", f"{rule.label}的评价结论低于满分，必须填写评分理由（说明扣分依据）")
+        links = parse_links(record["links"])
+        for link in links:
+            if link.kind == "category" and link.key not in CATEGORIES:
+                problem(
+                    "关联问题",
+                    f"问题类别「{link.key}」不在类别表中（可选：{'、'.join(CATEGORIES)}）",
+                )
         indicators.append(
             Indicator(
                 code=code,
@@ -278,7 +293,7 @@ def indicator_system_from_frame(
                 data_source=record["data_source"],
                 conclusion=record["conclusion"],
                 rationale=rationale,
-                links=parse_links(record["links"]),
+                links=links,
                 row=int(row),
             )
         )

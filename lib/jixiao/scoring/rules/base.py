@@ -26,6 +26,8 @@ class Finding:
     finding_id: str
     title: str
     problem_no: str = ""
+    rule: str = ""  # the compliance rule that raised it (OBS for an observation)
+    category: str = ""  # 问题类别
 
 
 @dataclass(frozen=True)
