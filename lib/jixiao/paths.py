@@ -9,6 +9,14 @@ notebook where that folder is through the papermill parameter ``processed_root``
 project-relative path, recorded in the executed notebook), which the notebook hands to
 :func:`use_processed_root` and :func:`processed_dir` then honours. Relative path parameters are read against the project root
 (:func:`project_path`), whichever folder the notebook runs in.
+
+Two roots. The **suite** (``SUITE_ROOT``: the clone the package is installed from) holds the
+notebooks and templates. The **engagement** (``ROOT``) holds one evaluation's ``data/raw/``,
+``data/processed/`` and ``reports/``: the repository itself is the reference engagement (the
+2017 / 2018 cases); ``jixiao new PATH`` makes another one anywhere, marked by a ``jixiao.toml``
+file. :func:`use_project_dir` switches every path below to an engagement; a kernel started by
+JupyterLab inside an engagement folder finds it by the marker in its working folder or a parent,
+and ``jixiao run`` tells the notebooks through the papermill parameter ``project_dir``.
 """
 
 from __future__ import annotations
@@ -32,15 +40,59 @@ def _find_root() -> Path:
     )
 
 
-ROOT = _find_root()
+SUITE_ROOT = _find_root()
+NOTEBOOKS_DIR = SUITE_ROOT / "notebooks"
+FONTS_DIR = PACKAGE_DIR / "fonts"
+ENGAGEMENT_MARKER = "jixiao.toml"  # the file that marks an engagement folder (jixiao new)
+
+# The engagement's folders; rebound together by use_project_dir.
+ROOT = SUITE_ROOT
 DATA_DIR = ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = ROOT / "reports"
-NOTEBOOKS_DIR = ROOT / "notebooks"
-FONTS_DIR = PACKAGE_DIR / "fonts"
 # Set by the runner for the kernels it starts: the staging folder that stands in for data/processed.
 _processed_root_override: Path | None = None
+
+
+def find_engagement(start: str | os.PathLike) -> Path | None:
+    """The engagement folder holding ``start`` (its own or a parent folder with ``jixiao.toml``)."""
+    start = Path(start).resolve()
+    for folder in (start, *start.parents):
+        if (folder / ENGAGEMENT_MARKER).is_file():
+            return folder
+    return None
+
+
+def use_project_dir(value: str | os.PathLike | None) -> Path:
+    """Work on the engagement at ``value`` (a folder with ``jixiao.toml``); ``None`` keeps the one
+    found at import (the working folder's engagement, else the reference project). Returns it."""
+    global ROOT, DATA_DIR, RAW_DIR, PROCESSED_DIR, REPORTS_DIR
+    if value is None:
+        return ROOT
+    folder = Path(value).resolve()
+    if folder != SUITE_ROOT.resolve() and not (folder / ENGAGEMENT_MARKER).is_file():
+        raise RuntimeError(
+            f"{folder} 不是评价项目文件夹（缺少 {ENGAGEMENT_MARKER}）：请先运行 jixiao new {folder} "
+            f"/ not an engagement folder (no {ENGAGEMENT_MARKER})"
+        )
+    ROOT = folder
+    DATA_DIR = ROOT / "data"
+    RAW_DIR = DATA_DIR / "raw"
+    PROCESSED_DIR = DATA_DIR / "processed"
+    REPORTS_DIR = ROOT / "reports"
+    return ROOT
+
+
+def is_reference_project() -> bool:
+    """True while working on the repository's own data (the reference engagement)."""
+    return ROOT.resolve() == SUITE_ROOT.resolve()
+
+
+# A kernel JupyterLab starts in an engagement's notebooks/ folder works on that engagement.
+_found_at_import = find_engagement(Path.cwd())
+if _found_at_import is not None and not os.environ.get("JIXIAO_ROOT"):
+    use_project_dir(_found_at_import)
 
 
 def raw_dir(year: int | str) -> Path:

@@ -136,8 +136,18 @@ def _run_notebooks(staging: YearStaging, notebooks, parameters, result: RunResul
         "output_dir": paths.project_relative(staging.work_dir),
         "processed_root": paths.project_relative(staging.staging_root),
     }
+    if not paths.is_reference_project():
+        # An engagement outside the repository: the kernels (started in the suite's notebooks
+        # folder) are told where it is; the repository's own runs record no absolute path.
+        given["project_dir"] = str(paths.ROOT)
     for notebook in notebooks:
         declared = declared_parameters(notebook)
+        if "project_dir" in given and "project_dir" not in declared:
+            raise ParameterError(
+                f"{notebook.name} 没有 project_dir 参数：jixiao run 无法让它处理评价项目 {paths.ROOT} / "
+                "declare project_dir = None in its parameters cell and call "
+                "paths.use_project_dir(project_dir)"
+            )
         if "processed_root" not in declared:
             raise ParameterError(
                 f"{notebook.name} 没有 processed_root 参数：jixiao run 无法让它写入本次运行的临时文件夹 / "

@@ -27,6 +27,7 @@ RUNNER_PARAMETERS = {
     "year": "年度只能用 --year 指定 / choose the year with --year",
     "output_dir": "输出目录由运行程序设定：先写入临时文件夹，全部成功后移至 reports/<year>/ / the runner sets it",
     "processed_root": "处理后数据的临时文件夹由运行程序设定 / the runner sets the staged processed folder",
+    "project_dir": "评价项目文件夹用 --project-dir 或当前文件夹指定 / choose the engagement with --project-dir",
 }
 
 
