@@ -177,3 +177,13 @@ def test_codes_typed_into_a_judgement_reason_become_cross_references():
     assert without_codes("场地不足（OBS-04），另见OBS-04b。", items) == (
         "场地不足（见附件2第9项），另见见附件2第10项。"
     )
+
+
+def test_the_report_states_the_sample_population_and_the_projected_misstatement(document):
+    from jixiao.metrics import read_metrics
+
+    evidence = read_metrics(2017).set_index("metric")["evidence"]
+    body = "\n".join(_body_paragraphs(document))
+    for metric in ("sampling_population_amount", "voucher_projected_misstatement"):
+        assert evidence[metric].rstrip("。") in body, metric
+    assert "专项资金相关" in body and "错报上限" in body

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import case, paths, processed
+from jixiao.metrics import read_metrics
 from jixiao.project_profile import ProjectProfile, year_profile
 
 from ._blocks import Block
@@ -177,9 +178,19 @@ def _problem_blocks(register: pd.DataFrame, items: dict[str, int], text: dict) -
     return blocks
 
 
+# Sentences the sampling step states in its metrics' evidence, quoted in this order.
+SAMPLING_SENTENCES = ("sampling_population_amount", "voucher_projected_misstatement")
+
+
+def _sampling_sentences(year: int) -> list[str]:
+    frame = read_metrics(year)
+    evidence = dict(zip(frame["metric"], frame["evidence"].fillna(""), strict=True))
+    return [str(evidence[m]).rstrip("。") for m in SAMPLING_SENTENCES if evidence.get(m)]
+
+
 def _sampling_text(year: int) -> str:
     strata = processed.read_optional_table(year, "sampling_strata")
-    parts = []
+    parts = _sampling_sentences(year)
     if strata is not None and not strata.empty:
         picked, total = int(strata["selected_items"].sum()), int(strata["population_items"].sum())
         cover = strata["selected_fen"].sum() / max(strata["population_fen"].sum(), 1)
