@@ -48,6 +48,7 @@ class Row:
     conclusion: str = ""
     rationale: str = ""
     links: str = ""
+    shared: str = ""  # 共用问题扣分: indicators that deliberately deduct for the same findings
 
     def cells(self) -> list:
         values = [getattr(self, field) for field in HEADERS.values()]
@@ -643,6 +644,10 @@ NOTES = (
         "逗号分隔：问题清单中的问题编号（如 OBS-02a）、某条检查规则的全部问题（如 规则:SEP-01）、某一问题类别的全部问题（如 类别:资金使用；类别为 资金到位、资金使用、会计核算、财务监控、项目管理、产出、效益 之一）、报告问题序号（如 问题3，对应问题清单的 problem_no）或指标数据名（如 fund_timely_rate），用于追溯扣分依据。",
     ),
     (
+        "共用问题扣分",
+        "可选。同一问题在两个或多个指标下都扣了分时，评分结果把它列为“可能的重复扣分”（score.json、评分表的扣分说明、评价报告七），请评价组确认。若评价组有意让这几个指标就同一问题分别扣分，在其中一个指标的本列填写其他指标的编码（如 A1.3，多个用顿号分隔），这几个指标之间的共同扣分就不再列为可能的重复扣分。编码必须是本表中其他指标的编码。",
+    ),
+    (
         "指标数据名",
         "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、budget_execution_rate 预算执行率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
     ),
@@ -669,6 +674,7 @@ WIDTHS = {
     "评价结论": 10,
     "评分理由": 40,
     "关联问题": 20,
+    "共用问题扣分": 14,
 }
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the evaluator's own input
@@ -683,7 +689,9 @@ def build_workbook(rows: tuple[Row, ...], title: str) -> Workbook:
     ws.append(headers)
     for row in rows:
         ws.append(row.cells())
-    input_columns = {headers.index(h) + 1 for h in ("评价结论", "评分理由", "关联问题")}
+    input_columns = {
+        headers.index(h) + 1 for h in ("评价结论", "评分理由", "关联问题", "共用问题扣分")
+    }
     for cells in ws.iter_rows(min_row=1, max_row=len(rows) + 1):
         for cell in cells:
             cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
