@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import sys
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -730,6 +731,47 @@ def build_workbook(rows: tuple[Row, ...], title: str) -> Workbook:
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     return wb
+
+
+def system_of(rows: tuple[Row, ...]):
+    """The rows as jixiao.scoring loads them (validated like the written workbook)."""
+    import pandas as pd
+
+    from jixiao.scoring import indicator_system_from_frame
+
+    return indicator_system_from_frame(
+        pd.DataFrame([r.cells() for r in rows], columns=list(HEADERS))
+    )
+
+
+def reconstruction_statement(rows: tuple[Row, ...], published_total: str | None = None) -> str:
+    """The case README's statement of what in the indicator system is reconstructed and which
+    points the evaluation team set, computed from the rows the workbook is written from."""
+    from jixiao.scoring.disclosure import team_set_points
+    from jixiao.scoring.rules import fmt
+
+    system = system_of(rows)
+    weights: dict[str, Decimal] = {}
+    for ind in system.indicators:
+        weights[ind.level1] = weights.get(ind.level1, Decimal(0)) + ind.weight
+    team = team_set_points(system)
+    typed = sum(p.lost for p in team)
+    dims = "、".join(f"{d} {fmt(w)} 分" for d, w in weights.items())
+    lost = (
+        f"公开报告的失分 {fmt(100 - Decimal(published_total))} 分（综合得分 {published_total} 分）中，"
+        if published_total is not None
+        else ""
+    )
+    lines = "\n".join(f"  - {p.line()}" for p in team)
+    return (
+        f"- 指标体系：{len(system.indicators)} 个末级指标及其分值（{dims}）、指标解释和评价标准；\n"
+        "- 评分规则及其参数（`规则类型`、`规则参数` 两列，如到位及时率“每相差5个百分点扣1分”、"
+        "满意度的分档）；\n"
+        f"- 评价组判断：{lost}下列 {len(team)} 项指标的 {fmt(typed)} 分由评价组在工作簿中直接设定"
+        "（定性指标的评价结论，或对评价组观察记录 OBS-… 的每项扣分分值），其余失分由指标数据和"
+        "数据核查发现的问题按上述规则计算：\n"
+        f"{lines}"
+    )
 
 
 def targets(out: Path | None = None) -> dict[Path, tuple[tuple[Row, ...], str]]:
