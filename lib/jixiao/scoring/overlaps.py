@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import Any
 
-if TYPE_CHECKING:
-    from .engine import IndicatorScore
+# engine.IndicatorScore (engine imports this module, so it is not imported back).
+IndicatorScore = Any
 
 SHARED_COLUMN = "共用问题扣分"
 DOUBLE_DEDUCTION_PREFIX = "可能的重复扣分："
