@@ -35,7 +35,11 @@ from casegen import (  # noqa: E402
 from casegen.allocations import Grant  # noqa: E402
 from jixiao import paths, schema  # noqa: E402
 from jixiao.export import save_workbook  # noqa: E402
-from make_indicator_workbooks import ROWS_2017, build_workbook  # noqa: E402
+from make_indicator_workbooks import (  # noqa: E402
+    ROWS_2017,
+    build_workbook,
+    reconstruction_statement,
+)
 
 YEAR = 2018
 DEFAULT_SEED = 2018
@@ -669,6 +673,14 @@ same programme, to show that the pipeline runs for another year with no code cha
 - 其他小瑕疵 / other blemishes: {blemishes}
 - 人名、手机号、身份证号、凭证、金额、公司名称、社区名称均为虚构 / all names, numbers and companies are fictional.
 
+## 指标体系与评价组判断是构造的 / What of the scoring is made up
+
+`指标体系_2018.xlsx` 沿用 2017 年重构的指标体系（见 `data/raw/2017/README.md`），并按本年的问题改写了部分指标的评价结论、
+评分理由和扣分；与 2017 年一样，下列内容全部是构造，不代表任何实际评价 / the indicator system is 2017's
+reconstruction with this year's judgements; all of it is made up:
+
+{reconstruction}
+
 ## 比 2017 年更“乱”的原始文件 / Messier inputs than 2017
 
 - 资金下达明细：标题下多一行填报说明（表头在第 3 行）；“到账日期”一列是没有日期格式的 Excel 序列号；表中有 1 个空行。
@@ -691,7 +703,12 @@ same programme, to show that the pipeline runs for another year with no code cha
 
 
 def write_readme(out: Path, seed: int, lines: list[str], facts: dict) -> None:
-    text = README.format(files="\n".join(lines), seed=seed, **facts)
+    text = README.format(
+        files="\n".join(lines),
+        seed=seed,
+        reconstruction=reconstruction_statement(ROWS_2018),
+        **facts,
+    )
     (out / "README.md").write_text(text, encoding="utf-8", newline="\n")
 
 

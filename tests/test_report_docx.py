@@ -187,3 +187,83 @@ def test_the_report_states_the_sample_population_and_the_projected_misstatement(
     for metric in ("sampling_population_amount", "voucher_projected_misstatement"):
         assert evidence[metric].rstrip("。") in body, metric
     assert "专项资金相关" in body and "错报上限" in body
+
+
+def test_the_2017_readme_states_the_team_set_points_the_run_deducts(out):
+    """The case README's reconstruction statement is computed from the indicator workbook: every
+    indicator it lists lost exactly those points in the run, and every judgement indicator that
+    lost points is listed."""
+    readme = (paths.raw_dir(2017) / "README.md").read_text(encoding="utf-8")
+    assert "重构" in readme and "86.5" in readme
+    listed = {
+        code: float(lost)
+        for code, lost in re.findall(r"^  - (\S+?)「[^」]+」.*失([\d.]+)分$", readme, flags=re.M)
+    }
+    score = json.loads((out / "score.json").read_text(encoding="utf-8"))
+    deductions = {i["code"]: float(i["deduction"]) for i in score["indicators"]}
+    assert listed and all(deductions[code] == lost for code, lost in listed.items())
+    judged = {
+        i["code"] for i in score["indicators"] if i["method"] == "judgement" and i["deduction"]
+    }
+    assert judged <= set(listed)
+    stated = re.search(r"下列 (\d+) 项指标的 ([\d.]+) 分由评价组", readme)
+    assert (int(stated[1]), float(stated[2])) == (len(listed), sum(listed.values()))
+    assert sum(listed.values()) == 8  # the review's count: 8 of the 13.5 points lost
+
+
+def test_the_judgement_share_in_part_seven_adds_up_from_score_json(document, out):
+    score = json.loads((out / "score.json").read_text(encoding="utf-8"))
+    judged = sum(i["deduction"] for i in score["indicators"] if i["method"] == "judgement")
+    lost = sum(i["deduction"] for i in score["indicators"])
+    body = _body_paragraphs(document)
+    part_seven = "\n".join(body[body.index("七、其他需要说明的问题") :])
+    assert f"在失分的{lost:g}分中" in part_seven and f"{judged:g}分为评价组" in part_seven
+
+
+def test_report_cites_the_workpaper_index_behind_each_annex_and_figure(document, out):
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "workpapers.xlsx", read_only=True)
+    names_by_index = {}
+    for sheet in book.worksheets:
+        rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=1, max_row=7, values_only=True)}
+        names_by_index[rows["索引号"]] = rows["底稿名称"]
+    texts = [p.text for p in document.paragraphs]
+
+    def cited_after(heading):
+        note = texts[texts.index(heading) + 1]
+        return [names_by_index[i] for i in re.findall(r"JX2017-\d\d", note)]
+
+    assert cited_after("附件1  评分表") == ["评分表"]
+    assert cited_after("附件2  问题清单") == ["问题清单"]
+    assert cited_after("附件4  资金到位与执行明细") == ["资金到位"]
+    captions = [t for t in texts if t.startswith("图") and "底稿索引号" in t]
+    assert len(captions) == 7
+    assert names_by_index[re.search(r"JX2017-\d\d", captions[0])[0]] == "图表数据_维度得分"
+    body = _body_paragraphs(document)
+    conclusion = next(t for t in body if t.startswith("项目综合得分"))
+    assert [names_by_index[i] for i in re.findall(r"JX2017-\d\d", conclusion)] == ["评分表"]
+    timely = next(t for t in body if t.startswith("到位及时率："))
+    assert {names_by_index[i] for i in re.findall(r"JX2017-\d\d", timely)} == {
+        "资金到位",
+        "问题清单",
+    }
+
+
+SEED_FACTS = (
+    "荆门市财政局",
+    "荆门乾正资产评估事务所",
+    "全省市州唯一",
+    "社区社会组织不低于10个、其他社区社会组织不低于5个",
+    "每个社区有1-2名社会工作者",
+    "东宝区达到了1社区3社工",
+    "2018年5月",
+)
+
+
+def test_facts_the_seed_states_appear_in_the_report(document):
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert [f for f in SEED_FACTS if f not in text] == []
+    process = next(p.text for p in document.paragraphs if p.text.startswith("受荆门市财政局委托"))
+    assert "荆门乾正资产评估事务所" in process

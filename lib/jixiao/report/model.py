@@ -21,7 +21,9 @@ from jixiao.metrics import read_metrics
 from jixiao.project_profile import ProjectProfile, year_profile
 
 from ._blocks import Block
-from ._report_tables import annex_blocks, number, percent
+from ._citations import Citations, read_citations
+from ._report_tables import NO_CITATIONS, annex_blocks, number, percent
+from ._summary import summary_blocks
 from .sections import basic_situation, read_score, recommendations, wan_yuan
 
 REPORT_TEXT = paths.PACKAGE_DIR / "templates" / "report_text.toml"
@@ -39,6 +41,9 @@ class ReportModel:
     annexes: tuple[Block, ...]
     total: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # report.html: the published summary's shape (基本情况, 项目成效, 主要问题, 工作建议) with the
+    # 评分表 and 问题清单 annexes, made of the same blocks as the body and annexes above.
+    summary: tuple[Block, ...] = field(default_factory=tuple)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -118,7 +123,7 @@ def without_codes(text: str, items: dict[str, int]) -> str:
     return text
 
 
-def _indicator_paragraph(ind: dict, items: dict[str, int]) -> str:
+def _indicator_paragraph(ind: dict, items: dict[str, int], cite: Citations = NO_CITATIONS) -> str:
     name = ind["levels"][2] or ind["levels"][1]
     text = f"{name}：分值{number(ind['weight'])}分，得{number(ind['score'])}分（{ind['method_label']}）。"
     for m in ind["metrics"]:
@@ -129,26 +134,21 @@ def _indicator_paragraph(ind: dict, items: dict[str, int]) -> str:
     if ind["method"] == "judgement" and ind.get("judgement_reason"):
         text += f"评价组判断理由：{without_codes(ind['judgement_reason'], items)}"
         text += "" if text.endswith("。") else "。"
+    cited = [m["metric"] for m in ind["metrics"]]
     if ind["deduction"] and ind["linked_findings"]:
         text += f"相关问题{cross_reference(ind['linked_findings'], items)}。"
-    return text
+        cited.append("findings")
+    return text + cite.for_metrics(cited)
 
 
 def _double_deductions(score: dict) -> dict[tuple[str, ...], list[str]]:
-    """Indicators that each took points for the same findings (possible 重复扣分), grouped as
-    (indicator names) → finding ids; only 问题扣分 rules deduct per finding."""
-    costs: dict[str, list[str]] = {}
-    for ind in score["indicators"]:
-        if ind["rule_type"] != "问题扣分":
-            continue
-        for fid in ind["linked_findings"]:
-            if any(fid in reason for reason in ind["reasons"]):
-                costs.setdefault(fid, []).append(ind["levels"][2] or ind["levels"][1])
-    shared: dict[tuple[str, ...], list[str]] = {}
-    for fid, names in costs.items():
-        if len(names) > 1:
-            shared.setdefault(tuple(names), []).append(fid)
-    return shared
+    """Possible 重复扣分 as the scoring listed them (score.json ``double_deductions``: the
+    indicator workbook's 共用问题扣分 already taken into account), as (indicator names) →
+    finding ids."""
+    return {
+        tuple(group["names"]): list(group["finding_ids"])
+        for group in score.get("double_deductions", [])
+    }
 
 
 def _problem_blocks(register: pd.DataFrame, items: dict[str, int], text: dict) -> list[Block]:
@@ -262,6 +262,7 @@ def build_report(
     facts = _facts(profile, score, year)
     register = processed.read_table(year, "findings")
     items = annex_item_numbers(register)
+    cite = read_citations(year, out)
     t = {k: (v.format_map(facts) if isinstance(v, str) else v) for k, v in text["cover"].items()}
     cover = (
         Block("paragraph", text=t["title"], style="cover_title"),
@@ -292,7 +293,7 @@ def build_report(
         _p(w["standards"]),
         _h("（三）绩效评价工作过程", 2),
         _p(w["process"] + (f"评价组成员：{facts['team']}。" if profile.team else "")),
-        _p(w["sampling"] + _sampling_text(year)),
+        _p(w["sampling"] + _sampling_text(year) + cite("抽样清单", "抽样评价", "样本量检查")),
     ]
     body += [_h("三、综合评价情况及评价结论", 1)]
     body.append(
@@ -304,6 +305,7 @@ def build_report(
             )
             + "。"
             + text["conclusion"]["annex_note"].format_map(facts)
+            + cite("评分表")
         )
     )
     body.append(_h("四、绩效评价指标分析", 1))
@@ -311,7 +313,7 @@ def build_report(
         body.append(_h(f"（{CHINESE_NUMERALS[n]}）{dim['dimension']}指标分析", 2))
         for ind in score["indicators"]:
             if ind["levels"][0] == dim["dimension"]:
-                body.append(_p(_indicator_paragraph(ind, items)))
+                body.append(_p(_indicator_paragraph(ind, items, cite)))
     body += [_h("五、主要经验及做法、存在的问题及原因分析", 1), _h("（一）主要经验及做法", 2)]
     body += [_p(p.format_map(facts)) for p in text["experience"]["paragraphs"]]
     body.append(_h("（二）存在的问题及原因分析", 2))
@@ -327,7 +329,7 @@ def build_report(
     body += _limitations(year, score, text, facts, items)
     s = {k: v.format_map(facts) for k, v in text["signature"].items()}
     signature = tuple(_p(s[k], "signature") for k in ("lead_evaluator", "team", "firm", "date"))
-    annexes = annex_blocks(year, score, register, out / "figures")
+    annexes = annex_blocks(year, score, register, out / "figures", cite)
     return ReportModel(
         year=year,
         title=t["title"],
@@ -336,4 +338,5 @@ def build_report(
         signature=signature,
         annexes=tuple(annexes),
         total=score.get("total"),
+        summary=summary_blocks(year, t["title"], body, annexes, out),
     )

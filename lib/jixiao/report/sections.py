@@ -118,13 +118,19 @@ def outputs_table_styler(outputs: pd.DataFrame):
 
 
 def effects_text(
-    outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, coverage: pd.DataFrame | None
+    outputs: pd.DataFrame,
+    satisfaction: pd.DataFrame | None,
+    coverage: pd.DataFrame | None,
+    escape=md,
 ) -> str:
+    """项目成效: outputs against plan and the satisfaction rate. ``escape`` makes the texts from
+    the data safe for where the sentence goes (Markdown by default; the report model keeps them
+    plain and each renderer escapes them)."""
     planned = pd.to_numeric(outputs["planned"], errors="coerce")
     actual = pd.to_numeric(outputs["actual"], errors="coerce")
     met = int((actual >= planned).sum())
     text = f"产出指标{len(outputs)}项，其中{met}项达到或超过计划数"
-    short = [md(t) for t in outputs.loc[actual < planned, "indicator"].tolist()]
+    short = [escape(t) for t in outputs.loc[actual < planned, "indicator"].tolist()]
     text += f"，未完成计划的有：{'、'.join(short)}。" if short else "，全部完成计划。"
     if satisfaction is not None and not satisfaction.empty:
         row = satisfaction.iloc[0]
@@ -145,7 +151,7 @@ def effects_text(
             coverage.loc[~coverage["sufficient"].astype(bool), "statement"].astype(str).tolist()
         )
         if short_groups:
-            text += "样本量说明：" + "；".join(md(g) for g in short_groups) + "。"
+            text += "样本量说明：" + "；".join(escape(g) for g in short_groups) + "。"
     return text
 
 

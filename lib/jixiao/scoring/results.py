@@ -85,7 +85,7 @@ def score_to_json(
                     }
                     for m in s.metrics
                 ],
-                "notes": list(s.notes),
+                "notes": list(s.notes) + list(s.overlaps),
                 "workbook_row": s.indicator.row,
                 "method": s.indicator.rule.method,
                 "method_label": METHOD_LABELS[s.indicator.rule.method],
@@ -96,6 +96,7 @@ def score_to_json(
             }
             for s in result.indicators
         ],
+        "double_deductions": [d.to_json() for d in result.double_deductions],
         "missing_metrics": [
             {
                 "code": m.code,
@@ -137,7 +138,7 @@ def scoring_table(result: ScoreResult, *, total_row: bool = True) -> pd.DataFram
             "评价标准": s.indicator.criteria,
             "计分方式": METHOD_LABELS[s.indicator.rule.method],
             "得分": None if s.score is None else float(s.score),
-            "扣分说明": "".join(s.reasons),
+            "扣分说明": "".join(s.reasons + s.overlaps),
             "数据来源": s.indicator.data_source,
         }
         for s in result.indicators
