@@ -212,12 +212,20 @@ def test_the_2017_readme_states_the_team_set_points_the_run_deducts(out):
 
 
 def test_the_judgement_share_in_part_seven_adds_up_from_score_json(document, out):
+    """Part 七 states the points the team set as the case README does: judgements plus the typed
+    deductions for the team's own observations (the review's 8 of 13.5 for 2017)."""
     score = json.loads((out / "score.json").read_text(encoding="utf-8"))
-    judged = sum(i["deduction"] for i in score["indicators"] if i["method"] == "judgement")
+    judged = {i["code"]: i["deduction"] for i in score["indicators"] if i["method"] == "judgement"}
+    assert all(
+        i["team_set_loss"] == judged[i["code"]] for i in score["indicators"] if i["code"] in judged
+    )
+    team_set = sum(i["team_set_loss"] for i in score["indicators"])
     lost = sum(i["deduction"] for i in score["indicators"])
+    assert (lost, team_set) == (13.5, 8)
     body = _body_paragraphs(document)
     part_seven = "\n".join(body[body.index("七、其他需要说明的问题") :])
-    assert f"在失分的{lost:g}分中" in part_seven and f"{judged:g}分为评价组" in part_seven
+    assert f"在失分的{lost:g}分中，{lost - team_set:g}分由指标数据" in part_seven
+    assert f"{team_set:g}分为评价组判断评定" in part_seven
 
 
 def test_report_cites_the_workpaper_index_behind_each_annex_and_figure(document, out):

@@ -220,7 +220,10 @@ def _limitations(
                 blocks.append(_p(f"样本量：{row.statement}。"))
     lost = {"computed": 0.0, "judgement": 0.0}
     for ind in score["indicators"]:
-        lost[ind["method"]] += float(ind["deduction"] or 0)
+        # Deductions for the team's own observations are typed points, like judgements.
+        team_set = float(ind.get("team_set_loss", 0) or 0)
+        lost["judgement"] += team_set
+        lost["computed"] += float(ind["deduction"] or 0) - team_set
     if sum(lost.values()):
         blocks.append(
             _p(

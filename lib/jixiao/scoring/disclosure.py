@@ -49,3 +49,27 @@ def team_set_points(system: IndicatorSystem) -> tuple[TeamSetPoints, ...]:
         if lost > 0:
             found.append(TeamSetPoints(ind.code, ind.name, ind.weight, lost, how))
     return tuple(found)
+
+
+def team_set_loss(scored) -> Decimal:
+    """Points this scored indicator lost that the team set itself: the whole deduction of a
+    judgement rule, or the typed points for the team's own observations (OBS-…) a 问题扣分 rule
+    deducted for, capped by the deduction."""
+    deduction = scored.deduction
+    if deduction is None or deduction <= 0:
+        return Decimal(0)
+    rule = scored.indicator.rule
+    if rule.method == "judgement":
+        return deduction
+    if not hasattr(rule, "deductions"):
+        return Decimal(0)
+    deducted = set(scored.deducted_findings)
+    typed = sum(
+        (
+            points
+            for entry, points in rule.deductions
+            if entry.startswith(OBSERVATION_PREFIX) and entry in deducted
+        ),
+        Decimal(0),
+    )
+    return min(typed, deduction)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from jixiao.errors import ParameterError
 
+from .disclosure import team_set_loss
 from .engine import GRADE_BANDS, METRIC_LABELS, IndicatorScore, ScoreResult, grade, score
 from .rules import METHOD_LABELS, fmt, to_decimal
 from .simulation import GradeSimulation
@@ -93,6 +94,8 @@ def score_to_json(
                 "judgement_reason": (
                     s.indicator.rationale if s.indicator.rule.method == "judgement" else ""
                 ),
+                # Points lost that the team typed: judgement, or OBS-… observations' deductions.
+                "team_set_loss": _number(team_set_loss(s)),
             }
             for s in result.indicators
         ],
