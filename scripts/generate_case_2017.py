@@ -420,6 +420,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2019, 10, 14),
+            category="项目管理",
         ),
         o(
             "OBS-02b",
@@ -433,6 +434,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[1],
             dt.date(2019, 10, 17),
+            category="项目管理",
         ),
         o(
             "OBS-04",
@@ -448,6 +450,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2019, 10, 22),
+            category="效益",
         ),
         o(
             "OBS-05",
@@ -464,6 +467,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "低",
             recorders[1],
             dt.date(2019, 10, 22),
+            category="效益",
         ),
         o(
             "OBS-06",
@@ -479,6 +483,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2019, 10, 25),
+            category="效益",
         ),
     ]
 
@@ -522,7 +527,7 @@ original evaluation's working papers:
 评分时这些判断在评分表和 score.json 中标为“评价组判断”或注明其依据的观察记录；评价报告“七、其他需要说明的问题”
 也说明了这一点 / the report's part seven repeats this notice.
 
-另有文件 / maintained elsewhere: `指标体系_2017.xlsx`（评价组的指标体系、评分规则与判断，由 `scripts/make_indicator_workbooks.py` 写出）、`parameters.toml`（本年度各步骤的默认参数）。
+另有文件 / maintained elsewhere: `指标体系_2017.xlsx`（评价组的指标体系、评分规则与判断，由 `scripts/make_indicator_workbooks.py` 写出）、`parameters.toml`（本年度各步骤的默认参数）、`project.toml`（项目概况）、`report_text.toml`（评价报告中取自已公开报告的文字，如主要经验及做法）、`recommendations.csv`（已公开报告的五条建议，每条写明针对的问题类别或观察记录编号）。
 
 ## 重新生成 / Regenerate
 

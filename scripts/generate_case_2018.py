@@ -484,6 +484,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2020, 6, 2),
+            category="项目管理",
         ),
         o(
             "OBS-02b",
@@ -497,6 +498,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[1],
             dt.date(2020, 6, 9),
+            category="项目管理",
         ),
         o(
             "OBS-04",
@@ -511,6 +513,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2020, 6, 16),
+            category="效益",
         ),
     ]
 
@@ -607,8 +610,8 @@ INDICATOR_CHANGES = {
         data_source="案卷研究：财务管理制度、专项资金管理办法；明细账（合规性检查）",
         conclusion="基本健全",
         rationale="财务制度已建立，各社区专项资金均设项目辅助核算，但缺少项目支出的预算控制和审批要求："
-        "出现超过下达金额支出、项目期外支出、超范围列支招待费和重复付款（合规性检查，问题3）。",
-        links="问题3",
+        "出现超过下达金额支出、项目期外支出、超范围列支招待费和重复付款（合规性检查）。",
+        links="类别:资金使用, 类别:会计核算",
     ),
     # The 2018 evaluator judged financial monitoring as a whole (overspending, out-of-period and
     # out-of-scope spending, duplicate payments), not by the voucher sample alone.
@@ -619,12 +622,12 @@ INDICATOR_CHANGES = {
         conclusion="2",
         rationale="监控措施未能发现和阻止超支、期外支出、超范围列支和重复付款（合规性检查）；"
         "凭证抽查中有原始凭证不齐、发票金额与记账金额不符的情况。",
-        links="问题3, voucher_deviation_upper_limit",
+        links="类别:资金使用, 类别:会计核算, voucher_deviation_upper_limit",
     ),
     "C4.1": dict(
         conclusion="4",
         rationale="按核定标准补助，但金桥社区服务站增项工程未经审批，项目支出超过下达金额（合规性检查）。",
-        links="问题3",
+        links="类别:资金使用, 类别:会计核算",
     ),
     "D1.1": dict(
         conclusion="①②④",

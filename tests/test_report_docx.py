@@ -275,3 +275,43 @@ def test_facts_the_seed_states_appear_in_the_report(document):
     assert [f for f in SEED_FACTS if f not in text] == []
     process = next(p.text for p in document.paragraphs if p.text.startswith("受荆门市财政局委托"))
     assert "荆门乾正资产评估事务所" in process
+
+
+def test_problems_are_grouped_by_finding_category_and_quote_the_late_arrival_dates(document, out):
+    """存在的问题: one numbered group per category in the vocabulary's order; the late grants'
+    own description (arrived in May 2018, as the published problem 1 says) is in the body."""
+    from jixiao.finding_categories import CATEGORIES
+
+    body = _body_paragraphs(document)
+    section = body[body.index("（二）存在的问题及原因分析") : body.index("六、有关建议")]
+    groups = [re.match(r"\d+．(\S+?)方面：", t) for t in section]
+    names = [g[1] for g in groups if g]
+    assert names == [c for c in CATEGORIES if c in names]
+    assert names[:3] == ["资金到位", "资金使用", "会计核算"] and "效益" in names
+    late = [t for t in section if "拨付滞后" in t and "2018年5月" in t and "方才到位" in t]
+    assert len(late) == 2 and all("见附件2第" in t for t in late)
+    advice = body[body.index("六、有关建议") + 1 : body.index("七、其他需要说明的问题")]
+    assert [t.split("．")[1].split("。")[0] for t in advice] == [
+        "规范专项资金管理",
+        "建立绩效评价指标体系",
+        "拓宽资金来源、形成多元投入",
+        "加强社区工作者和社工培训",
+        "加强社会组织能力建设",
+    ]
+    assert all("针对问题见附件2第" in t for t in advice)
+
+
+def test_the_satisfaction_annex_states_the_respondent_interval_the_summary_quotes(document, out):
+    """附件3 and report.html give the same interval: computed over respondents, wider than the
+    answers' Wilson interval (429 respondents of 8 items are not 3,418 independent answers)."""
+    overall = pd.read_parquet(paths.processed_dir(2017) / "survey_satisfaction_overall.parquet")
+    row = overall.iloc[0]
+    assert row["cluster_lower"] < row["lower"] and row["cluster_upper"] > row["upper"]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "统计口径")
+    header = [c.text for c in table.rows[0].cells]
+    first = dict(zip(header, [c.text for c in table.rows[1].cells], strict=True))
+    assert first["受访者"] == str(int(row["n_respondents"])) == "429"
+    shown = f"{row['cluster_lower']:.2%}–{row['cluster_upper']:.2%}"
+    assert first["95%置信区间（按受访者）"] == shown
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{row['cluster_lower']:.1%}–{row['cluster_upper']:.1%}，按受访者计算" in page

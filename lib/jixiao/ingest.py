@@ -114,6 +114,7 @@ OTHER_STEP_FILES = {
     schema.PARAMETERS_FILE: "本年度参数",
     "project.toml": "项目概况",
     "report_text.toml": "评价报告（report.docx）的可编辑文字",
+    "recommendations.csv": "评价报告的工作建议表（针对问题类别、规则或问题编号）",
     "README*": "说明文件",
     "*.md": "说明文件",
 }

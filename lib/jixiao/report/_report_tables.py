@@ -113,7 +113,17 @@ def findings_annex(register: pd.DataFrame, cite: Citations = NO_CITATIONS) -> li
     return _table("附件2  问题清单", headers, rows, cite("问题清单"))
 
 
+def _interval(row) -> str:
+    """The respondent-level (cluster) interval when the survey step gave it, else the answers'."""
+    low, high = getattr(row, "cluster_lower", None), getattr(row, "cluster_upper", None)
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        low, high = row.lower, row.upper
+    return f"{percent(low)}–{percent(high)}"
+
+
 def survey_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
+    """Satisfaction overall, per respondent group and per community, with the interval computed
+    over respondents (each respondent's answers a cluster), as the report's text quotes it."""
     rows = []
     for label, name, key in (
         ("总体", "survey_satisfaction_overall", None),
@@ -124,17 +134,30 @@ def survey_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
         if table is None:
             continue
         for row in table.itertuples():
+            respondents = getattr(row, "n_respondents", None)
+            effect = getattr(row, "design_effect", None)
             rows.append(
                 (
                     label,
                     getattr(row, key) if key else "全部",
+                    "" if respondents is None or pd.isna(respondents) else int(respondents),
                     int(row.n_valid),
                     int(row.n_satisfied),
                     percent(row.rate),
-                    f"{percent(row.lower)}–{percent(row.upper)}",
+                    _interval(row),
+                    "" if effect is None or pd.isna(effect) else f"{float(effect):.2f}",
                 )
             )
-    headers = ("统计口径", "类别", "有效答案", "满意", "满意率", "95%置信区间")
+    headers = (
+        "统计口径",
+        "类别",
+        "受访者",
+        "有效答案",
+        "满意",
+        "满意率",
+        "95%置信区间（按受访者）",
+        "设计效应",
+    )
     return _table("附件3  满意度调查分析", headers, rows, cite("问卷统计", "样本量检查"))
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import case, paths, processed
+from jixiao.finding_categories import CATEGORIES
+from jixiao.findings import OBSERVATION_RULE, reported_findings
 from jixiao.metrics import read_metrics
 from jixiao.project_profile import ProjectProfile, year_profile
 
@@ -24,7 +26,8 @@ from ._blocks import Block
 from ._citations import Citations, read_citations
 from ._report_tables import NO_CITATIONS, annex_blocks, number, percent
 from ._summary import summary_blocks
-from .sections import basic_situation, read_score, recommendations, wan_yuan
+from .recommendations import recommendations
+from .sections import basic_situation, read_score, wan_yuan
 
 REPORT_TEXT = paths.PACKAGE_DIR / "templates" / "report_text.toml"
 REPORT_TEXT_FILE = "report_text.toml"
@@ -151,29 +154,53 @@ def _double_deductions(score: dict) -> dict[tuple[str, ...], list[str]]:
     }
 
 
+# A data finding's own description is quoted in the body when it is short (a unit's late grants
+# with their dates, an unspent balance): at most this many reasons and characters; a longer one
+# (dozens of flagged lines) is summarised by its title and amount, the detail staying in 附件2.
+SHORT_REASONS = 3
+SHORT_DESCRIPTION = 400
+OTHER_CATEGORY = "其他"
+
+
+def _finding_line(row, items: dict[str, int]) -> str:
+    ref = cross_reference([row.finding_id], items)
+    if row.rule == OBSERVATION_RULE:
+        described = without_codes(str(row.description), items)
+        return f"{described}（证据来源：{row.evidence_source}；{ref}）"
+    units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
+    description = without_codes(str(row.description or ""), items).strip()
+    if (
+        description
+        and description.count("。") <= SHORT_REASONS
+        and len(description) <= SHORT_DESCRIPTION
+    ):
+        return f"{units}{row.title}。{description.rstrip('。')}（{ref}）。"
+    amount = (
+        f"，涉及金额{wan_yuan(int(row.amount_fen))}万元"
+        if pd.notna(row.amount_fen) and int(row.amount_fen)
+        else ""
+    )
+    return f"{units}{row.title}{amount}（{ref}）。"
+
+
 def _problem_blocks(register: pd.DataFrame, items: dict[str, int], text: dict) -> list[Block]:
-    if register.empty:
-        return [_p(text["problems"]["none"])]
-    blocks = [_p(text["problems"]["intro"])]
-    numbered = register[register["problem_no"].notna()]
-    for n, (_, group) in enumerate(numbered.groupby("problem_no", sort=True), start=1):
-        titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
-        blocks.append(_h(f"{n}．{'；'.join(titles)}", 3))
-        for row in group.itertuples():
-            ref = cross_reference([row.finding_id], items)
-            if row.rule == "OBS":
-                described = without_codes(str(row.description), items)
-                line = f"{described}（证据来源：{row.evidence_source}；{ref}）"
-            else:
-                units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
-                amount = (
-                    f"，涉及金额{wan_yuan(int(row.amount_fen))}万元"
-                    if pd.notna(row.amount_fen) and int(row.amount_fen)
-                    else ""
-                )
-                line = f"{units}{row.title}{amount}（{ref}）。"
-            blocks.append(_p(line))
-    if register["problem_no"].isna().any():
+    """存在的问题: the findings the report states, one numbered group per finding category in
+    the vocabulary's order (observations typed without a category last, as 其他); analytical
+    red flags are only pointed to (they are in 附件2)."""
+    reported = reported_findings(register) if not register.empty else pd.Series(dtype=bool)
+    if not reported.any():
+        blocks = [_p(text["problems"]["none"])]
+    else:
+        blocks = [_p(text["problems"]["intro"])]
+        shown = register[reported]
+        category = shown["category"].fillna("").astype(str).replace("", OTHER_CATEGORY)
+        order = [c for c in (*CATEGORIES, OTHER_CATEGORY) if (category == c).any()]
+        for n, name in enumerate(order, start=1):
+            group = shown[category == name]
+            titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
+            blocks.append(_h(f"{n}．{name}方面：{'；'.join(titles)}", 3))
+            blocks += [_p(_finding_line(row, items)) for row in group.itertuples()]
+    if not register.empty and not reported.all():
         blocks.append(_p(text["problems"]["others"]))
     return blocks
 
@@ -322,7 +349,7 @@ def build_report(
     body.append(_h("（二）存在的问题及原因分析", 2))
     body += _problem_blocks(register, items, text)
     body.append(_h("六、有关建议", 1))
-    advice = recommendations(register)
+    advice = recommendations(register, year=year)
     if advice.empty:
         body.append(_p(text["recommendations"]["none"]))
     for n, row in enumerate(advice.itertuples(), start=1):

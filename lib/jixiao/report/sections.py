@@ -1,8 +1,8 @@
 """The evaluation report's text, in the order of the published report, written from the data.
 
-Sections: 基本情况 (money and grants from the allocation records), 项目成效 (outputs against
-plan, satisfaction), 主要问题 (the findings register), 工作建议 (chosen from an editable
-template by the problems actually found). Every number is read from the year's processed
+Sections: 基本情况 (money and grants from the allocation records) and 项目成效 (outputs against
+plan, satisfaction); the problems and recommendations are in :mod:`.model` and
+:mod:`.recommendations`. Every number is read from the year's processed
 tables and score; nothing here is specific to one year.
 """
 
@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from jixiao import paths
 from jixiao.errors import InputError
 from jixiao.untrusted import escape_markdown as md
-
-RECOMMENDATIONS_TEMPLATE = paths.PACKAGE_DIR / "templates" / "recommendations.csv"
-KEYWORD_SEPARATORS = r"[；;、,，\s]+"
 
 
 def yuan(fen: int | float) -> str:
@@ -153,94 +149,3 @@ def effects_text(
         if short_groups:
             text += "样本量说明：" + "；".join(escape(g) for g in short_groups) + "。"
     return text
-
-
-def problems_markdown(register: pd.DataFrame) -> str:
-    """主要问题: one numbered item per report problem (data findings and observations merged);
-    findings tied to no problem (ledger red flags) listed afterwards as 其他疑点."""
-    if register.empty:
-        return "未发现问题。"
-    lines: list[str] = []
-    numbered = register[register["problem_no"].notna()]
-    for number, (problem_no, group) in enumerate(
-        numbered.groupby("problem_no", sort=True), start=1
-    ):
-        # "专项资金未单独核算：项目支出记入…" and "…：专项收入记入…" share one heading.
-        titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
-        lines.append(f"{number}. **{'；'.join(md(t) for t in titles)}**（问题{int(problem_no)}）")
-        for row in group.itertuples():
-            lines.append(f"   - {_finding_line(row)}")
-    others = register[register["problem_no"].isna()]
-    if not others.empty:
-        lines.append("")
-        lines.append("其他疑点（明细账分析标记，需结合凭证核实）：")
-        for row in others.itertuples():
-            lines.append(f"- {_finding_line(row)}")
-    return "\n".join(lines)
-
-
-def _finding_line(row) -> str:
-    """Observations keep the evaluator's wording; data findings are summarised (the row-level
-    reasons stay in the 问题清单 workbook sheet with their evidence references)."""
-    if row.rule == "OBS":
-        return f"{md(row.description)}〔{md(row.finding_id)}，证据来源：{md(row.evidence_source)}〕"
-    evidence_rows = len([e for e in str(row.evidence or "").split("；") if e.strip()])
-    amount = (
-        f"，涉及金额{yuan(int(row.amount_fen))}元"
-        if pd.notna(row.amount_fen) and int(row.amount_fen)
-        else ""
-    )
-    units = f"{md(row.units)}：" if isinstance(row.units, str) and row.units else ""
-    return f"{units}{md(row.title)}{amount}（证据{evidence_rows}处，见问题清单）〔{md(row.finding_id)}〕"
-
-
-def load_recommendations(path: Path | None = None) -> pd.DataFrame:
-    file = Path(path) if path is not None else RECOMMENDATIONS_TEMPLATE
-    if not file.is_file():
-        raise InputError("找不到工作建议模板", file=file)
-    table = pd.read_csv(file, dtype=str, encoding="utf-8-sig")
-    required = {"序号", "建议标题", "建议内容", "触发关键词"}
-    missing = required - set(table.columns)
-    if missing:
-        raise InputError(f"工作建议模板缺少列：{'、'.join(sorted(missing))}", file=file)
-    return table
-
-
-def recommendations(register: pd.DataFrame, template: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The template's recommendations triggered by the findings, each with the findings behind it."""
-    template = template if template is not None else load_recommendations()
-    text = (
-        register["title"].astype(str)
-        + " "
-        + register["description"].astype(str)
-        + " "
-        + register["indicator"].fillna("").astype(str)
-    )
-    # Ledger red flags alone (no report problem) do not call for a recommendation.
-    relevant = register["problem_no"].notna()
-    rows = []
-    for rec in template.itertuples(index=False):
-        keywords = [
-            k
-            for k in pd.Series([rec.触发关键词]).str.split(KEYWORD_SEPARATORS, regex=True).iloc[0]
-            if k
-        ]
-        hit = relevant & text.apply(lambda t, kws=tuple(keywords): any(k in t for k in kws))
-        if hit.any():
-            rows.append(
-                {
-                    "建议": rec.建议标题,
-                    "内容": rec.建议内容,
-                    "依据问题": "、".join(register.loc[hit, "finding_id"].astype(str)),
-                }
-            )
-    return pd.DataFrame(rows, columns=["建议", "内容", "依据问题"])
-
-
-def recommendations_markdown(table: pd.DataFrame) -> str:
-    if table.empty:
-        return "本年度未发现需要提出建议的问题。"
-    return "\n".join(
-        f"{i}. **{md(row.建议)}**。{md(row.内容)}（针对：{md(row.依据问题)}）"
-        for i, row in enumerate(table.itertuples(), start=1)
-    )
