@@ -331,7 +331,21 @@ def as_template(row: Row) -> Row:
     return replace(row, conclusion="", rationale="", links=links)
 
 
-ROWS_2013_TEMPLATE = tuple(as_template(row) for row in ROWS_2017)
+# A template's 社会效益 factors are the project's own; these generic ones are to be rewritten.
+GENERIC_BENEFIT_FACTORS = "要素=①受益对象覆盖, ②服务能力提升, ③管理机制建立, ④社会影响"
+GENERIC_BENEFIT_CRITERIA = (
+    "①受益对象覆盖；②服务能力提升；③管理机制建立；④社会影响。每项2.5分（要素按项目实际改写）。"
+)
+
+
+def _generic_text(row: Row) -> Row:
+    """A template row without the 2017 project's own words (its communities and pilot)."""
+    if row.rule_type == "要素计分" and "三社联动" in row.parameters:
+        row = replace(row, parameters=GENERIC_BENEFIT_FACTORS, criteria=GENERIC_BENEFIT_CRITERIA)
+    return replace(row, data_source=row.data_source.replace("各社区", "各单位"))
+
+
+ROWS_2013_TEMPLATE = tuple(_generic_text(as_template(row)) for row in ROWS_2017)
 
 # ---------------------------------------------------------------------------------------------
 # 2020 framework (财预〔2020〕10号): 决策 20 / 过程 20 / 产出 30 / 效益 30, placeholders filled in.
@@ -553,9 +567,9 @@ ROWS_2020_TEMPLATE = (
         "社会效益",
         10,
         "项目实施对社会发展所带来的直接或间接影响。",
-        "按要素计分，每项2.5分（要素按项目实际改写）。",
+        GENERIC_BENEFIT_CRITERIA,
         "要素计分",
-        "要素=①基础设施改善, ②三社联动机制建立, ③社会组织发展, ④社工队伍壮大",
+        GENERIC_BENEFIT_FACTORS,
         "实地调研、座谈会",
         CHECK_ALL,
     ),

@@ -188,6 +188,21 @@ OUTPUTS = Table(
         Column("completed_on_time", "按期完成", "text", required=False, choices=("是", "否")),
         Column("quality_passed", "质量达标", "text", required=False, choices=("是", "否")),
         Column("evidence", "佐证材料", "text", required=False, aliases=("数据来源",)),
+        # 成本节约率 (财预〔2020〕10号): the output's planned and actual cost, where the team has them.
+        Column(
+            "planned_cost_fen",
+            "计划成本（元）",
+            "money",
+            required=False,
+            aliases=("计划成本", "预算成本", "成本预算"),
+        ),
+        Column(
+            "actual_cost_fen",
+            "实际成本（元）",
+            "money",
+            required=False,
+            aliases=("实际成本", "实际支出成本"),
+        ),
     ),
 )
 

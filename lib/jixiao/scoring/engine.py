@@ -34,6 +34,7 @@ METRIC_PRODUCERS = {
     "output_completion_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "output_timely_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "output_quality_rate": ("outputs", "产出统计（jixiao.output_completion）"),
+    "cost_saving_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "satisfaction_rate": ("survey", "问卷分析"),
     "voucher_deviation_upper_limit": ("sampling", "审计抽样"),
 }
@@ -46,6 +47,7 @@ METRIC_LABELS = {
     "output_completion_rate": "实际完成率",
     "output_timely_rate": "完成及时率",
     "output_quality_rate": "质量达标率",
+    "cost_saving_rate": "成本节约率",
     "satisfaction_rate": "满意率",
     "voucher_deviation_upper_limit": "凭证抽查偏差率上限",
 }
