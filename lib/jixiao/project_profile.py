@@ -41,6 +41,9 @@ Layout (every key optional unless marked)::
     basic_expense = ["500101"]
     income = ["4"]               # the income class
     expense = ["5"]              # the expense class (spending, budget execution)
+
+    [accounts.units]             # units keeping another chart than the preset (an operator on
+    "××社会工作服务中心" = "民间非营利组织会计制度"   # 民非 among units on 政府会计制度)
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao.account_codes import ChartPrefixes
 from jixiao.errors import ParameterError
 
 PROFILE_FILE = "project.toml"
@@ -118,6 +122,9 @@ class ProjectProfile:
     grant_types: tuple[GrantType, ...] = ()
     account_preset: str = "事业单位会计制度"
     accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unit_charts: dict[str, str] = field(
+        default_factory=dict
+    )  # unit → preset, when not the main one
     source: str = ""
 
     @property
@@ -297,11 +304,14 @@ def load_profile(folder: Path) -> ProjectProfile:
         r.fail("accounts.preset", f"应为 {'、'.join(ACCOUNT_PRESETS)} 之一，收到 {preset!r}")
     accounts = dict(ACCOUNT_PRESETS[preset])
     for role in accounts_section:
-        if role == "preset":
+        if role in ("preset", "units"):
             continue
         if role not in accounts:
-            r.fail(f"accounts.{role}", f"不是科目用途（可用：{'、'.join(accounts)}）")
+            r.fail(f"accounts.{role}", f"不是科目用途（可用：{'、'.join(accounts)}、units）")
         accounts[role] = r.texts(accounts_section, f"accounts.{role}")
+    unit_charts = _unit_charts(r, accounts_section, preset)
+    if unit_charts:
+        accounts = _chart_aware(accounts, preset, unit_charts)
     start = r.date(project, "project.period_start")
     end = r.date(project, "project.period_end")
     if start and end and end < start:
@@ -323,8 +333,39 @@ def load_profile(folder: Path) -> ProjectProfile:
         grant_types=tuple(grant_types),
         account_preset=preset,
         accounts=accounts,
+        unit_charts=unit_charts,
         source=str(file),
     )
+
+
+def _unit_charts(r: _Reader, section: dict, preset: str) -> dict[str, str]:
+    """``[accounts.units]``: unit name → the preset that unit keeps its books in."""
+    units = section.get("units", {})
+    if not isinstance(units, dict):
+        r.fail("accounts.units", '应为一节 [accounts.units]，每行 "单位名称" = "会计制度"')
+    charts = {}
+    for unit, chart in units.items():
+        if chart not in ACCOUNT_PRESETS:
+            r.fail(
+                f'"{unit}"',
+                f"的会计制度应为 {'、'.join(ACCOUNT_PRESETS)} 之一，收到 {chart!r}（[accounts.units]）",
+            )
+        if chart != preset:
+            charts[str(unit).strip()] = chart
+    return charts
+
+
+def _chart_aware(accounts: dict, preset: str, unit_charts: dict[str, str]) -> dict:
+    """Each role's prefixes per chart: the main chart (with its overrides) and the units' presets."""
+    charts = dict.fromkeys(unit_charts.values())
+    return {
+        role: ChartPrefixes(
+            {preset: prefixes, **{c: ACCOUNT_PRESETS[c][role] for c in charts}},
+            unit_charts,
+            preset,
+        )
+        for role, prefixes in accounts.items()
+    }
 
 
 def year_profile(year: int) -> ProjectProfile:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jixiao.account_codes import on_accounts
+from jixiao.account_codes import as_prefixes, on_accounts
 from jixiao.errors import InputError, ParameterError
 from jixiao.schema import PROVENANCE_COLUMNS
 
@@ -98,7 +98,7 @@ def population_from_ledger(
     The default (5001 事业支出) is the expenditure population the evaluators vouch. Codes are
     compared as keys (``5001.02`` and ``500102`` alike, :mod:`jixiao.account_codes`).
     """
-    lines = ledger[on_accounts(ledger, tuple(account_prefixes))]
+    lines = ledger[on_accounts(ledger, as_prefixes(account_prefixes))]
     return lines.assign(
         **{amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64")}
     )

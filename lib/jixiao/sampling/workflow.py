@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import paths
+from jixiao.account_codes import as_prefixes
 from jixiao.errors import ParameterError
 from jixiao.export import yuan_to_fen
 from jixiao.metrics import Metric
@@ -78,7 +79,9 @@ class SamplingSettings:
     @property
     def definition(self) -> PopulationDefinition:
         return PopulationDefinition(
-            self.population, tuple(self.expense_accounts), tuple(self.project_expense_accounts)
+            self.population,
+            as_prefixes(self.expense_accounts),
+            as_prefixes(self.project_expense_accounts),
         )
 
 
@@ -110,8 +113,8 @@ def settings_from_parameters(
     return SamplingSettings(
         key_item_threshold_fen=yuan_to_fen(key_item_threshold_yuan, "key_item_threshold_yuan"),
         strata_bands_fen=band_edges_fen(strata_bands_yuan),
-        expense_accounts=tuple(accounts.get("expense", ())),
-        project_expense_accounts=tuple(accounts.get("project_expense", ())),
+        expense_accounts=as_prefixes(accounts.get("expense", ())),
+        project_expense_accounts=as_prefixes(accounts.get("project_expense", ())),
         **parameters,
     )
 
