@@ -35,6 +35,7 @@ from jixiao.loading import (
     load_observations,
     load_outputs,
     load_survey,
+    load_table,
 )
 from jixiao.scrub import scrub_table
 
@@ -199,7 +200,20 @@ def _load_allocations(path: Path, folder: Path) -> LoadResult:
         result.normalisations = pd.concat([result.normalisations, note], ignore_index=True)
         return result
     profile = load_profile(folder)
-    return load_allocations(path, grant_types=profile.grant_type_names or None)
+    return load_table(path, profile.table(schema.ALLOCATIONS))
+
+
+def _profile_if_filled(folder: Path):
+    """The year's profile, or None while it is absent or not yet valid (a blank template: its
+    error is raised after the blank-table check, by :func:`_load_allocations`)."""
+    from jixiao.project_profile import PROFILE_FILE, load_profile
+
+    if not (folder / PROFILE_FILE).is_file():
+        return None
+    try:
+        return load_profile(folder)
+    except ParameterError:
+        return None
 
 
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
@@ -214,6 +228,16 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
     if not folder.is_dir():
         raise InputError(f"{year} 年的原始数据文件夹不存在：{folder}")
     results: dict[str, LoadResult] = {}
+    profile = _profile_if_filled(folder)
+    # the project's own place header and respondent groups (the grant types are checked last)
+    own = {
+        t.kind: schema.with_vocabulary(
+            t, groups=profile.survey_groups, community_header=profile.community_header
+        )
+        if profile is not None
+        else t
+        for t in schema.RAW_TABLES.values()
+    }
     for raw in RAW_KINDS:
         files = find_files(folder, raw)
         if not files:
@@ -237,9 +261,11 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
         elif raw.kind == "allocations":
             # read plainly first: a year of blank templates is one message naming every empty
             # table (below) before the profile is asked for its grant types
-            results["allocations"] = load_allocations(files[0])
+            results["allocations"] = load_table(files[0], own["allocations"])
         elif raw.kind == "survey":
-            results.update(load_survey(files[0]))
+            results.update(load_survey(files[0], tables=own))
+        elif raw.kind == "interviews":
+            results[raw.kind] = load_table(files[0], own["interviews"])
         else:
             results[raw.kind] = _SINGLE_LOADERS[raw.kind](files[0])
     results = {k: results[k] for k in TABLE_ORDER if k in results}

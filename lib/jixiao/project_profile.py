@@ -19,6 +19,10 @@ Layout (every key optional unless marked)::
     reference_date = 2019-10-31  # 评价基准日
     report_date = 2020-03-25     # 报告日期
     framework = "2013"         # 指标框架: "2013" (投入/过程/产出/效果) or "2020" (决策/过程/产出/效益)
+    community_header = "社区"  # header of the place column of 资金下达 / 问卷 / 访谈 (乡镇, 村 …)
+
+    [survey]
+    groups = ["居民", "…"]     # 受访者类别 of the questionnaire, the interviews and the 抽样计划
 
     [workpapers]
     prepared_by = "…"          # 编制人
@@ -54,6 +58,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao import schema
 from jixiao.account_codes import ChartPrefixes
 from jixiao.errors import ParameterError
 
@@ -125,7 +130,19 @@ class ProjectProfile:
     unit_charts: dict[str, str] = field(
         default_factory=dict
     )  # unit → preset, when not the main one
+    survey_groups: tuple[str, ...] = schema.RESPONDENT_GROUPS
+    community_header: str = schema.COMMUNITY_HEADER
     source: str = ""
+
+    def table(self, table: schema.Table) -> schema.Table:
+        """A raw table in this project's words: its grant types and respondent groups as the
+        allowed values, its header for the place column."""
+        return schema.with_vocabulary(
+            table,
+            grant_types=self.grant_type_names,
+            groups=self.survey_groups,
+            community_header=self.community_header,
+        )
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -258,7 +275,7 @@ def load_profile(folder: Path) -> ProjectProfile:
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{file.name}：不是有效的 TOML：{exc}") from exc
     r = _Reader(file, text, values)
-    known = {"project", "workpapers", "grant_types", "accounts"}
+    known = {"project", "workpapers", "grant_types", "accounts", "survey"}
     for key in values:
         if key not in known:
             r.fail(key, f"不是项目概况的一节（可用：{'、'.join(sorted(known))}）")
@@ -334,8 +351,27 @@ def load_profile(folder: Path) -> ProjectProfile:
         account_preset=preset,
         accounts=accounts,
         unit_charts=unit_charts,
+        survey_groups=_survey_groups(r),
+        community_header=r.text_value(project, "project.community_header")
+        or schema.COMMUNITY_HEADER,
         source=str(file),
     )
+
+
+def _survey_groups(r: _Reader) -> tuple[str, ...]:
+    """``[survey] groups``: the respondent groups (default: the template's three)."""
+    section = r.table("survey")
+    unknown = set(section) - {"groups"}
+    if unknown:
+        r.fail(f"survey.{sorted(unknown)[0]}", "不是问卷的设置项（可用：groups）")
+    if "groups" not in section:
+        return schema.RESPONDENT_GROUPS
+    groups = r.texts(section, "survey.groups")
+    if not groups:
+        r.fail("survey.groups", "至少写一个受访者类别")
+    if len(set(groups)) < len(groups):
+        r.fail("survey.groups", "有重复的受访者类别")
+    return groups
 
 
 def _unit_charts(r: _Reader, section: dict, preset: str) -> dict[str, str]:
