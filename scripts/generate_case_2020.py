@@ -51,6 +51,8 @@ EVALUATION_DATE = dt.date(2021, 6, 30)
 DUE_DATE = dt.date(2020, 12, 31)  # budget_year_end of the 2020 budget
 GRANT_PERIOD_END = dt.date(2021, 3, 31)
 UNSPENT_THRESHOLD = 0.2  # EXE-01 above 20% of the arrived money left unspent
+PLACE = "乡镇"  # the header of the place column (project.toml community_header)
+RESIDENTS, DOCTORS = "辖区居民", "乡村医生"  # respondent groups (project.toml [survey] groups)
 
 
 # --------------------------------------------------------------------------- the plan
@@ -286,7 +288,7 @@ SURVEY_CASE = survey.SurveyCase(
     ),
     groups=(
         survey.Group(
-            "居民",
+            RESIDENTS,
             236_000,
             384,
             402,
@@ -294,6 +296,16 @@ SURVEY_CASE = survey.SurveyCase(
             very=0.42,
             born=(dt.date(1938, 1, 1), dt.date(2002, 12, 31)),
             communities=COMMUNITIES,
+        ),
+        survey.Group(
+            DOCTORS,
+            186,
+            60,
+            57,
+            satisfied=0.93,
+            very=0.5,
+            born=(dt.date(1958, 1, 1), dt.date(1995, 12, 31)),
+            communities=COMMUNITIES[:-1],
         ),
     ),
     first_day=dt.date(2021, 5, 10),
@@ -314,16 +326,16 @@ INTERVIEW_CASE = interviews.InterviewCase(
             "T1",
             "您是否知道可以免费享受基本公共卫生服务（健康档案、体检、慢病随访等）？",
             ("是", "否"),
-            ("居民",),
-            {"居民": (0.78, 0.22)},
+            (RESIDENTS,),
+            {RESIDENTS: (0.78, 0.22)},
             {"是": ("村医上门时讲过", "卫生院贴了宣传栏"), "否": ("不知道是免费的",)},
         ),
         interviews.Question(
             "T2",
             "过去一年家庭医生或村医是否为您提供过随访或体检？",
             ("是", "否"),
-            ("居民",),
-            {"居民": (0.82, 0.18)},
+            (RESIDENTS,),
+            {RESIDENTS: (0.82, 0.18)},
             {
                 "是": ("每季度来量一次血压", "去年秋天在卫生院做了体检"),
                 "否": ("只签了协议，没人来过",),
@@ -333,13 +345,21 @@ INTERVIEW_CASE = interviews.InterviewCase(
             "T3",
             "体检后是否有人向您解释体检结果？",
             ("是", "否"),
-            ("居民",),
-            {"居民": (0.55, 0.45)},
+            (RESIDENTS,),
+            {RESIDENTS: (0.55, 0.45)},
             {"是": ("医生打电话说了结果",), "否": ("体检单拿回来看不懂", "没有人反馈结果")},
         ),
+        interviews.Question(
+            "T4",
+            "基本公共卫生服务补助是否按考核结果及时拨付到村卫生室？",
+            ("是", "否"),
+            (DOCTORS,),
+            {DOCTORS: (0.75, 0.25)},
+            {"是": ("按季度拨付",), "否": ("下半年的补助到第二年才拿到",)},
+        ),
     ),
-    group_counts={"居民": 40},
-    communities={"居民": COMMUNITIES},
+    group_counts={RESIDENTS: 40, DOCTORS: 12},
+    communities={RESIDENTS: COMMUNITIES, DOCTORS: COMMUNITIES[:-1]},
     first_day=dt.date(2021, 5, 24),
     last_day=dt.date(2021, 6, 18),
 )
@@ -572,6 +592,7 @@ period_end = 2021-03-31                        # 资金使用期限
 reference_date = 2021-06-30                    # 评价基准日
 report_date = 2021-08-20                       # 报告日期（虚构）
 framework = "2020"                             # 决策 / 过程 / 产出 / 效益（财预〔2020〕10号）
+community_header = "{PLACE}"                         # 资金下达、问卷、访谈中受助地点一列的表头
 
 [workpapers]
 prepared_by = "许静"
@@ -593,6 +614,9 @@ allowed_keywords = ["家庭医生", "签约"]
 forbidden_keywords = ["奖金", "招待", "餐费", "烟酒", "礼品", "旅游", "罚款", "滞纳金"]
 note = "用于家庭医生签约服务团队的签约、随访和上门服务"
 
+[survey]
+groups = ["{RESIDENTS}", "{DOCTORS}"]              # 受访者类别：服务对象和实施人员（乡村医生）
+
 [accounts]
 preset = "政府会计制度"                        # 乡镇卫生院：财务会计与预算会计平行记账，预算执行按预算会计读取
 
@@ -611,6 +635,7 @@ seed = 20201231  # 抽样随机种子
 reconstructed_case = true
 
 [survey]
+service_groups = ["{RESIDENTS}"]  # 服务对象满意度只计辖区居民（乡村医生是实施人员）
 satisfied_levels = [5, 4]
 confidence = 0.95
 interval_method = "wilson"
@@ -691,7 +716,10 @@ the suite evaluates a new project from its profile and data alone. Written by `s
   OBS-02 健康档案利用率低、体检结果反馈不到位。
 - 产出 8 项，目标与实际不同：5 项未达目标，1 项（2型糖尿病规范管理 4,410 / 4,200）略超，1 项（家庭医生签约）因目标偏低大幅超额；
   1 项质量未达标（老年人体检项目不全），1 项未按期完成（产后访视）。
-- 问卷：服务对象（辖区居民）{SURVEY_CASE.groups[0].achieved} 份（另有 {SURVEY_CASE.duplicates} 份重复录入），8 题（Q6 为反向题）；电话访谈 {INTERVIEW_CASE.group_counts["居民"]} 位居民。
+- 问卷：服务对象（辖区居民）{SURVEY_CASE.groups[0].achieved} 份（另有 {SURVEY_CASE.duplicates} 份重复录入），8 题（Q6 为反向题）；乡村医生（实施人员）{SURVEY_CASE.groups[1].achieved} 份，
+  服务对象满意度只计辖区居民（`parameters.toml` 的 `service_groups`）；电话访谈 {INTERVIEW_CASE.group_counts[RESIDENTS]} 位居民、{INTERVIEW_CASE.group_counts[DOCTORS]} 位乡村医生。
+- 项目概况写明本项目的受访者类别（`[survey] groups = ["{RESIDENTS}", "{DOCTORS}"]`）和受助地点一列的表头（`community_header = "{PLACE}"`）：
+  资金下达、问卷和访谈记录的这一列表头都是「{PLACE}」。
 
 ## 预期结果（由生成脚本按埋设的数字独立推算，不取自评价流程的运行结果）/ Expected figures
 
@@ -787,7 +815,8 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
         out / name,
         timestamp=TIMESTAMP,
         title=f"{COUNTY}2020年基本公共卫生服务补助资金下达及到位明细",
-        subtitle="填报单位：青禾县卫生健康局　　金额单位：元　　「社区」列填乡镇（城东社区由仁济医院承担）",
+        subtitle="填报单位：青禾县卫生健康局　　金额单位：元　　城东社区的服务由仁济医院承担",
+        community_header=PLACE,
     )
     files.append(
         f"- `{name}` — 工作表 `资金下达`：第 1–2 行标题和说明，第 3 行表头，{n} 行拨款（7 笔基本公卫 + 3 笔家庭医生签约）。"
@@ -852,10 +881,13 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
         result,
         out / name,
         timestamp=TIMESTAMP,
-        applies_to="居民",
+        applies_to="全部",
+        community_header=PLACE,
         title=f"{COUNTY}基本公共卫生服务满意度调查问卷录入表（服务对象）",
     )
-    satisfaction = survey.satisfaction_rate(result)
+    # 服务对象满意度: the residents only (parameters.toml [survey] service_groups)
+    residents = [r for r in result["records"] if r[1] == RESIDENTS]
+    satisfaction = survey.satisfaction_rate(dict(result, records=residents))
     files.append(
         f"- `{name}` — `问卷数据` {counts['问卷数据']} 行答卷、`题目` {counts['题目']} 题、`抽样计划` {counts['抽样计划']} 类受访者。"
     )
@@ -863,10 +895,14 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     rows = interviews.build_interviews(rng_interviews, INTERVIEW_CASE)
     name = f"电话访谈记录_{YEAR}.xlsx"
     n = interviews.write_interviews(
-        rows, out / name, timestamp=TIMESTAMP, title=f"{COUNTY}基本公共卫生服务电话访谈记录"
+        rows,
+        out / name,
+        timestamp=TIMESTAMP,
+        title=f"{COUNTY}基本公共卫生服务电话访谈记录",
+        community_header=PLACE,
     )
     files.append(
-        f"- `{name}` — 工作表 `电话访谈`：{n} 行（{INTERVIEW_CASE.group_counts['居民']} 次访谈 × 3 个问题）。"
+        f"- `{name}` — 工作表 `电话访谈`：{n} 行（{sum(INTERVIEW_CASE.group_counts.values())} 次访谈：居民 3 个问题、乡村医生 1 个问题）。"
     )
 
     obs = build_observations(common.fictional_names(rng_obs, 2))

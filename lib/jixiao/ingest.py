@@ -203,6 +203,21 @@ def _load_allocations(path: Path, folder: Path) -> LoadResult:
     return load_table(path, profile.table(schema.ALLOCATIONS))
 
 
+def project_tables(folder: Path) -> dict[str, schema.Table]:
+    """Every raw kind's table with the project's own place header and respondent groups (from
+    the folder's project.toml once it is filled in; the schema's tables before). The grant types
+    are checked by :func:`_load_allocations`, after the blank-template check."""
+    profile = _profile_if_filled(Path(folder))
+    if profile is None:
+        return dict(schema.RAW_TABLES)
+    return {
+        kind: schema.with_vocabulary(
+            t, groups=profile.survey_groups, community_header=profile.community_header
+        )
+        for kind, t in schema.RAW_TABLES.items()
+    }
+
+
 def _profile_if_filled(folder: Path):
     """The year's profile, or None while it is absent or not yet valid (a blank template: its
     error is raised after the blank-table check, by :func:`_load_allocations`)."""
@@ -228,16 +243,7 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
     if not folder.is_dir():
         raise InputError(f"{year} 年的原始数据文件夹不存在：{folder}")
     results: dict[str, LoadResult] = {}
-    profile = _profile_if_filled(folder)
-    # the project's own place header and respondent groups (the grant types are checked last)
-    own = {
-        t.kind: schema.with_vocabulary(
-            t, groups=profile.survey_groups, community_header=profile.community_header
-        )
-        if profile is not None
-        else t
-        for t in schema.RAW_TABLES.values()
-    }
+    own = project_tables(folder)
     for raw in RAW_KINDS:
         files = find_files(folder, raw)
         if not files:
