@@ -167,3 +167,59 @@ def test_the_data_check_statement_lists_a_file_with_one_loaded_row(tmp_path):
     empty.to_parquet(folder / "dropped.parquet")
     table = verification_table(folder)
     assert table["file"].tolist() == ["问卷调查_2020.xlsx"]
+
+
+CLOSING_WEST = [  # 期末结转 on both sides, the project aux kept on the project accounts
+    ("记-9", "期末结转本年预算收入", "6001.02", 1000, None, GRANT),
+    ("记-9", "期末结转本年预算收入", "8101", None, 1000, None),
+    ("记-10", "期末结转本年预算支出", "8101", 600, None, None),
+    ("记-10", "期末结转本年预算支出", "7201.02", None, 600, GRANT),
+    ("记-11", "期末结转本期收入费用", "4001.02", 1000, None, GRANT),
+    ("记-11", "期末结转本期收入费用", "3301", None, 400, None),
+    ("记-11", "期末结转本期收入费用", "5001.02", None, 600, GRANT),
+]
+CLOSING_EAST = [
+    ("记-9", "期末结转", "4501", 1000, None, GRANT),
+    ("记-9", "期末结转", "3102", None, 1000, None),
+    ("记-10", "期末结转", "3101", 900, None, None),
+    ("记-10", "期末结转", "5101", None, 900, GRANT),
+]
+
+
+def test_year_end_closing_vouchers_are_neither_receipts_nor_spending(books, tmp_path):
+    """A year-end closing voucher credits the expense accounts with the year's spending and
+    debits the income accounts with its receipts: counted as debit minus credit it would wipe
+    out the year (execution 0%, arrived money 'not booked'). Each chart's closing accounts
+    (8101 / 3301 under 政府会计制度, 31xx under 民非) mark such vouchers."""
+    profile, ledger, allocations = books
+    west = openpyxl.load_workbook(tmp_path / "明细账_西村卫生院.xlsx")
+    east = openpyxl.load_workbook(tmp_path / "明细账_东村卫生服务中心.xlsx")
+    for wb, rows, name in (
+        (west, CLOSING_WEST, "明细账_西村卫生院.xlsx"),
+        (east, CLOSING_EAST, "明细账_东村卫生服务中心.xlsx"),
+    ):
+        for voucher, summary, code, debit, credit, project in rows:
+            wb["明细账"].append(
+                [dt.datetime(2020, 12, 31), voucher, summary, code, "科目", debit, credit]
+                + [None, None, project]
+            )
+        wb.save(tmp_path / name)
+    closed = load_ledgers(
+        [tmp_path / "明细账_西村卫生院.xlsx", tmp_path / "明细账_东村卫生服务中心.xlsx"]
+    ).data
+    options = profile.separate_accounting_options()
+    table = compliance.budget_execution(closed, allocations, **options)
+    rates = table.set_index("community")["execution_rate"].round(4).to_dict()
+    assert rates == {"东村": 0.9, "西村": 0.6, "合计": 0.75}
+    assert compliance.check_separate_accounting(closed, allocations, None, **options).empty
+    spending = compliance.project_spending(
+        closed,
+        allocations,
+        compliance.parse_scope_rules(profile.scope_rules_table()),
+        **profile.scope_options(),
+    )
+    assert int(spending["spend_fen"].sum()) == 150_000  # 600 + 900 元, closing credits left out
+    # without the closing accounts the same books would read as nothing spent
+    bare = {**options, "closing_prefix": ()}
+    unclosed = compliance.budget_execution(closed, allocations, **bare)
+    assert unclosed.iloc[-1]["execution_rate"] == 0

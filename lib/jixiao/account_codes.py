@@ -90,6 +90,24 @@ class ChartPrefixes(tuple):
         return per_distinct(ledger["unit"], chart).fillna(self.default)
 
 
+def closing_lines(ledger: pd.DataFrame, closing_prefixes) -> pd.Series:
+    """True for every line of a closing voucher (期末结转): a voucher with a line on one of
+    ``closing_prefixes`` (the 结转结余 / 净资产 accounts the year-end entries close income and
+    expense into). Such a voucher credits each expense account with the year's spending and
+    debits each income account with the year's receipts; counted as debit minus credit it would
+    cancel the year. A voucher is one unit's voucher reference on one date."""
+    none = pd.Series(False, index=ledger.index)
+    if not len(as_prefixes(closing_prefixes)) or ledger.empty:
+        return none
+    on_closing = on_accounts(ledger, closing_prefixes)
+    if not on_closing.any():
+        return none
+    keys = [c for c in ("unit", "voucher", "date") if c in ledger.columns]
+    if not keys:
+        return on_closing
+    return on_closing.groupby([ledger[k] for k in keys], sort=False, dropna=False).transform("any")
+
+
 def as_prefixes(value) -> tuple:
     """Account prefixes as a tuple, a :class:`ChartPrefixes` kept whole."""
     if isinstance(value, ChartPrefixes):

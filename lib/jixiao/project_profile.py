@@ -45,6 +45,8 @@ Layout (every key optional unless marked)::
     basic_expense = ["500101"]
     income = ["4"]               # the income class
     expense = ["5"]              # the expense class (spending, budget execution)
+    closing = ["33", "34"]       # 结转结余 accounts of the year-end closing entries (期末结转),
+                                 # whose vouchers are left out of spending and receipts
 
     [accounts.units]             # units keeping another chart than the preset (an operator on
     "××社会工作服务中心" = "民间非营利组织会计制度"   # 民非 among units on 政府会计制度)
@@ -77,6 +79,7 @@ ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "basic_expense": ("500101",),  # 事业支出-基本支出
         "income": ("4",),  # the income class (收入类)
         "expense": ("5",),  # the expense class (支出类)
+        "closing": ("33", "34"),  # 结转结余类: where the year-end entries close income and expense
     },
     "政府会计制度": {
         "project_income": ("600102",),  # 财政拨款预算收入-项目支出
@@ -85,6 +88,8 @@ ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "basic_expense": ("720101",),  # 事业支出-基本支出
         "income": ("6",),  # 预算收入类: budget execution is read from the 预算会计 side
         "expense": ("7",),  # 预算支出类 (the 财务会计 side, 5001 业务活动费用…, is not added)
+        # 期末结转 into 3301 本期盈余 and the 8101 … 8501 结转结余 accounts (not 8001 资金结存)
+        "closing": ("3301", "8101", "8102", "8201", "8202", "8301", "8401", "8501"),
     },
     "民间非营利组织会计制度": {
         "project_income": ("4501",),  # 政府补助收入
@@ -93,6 +98,7 @@ ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "basic_expense": ("5201",),  # 管理费用
         "income": ("4",),
         "expense": ("5",),
+        "closing": ("31",),  # 非限定性 / 限定性净资产
     },
 }
 ACCOUNT_ROLES = tuple(ACCOUNT_PRESETS["事业单位会计制度"])
@@ -172,6 +178,7 @@ class ProjectProfile:
             "receipt_keywords": self.receipt_keywords,
             "income_prefix": self.accounts["income"],
             "expense_prefix": self.accounts["expense"],
+            "closing_prefix": self.accounts["closing"],
         }
 
     def scope_rules_table(self):
@@ -194,6 +201,7 @@ class ProjectProfile:
         return {
             "expense_prefix": self.accounts["expense"],
             "project_prefixes": self.project_prefixes,
+            "closing_prefix": self.accounts["closing"],
         }
 
 

@@ -53,6 +53,7 @@ class SamplingSettings:
     population: str = WHOLE_LEDGER
     expense_accounts: tuple[str, ...] = ()
     project_expense_accounts: tuple[str, ...] = ()
+    closing_accounts: tuple[str, ...] = ()  # 期末结转 vouchers on these are not in the population
 
     def __post_init__(self):
         _ = self.definition  # an unknown population name or missing accounts stop here
@@ -82,6 +83,7 @@ class SamplingSettings:
             self.population,
             as_prefixes(self.expense_accounts),
             as_prefixes(self.project_expense_accounts),
+            as_prefixes(self.closing_accounts),
         )
 
 
@@ -115,6 +117,7 @@ def settings_from_parameters(
         strata_bands_fen=band_edges_fen(strata_bands_yuan),
         expense_accounts=as_prefixes(accounts.get("expense", ())),
         project_expense_accounts=as_prefixes(accounts.get("project_expense", ())),
+        closing_accounts=as_prefixes(accounts.get("closing", ())),
         **parameters,
     )
 
