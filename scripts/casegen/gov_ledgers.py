@@ -39,6 +39,9 @@ ACCOUNTS = {
         "7201.01": "事业支出-基本支出",
         "7201.02": "事业支出-项目支出",
         "8001": "资金结存",
+        "3301": "本期盈余",
+        "8101": "财政拨款结转",
+        "8201": "非财政拨款结转",
     },
     NPO: {
         "1002": "银行存款",
@@ -46,6 +49,8 @@ ACCOUNTS = {
         "4501": "政府补助收入-限定性收入",
         "5101": "业务活动成本",
         "5201": "管理费用",
+        "3101": "非限定性净资产",
+        "3102": "限定性净资产",
     },
 }
 
@@ -239,13 +244,63 @@ def project_vouchers(books: UnitBooks) -> list[Voucher]:
     return out
 
 
+# 期末结转 at each year end: (summary, income or expense code prefixes, closing account) per chart
+CLOSINGS = {
+    GOV: (
+        ("期末结转本年财政拨款预算收入", ("6001",), "8101"),
+        ("期末结转本年非财政拨款预算收入", ("6101",), "8201"),
+        ("期末结转本年事业支出", ("7201",), "8101"),
+        ("期末结转本期收入", ("4001", "4101"), "3301"),
+        ("期末结转本期费用", ("5001",), "3301"),
+    ),
+    NPO: (
+        ("期末结转本年非限定性收入", ("4301",), "3101"),
+        ("期末结转本年限定性收入", ("4501",), "3102"),
+        ("期末结转本年费用", ("5101", "5201"), "3101"),
+    ),
+}
+
+
+def closing_vouchers(books: UnitBooks, vouchers: list[Voucher], year_end: dt.date) -> list[Voucher]:
+    """The year-end closing vouchers (期末结转): each income account debited and each expense
+    account credited with the year's total (per project aux), against the closing account."""
+    totals: dict[tuple[str, str], int] = {}
+    for v in vouchers:
+        if v.date.year != year_end.year or v.date > year_end:
+            continue
+        for _, code, dr, cr, project, _ in v.lines:
+            totals[(code, project)] = totals.get((code, project), 0) + dr - cr
+    out = []
+    for summary, prefixes, closing in CLOSINGS[books.chart]:
+        mine = sorted(
+            (code, project, amount)
+            for (code, project), amount in totals.items()
+            if code.startswith(prefixes) and amount
+        )
+        if not mine:
+            continue
+        lines, net = [], 0
+        for code, project, amount in mine:  # income: credit balance (< 0); expense: debit (> 0)
+            lines.append((summary, code, max(-amount, 0), max(amount, 0), project, ""))
+            net += amount
+        lines.append((summary, closing, max(net, 0), max(-net, 0), "", ""))
+        out.append(Voucher(year_end, lines, 0))
+    return out
+
+
 def entries(
     rng: np.random.Generator, books: UnitBooks, first: dt.date, last: dt.date
 ) -> list[dict]:
-    """Every entry line of the unit, vouchers numbered 记-n per month in date order."""
+    """Every entry line of the unit, vouchers numbered 记-n per month in date order, with the
+    期末结转 vouchers of each year end inside the period."""
     vouchers = sorted(
         basic_vouchers(rng, books, first, last) + project_vouchers(books), key=lambda v: v.date
     )
+    for year in range(first.year, last.year + 1):
+        year_end = dt.date(year, 12, 31)
+        if first <= year_end <= common.month_end(last):
+            vouchers += closing_vouchers(books, vouchers, year_end)
+    vouchers.sort(key=lambda v: v.date)
     counters: dict[tuple[int, int], int] = {}
     rows = []
     names = ACCOUNTS[books.chart]
