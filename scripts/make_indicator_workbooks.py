@@ -308,8 +308,26 @@ ROWS_2017 = (
 )
 
 
+# The templates name no project: elements a project rewrites, data sources in general words.
+GENERIC_BENEFITS = "要素=①服务对象状况改善, ②公共服务水平提升, ③相关制度机制建立, ④社会影响积极"
+GENERIC_BENEFITS_TEXT = (
+    "①服务对象状况改善；②公共服务水平提升；③相关制度机制建立；④社会影响积极。每项2.5分"
+    "（要素按项目实际改写）。"
+)
+
+
+def _generic(row: Row) -> Row:
+    source = row.data_source.replace("各社区明细账", "各单位明细账")
+    if row.parameters.startswith("要素=①基础设施改善"):
+        return replace(
+            row, parameters=GENERIC_BENEFITS, criteria=GENERIC_BENEFITS_TEXT, data_source=source
+        )
+    return replace(row, data_source=source)
+
+
 def as_template(row: Row) -> Row:
     """The 2013 template: the 2017 tree with the evaluator's inputs reset to placeholders."""
+    row = _generic(row)
     links = ", ".join(part.strip() for part in row.links.split(",") if part.strip().islower())
     if row.rule_type == "问题扣分":
         return replace(
@@ -551,9 +569,9 @@ ROWS_2020_TEMPLATE = (
         "社会效益",
         10,
         "项目实施对社会发展所带来的直接或间接影响。",
-        "按要素计分，每项2.5分（要素按项目实际改写）。",
+        GENERIC_BENEFITS_TEXT,
         "要素计分",
-        "要素=①基础设施改善, ②三社联动机制建立, ③社会组织发展, ④社工队伍壮大",
+        GENERIC_BENEFITS,
         "实地调研、座谈会",
         CHECK_ALL,
     ),
