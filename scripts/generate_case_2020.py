@@ -369,7 +369,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
     o = observations.Observation
     return [
         o(
-            "OBS-01",
+            "OBS-02",
             "家庭医生签约服务目标值设置偏低",
             "2020年绩效目标中家庭医生签约服务人数目标为12,000人，低于2019年实际签约人数（16,870人），"
             "实际完成17,520人、为目标的146%；目标值未依据上年实际和服务能力测算，属《项目支出绩效评价管理办法》"
@@ -384,7 +384,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             dt.date(2021, 6, 3),
         ),
         o(
-            "OBS-02",
+            "OBS-04",
             "健康档案利用率低，体检结果反馈不到位",
             "抽查的居民电子健康档案中，相当一部分建档后无任何更新（“死档”）；老年人体检后多数未收到结果解释，"
             "体检与慢病管理衔接不够，影响项目的持续效果。",
@@ -407,8 +407,8 @@ INDICATOR_CHANGES = {
     "A1.2": dict(rationale="县卫健局会同财政局按规定程序申报、审批，资料齐全。"),
     "A2.1": dict(
         conclusion="基本合理",
-        rationale="家庭医生签约服务人数目标12,000人低于上年实际，完成146%，目标设定偏低（OBS-01）。",
-        links="OBS-01",
+        rationale="家庭医生签约服务人数目标12,000人低于上年实际，完成146%，目标设定偏低（OBS-02）。",
+        links="OBS-02",
     ),
     "A2.2": dict(rationale="产出指标均已量化，有目标值和完成时限。"),
     "A3.1": dict(rationale="按服务人口和人均补助标准编制预算，标准明确。"),
@@ -427,10 +427,10 @@ INDICATOR_CHANGES = {
         criteria="按要素计分，每项2.5分。",
         parameters="要素=①居民健康档案动态使用, ②慢性病患者规范管理成效, ③老年人健康管理覆盖面扩大, ④居民健康素养提升",
         conclusion="②③④",
-        rationale="健康档案建档后更新少、利用率低（OBS-02），“健康档案动态使用”要素未达到。",
-        links="OBS-02",
+        rationale="健康档案建档后更新少、利用率低（OBS-04），“健康档案动态使用”要素未达到。",
+        links="OBS-04",
     ),
-    "D1.2": dict(parameters="扣分=OBS-02:2", links="OBS-02"),
+    "D1.2": dict(parameters="扣分=OBS-04:2", links="OBS-04"),
     "D2.1": dict(data_source="问卷调查（服务对象：辖区居民）"),
 }
 ROWS_2020 = tuple(replace(_BY_CODE[code], **INDICATOR_CHANGES.get(code, {})) for code in _BY_CODE)
@@ -542,8 +542,8 @@ def expected_figures(settled, satisfaction: tuple[int, int]) -> dict:
         f"SCP-01-{OUT_OF_SCOPE[0]}",
         f"SCP-02-{OVERSPEND[0]}",
         f"SCP-03-{AFTER_PERIOD[0]}",
-        "OBS-01",
         "OBS-02",
+        "OBS-04",
     }
     findings |= {
         f"EXE-01-{c}"
@@ -715,8 +715,9 @@ the suite evaluates a new project from its profile and data alone. Written by `s
 - 青禾县仁济医院（{OVERSPEND[0]}）{OVERSPEND[2]}「{OVERSPEND[3]}」{_yuan(OVERSPEND[4])} 元使支出超过下达金额：SCP-02；项目支出超过账面项目收入：SEP-04。
 - {AFTER_PERIOD[0]}卫生院 {AFTER_PERIOD[2]}「{AFTER_PERIOD[3]}」{_yuan(AFTER_PERIOD[4])} 元晚于资金使用期限：SCP-03。
 - 桃源镇卫生院两项资金共执行 {_rate(Fraction(facts["per_unit"]["桃源镇"][1], facts["per_unit"]["桃源镇"][0]))}，结余超过到位资金的 {UNSPENT_THRESHOLD:.0%}：EXE-01。
-- 评价组观察记录 2 条：OBS-01 家庭医生签约服务目标值设置偏低（目标 12,000 人、完成 17,520 人，146%，10号第十六条）；
-  OBS-02 健康档案利用率低、体检结果反馈不到位。
+- 评价组观察记录 2 条：OBS-02 家庭医生签约服务目标值设置偏低（目标 12,000 人、完成 17,520 人，146%，10号第十六条）；
+  OBS-04 健康档案利用率低、体检结果反馈不到位。编号中的数字是报告的问题序号：检查规则给出的问题沿用 1（资金到位）和 3
+  （资金核算与使用），评价组的问题因此编为 2 和 4，报告「主要问题」按 1–4 排列。
 - 产出 8 项，目标与实际不同：5 项未达目标，1 项（2型糖尿病规范管理 4,410 / 4,200）略超，1 项（家庭医生签约）因目标偏低大幅超额；
   1 项质量未达标（老年人体检项目不全），1 项未按期完成（产后访视）。
 - 问卷：服务对象（辖区居民）{SURVEY_CASE.groups[0].achieved} 份（另有 {SURVEY_CASE.duplicates} 份重复录入），8 题（Q6 为反向题）；乡村医生（实施人员）{SURVEY_CASE.groups[1].achieved} 份，
@@ -913,7 +914,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     n = observations.write_observations(
         obs, out / name, timestamp=TIMESTAMP, title="评价组观察记录（案卷研究、实地调研）"
     )
-    files.append(f"- `{name}` — 工作表 `观察记录`：{n} 条（OBS-01、OBS-02）。")
+    files.append(f"- `{name}` — 工作表 `观察记录`：{n} 条（OBS-02、OBS-04）。")
 
     name = f"指标体系_{YEAR}.xlsx"
     write_indicator_workbook(out / name)
