@@ -283,6 +283,7 @@ def test_score_computed_from_the_data_is_84_4_good(
         checks["scope"],
         checks["analytics"].flags,
         observations=observations,
+        problem_numbers=PROFILE.problem_numbers,
     )
     system = scoring.load_indicator_system(RAW / "指标体系_2018.xlsx")
     result = scoring.score(system, metrics, register)

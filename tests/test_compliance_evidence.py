@@ -7,9 +7,19 @@ import pytest
 
 from jixiao.compliance import load_scope_rules, special_spending_in_basic, voucher_evidence_findings
 from jixiao.errors import ParameterError
-from jixiao.findings import build_register
+from jixiao.findings import build_register as _build_register
+from jixiao.project_profile import year_profile
 from jixiao.sampling import export_fieldwork, read_fieldwork, select_sample
 from jixiao.sampling.workflow import fieldwork_for_compliance
+
+# The report's problem numbers are the project's (project.toml [findings]); these tests use the
+# 2017 case's numbering.
+PROBLEMS_2017 = year_profile(2017).problem_numbers
+
+
+def build_register(*results, **options):
+    return _build_register(*results, problem_numbers=PROBLEMS_2017, **options)
+
 
 SHEET_FILE = "抽样清单_已填_2017.xlsx"
 T, F, NA = True, False, pd.NA

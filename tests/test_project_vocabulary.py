@@ -80,3 +80,27 @@ def test_a_bad_groups_list_names_the_key_and_line(tmp_path, groups, message):
     (tmp_path / "project.toml").write_text(text, encoding="utf-8")
     with pytest.raises(ParameterError, match=rf"第 12 行：{message}"):
         load_profile(tmp_path)
+
+
+def test_problem_numbers_come_from_the_profile_exact_ids_before_prefixes():
+    import pandas as pd
+
+    from jixiao.compliance import RULES
+    from jixiao.findings import problem_numbers_of
+
+    assert all(r.problem_no is None for r in RULES.values())  # no report numbering in lib
+    rules = pd.Series(["ARR-01", "SCP-01", "SCP-03", "GL-03", "EXE-01"])
+    numbers = problem_numbers_of(rules, {"SCP-*": 3, "SCP-03": 5, "ARR-01": 1})
+    assert numbers.tolist() == [1, 3, 5, pd.NA, pd.NA]
+    assert problem_numbers_of(rules, {}).isna().all()
+
+
+def test_a_problem_number_that_is_not_a_positive_whole_number_names_the_key(tmp_path):
+    text = PROFILE.replace(
+        "[accounts]", '[findings]\nproblem_numbers = { "ARR-01" = "一" }\n\n[accounts]'
+    )
+    (tmp_path / "project.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ParameterError, match=r"findings.problem_numbers 「ARR-01」的问题序号应为正整数"
+    ):
+        load_profile(tmp_path)

@@ -285,20 +285,41 @@ def data_finding_ids(findings: pd.DataFrame) -> pd.Series:
     return ids.where(repeat == 0, ids + "-" + (repeat + 1).astype("str"))
 
 
+def problem_numbers_of(rules: pd.Series, problem_numbers: dict | None) -> pd.Series:
+    """The report problem of each rule id by the project's ``problem_numbers`` (project.toml
+    [findings]): a key is a rule id (``ARR-01``) or a prefix ending in ``*`` (``SCP-*``); an exact
+    id wins over a prefix, a longer prefix over a shorter one. NA where none applies."""
+    out = pd.Series(pd.NA, index=rules.index, dtype="Int64")
+    if not problem_numbers:
+        return out
+    keys = sorted(problem_numbers, key=lambda k: (not k.endswith("*"), len(k)))
+    text = rules.astype("str")
+    for key in keys:  # a handful of keys; later (more specific) ones overwrite
+        hit = text.str.startswith(key[:-1]) if key.endswith("*") else text.eq(key)
+        out = out.mask(hit.to_numpy(dtype=bool), int(problem_numbers[key]))
+    return out
+
+
 def build_register(
     *check_results,
     observations: pd.DataFrame | None = None,
     max_evidence: int = 20,
     max_reasons: int = 10,
+    problem_numbers: dict | None = None,
 ) -> pd.DataFrame:
     """The year's findings register from check results (flag tables or result objects with
     ``.flags``) and the evaluator's observations.
 
-    Rows are ordered by report problem (findings that bear on no problem last), data findings
+    ``problem_numbers`` (the profile's ``[findings] problem_numbers``) files data findings under
+    the report's problems by rule; observations take theirs from their ids (OBS-02 → 2). Rows
+    are ordered by report problem (findings that bear on no problem last), data findings
     before observations within a problem; data findings are identified by rule and unit.
     """
     flags = concat_flags([_as_flags(r) for r in check_results])
     data = flags_to_findings(flags, max_evidence=max_evidence, max_reasons=max_reasons)
+    data["problem_no"] = problem_numbers_of(data["rule"], problem_numbers)
+    # rule order, then unit, within each problem (flags_to_findings gave that order)
+    data = data.sort_values("problem_no", kind="stable", na_position="last", ignore_index=True)
     data["finding_id"] = data_finding_ids(data)
     data["_kind"] = 0
     parts = [data]

@@ -24,6 +24,9 @@ Layout (every key optional unless marked)::
     [survey]
     groups = ["居民", "…"]     # 受访者类别 of the questionnaire, the interviews and the 抽样计划
 
+    [findings]                 # the report's problem numbers of the check rules' findings
+    problem_numbers = { "ARR-01" = 1, "SCP-*" = 3 }   # rule id or prefix* → 问题序号
+
     [workpapers]
     prepared_by = "…"          # 编制人
     reviewed_by = "…"          # 复核人
@@ -138,6 +141,7 @@ class ProjectProfile:
     )  # unit → preset, when not the main one
     survey_groups: tuple[str, ...] = schema.RESPONDENT_GROUPS
     community_header: str = schema.COMMUNITY_HEADER
+    problem_numbers: dict[str, int] = field(default_factory=dict)  # rule id / prefix* → 问题序号
     source: str = ""
 
     def table(self, table: schema.Table) -> schema.Table:
@@ -283,7 +287,7 @@ def load_profile(folder: Path) -> ProjectProfile:
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{file.name}：不是有效的 TOML：{exc}") from exc
     r = _Reader(file, text, values)
-    known = {"project", "workpapers", "grant_types", "accounts", "survey"}
+    known = {"project", "workpapers", "grant_types", "accounts", "survey", "findings"}
     for key in values:
         if key not in known:
             r.fail(key, f"不是项目概况的一节（可用：{'、'.join(sorted(known))}）")
@@ -360,10 +364,26 @@ def load_profile(folder: Path) -> ProjectProfile:
         accounts=accounts,
         unit_charts=unit_charts,
         survey_groups=_survey_groups(r),
+        problem_numbers=_problem_numbers(r),
         community_header=r.text_value(project, "project.community_header")
         or schema.COMMUNITY_HEADER,
         source=str(file),
     )
+
+
+def _problem_numbers(r: _Reader) -> dict[str, int]:
+    """``[findings] problem_numbers``: rule id (or prefix ending in *) → the report's problem."""
+    section = r.table("findings")
+    unknown = set(section) - {"problem_numbers"}
+    if unknown:
+        r.fail(f"findings.{sorted(unknown)[0]}", "不是问题清单的设置项（可用：problem_numbers）")
+    numbers = section.get("problem_numbers", {})
+    if not isinstance(numbers, dict):
+        r.fail("findings.problem_numbers", '应写成 { "ARR-01" = 1, "SCP-*" = 3 }')
+    for rule, number in numbers.items():
+        if not isinstance(number, int) or isinstance(number, bool) or number < 1:
+            r.fail("findings.problem_numbers", f"「{rule}」的问题序号应为正整数，收到 {number!r}")
+    return {str(k).strip(): int(v) for k, v in numbers.items()}
 
 
 def _survey_groups(r: _Reader) -> tuple[str, ...]:

@@ -12,7 +12,8 @@ class CheckRule:
 
     rule: str  # stable id, e.g. "ARR-01"
     name: str  # Chinese name shown to the evaluator
-    problem_no: int | None  # problem of the report it evidences (None: analytical red flag)
+    problem_no: int | None  # always None here: a project numbers its report's problems in
+    # project.toml [findings] problem_numbers (jixiao.findings.build_register)
     dimension: str
     indicator: str
     title: str  # finding title in the register
@@ -28,7 +29,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "ARR-01",
             "专项资金到位不及时",
-            1,
+            None,
             "投入",
             "到位及时率",
             "财政专项资金拨付滞后",
@@ -39,7 +40,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-01",
             "专项支出记入基本支出",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "专项资金未单独核算：项目支出记入基本支出科目",
@@ -50,7 +51,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-02",
             "专项资金收入记入基本支出收入",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "专项资金未单独核算：专项收入记入基本支出收入科目",
@@ -61,7 +62,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-03",
             "未设置项目明细账",
-            3,
+            None,
             "过程",
             "财务管理",
             "专项资金未单独核算：未设置项目支出明细账",
@@ -83,7 +84,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-04",
             "专项资金收支不符",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "专项资金收支与下达到位金额不符",
@@ -94,7 +95,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SCP-01",
             "超范围使用专项资金",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "专项资金支出超出规定用途",
@@ -105,7 +106,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SCP-02",
             "项目支出超过下达金额",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "项目支出超过下达资金",
@@ -116,7 +117,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SCP-03",
             "项目期外支出",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "专项资金在项目期限外支出",
@@ -127,7 +128,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EVD-01",
             "缺少原始凭证",
-            3,
+            None,
             "过程",
             "财务监控有效性",
             "记账凭证缺少原始凭证",
@@ -138,7 +139,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EVD-02",
             "凭证不合规",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "抽查凭证不合规",
@@ -149,7 +150,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EVD-03",
             "凭证未经审批",
-            3,
+            None,
             "过程",
             "财务监控有效性",
             "记账凭证未经审批",
