@@ -44,19 +44,21 @@ class ChartPrefixes(tuple):
     民间非营利组织会计制度 (5101 业务活动成本) and a unit on 政府会计制度 (whose 5001 / 5101 are the
     财务会计 side, never budget spending) are each read right. ``by_chart`` maps a chart to its
     prefixes, ``unit_charts`` a unit (as the ledgers name it) to its chart; a unit not listed
-    keeps ``default``.
+    keeps ``default``. ``same(a, b)`` says whether two spellings name one unit (the profile
+    passes :func:`jixiao.units.same_unit`; equality by default).
     """
 
     by_chart: dict[str, tuple[str, ...]]
     unit_charts: dict[str, str]
     default: str
 
-    def __new__(cls, by_chart: dict, unit_charts: dict, default: str):
+    def __new__(cls, by_chart: dict, unit_charts: dict, default: str, same=None):
         union = tuple(dict.fromkeys(p for own in by_chart.values() for p in own))
         made = super().__new__(cls, union)
         made.by_chart = {name: tuple(own) for name, own in by_chart.items()}
         made.unit_charts = dict(unit_charts)
         made.default = default
+        made.same = same or (lambda a, b: a == b)
         return made
 
     def __add__(self, other):
@@ -68,22 +70,20 @@ class ChartPrefixes(tuple):
             + tuple(p for p in other_by.get(c, ()) if p not in self.by_chart.get(c, ()))
             for c in charts
         }
-        return ChartPrefixes(merged, self.unit_charts, self.default)
+        return ChartPrefixes(merged, self.unit_charts, self.default, self.same)
 
     def __reduce__(self):
-        return (ChartPrefixes, (self.by_chart, self.unit_charts, self.default))
+        return (ChartPrefixes, (self.by_chart, self.unit_charts, self.default, self.same))
 
     def charts_of(self, ledger: pd.DataFrame) -> pd.Series:
         """The chart of each line, from its ``unit`` (once per distinct unit)."""
-        from jixiao.units import same_unit
-
         if "unit" not in ledger.columns:
             return pd.Series(self.default, index=ledger.index, dtype="str")
 
         def chart(units: pd.Series) -> pd.Series:
             found = []
             for unit in units.astype("str"):  # distinct units: a handful
-                hits = [c for u, c in self.unit_charts.items() if same_unit(unit, u)]
+                hits = [c for u, c in self.unit_charts.items() if self.same(unit, u)]
                 found.append(hits[0] if hits else self.default)
             return pd.Series(found, dtype="object")
 

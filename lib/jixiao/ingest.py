@@ -37,6 +37,7 @@ from jixiao.loading import (
     load_survey,
     load_table,
 )
+from jixiao.project_profile import project_tables
 from jixiao.scrub import scrub_table
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
@@ -203,34 +204,6 @@ def _load_allocations(path: Path, folder: Path) -> LoadResult:
     return load_table(path, profile.table(schema.ALLOCATIONS))
 
 
-def project_tables(folder: Path) -> dict[str, schema.Table]:
-    """Every raw kind's table with the project's own place header and respondent groups (from
-    the folder's project.toml once it is filled in; the schema's tables before). The grant types
-    are checked by :func:`_load_allocations`, after the blank-template check."""
-    profile = _profile_if_filled(Path(folder))
-    if profile is None:
-        return dict(schema.RAW_TABLES)
-    return {
-        kind: schema.with_vocabulary(
-            t, groups=profile.survey_groups, community_header=profile.community_header
-        )
-        for kind, t in schema.RAW_TABLES.items()
-    }
-
-
-def _profile_if_filled(folder: Path):
-    """The year's profile, or None while it is absent or not yet valid (a blank template: its
-    error is raised after the blank-table check, by :func:`_load_allocations`)."""
-    from jixiao.project_profile import PROFILE_FILE, load_profile
-
-    if not (folder / PROFILE_FILE).is_file():
-        return None
-    try:
-        return load_profile(folder)
-    except ParameterError:
-        return None
-
-
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
     """Load every raw kind of a year: ``{"allocations", "ledger", "outputs", "survey",
     "survey_items", "survey_plan", "interviews", "observations"}``.
@@ -243,7 +216,7 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
     if not folder.is_dir():
         raise InputError(f"{year} 年的原始数据文件夹不存在：{folder}")
     results: dict[str, LoadResult] = {}
-    own = project_tables(folder)
+    own = project_tables(folder)  # the project's own place header and respondent groups
     for raw in RAW_KINDS:
         files = find_files(folder, raw)
         if not files:

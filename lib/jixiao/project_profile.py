@@ -421,12 +421,15 @@ def _unit_charts(r: _Reader, section: dict, preset: str) -> dict[str, str]:
 
 def _chart_aware(accounts: dict, preset: str, unit_charts: dict[str, str]) -> dict:
     """Each role's prefixes per chart: the main chart (with its overrides) and the units' presets."""
+    from jixiao.units import same_unit  # 浏河社区 and 浏河社区居民委员会 are one unit
+
     charts = dict.fromkeys(unit_charts.values())
     return {
         role: ChartPrefixes(
             {preset: prefixes, **{c: ACCOUNT_PRESETS[c][role] for c in charts}},
             unit_charts,
             preset,
+            same_unit,
         )
         for role, prefixes in accounts.items()
     }
@@ -436,3 +439,28 @@ def year_profile(year: int) -> ProjectProfile:
     from jixiao import paths
 
     return load_profile(paths.raw_dir(year))
+
+
+def filled_profile(folder: Path) -> ProjectProfile | None:
+    """The folder's profile, or None while it is absent or not yet valid (a blank template)."""
+    if not (Path(folder) / PROFILE_FILE).is_file():
+        return None
+    try:
+        return load_profile(folder)
+    except ParameterError:
+        return None
+
+
+def project_tables(folder: Path) -> dict[str, schema.Table]:
+    """Every raw kind's table with the project's own place header and respondent groups (from
+    the folder's project.toml once it is filled in; the schema's tables before). Ingest checks
+    the grant types separately, after its blank-template check."""
+    profile = filled_profile(folder)
+    if profile is None:
+        return dict(schema.RAW_TABLES)
+    return {
+        kind: schema.with_vocabulary(
+            t, groups=profile.survey_groups, community_header=profile.community_header
+        )
+        for kind, t in schema.RAW_TABLES.items()
+    }

@@ -14,6 +14,7 @@ from pathlib import Path
 from . import paths, schema
 from .errors import ParameterError
 from .export import save_workbook
+from .project_profile import filled_profile
 
 # (file name pattern, [tables in sheet order])
 WORKBOOKS = (
@@ -115,7 +116,7 @@ def write_year_templates(
         raise ParameterError(f"year must be between 2000 and 2100, got {year}")
     target_dir = Path(folder) if folder is not None else paths.raw_dir(year)
     target_dir.mkdir(parents=True, exist_ok=True)
-    profile = _filled_profile(target_dir)
+    profile = filled_profile(target_dir)  # its grant types, groups and place header
     planned = [
         (
             target_dir / name.format(year=year),
@@ -162,21 +163,6 @@ def write_year_templates(
                 shutil.copyfile(source, target)
             written.append(target)
     return written
-
-
-def _filled_profile(folder: Path):
-    """An already filled-in project profile (None for a blank one), so that rewriting the blank
-    workbooks after filling in project.toml gives its 资金类型 and 受访者类别 drop-downs and its
-    header for the place column."""
-    from .errors import ParameterError
-    from .project_profile import PROFILE_FILE, load_profile
-
-    if not (folder / PROFILE_FILE).is_file():
-        return None
-    try:
-        return load_profile(folder)
-    except ParameterError:
-        return None
 
 
 def _parameters_text(source: Path, year: int) -> str:

@@ -30,7 +30,7 @@ class PersonalDataLeak(InputError):
 def respondent_names(raw_folder: Path) -> list[str]:
     """The raw names of the year's respondents (questionnaire and interview log), for the scan."""
     from .. import loading
-    from ..ingest import project_tables
+    from ..project_profile import project_tables
 
     tables = project_tables(Path(raw_folder))  # the project's own headers and groups
     names: set[str] = set()
