@@ -720,9 +720,9 @@ the suite evaluates a new project from its profile and data alone. Written by `s
 - {AFTER_PERIOD[0]}卫生院 {AFTER_PERIOD[2]}「{AFTER_PERIOD[3]}」{_yuan(AFTER_PERIOD[4])} 元晚于资金使用期限：SCP-03。
 - 桃源镇卫生院两项资金共执行 {_rate(Fraction(facts["per_unit"]["桃源镇"][1], facts["per_unit"]["桃源镇"][0]))}，结余超过到位资金的 {UNSPENT_THRESHOLD:.0%}：EXE-01。
 - 评价组观察记录 2 条：OBS-02 家庭医生签约服务目标值设置偏低（目标 12,000 人、完成 17,520 人，146%，10号第十六条）；
-  OBS-04 健康档案利用率低、体检结果反馈不到位。编号中的数字是报告的问题序号：检查规则给出的问题沿用 1（资金到位）和 3
+  OBS-04 健康档案利用率低、体检结果反馈不到位。编号中的数字是报告的问题序号：项目概况的 `[findings] problem_numbers` 把检查规则的问题归入 1（资金到位）和 3
   （资金核算与使用），评价组的问题因此编为 2 和 4，报告「主要问题」按 1–4 排列。
-- 产出 8 项，目标与实际不同：5 项未达目标，1 项（2型糖尿病规范管理 4,410 / 4,200）略超，1 项（家庭医生签约）因目标偏低大幅超额；
+- 产出 {len(OUTPUTS)} 项，目标与实际不同：{sum(o.actual < o.planned for o in OUTPUTS)} 项未达目标，1 项（2型糖尿病规范管理 4,410 / 4,200）略超，1 项（家庭医生签约）因目标偏低大幅超额；
   1 项质量未达标（老年人体检项目不全），1 项未按期完成（产后访视）。
 - 问卷：服务对象（辖区居民）{SURVEY_CASE.groups[0].achieved} 份（另有 {SURVEY_CASE.duplicates} 份重复录入），8 题（Q6 为反向题）；乡村医生（实施人员）{SURVEY_CASE.groups[1].achieved} 份，
   服务对象满意度只计辖区居民（`parameters.toml` 的 `service_groups`）；电话访谈 {INTERVIEW_CASE.group_counts[RESIDENTS]} 位居民、{INTERVIEW_CASE.group_counts[DOCTORS]} 位乡村医生。
