@@ -310,8 +310,26 @@ ROWS_2017 = (
 )
 
 
+# The templates name no project: elements a project rewrites, data sources in general words.
+GENERIC_BENEFITS = "要素=①服务对象状况改善, ②公共服务水平提升, ③相关制度机制建立, ④社会影响积极"
+GENERIC_BENEFITS_TEXT = (
+    "①服务对象状况改善；②公共服务水平提升；③相关制度机制建立；④社会影响积极。每项2.5分"
+    "（要素按项目实际改写）。"
+)
+
+
+def _generic(row: Row) -> Row:
+    source = row.data_source.replace("各社区明细账", "各单位明细账")
+    if row.parameters.startswith("要素=①基础设施改善"):
+        return replace(
+            row, parameters=GENERIC_BENEFITS, criteria=GENERIC_BENEFITS_TEXT, data_source=source
+        )
+    return replace(row, data_source=source)
+
+
 def as_template(row: Row) -> Row:
     """The 2013 template: the 2017 tree with the evaluator's inputs reset to placeholders."""
+    row = _generic(row)
     links = ", ".join(part.strip() for part in row.links.split(",") if part.strip().islower())
     if row.rule_type == "问题扣分":
         return replace(
@@ -331,21 +349,7 @@ def as_template(row: Row) -> Row:
     return replace(row, conclusion="", rationale="", links=links)
 
 
-# A template's 社会效益 factors are the project's own; these generic ones are to be rewritten.
-GENERIC_BENEFIT_FACTORS = "要素=①受益对象覆盖, ②服务能力提升, ③管理机制建立, ④社会影响"
-GENERIC_BENEFIT_CRITERIA = (
-    "①受益对象覆盖；②服务能力提升；③管理机制建立；④社会影响。每项2.5分（要素按项目实际改写）。"
-)
-
-
-def _generic_text(row: Row) -> Row:
-    """A template row without the 2017 project's own words (its communities and pilot)."""
-    if row.rule_type == "要素计分" and "三社联动" in row.parameters:
-        row = replace(row, parameters=GENERIC_BENEFIT_FACTORS, criteria=GENERIC_BENEFIT_CRITERIA)
-    return replace(row, data_source=row.data_source.replace("各社区", "各单位"))
-
-
-ROWS_2013_TEMPLATE = tuple(_generic_text(as_template(row)) for row in ROWS_2017)
+ROWS_2013_TEMPLATE = tuple(as_template(row) for row in ROWS_2017)
 
 # ---------------------------------------------------------------------------------------------
 # 2020 framework (财预〔2020〕10号): 决策 20 / 过程 20 / 产出 30 / 效益 30, placeholders filled in.
@@ -567,9 +571,9 @@ ROWS_2020_TEMPLATE = (
         "社会效益",
         10,
         "项目实施对社会发展所带来的直接或间接影响。",
-        GENERIC_BENEFIT_CRITERIA,
+        GENERIC_BENEFITS_TEXT,
         "要素计分",
-        GENERIC_BENEFIT_FACTORS,
+        GENERIC_BENEFITS,
         "实地调研、座谈会",
         CHECK_ALL,
     ),
