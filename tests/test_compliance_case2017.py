@@ -11,11 +11,8 @@ from jixiao.compliance import (
     load_scope_rules,
     run_ledger_analytics,
 )
-from jixiao.findings import build_register
-from jixiao.findings import compliance_metrics
+from jixiao.findings import build_register, compliance_metrics
 from jixiao.project_profile import year_profile
-
-
 
 RAW = paths.raw_dir(2017)
 PROFILE = year_profile(2017)

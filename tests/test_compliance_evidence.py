@@ -8,11 +8,8 @@ import pytest
 from jixiao.compliance import load_scope_rules, special_spending_in_basic, voucher_evidence_findings
 from jixiao.errors import ParameterError
 from jixiao.findings import build_register
-from jixiao.project_profile import year_profile
 from jixiao.sampling import export_fieldwork, read_fieldwork, select_sample
 from jixiao.sampling.workflow import fieldwork_for_compliance
-
-
 
 SHEET_FILE = "抽样清单_已填_2017.xlsx"
 T, F, NA = True, False, pd.NA

@@ -7,13 +7,10 @@ import pytest
 from jixiao.compliance.common import RULES
 from jixiao.errors import InputError
 from jixiao.finding_categories import CATEGORIES, category_rank
-from jixiao.findings import REGISTER_HEADERS
-from jixiao.findings import build_register
-from jixiao.project_profile import year_profile
+from jixiao.findings import REGISTER_HEADERS, build_register
 from jixiao.scoring import indicator_system_from_frame, score
 from test_findings import SEP, observations
 from test_scoring_indicators import small_system
-
 
 
 def test_every_rule_names_a_category_of_the_vocabulary():

@@ -6,16 +6,11 @@ import pytest
 from jixiao.compliance import FLAG_COLUMNS, check_arrival
 from jixiao.findings import (
     REGISTER_COLUMNS,
+    build_register,
     compliance_metrics,
     register_to_chinese,
     save_register,
 )
-from jixiao.findings import (
-    build_register,
-)
-from jixiao.project_profile import year_profile
-
-
 
 INFRA = "公共服务站基础设施建设"
 SSLD = "三社联动试点"

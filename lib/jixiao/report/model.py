@@ -305,7 +305,8 @@ def build_report(
     body: list[Block] = [Block("heading", text=t["title"], style="title")]
     body.append(_p(text["preface"]["text"].format_map(facts)))
     body += [_h("一、基本情况", 1), _h("（一）项目概况", 2)]
-    body.append(_p(basic_situation(processed.read_table(year, "allocations"), year)))
+    allocations = processed.read_table(year, "allocations")
+    body.append(_p(basic_situation(allocations, year, profile.community_header, escape=str)))
     body.append(_h("（二）项目绩效目标", 2))
     body.append(_p(text["basic"]["targets_intro"].format_map(facts)))
     for row in outputs.itertuples():

@@ -65,8 +65,11 @@ def overall_conclusion(score: dict) -> str:
     )
 
 
-def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
-    """基本情况: the special funds issued, by grant type, with the communities funded."""
+def basic_situation(
+    allocations: pd.DataFrame, year: int | str, place: str = "社区", escape=md
+) -> str:
+    """基本情况: the special funds issued, by grant type, with the places funded (``place``: the
+    profile's word for the place column, 社区 / 乡镇 / 村 …). ``escape`` as in :func:`effects_text`."""
     total = int(allocations["amount_fen"].sum())
     by_type = allocations.groupby("grant_type", sort=False).agg(
         grants=("grant_id", "size"),
@@ -74,7 +77,7 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
         communities=("community", "nunique"),
     )
     parts = [
-        f"{md(row.Index)}资金（{row.communities}个社区，{row.grants}笔）共{wan_yuan(row.amount)}万元"
+        f"{escape(row.Index)}资金（{row.communities}个{escape(place)}，{row.grants}笔）共{wan_yuan(row.amount)}万元"
         for row in by_type.itertuples()
     ]
     communities = allocations["community"].nunique()
@@ -82,7 +85,7 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
         f"{year}年，下达专项资金{wan_yuan(total)}万元（{yuan(total)}元），其中"
         + "，".join(parts)
         + "。"
-        f"共涉及{communities}个社区、{len(allocations)}笔资金。"
+        f"共涉及{communities}个{escape(place)}、{len(allocations)}笔资金。"
     )
 
 
