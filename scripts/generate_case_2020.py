@@ -235,6 +235,8 @@ OUTPUTS = (
         168_000,
         161_280,
         "基本公共卫生服务管理信息系统年报；抽查健康档案",
+        planned_cost_fen=600_000_00,
+        actual_cost_fen=612_000_00,
     ),
     outputs.Output(
         "PH-02",
@@ -244,6 +246,9 @@ OUTPUTS = (
         19_350,
         "老年人健康体检花名册；实地调研（部分卫生院体检项目不全）",
         quality_passed="否",
+        # 21,500 people at 60 元 planned; the outsourced check-ups cost more in some 卫生院
+        planned_cost_fen=1_290_000_00,
+        actual_cost_fen=1_354_500_00,
     ),
     outputs.Output("PH-03", "高血压患者规范管理人数", "人", 13_800, 13_110, "慢性病随访记录"),
     outputs.Output("PH-04", "2型糖尿病患者规范管理人数", "人", 4_200, 4_410, "慢性病随访记录"),
@@ -421,10 +426,6 @@ INDICATOR_CHANGES = {
         rationale="合规性检查发现专项资金发放奖金、超过下达金额支出和项目期外支出（类别：资金使用）。",
         links="类别:资金使用",
     ),
-    "C4.1": dict(
-        conclusion="5",
-        rationale="按人均补助标准安排，未发现明显的成本浪费；个别卫生院体检外包单价高于县内平均水平。",
-    ),
     "D1.1": dict(
         criteria="按要素计分，每项2.5分。",
         parameters="要素=①居民健康档案动态使用, ②慢性病患者规范管理成效, ③老年人健康管理覆盖面扩大, ④居民健康素养提升",
@@ -536,6 +537,13 @@ def expected_figures(settled, satisfaction: tuple[int, int]) -> dict:
         ),
         "satisfaction_rate": Fraction(*satisfaction),
     }
+    costed = [
+        o for o in OUTPUTS if o.planned_cost_fen is not None and o.actual_cost_fen is not None
+    ]
+    planned_cost = sum(o.planned_cost_fen for o in costed)
+    metrics["cost_saving_rate"] = Fraction(
+        planned_cost - sum(o.actual_cost_fen for o in costed), planned_cost
+    )
     unit_of = {u.community: u.unit for u in UNITS}
     findings = {f"ARR-01-{g.community}" for g, d, a in settled if d > DUE_DATE or a < g.amount_fen}
     findings |= {
@@ -723,6 +731,8 @@ the suite evaluates a new project from its profile and data alone. Written by `s
 - 青禾县仁济医院（{OVERSPEND[0]}）{OVERSPEND[2]}「{OVERSPEND[3]}」{_yuan(OVERSPEND[4])} 元使支出超过下达金额：SCP-02；项目支出超过账面项目收入：SEP-04。
 - {AFTER_PERIOD[0]}卫生院 {AFTER_PERIOD[2]}「{AFTER_PERIOD[3]}」{_yuan(AFTER_PERIOD[4])} 元晚于资金使用期限：SCP-03。
 - 桃源镇卫生院两项资金共执行 {_rate(Fraction(facts["per_unit"]["桃源镇"][1], facts["per_unit"]["桃源镇"][0]))}，结余超过到位资金的 {UNSPENT_THRESHOLD:.0%}：EXE-01。
+- 产出未达计划的 {sum(o.actual < o.planned for o in OUTPUTS)} 项合为 OUT-02（产出未完成计划数）；家庭医生签约完成 146%，低于 03 的 `over_achievement_ratio`（1.5 倍），不列 OUT-01，由评价组记为 OBS-02。
+- PH-01、PH-02 填写了计划成本和实际成本（老年人体检外包单价高于计划）：成本节约率 {_rate(facts["metrics"]["cost_saving_rate"])}，C4.1 按线性扣分（超支每 5 个百分点扣 1 分，不足一档按一档）计算。
 - 评价组观察记录 2 条：OBS-02 家庭医生签约服务目标值设置偏低（目标 12,000 人、完成 17,520 人，146%，10号第十六条）；
   OBS-04 健康档案利用率低、体检结果反馈不到位（观察记录的「问题类别」：项目管理、效益）。报告「存在的问题」按问题类别分组排列。
 - 产出 {len(OUTPUTS)} 项，目标与实际不同：{sum(o.actual < o.planned for o in OUTPUTS)} 项未达目标，1 项（2型糖尿病规范管理 4,410 / 4,200）略超，1 项（家庭医生签约）因目标偏低大幅超额；

@@ -557,12 +557,13 @@ ROWS_2020_TEMPLATE = (
         "成本节约率",
         6,
         "完成项目计划工作目标的实际节约成本与计划成本的比率。",
-        "由评价组依据成本资料评判，须写明理由。",
-        "专家评判",
-        "",
-        "预算、决算及补助标准",
-        "6",
-        PLACEHOLDER,
+        "成本节约率=（计划成本－实际成本）/计划成本×100%（产出完成情况表填写计划成本和实际成本的产出）；"
+        "不低于0得满分，超支的每5个百分点扣1分，不足5个百分点按5个百分点计，扣完为止。"
+        "没有成本资料时，可改为专家评判并写明理由。",
+        "线性扣分",
+        "指标=cost_saving_rate; 目标=0; 每档=5%; 每档扣分=1; 不足一档=按一档",
+        "产出完成情况表（计划成本、实际成本）、预算及决算资料",
+        links="cost_saving_rate",
     ),
     Row(
         "D1.1",
@@ -668,7 +669,7 @@ NOTES = (
     ),
     (
         "指标数据名",
-        "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、budget_execution_rate 预算执行率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
+        "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、budget_execution_rate 预算执行率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率、cost_saving_rate 成本节约率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
     ),
     (
         "模板占位",

@@ -127,8 +127,8 @@ def _fill_new_project(raw: Path, year: int) -> None:
         raw / f"产出完成情况_{year}.xlsx",
         "产出指标",
         [
-            ["O-1", "养护里程", "数量", "公里", 120, 110, "是", "是", "养护台账"],
-            ["O-2", "危桥改造座数", "数量", "座", 2, 3, "是", "否", "验收报告"],
+            ["O-1", "养护里程", "数量", "公里", 120, 110, "是", "是", "养护台账", 200_000, 190_000],
+            ["O-2", "危桥改造座数", "数量", "座", 2, 3, "是", "否", "验收报告", 100_000, 100_000],
         ],
     )
     answers = [["满意", "非常满意", "一般"], ["满意", "满意", "满意"], ["不满意", "满意", "满意"]]
@@ -188,5 +188,7 @@ def test_a_new_project_is_onboarded_from_the_templates_alone_and_runs(tmp_path):
     # 5001 lines and the basic 7201.01 office costs are not project spending
     assert metrics["budget_execution_rate"] == pytest.approx(224_001.50 / 300_000)
     assert metrics["output_completion_rate"] == pytest.approx((110 / 120 + 1) / 2)
+    # 成本节约率 from the outputs' costs: (300,000 - 290,000) / 300,000, under plan: full marks
+    assert metrics["cost_saving_rate"] == pytest.approx(10_000 / 300_000)
     assert score["grade"] in ("优", "良", "中", "差")
     assert not (paths.ROOT / "reports" / str(year)).exists()
