@@ -682,3 +682,20 @@ def test_workbook_through_loader_masking_and_validation(tmp_path):
 def test_metrics_refuse_a_survey_without_valid_answers(validated):
     with pytest.raises(InputError, match="没有有效答案"):
         survey.satisfaction_metrics(validated.answers.iloc[0:0])
+
+
+def test_reading_names_the_projects_places_and_escapes_their_names(validated):
+    answers = validated.answers.assign(
+        community=validated.answers["community"]
+        .astype(str)
+        .str.replace(r"^.*$", "[甲镇](javascript:alert(1))", regex=True, n=1)
+    )
+    text = survey.results_reading(answers, plan_frame(), place="乡镇")
+    assert "**各乡镇。**" in text and "个乡镇的满意率" in text and "社区的满意率" not in text
+    import mistune
+
+    rendered = mistune.html(text)
+    assert "javascript:" not in "".join(
+        part for part in rendered.split('"') if part.startswith("javascript")
+    )
+    assert "<a " not in rendered

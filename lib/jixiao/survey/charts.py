@@ -75,7 +75,11 @@ def plot_likert(
 
 
 def plot_satisfaction_by_community(
-    data: pd.DataFrame, *, title: str = "各社区满意率及置信区间", limit: int = MAX_CHART_ROWS
+    data: pd.DataFrame,
+    *,
+    title: str | None = None,
+    limit: int = MAX_CHART_ROWS,
+    place: str = "社区",
 ) -> Figure:
     """Satisfaction rate per community as a dot with its interval; dashed line = overall rate.
 
@@ -86,7 +90,8 @@ def plot_satisfaction_by_community(
     attrs = dict(data.attrs)
     data, rest = most_relevant(data, by=["rate", "upper"], ascending=[True, True], limit=limit)
     data.attrs = attrs
-    title += left_out_note(rest, what="个社区", shown_as=f"满意率最低的{len(data)}个社区")
+    title = title if title is not None else f"各{place}满意率及置信区间"
+    title += left_out_note(rest, what=f"个{place}", shown_as=f"满意率最低的{len(data)}个{place}")
     fig = Figure(
         figsize=(8, chart_height(len(data), per_row=0.32, base=1.8, minimum=2.5)), layout="tight"
     )

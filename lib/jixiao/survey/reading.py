@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jixiao.untrusted import escape_markdown as md
+
 from ..errors import InputError
 from ..metrics import Metric
 from ..schema import LIKERT_LEVELS
@@ -184,6 +186,11 @@ def _join(parts: list[str]) -> str:
     return "、".join(parts)
 
 
+def _names(values) -> str:
+    """Names from the raw files (groups, places), escaped for the Markdown the reading is."""
+    return _join([md(str(v)) for v in values])
+
+
 def results_reading(
     answers: pd.DataFrame,
     plan: pd.DataFrame,
@@ -194,6 +201,7 @@ def results_reading(
     margin: float = 0.05,
     scale: dict[str, int] = LIKERT_LEVELS,
     service_groups=None,
+    place: str = "社区",
 ) -> str:
     """The survey's results in Chinese Markdown, every figure computed here from ``answers``.
 
@@ -203,7 +211,8 @@ def results_reading(
     the overall rate means for the 社会公众或服务对象满意度 indicator. Each interval is given
     over answers (``method``) and over respondents (the cluster interval, which the indicator
     should be read against). ``service_groups`` as in ``satisfaction_metrics``.
-    ``answers`` are ``validate_responses(...).answers``, ``plan`` the 抽样计划 sheet.
+    ``answers`` are ``validate_responses(...).answers``, ``plan`` the 抽样计划 sheet; ``place``
+    is the profile's word for the place column (社区, 乡镇, 村 …).
     """
     if answers.empty:
         raise InputError("问卷没有有效答案，无法解读满意度（请查看剔除记录）")
@@ -240,17 +249,17 @@ def results_reading(
     for row in groups.itertuples(index=False):
         count = f"，问卷 {int(achieved[row.group])} 份" if row.group in achieved.index else ""
         lines.append(
-            f"- {row.group}：满意率 {_pct(row.rate)}（{_pct(row.lower)}–{_pct(row.upper)}，有效答案 {row.n_valid:,} 个{count}）"
+            f"- {md(str(row.group))}：满意率 {_pct(row.rate)}（{_pct(row.lower)}–{_pct(row.upper)}，有效答案 {row.n_valid:,} 个{count}）"
             + _group_cluster_text(group_clusters, row.group)
         )
     for row in coverage.itertuples(index=False):
         if row.achieved == 0:
-            lines.append(f"- {row.group}：没有有效答案，无法评价这类受访者的满意度")
+            lines.append(f"- {md(str(row.group))}：没有有效答案，无法评价这类受访者的满意度")
     below = groups[groups["upper"] < overall.rate]
     if len(below):
         lines.append("")
         lines.append(
-            f"{_join(list(below['group']))}的满意率区间上限低于总体满意率 {_pct(overall.rate)}，明显低于总体水平。"
+            f"{_names(below['group'])}的满意率区间上限低于总体满意率 {_pct(overall.rate)}，明显低于总体水平。"
         )
     lines.append("")
 
@@ -264,7 +273,7 @@ def results_reading(
             "- 未达到计划样本量："
             + _join(
                 [
-                    f"{r.group}（实际 {r.achieved} 份 / 计划 {r.planned} 份，完成 {_pct(r.completion)}）"
+                    f"{md(str(r.group))}（实际 {r.achieved} 份 / 计划 {r.planned} 份，完成 {_pct(r.completion)}）"
                     for r in short_of_plan.itertuples(index=False)
                 ]
             )
@@ -277,7 +286,7 @@ def results_reading(
             f"- 未达到 ±{stated} 误差所需样本量："
             + _join(
                 [
-                    f"{r.group}（实际 {r.achieved} 份，所需 {r.required} 份"
+                    f"{md(str(r.group))}（实际 {r.achieved} 份，所需 {r.required} 份"
                     + (f"，实际误差约 ±{_pct(r.achieved_margin)}）" if r.achieved else "）")
                     for r in short_of_margin.itertuples(index=False)
                 ]
@@ -293,7 +302,7 @@ def results_reading(
     unplanned = coverage[coverage["population"].isna()]
     if len(unplanned):
         lines.append(
-            f"- 抽样计划未列出的受访者类别：{_join(list(unplanned['group']))}，无法判断其代表性。"
+            f"- 抽样计划未列出的受访者类别：{_names(unplanned['group'])}，无法判断其代表性。"
         )
     lines.append("")
 
@@ -304,23 +313,23 @@ def results_reading(
     wide = communities[communities["margin"] > margin]
     low = communities[communities["upper"] < overall.rate]
     lines.append(
-        f"**各社区。** {len(communities)} 个社区的满意率在 {_pct(lowest['rate'])}（{lowest['community']}）至 "
-        f"{_pct(highest['rate'])}（{highest['community']}）之间，每个社区有效答案 {int(communities['n_valid'].min())}–"
+        f"**各{md(place)}。** {len(communities)} 个{md(place)}的满意率在 {_pct(lowest['rate'])}（{md(str(lowest['community']))}）至 "
+        f"{_pct(highest['rate'])}（{md(str(highest['community']))}）之间，每个{place}有效答案 {int(communities['n_valid'].min())}–"
         f"{int(communities['n_valid'].max())} 个。"
     )
     if len(wide):
         lines.append(
-            f"区间半宽超过 ±{stated} 的社区 {len(wide)} 个（{_join(list(wide['community']))}）："
-            "这些社区样本少，社区之间的高低只能作参考，不宜据此排名或问责。"
+            f"区间半宽超过 ±{stated} 的{place} {len(wide)} 个（{_names(wide['community'])}）："
+            f"这些{place}样本少，{place}之间的高低只能作参考，不宜据此排名或问责。"
         )
     else:
-        lines.append(f"各社区的区间半宽都在 ±{stated} 以内。")
+        lines.append(f"各{place}的区间半宽都在 ±{stated} 以内。")
     if len(low):
         lines.append(
-            f"满意率区间整体低于总体满意率的社区：{_join(list(low['community']))}，建议结合电话访谈和实地调研了解原因。"
+            f"满意率区间整体低于总体满意率的{place}：{_names(low['community'])}，建议结合电话访谈和实地调研了解原因。"
         )
     else:
-        lines.append("没有社区的满意率区间整体低于总体满意率。")
+        lines.append(f"没有{place}的满意率区间整体低于总体满意率。")
     lines.append("")
 
     meaning = (
@@ -354,7 +363,7 @@ def results_reading(
         )
     if len(short_of_margin):
         meaning += (
-            f"{_join(list(short_of_margin['group']))}的样本未达到 ±{stated} 误差所需的样本量，"
+            f"{_names(short_of_margin['group'])}的样本未达到 ±{stated} 误差所需的样本量，"
             "满意度结论的代表性有限，评价报告应如实说明。"
         )
     lines.append(meaning)
