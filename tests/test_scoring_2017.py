@@ -49,6 +49,7 @@ def metric_rows(**changes):
         "output_completion_rate": ("实际完成率", "outputs", 1.0),
         "output_timely_rate": ("完成及时率", "outputs", 1.0),
         "output_quality_rate": ("质量达标率", "outputs", 1.0),
+        "cost_saving_rate": ("成本节约率", "outputs", 0.02),  # under plan: 2020's C4.1 full marks
         "satisfaction_rate": ("满意率", "survey", 0.9306),
         "voucher_deviation_upper_limit": ("凭证抽查偏差率上限", "sampling", 0.1242),
     }
@@ -382,3 +383,12 @@ def test_every_indicator_says_whether_its_points_were_computed_or_judged(result_
 
 
 JUDGED = {"checkpoints", "graded", "judgement"}
+
+
+def test_2020_template_scores_cost_saving_from_the_outputs_costs(metrics_2017):
+    """C4.1 成本节约率: under plan keeps the 6 points; 7% over plan is two started 5-point steps."""
+    system = load_indicator_system(TEMPLATES / "指标体系模板_2020.xlsx")
+    saved = score(system, metrics_2017(), register_2017()).get("C4.1")
+    over = score(system, metrics_2017(cost_saving_rate=-0.07), register_2017()).get("C4.1")
+    assert (saved.score, over.score) == (D(6), D(4))
+    assert system.indicator("C4.1").rule.method == "computed"
