@@ -555,12 +555,14 @@ def expected_figures(settled, satisfaction: tuple[int, int]) -> dict:
         "OBS-02",
         "OBS-04",
     }
-    # Outputs short of plan, and any at 1.5 times its plan or more (03's over_achievement_ratio),
-    # are one finding each per rule: they name no unit.
-    if any(o.actual < o.planned for o in OUTPUTS):
-        findings.add("OUT-02-全部")
-    if any(Fraction(o.actual) >= Fraction(3, 2) * Fraction(o.planned) for o in OUTPUTS):
-        findings.add("OUT-01-全部")
+    # Each output short of plan, and each at 1.5 times its plan or more (03's
+    # over_achievement_ratio), is a finding of its own, named by the output.
+    findings |= {f"OUT-02-{o.indicator}" for o in OUTPUTS if o.actual < o.planned}
+    findings |= {
+        f"OUT-01-{o.indicator}"
+        for o in OUTPUTS
+        if Fraction(o.actual) >= Fraction(3, 2) * Fraction(o.planned)
+    }
     findings |= {
         f"EXE-01-{c}"
         for c, (a, s) in per_unit.items()
@@ -731,7 +733,7 @@ the suite evaluates a new project from its profile and data alone. Written by `s
 - 青禾县仁济医院（{OVERSPEND[0]}）{OVERSPEND[2]}「{OVERSPEND[3]}」{_yuan(OVERSPEND[4])} 元使支出超过下达金额：SCP-02；项目支出超过账面项目收入：SEP-04。
 - {AFTER_PERIOD[0]}卫生院 {AFTER_PERIOD[2]}「{AFTER_PERIOD[3]}」{_yuan(AFTER_PERIOD[4])} 元晚于资金使用期限：SCP-03。
 - 桃源镇卫生院两项资金共执行 {_rate(Fraction(facts["per_unit"]["桃源镇"][1], facts["per_unit"]["桃源镇"][0]))}，结余超过到位资金的 {UNSPENT_THRESHOLD:.0%}：EXE-01。
-- 产出未达计划的 {sum(o.actual < o.planned for o in OUTPUTS)} 项合为 OUT-02（产出未完成计划数）；家庭医生签约完成 146%，低于 03 的 `over_achievement_ratio`（1.5 倍），不列 OUT-01，由评价组记为 OBS-02。
+- 产出未达计划的 {sum(o.actual < o.planned for o in OUTPUTS)} 项各为一项 OUT-02（产出未完成计划数）；家庭医生签约完成 146%，低于 03 的 `over_achievement_ratio`（1.5 倍），不列 OUT-01，由评价组记为 OBS-02。
 - PH-01、PH-02 填写了计划成本和实际成本（老年人体检外包单价高于计划）：成本节约率 {_rate(facts["metrics"]["cost_saving_rate"])}，C4.1 按线性扣分（超支每 5 个百分点扣 1 分，不足一档按一档）计算。
 - 评价组观察记录 2 条：OBS-02 家庭医生签约服务目标值设置偏低（目标 12,000 人、完成 17,520 人，146%，10号第十六条）；
   OBS-04 健康档案利用率低、体检结果反馈不到位（观察记录的「问题类别」：项目管理、效益）。报告「存在的问题」按问题类别分组排列。

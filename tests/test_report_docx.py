@@ -141,7 +141,7 @@ def test_report_text_of_a_year_overrides_the_shipped_template(tmp_path, monkeypa
     monkeypatch.setattr(paths, "RAW_DIR", raw)
     text = report.load_report_text(2017)
     assert text["experience"]["paragraphs"] == ["一是制定实施方案。"]
-    assert text["cover"]["title"].startswith("{year}")  # the rest stays the shipped text
+    assert text["cover"]["title"] == "{year_project}绩效评价报告"  # the rest stays the shipped text
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
@@ -315,3 +315,14 @@ def test_the_satisfaction_annex_states_the_respondent_interval_the_summary_quote
     assert first["95%置信区间（按受访者）"] == shown
     page = (out / "report.html").read_text(encoding="utf-8")
     assert f"{row['cluster_lower']:.1%}–{row['cluster_upper']:.1%}，按受访者计算" in page
+
+
+def test_a_project_name_carrying_its_year_is_not_prefixed_twice(out):
+    import dataclasses
+
+    from jixiao.project_profile import year_profile
+
+    named = dataclasses.replace(year_profile(2017), name="2017年某县农村公路养护资金")
+    model = report.build_report(2017, output_dir=out, profile=named)
+    assert model.title == "2017年某县农村公路养护资金绩效评价报告"
+    assert report.build_report(2017, output_dir=out).title.startswith("2017年荆门市")

@@ -145,9 +145,11 @@ def output_flags(
 ) -> pd.DataFrame:
     """Flags for the findings register: each output below its plan (OUT-02) and, unless
     ``over_achievement_ratio`` is None, each at that multiple of its plan or more (OUT-01).
-    Rows point into the outputs sheet."""
+    Rows point into the outputs sheet; each output is its own finding (its name stands where a
+    check names the unit), so the report can say which output fell short."""
     if outputs.empty:
         return empty_flags()
+    outputs = outputs.assign(unit=outputs["indicator"].astype("str"))
     planned = pd.to_numeric(outputs["planned"], errors="coerce")
     actual = pd.to_numeric(outputs["actual"], errors="coerce")
     ratio = actual / planned

@@ -85,6 +85,8 @@ def _facts(profile: ProjectProfile, score: dict, year: int) -> _Fill:
     return _Fill(
         year=year,
         project=profile.name,
+        # "2017年…项目" unless the project's name already carries its year (…2020年…资金)
+        year_project=profile.name if f"{year}年" in profile.name else f"{year}年{profile.name}",
         commissioner=profile.commissioner,
         evaluator=profile.evaluator,
         lead_evaluator=profile.lead_evaluator or "＿＿＿＿＿＿",
