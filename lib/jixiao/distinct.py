@@ -11,6 +11,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+# A column whose sample has more distinct values than this share of its length is worked on
+# directly: hashing half a million distinct amounts costs more than the work it would save.
+REPEAT_SAMPLE = 10_000
+REPEAT_SHARE = 0.5
+
 
 def spread_text(positions: np.ndarray, texts, index=None) -> pd.Series:
     """``texts[positions]`` as a ``str`` Series; a negative position (a missing value) gives NA."""
@@ -34,3 +39,31 @@ def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Seri
     known = positions >= 0
     spread[known] = done.to_numpy(dtype=object)[positions[known]]
     return pd.Series(spread, index=values.index, dtype=dtype)
+
+
+def encode(values: pd.Series, *, always: bool = False) -> tuple[np.ndarray, pd.Series] | None:
+    """``(positions, distinct)`` with ``values`` equal to ``distinct.take(positions)`` (a missing
+    value is a distinct value of its own), or None when the values hardly repeat (judged on an
+    evenly spaced sample; ``always`` encodes anyway)."""
+    n = len(values)
+    if not always and n > 4 * REPEAT_SAMPLE:
+        probe = values.iloc[:: n // REPEAT_SAMPLE]
+        if probe.nunique(dropna=False) > REPEAT_SHARE * len(probe):
+            return None
+    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    distinct = pd.Series(distinct, dtype=values.dtype)
+    missing = positions < 0
+    if missing.any():
+        positions = np.where(missing, len(distinct), positions)
+        distinct = pd.concat([distinct, pd.Series([None], dtype=values.dtype)], ignore_index=True)
+    return positions, distinct
+
+
+def spread(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
+    """The per-distinct results ``done`` back on every line (``done.take(positions)``)."""
+    return done.take(positions).set_axis(index)
+
+
+def spread_mask(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
+    """A per-distinct boolean back on every line."""
+    return pd.Series(np.asarray(done, dtype=bool)[positions], index=index)

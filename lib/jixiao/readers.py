@@ -11,14 +11,19 @@ what was found instead.
 
 from __future__ import annotations
 
+import csv
 import io
 import unicodedata
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import python_calamine
 
 from jixiao.errors import InputError
@@ -360,23 +365,81 @@ def _undecodable_message(data: bytes, error: UnicodeDecodeError) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    sample = text.splitlines()[:30]
+    head = text[: 1 << 16]
+    sample = (head if len(head) == len(text) or head.count("\n") > 31 else text).splitlines()[:30]
     tabs = sum(line.count("\t") for line in sample)
     commas = sum(line.count(",") for line in sample)
     return "\t" if tabs > commas else ","
 
 
-def _widest_line(data: bytes, delimiter: str) -> int:
-    """The most delimiters on one line (an upper bound of the field count: a quoted delimiter
-    counts too, and the extra empty columns are dropped after parsing), counted with numpy."""
-    import numpy as np
+def _field_counts(text: str, delimiter: str, records: int) -> list[int]:
+    """The number of fields of each of the first ``records`` records (quotes respected)."""
+    head = text[: 1 << 16]
+    counts = [
+        max(1, len(row)) for row in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
+    ]
+    return counts[:records] if len(head) == len(text) else counts[: min(records, len(counts) - 1)]
 
-    raw = np.frombuffer(data, dtype=np.uint8)
-    delimiters = np.flatnonzero(raw == ord(delimiter))
-    if not len(delimiters):
-        return 0
-    line_of = np.searchsorted(np.flatnonzero(raw == ord("\n")), delimiters)
-    return int(np.bincount(line_of).max())
+
+def _parse_text_table(utf8: bytes, text: str, delimiter: str) -> pd.DataFrame:
+    """Every record of the file as a row of text cells (``""`` when empty, one row per record,
+    blank lines kept so that row numbers stay the file's record numbers).
+
+    pyarrow's CSV reader parses the bulk at the width most records have; the few records of
+    another width (title lines above the header, a short or long line) are handed to a callback
+    and parsed again with :mod:`csv`, then put back in their places.
+    """
+    counts = _field_counts(text, delimiter, 200)
+    if not counts:
+        counts = [1]
+    width = max(Counter(counts).most_common(), key=lambda wc: (wc[1], wc[0]))[0]
+    odd: list[tuple[int, str]] = []
+
+    def other_width(row) -> str:
+        odd.append((row.number, row.text))
+        return "skip"
+
+    names = [str(j) for j in range(width)]
+    table = pacsv.read_csv(
+        io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=other_width,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.large_string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    columns = table.columns
+    if odd:
+        rows = [
+            next(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter), [])
+            for _, raw in odd
+        ]
+        total = table.num_rows + len(odd)
+        at = np.array([number - 1 for number, _ in odd], dtype=np.int64)
+        order = np.empty(total, dtype=np.int64)
+        regular = np.ones(total, dtype=bool)
+        regular[at] = False
+        order[regular] = np.arange(table.num_rows)
+        order[at] = table.num_rows + np.arange(len(odd))
+        order_array = pa.array(order)
+        wide = max(width, max(len(r) for r in rows))
+        blank = pa.array([""] * table.num_rows, type=pa.large_string())
+        columns = []
+        for j in range(wide):
+            more = pa.array([r[j] if j < len(r) else "" for r in rows], type=pa.large_string())
+            base = table.column(j).combine_chunks() if j < width else blank
+            columns.append(pa.concat_arrays([base, more]).take(order_array))
+    cells = pd.DataFrame(
+        {j: pd.Series(pd.array(column, dtype="str")) for j, column in enumerate(columns)}
+    )
+    return cells
 
 
 def read_csv(path: Path) -> RawGrid:
@@ -392,25 +455,9 @@ def read_csv(path: Path) -> RawGrid:
     if not text.strip():
         raise InputError("文件中没有任何内容", file=path.name)
     delimiter = _sniff_delimiter(text)
-    # The parser reads UTF-8 bytes: decoding once here and handing pandas a bytes buffer avoids
-    # the text wrapper around a StringIO re-copying its buffer on every read.
-    utf8 = text.encode("utf-8")
-    # Title lines above the header have fewer fields than the table; naming enough columns up
-    # front lets the C parser pad them instead of failing. Blank lines are kept so that row
-    # numbers stay the file's line numbers.
-    width = _widest_line(utf8, delimiter) + 1
-    cells = pd.read_csv(
-        io.BytesIO(utf8),
-        sep=delimiter,
-        header=None,
-        names=list(range(width)),
-        dtype=object,
-        keep_default_na=False,
-        skip_blank_lines=False,
-        engine="c",
-        encoding="utf-8",
-    ).fillna("")
-    cells = cells.loc[:, (cells != "").any(axis=0) | (cells.columns < 1)]
+    # Decoded once (the encoding is checked strictly above), then parsed as UTF-8 bytes.
+    cells = _parse_text_table(text.encode("utf-8"), text, delimiter)
+    cells = cells.loc[:, (cells != "").any(axis=0).to_numpy() | (cells.columns < 1)]
     cells.columns = range(cells.shape[1])
     return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)
 

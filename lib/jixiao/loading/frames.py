@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import schema
+from jixiao.distinct import encode, spread
 from jixiao.readers import RawGrid, read_grid
 from jixiao.xlsx_cells import column_letters
 
@@ -132,6 +133,8 @@ class Frame:
     notes: list[dict] = field(default_factory=list)
     # name → {position: "D4 =SUM(…)"} for formula cells saved without a value (xlsx)
     formulas: dict[str, dict[int, str]] = field(default_factory=dict)
+    # name → (positions, distinct cleaned texts) for columns whose values repeat
+    encoded: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
 
     @property
     def index(self) -> pd.RangeIndex:
@@ -173,6 +176,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
     names = list(dict.fromkeys(name for p in parts for name in p.found))
     columns: dict[str, pd.Series] = {}
     found: dict[str, np.ndarray] = {}
+    encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
     for name in names:
         pieces = []
         for p, n in zip(parts, lengths, strict=True):
@@ -183,9 +187,21 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
                 else pd.Series([None] * n, dtype=object)
             )
         stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
-        columns[name] = (
-            as_text(stacked.astype(object)) if len(stacked) else pd.Series(dtype=TEXT_DTYPE)
-        )
+        if not len(stacked):
+            columns[name] = pd.Series(dtype=TEXT_DTYPE)
+        elif isinstance(stacked.dtype, pd.StringDtype):
+            # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
+            # positions kept for the conversions.
+            coded = encode(stacked)
+            if coded is None:
+                columns[name] = as_text(stacked)
+            else:
+                positions, distinct = coded
+                cleaned = as_text(distinct)
+                columns[name] = spread(cleaned, positions, stacked.index)
+                encoded[name] = (positions, cleaned)
+        else:
+            columns[name] = as_text(stacked.astype(object))
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,
@@ -196,6 +212,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         else np.zeros(0, dtype="int64"),
         texts=columns,
         found=found,
+        encoded=encoded,
     )
     for k, p in enumerate(parts):
         for column, action, count in p.notes:
@@ -260,6 +277,17 @@ def _dropped_rows(frame: Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFra
 DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, pd.Series]]  # → (mask, kind)
 
 
+def per_column(frame: Frame, name: str, fn) -> pd.Series:
+    """``fn`` (a vectorised function of a text Series, elementwise) of a stacked column, worked
+    out once per distinct value when the column's values repeat."""
+    text = frame.texts[name]
+    coded = frame.encoded.get(name)
+    if coded is None:
+        return fn(text)
+    positions, distinct = coded
+    return spread(fn(distinct), positions, text.index)
+
+
 def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     """Fully blank rows, and total rows (a text cell reading 合计 / 总计 / 小计)."""
     index = frame.index
@@ -280,9 +308,13 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     for cells in frame.formulas.values():
         blank[list(cells)] = False
     total = pd.Series(False, index=index)
+
+    def is_total(text: pd.Series) -> pd.Series:
+        return text.str.replace(SPACES, "", regex=True).isin(TOTAL_ROW_WORDS)
+
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
-            total |= frame.texts[col.name].str.replace(SPACES, "", regex=True).isin(TOTAL_ROW_WORDS)
+            total |= per_column(frame, col.name, is_total)
     kind = pd.Series("合计行", index=index, dtype=TEXT_DTYPE).where(~blank, "空行")
     return blank | total, kind
 
@@ -317,7 +349,13 @@ def load_frame(
             columns[col.name] = pd.Series(pd.NA, index=index).astype(dtype_for(col))
             continue
         text = frame.texts[col.name].loc[index]
-        conv = convert_column(text, col, validate_choices=validate_choices)
+        coded = frame.encoded.get(col.name)
+        conv = convert_column(
+            text,
+            col,
+            validate_choices=validate_choices,
+            encoded=(coded[0][keep], coded[1]) if coded is not None else None,
+        )
         headers = frame.found[col.name]
         for action, mask in conv.actions.items():
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
