@@ -83,6 +83,8 @@ def prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = N
 def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     """Code cells typed as numbers become the text Excel shows (0101 under format 0000)."""
     values = part.body[column]
+    if isinstance(values.dtype, pd.StringDtype):
+        return  # text cells (a CSV): no numbers
     # calamine hands numbers as float (int for some .xls); bool is not a code
     numeric = values.map(type).isin((float, int))
     if not numeric.any():
@@ -348,7 +350,8 @@ def load_frame(
         if col.name not in frame.texts:
             columns[col.name] = pd.Series(pd.NA, index=index).astype(dtype_for(col))
             continue
-        text = frame.texts[col.name].loc[index]
+        text = frame.texts[col.name]
+        text = text if keep.all() else text[keep]
         coded = frame.encoded.get(col.name)
         conv = convert_column(
             text,
@@ -361,10 +364,15 @@ def load_frame(
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
         missing = text.isna() & (not blank_allowed)
-        formula = pd.Series(frame.formulas.get(col.name, {}), dtype=TEXT_DTYPE).reindex(index)
-        uncached = formula.notna()
+        formulas = frame.formulas.get(col.name, {})
+        uncached = pd.Series(np.zeros(len(index), dtype=bool), index=index)
+        if formulas:
+            formula = pd.Series(formulas, dtype=TEXT_DTYPE).reindex(index)
+            uncached = formula.notna()
         bad = (conv.bad | missing | uncached).to_numpy(dtype=bool)
         if bad.any():
+            if not formulas:
+                formula = pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE)
             reason = (
                 conv.reason
                 if isinstance(conv.reason, pd.Series)
@@ -400,7 +408,7 @@ def load_frame(
     canonical = {c.name for c in table.columns}
     for name, text in frame.texts.items():  # extra columns, in sheet order
         if name not in canonical:
-            columns[name] = text.loc[index]
+            columns[name] = text if keep.all() else text[keep]
 
     loaded = ~bad_rows
     data = pd.DataFrame(columns, index=index).loc[loaded]
