@@ -61,8 +61,12 @@ def encode(values: pd.Series, *, always: bool = False) -> tuple[np.ndarray, pd.S
 
 
 def spread(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
-    """The per-distinct results ``done`` back on every line (``done.take(positions)``)."""
-    return done.take(positions).set_axis(index)
+    """The per-distinct results ``done`` (a Series or a frame) back on every line, by position."""
+    if isinstance(done, pd.DataFrame):
+        return pd.DataFrame(
+            {c: spread(done[c], positions, index) for c in done.columns}, index=index
+        )
+    return pd.Series(done.array.take(positions), index=index, name=done.name)
 
 
 def spread_mask(done: pd.Series, positions: np.ndarray, index) -> pd.Series:

@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import python_calamine
 
@@ -415,27 +415,44 @@ def _parse_text_table(utf8: bytes, text: str, delimiter: str) -> pd.DataFrame:
             quoted_strings_can_be_null=False,
         ),
     )
-    columns = table.columns
+    columns = [table.column(j) for j in range(width)]
     if odd:
+        odd.sort()
         rows = [
             next(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter), [])
             for _, raw in odd
         ]
-        total = table.num_rows + len(odd)
-        at = np.array([number - 1 for number, _ in odd], dtype=np.int64)
-        order = np.empty(total, dtype=np.int64)
-        regular = np.ones(total, dtype=bool)
-        regular[at] = False
-        order[regular] = np.arange(table.num_rows)
-        order[at] = table.num_rows + np.arange(len(odd))
-        order_array = pa.array(order)
         wide = max(width, max(len(r) for r in rows))
-        blank = pa.array([""] * table.num_rows, type=pa.large_string())
-        columns = []
-        for j in range(wide):
-            more = pa.array([r[j] if j < len(r) else "" for r in rows], type=pa.large_string())
-            base = table.column(j).combine_chunks() if j < width else blank
-            columns.append(pa.concat_arrays([base, more]).take(order_array))
+        if wide > width:
+            blank = pc.fill_null(pa.nulls(table.num_rows, pa.large_string()), "")
+            columns += [pa.chunked_array([blank])] * (wide - width)
+        # Each column as chunks, without copying: the runs of regular records with the other
+        # records put back between them at their record numbers.
+        pieces: list[tuple[str, int, int]] = []
+        start = 0
+        for k, (number, _) in enumerate(odd):
+            end = number - 1 - k
+            if end > start:
+                pieces.append(("table", start, end - start))
+            pieces.append(("odd", k, 1))
+            start = end
+        if start < table.num_rows:
+            pieces.append(("table", start, table.num_rows - start))
+        assembled = []
+        for j, column in enumerate(columns):
+            extra = pa.array([r[j] if j < len(r) else "" for r in rows], type=pa.large_string())
+            chunks = [
+                chunk
+                for kind, at, length in pieces
+                for chunk in (
+                    column.slice(at, length).chunks
+                    if kind == "table"
+                    else [extra.slice(at, length)]
+                )
+            ]
+            joined = pa.chunked_array(chunks, type=pa.large_string())
+            assembled.append(joined if len(chunks) <= 64 else joined.combine_chunks())
+        columns = assembled
     cells = pd.DataFrame(
         {j: pd.Series(pd.array(column, dtype="str")) for j, column in enumerate(columns)}
     )

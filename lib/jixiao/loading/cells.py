@@ -100,10 +100,9 @@ def _drop_thousands(text: pd.Series, decimals: bool = True) -> tuple[pd.Series, 
     return text.where(~good, text.str.replace(",", "", regex=False)), good
 
 
-_PLAIN_AMOUNT = "^-?[0-9]{1,13}(\\.[0-9]{0,2})?$"
-# Thousands separators every three digits, ≤ 12 integer digits, ≤ 2 decimals: what
-# parse_money_text does to these is only dropping the commas.
-_GROUPED_AMOUNT = "^-?[0-9]{1,3}(,[0-9]{3}){1,3}(\\.[0-9]{0,2})?$"
+# Plain amounts (≤ 13 integer digits) and amounts with thousands separators every three digits
+# (≤ 12 integer digits), ≤ 2 decimals: all parse_money_text would do to these is drop the commas.
+_FAST_AMOUNT = "^-?([0-9]{1,13}|[0-9]{1,3}(,[0-9]{3}){1,3})(\\.[0-9]{0,2})?$"
 
 
 def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
@@ -115,9 +114,8 @@ def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
     """
     arr = _arrow(text.astype(TEXT_DTYPE))
     present_arr = pc.is_valid(arr)
-    plain_arr = pc.fill_null(pc.match_substring_regex(arr, _PLAIN_AMOUNT), False)
-    grouped_arr = pc.fill_null(pc.match_substring_regex(arr, _GROUPED_AMOUNT), False)
-    fast_arr = pc.or_(plain_arr, grouped_arr)
+    fast_arr = pc.fill_null(pc.match_substring_regex(arr, _FAST_AMOUNT), False)
+    grouped_arr = pc.and_(fast_arr, pc.fill_null(pc.match_substring(arr, ","), False))
     # ≤ 13 integer digits and ≤ 2 decimals: x * 100 is within 0.1 of an integer in binary
     # floating point, so rounding it gives the exact fen (pyarrow's parser is correctly rounded).
     digits = pc.if_else(fast_arr, pc.replace_substring(arr, ",", ""), "0")
@@ -290,10 +288,13 @@ def convert_column(
     *,
     validate_choices: bool = True,
     encoded: tuple[np.ndarray, pd.Series] | None = None,
+    index: pd.Index | None = None,
 ) -> Converted:
     """Convert a column of text cells; every parser works cell by cell, so a column whose values
     repeat is converted once per distinct value (``encoded``: positions and distinct values, as
-    :func:`jixiao.distinct.encode` gives them) and spread back."""
+    :func:`jixiao.distinct.encode` gives them) and spread back. With ``encoded``, ``text`` may be
+    None (the cells are ``distinct`` taken at ``positions``, labelled ``index``), except for
+    amounts."""
     if column.type == "money":
         return parse_money(text, blank_is_zero=column.name in ("debit_fen", "credit_fen"))
     if column.type == "date":
@@ -309,23 +310,29 @@ def convert_column(
         def parse(values: pd.Series) -> Converted:
             return parse_text(values, column.choices, validate=validate_choices)
 
-    return convert_distinct(text, parse, encoded=encoded)
+    return convert_distinct(text, parse, encoded=encoded, index=index)
 
 
 def convert_distinct(
-    text: pd.Series, parse, *, encoded: tuple[np.ndarray, pd.Series] | None = None
+    text: pd.Series | None,
+    parse,
+    *,
+    encoded: tuple[np.ndarray, pd.Series] | None = None,
+    index: pd.Index | None = None,
 ) -> Converted:
     """``parse`` (a function of a text Series returning :class:`Converted`) run once per distinct
-    text when the texts repeat, and spread back to every cell."""
+    text when the texts repeat, and spread back to every cell (``text`` None: see
+    :func:`convert_column`)."""
     if encoded is None:
         encoded = encode(text)
     if encoded is None:
         return parse(text)
     positions, distinct = encoded
-    if len(distinct) >= len(text):
-        return parse(text)
+    if text is not None:
+        if len(distinct) >= len(text):
+            return parse(text)
+        index = text.index
     done = parse(distinct)
-    index = text.index
     bad = spread_mask(done.bad, positions, index)
     reason = done.reason
     if not isinstance(reason, str):

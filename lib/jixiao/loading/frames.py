@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import schema
-from jixiao.distinct import encode, spread
+from jixiao.distinct import encode, spread, spread_text
 from jixiao.readers import RawGrid, read_grid
 from jixiao.xlsx_cells import column_letters
 
@@ -346,24 +346,36 @@ def load_frame(
     columns: dict[str, pd.Series] = {}
     reject_parts: list[pd.DataFrame] = []
     bad_rows = np.zeros(len(index), dtype=bool)
+    everything = bool(keep.all())
+
+    def kept(text: pd.Series) -> pd.Series:
+        return text if everything else text[keep]
+
     for col in table.columns:
         if col.name not in frame.texts:
             columns[col.name] = pd.Series(pd.NA, index=index).astype(dtype_for(col))
             continue
-        text = frame.texts[col.name]
-        text = text if keep.all() else text[keep]
         coded = frame.encoded.get(col.name)
+        positions = coded[0][keep] if coded is not None else None
+        # A column converted per distinct value needs its cells only for rejects.
+        text = None if coded is not None and col.type != "money" else kept(frame.texts[col.name])
         conv = convert_column(
             text,
             col,
             validate_choices=validate_choices,
-            encoded=(coded[0][keep], coded[1]) if coded is not None else None,
+            encoded=(positions, coded[1]) if coded is not None else None,
+            index=index,
         )
         headers = frame.found[col.name]
         for action, mask in conv.actions.items():
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
-        missing = text.isna() & (not blank_allowed)
+        empty = (
+            text.isna().to_numpy(dtype=bool)
+            if text is not None
+            else coded[1].isna().to_numpy(dtype=bool)[positions]
+        )
+        missing = pd.Series(empty & (not blank_allowed), index=index)
         formulas = frame.formulas.get(col.name, {})
         uncached = pd.Series(np.zeros(len(index), dtype=bool), index=index)
         if formulas:
@@ -385,6 +397,8 @@ def load_frame(
                 + formula.fillna("")
                 + " 没有保存计算结果（读作空白会被当作 0）；请在 Excel 中打开、重新计算并保存后再导入",
             )
+            if text is None:
+                text = spread(coded[1], positions, index)
             value = (
                 text.fillna("")
                 if col.name not in PERSONAL_COLUMNS
@@ -408,14 +422,17 @@ def load_frame(
     canonical = {c.name for c in table.columns}
     for name, text in frame.texts.items():  # extra columns, in sheet order
         if name not in canonical:
-            columns[name] = text if keep.all() else text[keep]
+            columns[name] = kept(text)
 
     loaded = ~bad_rows
-    data = pd.DataFrame(columns, index=index).loc[loaded]
+    data = pd.DataFrame(columns, index=index)
+    if not loaded.all():
+        data = data.loc[loaded]
     for col in table.columns:
         data[col.name] = data[col.name].astype(dtype_for(col))
-    data["source_file"] = pd.Series(files[loaded], index=data.index, dtype=TEXT_DTYPE)
-    data["source_sheet"] = pd.Series(sheets[loaded], index=data.index, dtype=TEXT_DTYPE)
+    part_loaded = part[loaded]
+    data["source_file"] = spread_text(part_loaded, [p.grid.file for p in frame.parts], data.index)
+    data["source_sheet"] = spread_text(part_loaded, [p.grid.sheet for p in frame.parts], data.index)
     data["source_row"] = frame.row[keep][loaded].astype("int64")
     data["_part"] = part[loaded]
     data = data.reset_index(drop=True)
