@@ -469,11 +469,18 @@ def read_csv(path: Path) -> RawGrid:
         raise InputError(
             _undecodable_message(data, exc), file=path.name, row=_line_of(data, exc)
         ) from exc
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError("文件中没有任何内容", file=path.name)
     delimiter = _sniff_delimiter(text)
-    # Decoded once (the encoding is checked strictly above), then parsed as UTF-8 bytes.
-    cells = _parse_text_table(text.encode("utf-8"), text, delimiter)
+    # Decoded once (the encoding is checked strictly above), then parsed as UTF-8 bytes: the
+    # file's own bytes when it is UTF-8 already.
+    if encoding == "utf-8":
+        utf8 = data
+    elif encoding == "utf-8-sig":
+        utf8 = data[3:]
+    else:
+        utf8 = text.encode("utf-8")
+    cells = _parse_text_table(utf8, text, delimiter)
     cells = cells.loc[:, (cells != "").any(axis=0).to_numpy() | (cells.columns < 1)]
     cells.columns = range(cells.shape[1])
     return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)

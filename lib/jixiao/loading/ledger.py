@@ -15,7 +15,7 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.account_codes import account_key
-from jixiao.distinct import encode, spread
+from jixiao.distinct import encode, spread, spread_text
 from jixiao.errors import InputError
 from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_sheet
 from jixiao.units import same_unit
@@ -370,9 +370,7 @@ def _load_ledger_batch(
 
     for k, (chosen, source) in enumerate(units):
         frame.note(k, "", f"核算单位取自{source}：{chosen}", 1)
-    data["unit"] = pd.Series(
-        np.array([u for u, _ in units], dtype=object)[part], index=data.index, dtype=TEXT_DTYPE
-    )
+    data["unit"] = spread_text(part, [u for u, _ in units], data.index)
 
     canonical = [c.name for c in schema.LEDGER.columns]
     dupes = _duplicated_lines(data, [*canonical, "_part"])
