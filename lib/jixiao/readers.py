@@ -17,6 +17,7 @@ import unicodedata
 import zipfile
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,7 +211,24 @@ def _sheet(
         raise InputError(f"工作表无法读取（{exc}）", file=path.name, sheet=name) from exc
 
 
-def _grid(path: Path, ws: python_calamine.CalamineSheet, nrows: int | None = None) -> RawGrid:
+def _whole_grid(wb: python_calamine.CalamineWorkbook, path: Path, name: str) -> RawGrid:
+    """All of sheet ``name``. For an .xlsx the scan for value-less formulas (which reads the
+    sheet's XML a second time) runs in a thread while calamine parses the sheet."""
+    if detect_format(path) != "xlsx":
+        return _grid(path, _sheet(wb, path, name))
+    from jixiao.xlsx_cells import uncached_formulas
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        formulas = pool.submit(uncached_formulas, path, name)
+        return _grid(path, _sheet(wb, path, name), formulas=formulas)
+
+
+def _grid(
+    path: Path,
+    ws: python_calamine.CalamineSheet,
+    nrows: int | None = None,
+    formulas: Future | None = None,
+) -> RawGrid:
     try:
         rows = ws.to_python(skip_empty_area=False, nrows=nrows)
         merged = tuple(ws.merged_cell_ranges or ())
@@ -225,7 +243,9 @@ def _grid(path: Path, ws: python_calamine.CalamineSheet, nrows: int | None = Non
     if nrows is None and detect_format(path) == "xlsx":
         from jixiao.xlsx_cells import number_formats, uncached_formulas
 
-        grid.uncached_formulas = uncached_formulas(path, ws.name)
+        grid.uncached_formulas = (
+            formulas.result() if formulas is not None else uncached_formulas(path, ws.name)
+        )
         if grid.uncached_formulas:
             # calamine leaves a row or column holding only value-less formulas out of the grid
             rows = max(len(cells), 1 + max(r for r, _ in grid.uncached_formulas))
@@ -246,7 +266,7 @@ def read_sheet(path: Path, sheet: str | None) -> RawGrid:
     names = _names(wb, path)
     if sheet is None:
         candidates, skipped = _visible_first(wb, names)
-        grid = _grid(path, _sheet(wb, path, candidates[0]))
+        grid = _whole_grid(wb, path, candidates[0])
         grid.notes.extend(_skipped_note(skipped))
         return grid
     matches = _matching(names, sheet)
@@ -265,7 +285,7 @@ def read_sheet(path: Path, sheet: str | None) -> RawGrid:
             sheet=sheet,
         )
     chosen = visible[0] if visible else matches[0]
-    grid = _grid(path, _sheet(wb, path, chosen))
+    grid = _whole_grid(wb, path, chosen)
     if chosen in _hidden(wb):
         grid.notes.append(f"工作表「{chosen}」是隐藏的工作表，按名称读取")
     skipped = [m for m in matches if m != chosen]
@@ -297,7 +317,7 @@ def find_sheet(
     notes = _skipped_note(skipped)
 
     def chosen(name: str, why: str | None) -> tuple[RawGrid, str | None]:
-        grid = _grid(path, _sheet(wb, path, name))
+        grid = _whole_grid(wb, path, name)
         grid.notes.extend(notes)
         return grid, why
 

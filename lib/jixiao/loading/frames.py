@@ -173,6 +173,33 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
+def _cells_as_text(cells: pd.Series) -> pd.Series:
+    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell.
+
+    Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
+    ``False == 0 == -0.0`` while their texts differ: cells equal to 0 or 1 are converted one by
+    one, everything else once per distinct value."""
+    positions, distinct = pd.factorize(cells, use_na_sentinel=True)
+    if len(distinct) * 2 > len(cells):
+        return as_text(cells)
+    values = distinct.to_numpy(dtype=object)
+    ambiguous = np.fromiter(
+        (
+            not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) and v in (0, 1)
+            for v in values
+        ),
+        dtype=bool,
+        count=len(values),
+    )
+    cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
+    text = spread(cleaned, np.where(positions < 0, len(values), positions), cells.index)
+    one_by_one = (positions >= 0) & ambiguous[np.maximum(positions, 0)]
+    if one_by_one.any():
+        text = text.copy()
+        text[one_by_one] = as_text(cells[one_by_one])
+    return text
+
+
 def stack(parts: list[Part], table: schema.Table) -> Frame:
     lengths = [len(p.body) for p in parts]
     names = list(dict.fromkeys(name for p in parts for name in p.found))
@@ -203,7 +230,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
                 columns[name] = spread(cleaned, positions, stacked.index)
                 encoded[name] = (positions, cleaned)
         else:
-            columns[name] = as_text(stacked.astype(object))
+            columns[name] = _cells_as_text(stacked.astype(object))
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,
