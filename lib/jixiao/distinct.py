@@ -49,6 +49,7 @@ def encode(values: pd.Series, *, always: bool = False) -> tuple[np.ndarray, pd.S
     n = len(values)
     if not always and n > 4 * REPEAT_SAMPLE:
         probe = values.iloc[:: n // REPEAT_SAMPLE].dropna()
+        probe = probe[probe != ""]  # empty cells repeat, but say nothing about the rest
         if probe.nunique() > REPEAT_SHARE * len(probe):
             return None
     positions, distinct = pd.factorize(values, use_na_sentinel=True)
