@@ -11,6 +11,7 @@ what was found instead.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import unicodedata
@@ -385,31 +386,34 @@ def _undecodable_message(data: bytes, error: UnicodeDecodeError) -> str:
 
 
 def _sniff_delimiter(text: str) -> str:
-    head = text[: 1 << 16]
+    head = text[:_HEAD]
     sample = (head if len(head) == len(text) or head.count("\n") > 31 else text).splitlines()[:30]
     tabs = sum(line.count("\t") for line in sample)
     commas = sum(line.count(",") for line in sample)
     return "\t" if tabs > commas else ","
 
 
-def _field_counts(text: str, delimiter: str, records: int) -> list[int]:
-    """The number of fields of each of the first ``records`` records (quotes respected)."""
-    head = text[: 1 << 16]
+def _field_counts(head: str, complete: bool, delimiter: str, records: int) -> list[int]:
+    """The number of fields of each of the first ``records`` records (quotes respected) of a
+    file beginning with ``head`` (``complete``: the whole file)."""
     counts = [
         max(1, len(row)) for row in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
     ]
-    return counts[:records] if len(head) == len(text) else counts[: min(records, len(counts) - 1)]
+    return counts[:records] if complete else counts[: min(records, len(counts) - 1)]
 
 
-def _parse_text_table(utf8: bytes, text: str, delimiter: str) -> pd.DataFrame:
+def _parse_text_table(
+    source: bytes, encoding: str, head: str, complete: bool, delimiter: str
+) -> pd.DataFrame:
     """Every record of the file as a row of text cells (``""`` when empty, one row per record,
     blank lines kept so that row numbers stay the file's record numbers).
 
     pyarrow's CSV reader parses the bulk at the width most records have; the few records of
     another width (title lines above the header, a short or long line) are handed to a callback
-    and parsed again with :mod:`csv`, then put back in their places.
+    and parsed again with :mod:`csv`, then put back in their places. ``source`` is in
+    ``encoding`` (pyarrow decodes it strictly as it reads); ``head`` is its beginning as text.
     """
-    counts = _field_counts(text, delimiter, 200)
+    counts = _field_counts(head, complete, delimiter, 200)
     if not counts:
         counts = [1]
     width = max(Counter(counts).most_common(), key=lambda wc: (wc[1], wc[0]))[0]
@@ -421,8 +425,8 @@ def _parse_text_table(utf8: bytes, text: str, delimiter: str) -> pd.DataFrame:
 
     names = [str(j) for j in range(width)]
     table = pacsv.read_csv(
-        io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
+        io.BytesIO(source),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=False, encoding=encoding),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             newlines_in_values=True,
@@ -479,10 +483,47 @@ def _parse_text_table(utf8: bytes, text: str, delimiter: str) -> pd.DataFrame:
     return cells
 
 
+_HEAD = 1 << 16  # characters looked at for the delimiter and the usual number of fields
+
+
+def _gb18030_head(data: bytes) -> str | None:
+    """The beginning of a file that :func:`decode_bytes` would read as GB18030 (no byte-order
+    mark, not UTF-8), decoded; None when it is not such a file or its beginning does not decode
+    (the whole file is then decoded at once, for the exact error)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return None
+    try:
+        data.decode("utf-8")  # a GB18030 file fails at its first Chinese character
+    except UnicodeDecodeError:
+        pass
+    else:
+        return None
+    try:
+        return codecs.getincrementaldecoder("gb18030")().decode(data[: 2 * _HEAD], final=False)
+    except UnicodeDecodeError:
+        return None
+
+
 def read_csv(path: Path) -> RawGrid:
     """Read a CSV export as text cells; encoding and delimiter are detected and reported."""
     path = Path(path)
     data = path.read_bytes()
+    head = _gb18030_head(data)
+    if head is not None and len(data) > 2 * _HEAD and not head.isspace() and head.count("\n") > 31:
+        # A GB18030 export: pyarrow decodes it (strictly) while parsing, so the file is never
+        # held as one Python string; a byte it cannot decode is reported as decode_bytes does.
+        delimiter = _sniff_delimiter(head)
+        try:
+            cells = _parse_text_table(data, "gb18030", head, False, delimiter)
+        except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+            try:
+                decode_bytes(data)
+            except UnicodeDecodeError as error:
+                raise InputError(
+                    _undecodable_message(data, error), file=path.name, row=_line_of(data, error)
+                ) from error
+            raise InputError(f"CSV 文件无法解析（{exc}）", file=path.name) from exc
+        return _csv_grid(path, cells, "gb18030", delimiter)
     try:
         text, encoding = decode_bytes(data)
     except UnicodeDecodeError as exc:
@@ -500,7 +541,12 @@ def read_csv(path: Path) -> RawGrid:
         utf8 = data[3:]
     else:
         utf8 = text.encode("utf-8")
-    cells = _parse_text_table(utf8, text, delimiter)
+    head = text[:_HEAD]
+    cells = _parse_text_table(utf8, "utf8", head, len(head) == len(text), delimiter)
+    return _csv_grid(path, cells, encoding, delimiter)
+
+
+def _csv_grid(path: Path, cells: pd.DataFrame, encoding: str, delimiter: str) -> RawGrid:
     cells = cells.loc[:, (cells != "").any(axis=0).to_numpy() | (cells.columns < 1)]
     cells.columns = range(cells.shape[1])
     return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)
