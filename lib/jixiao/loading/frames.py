@@ -6,7 +6,7 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -115,6 +115,47 @@ def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     part.body = body
 
 
+class Texts(Mapping):
+    """Stacked columns by name → text cells (a ``str`` Series, NA where empty). A column kept as
+    positions into its distinct values is built only when asked for; :meth:`missing` answers
+    from the distinct values."""
+
+    def __init__(self) -> None:
+        self._ready: dict[str, pd.Series] = {}
+        self._coded: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._names: list[str] = []
+
+    def put(self, name: str, text: pd.Series) -> None:
+        self._names.append(name)
+        self._ready[name] = text
+
+    def put_coded(self, name: str, positions: np.ndarray, distinct: pd.Series) -> None:
+        self._names.append(name)
+        self._coded[name] = (positions, distinct)
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._ready:
+            positions, distinct = self._coded[name]
+            self._ready[name] = spread(distinct, positions, pd.RangeIndex(len(positions)))
+        return self._ready[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ready or name in self._coded
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def missing(self, name: str) -> np.ndarray:
+        """Where the column's cells are empty (bool per stacked row)."""
+        if name in self._coded:
+            positions, distinct = self._coded[name]
+            return distinct.isna().to_numpy(dtype=bool)[positions]
+        return self[name].isna().to_numpy(dtype=bool)
+
+
 @dataclass
 class Frame:
     """The rows of one or more sheets of the same kind, converted together.
@@ -128,15 +169,19 @@ class Frame:
     table: schema.Table
     part: np.ndarray  # int: which part each row comes from
     row: np.ndarray  # int: Excel row number within its part
-    texts: dict[
-        str, pd.Series
-    ]  # name → text cells (NA where empty or where the part lacks the column)
+    texts: Texts  # name → text cells (NA where empty or where the part lacks the column)
     found: dict[str, np.ndarray]  # name → header as found, per part ("" where the part lacks it)
     notes: list[dict] = field(default_factory=list)
     # name → {position: "D4 =SUM(…)"} for formula cells saved without a value (xlsx)
     formulas: dict[str, dict[int, str]] = field(default_factory=dict)
     # name → (positions, distinct cleaned texts) for columns whose values repeat
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+
+    def missing(self, name: str) -> np.ndarray:
+        """Where column ``name`` is empty (everywhere when no file has it)."""
+        if name not in self.texts:
+            return np.ones(len(self.part), dtype=bool)
+        return self.texts.missing(name)
 
     @property
     def index(self) -> pd.RangeIndex:
@@ -203,7 +248,7 @@ def _cells_as_text(cells: pd.Series) -> pd.Series:
 def stack(parts: list[Part], table: schema.Table) -> Frame:
     lengths = [len(p.body) for p in parts]
     names = list(dict.fromkeys(name for p in parts for name in p.found))
-    columns: dict[str, pd.Series] = {}
+    columns = Texts()
     found: dict[str, np.ndarray] = {}
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
     for name in names:
@@ -217,20 +262,20 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
             )
         stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
         if not len(stacked):
-            columns[name] = pd.Series(dtype=TEXT_DTYPE)
+            columns.put(name, pd.Series(dtype=TEXT_DTYPE))
         elif isinstance(stacked.dtype, pd.StringDtype):
             # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
             # positions kept for the conversions.
             coded = encode(stacked)
             if coded is None:
-                columns[name] = as_text(stacked)
+                columns.put(name, as_text(stacked))
             else:
                 positions, distinct = coded
                 cleaned = as_text(distinct)
-                columns[name] = spread(cleaned, positions, stacked.index)
+                columns.put_coded(name, positions, cleaned)
                 encoded[name] = (positions, cleaned)
         else:
-            columns[name] = _cells_as_text(stacked.astype(object))
+            columns.put(name, _cells_as_text(stacked.astype(object)))
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,
@@ -278,7 +323,7 @@ def _row_text(body: pd.DataFrame) -> pd.Series:
     return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
 
-def _dropped_rows(frame: Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFrame:
+def _dropped_rows(frame: Frame, mask: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
     positions = np.flatnonzero(mask)
     if not len(positions):
         return empty_dropped()
@@ -297,32 +342,32 @@ def _dropped_rows(frame: Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFra
                 frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE
             ),
             "row": pd.Series(frame.row[positions], dtype="int64"),
-            "kind": kind.iloc[positions].astype(TEXT_DTYPE).reset_index(drop=True),
+            "kind": pd.Series(np.asarray(kind)[positions], dtype=TEXT_DTYPE),
             "text": text.reset_index(drop=True),
         }
     )
 
 
-DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, pd.Series]]  # → (mask, kind)
+# → (mask, kind: what each dropped row is, e.g. 合计行; an array or Series over the rows)
+DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, np.ndarray]]
 
 
 def per_column(frame: Frame, name: str, fn) -> pd.Series:
     """``fn`` (a vectorised function of a text Series, elementwise) of a stacked column, worked
     out once per distinct value when the column's values repeat."""
-    text = frame.texts[name]
     coded = frame.encoded.get(name)
     if coded is None:
-        return fn(text)
+        return fn(frame.texts[name])
     positions, distinct = coded
-    return spread(fn(distinct), positions, text.index)
+    return spread(fn(distinct), positions, frame.index)
 
 
 def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     """Fully blank rows, and total rows (a text cell reading 合计 / 总计 / 小计)."""
     index = frame.index
-    blank = pd.Series(True, index=index)
-    for text in frame.texts.values():
-        blank &= text.isna()
+    blank = np.ones(len(index), dtype=bool)
+    for name in frame.texts:
+        blank &= frame.missing(name)
     # Cells under no recognised header must be empty too: checked sheet by sheet (their columns differ).
     others_blank = []
     for p in frame.parts:
@@ -336,6 +381,7 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
         blank &= np.concatenate(others_blank)
     for cells in frame.formulas.values():
         blank[list(cells)] = False
+    blank = pd.Series(blank, index=index)
     total = pd.Series(False, index=index)
 
     def is_total(text: pd.Series) -> pd.Series:
@@ -344,7 +390,7 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
             total |= per_column(frame, col.name, is_total)
-    kind = pd.Series("合计行", index=index, dtype=TEXT_DTYPE).where(~blank, "空行")
+    kind = np.where(blank.to_numpy(), "空行", "合计行")
     return blank | total, kind
 
 
@@ -360,7 +406,7 @@ def load_frame(
     drop, kind = _blank_and_total_rows(frame)
     if drop_rule is not None:
         more, more_kind = drop_rule(frame, drop)
-        kind = kind.where(drop, more_kind)
+        kind = np.where(drop.to_numpy(dtype=bool), kind, np.asarray(more_kind))
         drop = drop | more
     drop_mask = drop.to_numpy(dtype=bool)
     dropped = _dropped_rows(frame, drop_mask, kind)
@@ -447,9 +493,9 @@ def load_frame(
             bad_rows |= bad
         columns[col.name] = conv.values
     canonical = {c.name for c in table.columns}
-    for name, text in frame.texts.items():  # extra columns, in sheet order
+    for name in frame.texts:  # extra columns, in sheet order
         if name not in canonical:
-            columns[name] = kept(text)
+            columns[name] = kept(frame.texts[name])
 
     loaded = ~bad_rows
     data = pd.DataFrame(columns, index=index)

@@ -70,15 +70,15 @@ def _ledger_drop_rule(frame: Frame, already: pd.Series) -> tuple[pd.Series, pd.S
         kinds = per_column(frame, "summary", _summary_kinds)
     else:
         kinds = _summary_kinds(pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
-    voucher = frame.texts.get("voucher", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
-    date = frame.texts.get("date", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
-    unnumbered_total = voucher.isna() & kinds["marker"]
-    no_date_total = voucher.isna() & date.isna() & kinds["total"]
+    no_voucher = frame.missing("voucher")
+    no_date = frame.missing("date")
+    unnumbered_total = no_voucher & kinds["marker"]
+    no_date_total = no_voucher & no_date & kinds["total"]
     mask = (kinds["exact"] | unnumbered_total | no_date_total) & ~already
-    kind = (
-        pd.Series("合计行", index=index, dtype=TEXT_DTYPE)
-        .where(~kinds["opening"], "期初/结转余额行")
-        .where(~kinds["page"], "承前过次行")
+    kind = np.where(
+        kinds["page"].to_numpy(),
+        "承前过次行",
+        np.where(kinds["opening"].to_numpy(), "期初/结转余额行", "合计行"),
     )
     return mask, kind
 
