@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import schema
-from jixiao.distinct import encode, spread, spread_text
+from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, encode, spread, spread_text
 from jixiao.readers import RawGrid, read_grid
 from jixiao.xlsx_cells import column_letters
 
@@ -218,19 +218,32 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
+# What pandas infers for cells without booleans (where 1 == True cannot merge two texts).
+_NO_BOOLEANS = {"string", "floating", "integer", "mixed-integer-float", "decimal", "empty"}
+
+
 def _cells_as_text(cells: pd.Series) -> pd.Series:
-    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell.
+    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell
+    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does).
 
     Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
-    ``False == 0 == -0.0`` while their texts differ: cells equal to 0 or 1 are converted one by
-    one, everything else once per distinct value."""
+    ``False == 0 == -0.0`` while their texts differ: cells equal to 0, and cells equal to 1 in a
+    column that may hold booleans, are converted one by one."""
+    filled = cells[(cells != "") & cells.notna()]
+    if len(cells) > 4 * REPEAT_SAMPLE:
+        probe = filled.iloc[:: max(1, len(filled) // REPEAT_SAMPLE)]
+        if probe.nunique() > REPEAT_SHARE * len(probe):
+            return as_text(cells)
     positions, distinct = pd.factorize(cells, use_na_sentinel=True)
     if len(distinct) * 2 > len(cells):
         return as_text(cells)
     values = distinct.to_numpy(dtype=object)
+    booleans = pd.api.types.infer_dtype(filled, skipna=True) not in _NO_BOOLEANS
     ambiguous = np.fromiter(
         (
-            not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) and v in (0, 1)
+            not isinstance(v, str)
+            and isinstance(v, (bool, int, float, np.number))
+            and (v == 0 or (booleans and v == 1))
             for v in values
         ),
         dtype=bool,
