@@ -222,21 +222,23 @@ class Frame:
 _NO_BOOLEANS = {"string", "floating", "integer", "mixed-integer-float", "decimal", "empty"}
 
 
-def _cells_as_text(cells: pd.Series) -> pd.Series:
+def _cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Series] | None]:
     """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell
-    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does).
+    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does), and
+    the positions into the distinct texts when every cell was converted that way.
 
     Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
     ``False == 0 == -0.0`` while their texts differ: cells equal to 0, and cells equal to 1 in a
     column that may hold booleans, are converted one by one."""
-    filled = cells[(cells != "") & cells.notna()]
     if len(cells) > 4 * REPEAT_SAMPLE:
-        probe = filled.iloc[:: max(1, len(filled) // REPEAT_SAMPLE)]
+        probe = cells.iloc[:: len(cells) // REPEAT_SAMPLE]
+        probe = probe[(probe != "") & probe.notna()]
         if probe.nunique() > REPEAT_SHARE * len(probe):
-            return as_text(cells)
+            return as_text(cells), None
     positions, distinct = pd.factorize(cells, use_na_sentinel=True)
     if len(distinct) * 2 > len(cells):
-        return as_text(cells)
+        return as_text(cells), None
+    filled = cells[(cells != "") & cells.notna()]
     values = distinct.to_numpy(dtype=object)
     booleans = pd.api.types.infer_dtype(filled, skipna=True) not in _NO_BOOLEANS
     ambiguous = np.fromiter(
@@ -250,12 +252,13 @@ def _cells_as_text(cells: pd.Series) -> pd.Series:
         count=len(values),
     )
     cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
-    text = spread(cleaned, np.where(positions < 0, len(values), positions), cells.index)
-    one_by_one = (positions >= 0) & ambiguous[np.maximum(positions, 0)]
-    if one_by_one.any():
-        text = text.copy()
-        text[one_by_one] = as_text(cells[one_by_one])
-    return text
+    positions = np.where(positions < 0, len(values), positions)
+    one_by_one = np.append(ambiguous, False)[positions]  # the last position: empty cells
+    if not one_by_one.any():
+        return spread(cleaned, positions, cells.index), (positions, cleaned)
+    text = spread(cleaned, positions, cells.index)
+    text[one_by_one] = as_text(cells[one_by_one])
+    return text, None
 
 
 def stack(parts: list[Part], table: schema.Table) -> Frame:
@@ -288,7 +291,12 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
                 columns.put_coded(name, positions, cleaned)
                 encoded[name] = (positions, cleaned)
         else:
-            columns.put(name, _cells_as_text(stacked.astype(object)))
+            text, coded = _cells_as_text(stacked.astype(object))
+            if coded is None:
+                columns.put(name, text)
+            else:
+                columns.put_coded(name, *coded)
+                encoded[name] = coded
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,
