@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 # A column whose sample is nearly all distinct values (amounts, ids) is worked on directly:
 # hashing a million distinct amounts costs more than the work it would save. Anything that
@@ -52,8 +53,16 @@ def encode(values: pd.Series, *, always: bool = False) -> tuple[np.ndarray, pd.S
         probe = probe[probe != ""]  # empty cells repeat, but say nothing about the rest
         if probe.nunique() > REPEAT_SHARE * len(probe):
             return None
-    positions, distinct = pd.factorize(values, use_na_sentinel=True)
-    distinct = pd.Series(distinct, dtype=values.dtype)
+    arrow = getattr(values.array, "_pa_array", None)
+    if isinstance(arrow, pa.ChunkedArray) and isinstance(values.dtype, pd.StringDtype):
+        # Arrow-backed text: Arrow's own hash table, one dictionary for all chunks.
+        coded = pc.dictionary_encode(arrow.combine_chunks())
+        positions = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
+        positions = positions.astype(np.int64, copy=False)
+        distinct = pd.Series(pd.array(coded.dictionary, dtype=values.dtype))
+    else:
+        positions, distinct = pd.factorize(values, use_na_sentinel=True)
+        distinct = pd.Series(distinct, dtype=values.dtype)
     missing = positions < 0
     if missing.any():
         positions = np.where(missing, len(distinct), positions)

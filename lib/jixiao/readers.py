@@ -493,7 +493,9 @@ def _gb18030_head(data: bytes) -> str | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return None
     try:
-        data.decode("utf-8")  # a GB18030 file fails at its first Chinese character
+        # A GB18030 file fails at its first Chinese character, in its first lines.
+        codecs.getincrementaldecoder("utf-8")().decode(data[: 2 * _HEAD], final=False)
+        data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     else:

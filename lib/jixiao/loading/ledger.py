@@ -303,7 +303,7 @@ def _no_second_file_per_unit(paths: list[Path], units: list[tuple[str, str]]) ->
 def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
     """``data.duplicated(subset=columns)`` (the first of equal lines is not a duplicate), with the
     text columns compared only on the lines whose numbers and dates already repeat."""
-    numeric = [c for c in columns if not isinstance(data[c].dtype, pd.StringDtype)]
+    numeric = [c for c in columns if isinstance(data[c].dtype, np.dtype)]  # amounts, dates
     if not numeric or len(numeric) == len(columns):
         return data.duplicated(subset=columns, keep="first")
     # Two equal lines are equal on the numeric columns too, so both are among the candidates
