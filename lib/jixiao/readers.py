@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import unicodedata
 import zipfile
 from collections import Counter
@@ -393,31 +394,23 @@ def _sniff_delimiter(text: str) -> str:
     return "\t" if tabs > commas else ","
 
 
-def _field_counts(head: str, complete: bool, delimiter: str, records: int) -> list[int]:
-    """The number of fields of each of the first ``records`` records (quotes respected) of a
-    file beginning with ``head`` (``complete``: the whole file)."""
-    counts = [
-        max(1, len(row)) for row in csv.reader(io.StringIO(head, newline=""), delimiter=delimiter)
-    ]
-    return counts[:records] if complete else counts[: min(records, len(counts) - 1)]
+def _head_records(head: str, complete: bool, delimiter: str, records: int) -> list[list[str]]:
+    """The first ``records`` records (quotes respected) of a file beginning with ``head``
+    (``complete``: the whole file); a record cut off by the end of ``head`` is left out."""
+    rows = list(
+        itertools.islice(
+            csv.reader(io.StringIO(head, newline=""), delimiter=delimiter), records + 1
+        )
+    )
+    return rows[:records] if complete or len(rows) > records else rows[:-1]
 
 
-def _parse_text_table(
-    source: bytes, encoding: str, head: str, complete: bool, delimiter: str
-) -> pd.DataFrame:
-    """Every record of the file as a row of text cells (``""`` when empty, one row per record,
-    blank lines kept so that row numbers stay the file's record numbers).
-
-    pyarrow's CSV reader parses the bulk at the width most records have; the few records of
-    another width (title lines above the header, a short or long line) are handed to a callback
-    and parsed again with :mod:`csv`, then put back in their places. ``source`` is in
-    ``encoding`` (pyarrow decodes it strictly as it reads); ``head`` is its beginning as text.
-    """
-    counts = _field_counts(head, complete, delimiter, 200)
-    if not counts:
-        counts = [1]
-    width = max(Counter(counts).most_common(), key=lambda wc: (wc[1], wc[0]))[0]
-    odd: list[tuple[int, str]] = []
+def _arrow_records(
+    source: bytes, encoding: str, delimiter: str, width: int, threads: bool
+) -> tuple[pa.Table, list[tuple[int | None, str]]]:
+    """pyarrow's parse at ``width`` fields, and the (record number, text) of the records of
+    another width, which it leaves out (numbers are known only without threads)."""
+    odd: list[tuple[int | None, str]] = []
 
     def other_width(row) -> str:
         odd.append((row.number, row.text))
@@ -426,7 +419,7 @@ def _parse_text_table(
     names = [str(j) for j in range(width)]
     table = pacsv.read_csv(
         io.BytesIO(source),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=False, encoding=encoding),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, encoding=encoding),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
             newlines_in_values=True,
@@ -439,13 +432,43 @@ def _parse_text_table(
             quoted_strings_can_be_null=False,
         ),
     )
+    return table, odd
+
+
+def _parse_text_table(
+    source: bytes, encoding: str, head: str, complete: bool, delimiter: str
+) -> pd.DataFrame:
+    """Every record of the file as a row of text cells (``""`` when empty, one row per record,
+    blank lines kept so that row numbers stay the file's record numbers).
+
+    pyarrow's CSV reader parses the bulk at the width most records have; the few records of
+    another width (title lines above the header, a short or long line) are handed to a callback
+    and parsed again with :mod:`csv`, then put back in their places. ``source`` is in
+    ``encoding`` (pyarrow decodes it strictly as it reads); ``head`` is its beginning as text.
+
+    The parse runs on threads first: records of another width then come without their numbers,
+    so they are placed from the head when they are exactly the head's odd records (title lines);
+    otherwise the file is parsed again on one thread, which numbers them.
+    """
+    head_rows = _head_records(head, complete, delimiter, 200)
+    counts = [max(1, len(row)) for row in head_rows] or [1]
+    width = max(Counter(counts).most_common(), key=lambda wc: (wc[1], wc[0]))[0]
+    # A blank line is a row of empty cells to pyarrow, never a record of another width.
+    expected = [(i + 1, row) for i, row in enumerate(head_rows) if row and len(row) != width]
+    table, reported = _arrow_records(source, encoding, delimiter, width, threads=True)
+
+    def fields(raw: str) -> list[str]:
+        return next(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter), [])
+
+    rows_reported = sorted(fields(raw) for _, raw in reported)
+    if rows_reported == sorted(row for _, row in expected):
+        odd = expected
+    else:
+        table, reported = _arrow_records(source, encoding, delimiter, width, threads=False)
+        odd = sorted((number, fields(raw)) for number, raw in reported)
     columns = [table.column(j) for j in range(width)]
     if odd:
-        odd.sort()
-        rows = [
-            next(csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter), [])
-            for _, raw in odd
-        ]
+        rows = [row for _, row in odd]
         wide = max(width, max(len(r) for r in rows))
         if wide > width:
             blank = pc.fill_null(pa.nulls(table.num_rows, pa.large_string()), "")
