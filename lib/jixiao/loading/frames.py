@@ -238,19 +238,20 @@ def _cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Se
     positions, distinct = pd.factorize(cells, use_na_sentinel=True)
     if len(distinct) * 2 > len(cells):
         return as_text(cells), None
-    filled = cells[(cells != "") & cells.notna()]
     values = distinct.to_numpy(dtype=object)
-    booleans = pd.api.types.infer_dtype(filled, skipna=True) not in _NO_BOOLEANS
-    ambiguous = np.fromiter(
-        (
-            not isinstance(v, str)
-            and isinstance(v, (bool, int, float, np.number))
-            and (v == 0 or (booleans and v == 1))
-            for v in values
-        ),
+    numeric = np.fromiter(
+        (not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) for v in values),
         dtype=bool,
         count=len(values),
     )
+    zero = numeric & (values == 0)
+    one = numeric & (values == 1)
+    if one.any():
+        # 1 stands for itself only where the column holds no booleans (a whole-column scan).
+        filled = cells[(cells != "") & cells.notna()]
+        if pd.api.types.infer_dtype(filled, skipna=True) in _NO_BOOLEANS:
+            one[:] = False
+    ambiguous = zero | one
     cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
     positions = np.where(positions < 0, len(values), positions)
     one_by_one = np.append(ambiguous, False)[positions]  # the last position: empty cells
