@@ -33,6 +33,7 @@ from casegen import (  # noqa: E402
 )
 from casegen.allocations import Grant  # noqa: E402
 from jixiao import paths, schema  # noqa: E402
+from make_indicator_workbooks import ROWS_2017, reconstruction_statement  # noqa: E402
 
 YEAR = 2017
 DEFAULT_SEED = 2017
@@ -419,6 +420,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2019, 10, 14),
+            category="项目管理",
         ),
         o(
             "OBS-02b",
@@ -432,6 +434,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[1],
             dt.date(2019, 10, 17),
+            category="项目管理",
         ),
         o(
             "OBS-04",
@@ -447,6 +450,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2019, 10, 22),
+            category="效益",
         ),
         o(
             "OBS-05",
@@ -463,6 +467,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "低",
             recorders[1],
             dt.date(2019, 10, 22),
+            category="效益",
         ),
         o(
             "OBS-06",
@@ -478,6 +483,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2019, 10, 25),
+            category="效益",
         ),
     ]
 
@@ -508,7 +514,20 @@ Raw files of the 2017 evaluation of Jingmen's community service stations and "�
 
 {files}
 
-另有文件 / maintained elsewhere: `指标体系_2017.xlsx`（评价组的指标体系、评分规则与判断，由 `scripts/make_indicator_workbooks.py` 写出）、`parameters.toml`（本年度各步骤的默认参数）。
+## 指标体系与评价组判断是重构的 / What of the scoring is reconstructed
+
+公开报告只给出综合得分 86.5 分、等级“良”和主要问题，没有公布指标体系、分值、评分规则和逐项得分。
+`指标体系_2017.xlsx` 中的下列内容因此全部是重构：系为使评价流程按明确的规则复现公开的 86.5 分而选定，
+不是原评价的底稿 / the indicator system, its weights and rules, and the team's judgement points are
+a reconstruction chosen so that the pipeline reproduces the published 86.5; they are not the
+original evaluation's working papers:
+
+{reconstruction}
+
+评分时这些判断在评分表和 score.json 中标为“评价组判断”或注明其依据的观察记录；评价报告“七、其他需要说明的问题”
+也说明了这一点 / the report's part seven repeats this notice.
+
+另有文件 / maintained elsewhere: `指标体系_2017.xlsx`（评价组的指标体系、评分规则与判断，由 `scripts/make_indicator_workbooks.py` 写出）、`parameters.toml`（本年度各步骤的默认参数）、`project.toml`（项目概况）、`report_text.toml`（评价报告中取自已公开报告的文字，如主要经验及做法）、`recommendations.csv`（已公开报告的五条建议，每条写明针对的问题类别或观察记录编号）。
 
 ## 重新生成 / Regenerate
 
@@ -527,6 +546,7 @@ def write_readme(
     out: Path, seed: int, lines: list[str], blemishes: str, rate: tuple[int, int]
 ) -> None:
     text = README.format(
+        reconstruction=reconstruction_statement(ROWS_2017, published_total="86.5"),
         files="\n".join(lines),
         seed=seed,
         blemishes=blemishes,

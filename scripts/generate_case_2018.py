@@ -35,7 +35,11 @@ from casegen import (  # noqa: E402
 from casegen.allocations import Grant  # noqa: E402
 from jixiao import paths, schema  # noqa: E402
 from jixiao.export import save_workbook  # noqa: E402
-from make_indicator_workbooks import ROWS_2017, build_workbook  # noqa: E402
+from make_indicator_workbooks import (  # noqa: E402
+    ROWS_2017,
+    build_workbook,
+    reconstruction_statement,
+)
 
 YEAR = 2018
 DEFAULT_SEED = 2018
@@ -480,6 +484,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2020, 6, 2),
+            category="项目管理",
         ),
         o(
             "OBS-02b",
@@ -493,6 +498,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[1],
             dt.date(2020, 6, 9),
+            category="项目管理",
         ),
         o(
             "OBS-04",
@@ -507,6 +513,7 @@ def build_observations(recorders: list[str]) -> list[observations.Observation]:
             "中",
             recorders[0],
             dt.date(2020, 6, 16),
+            category="效益",
         ),
     ]
 
@@ -548,6 +555,9 @@ allowed_accounts = ["500102"]
 allowed_keywords = ["社会组织", "社工", "社会工作室", "公益创投", "培训", "活动", "孵化"]
 forbidden_keywords = ["招待", "宴请", "烟酒", "礼品", "旅游", "罚款", "滞纳金"]
 note = "以奖代补：用于社会组织培育孵化、社会工作室建设、社工队伍建设、公益创投及培训活动"
+
+[survey]
+groups = ["居民", "社区工作者", "社会组织"]  # 受访者类别（问卷、电话访谈、抽样计划）
 
 [accounts]
 preset = "事业单位会计制度"            # 各社区居委会按事业单位会计制度科目记账（重构假设）
@@ -603,8 +613,8 @@ INDICATOR_CHANGES = {
         data_source="案卷研究：财务管理制度、专项资金管理办法；明细账（合规性检查）",
         conclusion="基本健全",
         rationale="财务制度已建立，各社区专项资金均设项目辅助核算，但缺少项目支出的预算控制和审批要求："
-        "出现超过下达金额支出、项目期外支出、超范围列支招待费和重复付款（合规性检查，问题3）。",
-        links="问题3",
+        "出现超过下达金额支出、项目期外支出、超范围列支招待费和重复付款（合规性检查）。",
+        links="类别:资金使用, 类别:会计核算",
     ),
     # The 2018 evaluator judged financial monitoring as a whole (overspending, out-of-period and
     # out-of-scope spending, duplicate payments), not by the voucher sample alone.
@@ -615,12 +625,12 @@ INDICATOR_CHANGES = {
         conclusion="2",
         rationale="监控措施未能发现和阻止超支、期外支出、超范围列支和重复付款（合规性检查）；"
         "凭证抽查中有原始凭证不齐、发票金额与记账金额不符的情况。",
-        links="问题3, voucher_deviation_upper_limit",
+        links="类别:资金使用, 类别:会计核算, voucher_deviation_upper_limit",
     ),
     "C4.1": dict(
         conclusion="4",
         rationale="按核定标准补助，但金桥社区服务站增项工程未经审批，项目支出超过下达金额（合规性检查）。",
-        links="问题3",
+        links="类别:资金使用, 类别:会计核算",
     ),
     "D1.1": dict(
         conclusion="①②④",
@@ -669,6 +679,14 @@ same programme, to show that the pipeline runs for another year with no code cha
 - 其他小瑕疵 / other blemishes: {blemishes}
 - 人名、手机号、身份证号、凭证、金额、公司名称、社区名称均为虚构 / all names, numbers and companies are fictional.
 
+## 指标体系与评价组判断是构造的 / What of the scoring is made up
+
+`指标体系_2018.xlsx` 沿用 2017 年重构的指标体系（见 `data/raw/2017/README.md`），并按本年的问题改写了部分指标的评价结论、
+评分理由和扣分；与 2017 年一样，下列内容全部是构造，不代表任何实际评价 / the indicator system is 2017's
+reconstruction with this year's judgements; all of it is made up:
+
+{reconstruction}
+
 ## 比 2017 年更“乱”的原始文件 / Messier inputs than 2017
 
 - 资金下达明细：标题下多一行填报说明（表头在第 3 行）；“到账日期”一列是没有日期格式的 Excel 序列号；表中有 1 个空行。
@@ -691,7 +709,12 @@ same programme, to show that the pipeline runs for another year with no code cha
 
 
 def write_readme(out: Path, seed: int, lines: list[str], facts: dict) -> None:
-    text = README.format(files="\n".join(lines), seed=seed, **facts)
+    text = README.format(
+        files="\n".join(lines),
+        seed=seed,
+        reconstruction=reconstruction_statement(ROWS_2018),
+        **facts,
+    )
     (out / "README.md").write_text(text, encoding="utf-8", newline="\n")
 
 

@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import sys
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -48,6 +49,7 @@ class Row:
     conclusion: str = ""
     rationale: str = ""
     links: str = ""
+    shared: str = ""  # 共用问题扣分: indicators that deliberately deduct for the same findings
 
     def cells(self) -> list:
         values = [getattr(self, field) for field in HEADERS.values()]
@@ -129,7 +131,7 @@ ROWS_2017 = (
         "线性扣分",
         "指标=fund_timely_rate; 目标=100%; 每档=5%; 每档扣分=1; 不足一档=按一档",
         "资金下达明细、各社区明细账到账记录（合规性检查）",
-        links="fund_timely_rate, 问题1",
+        links="fund_timely_rate, 规则:ARR-01",
     ),
     Row(
         "B1.1",
@@ -184,7 +186,7 @@ ROWS_2017 = (
         "基本健全",
         "财务管理制度不够健全（主要问题3）：有的单位混淆会计科目，不区分基本支出、项目支出和财政补助支出的核算内容，"
         "专项资金未单独核算，缺少专项资金管理的具体办法。",
-        "问题3",
+        "类别:会计核算",
     ),
     Row(
         "B2.2",
@@ -197,7 +199,7 @@ ROWS_2017 = (
         "线性扣分",
         "指标=separate_accounting_units; 目标=0; 每档=1; 每档扣分=0.5; 方向=不高于目标; 单位=个",
         "各社区明细账（合规性检查：专项资金单独核算）",
-        links="separate_accounting_units, 问题3",
+        links="separate_accounting_units, 类别:会计核算, 规则:EVD-02",
     ),
     Row(
         "B2.3",
@@ -211,7 +213,7 @@ ROWS_2017 = (
         "线性扣分",
         "指标=voucher_deviation_upper_limit; 目标=5%; 每档=10%; 每档扣分=1; 方向=不高于目标; 不足一档=按一档",
         "记账凭证抽查（审计抽样：抽样评价）、案卷研究",
-        links="voucher_deviation_upper_limit, 问题3",
+        links="voucher_deviation_upper_limit, 类别:会计核算, 规则:EVD-02",
     ),
     Row(
         "C1.1",
@@ -308,8 +310,26 @@ ROWS_2017 = (
 )
 
 
+# The templates name no project: elements a project rewrites, data sources in general words.
+GENERIC_BENEFITS = "要素=①服务对象状况改善, ②公共服务水平提升, ③相关制度机制建立, ④社会影响积极"
+GENERIC_BENEFITS_TEXT = (
+    "①服务对象状况改善；②公共服务水平提升；③相关制度机制建立；④社会影响积极。每项2.5分"
+    "（要素按项目实际改写）。"
+)
+
+
+def _generic(row: Row) -> Row:
+    source = row.data_source.replace("各社区明细账", "各单位明细账")
+    if row.parameters.startswith("要素=①基础设施改善"):
+        return replace(
+            row, parameters=GENERIC_BENEFITS, criteria=GENERIC_BENEFITS_TEXT, data_source=source
+        )
+    return replace(row, data_source=source)
+
+
 def as_template(row: Row) -> Row:
     """The 2013 template: the 2017 tree with the evaluator's inputs reset to placeholders."""
+    row = _generic(row)
     links = ", ".join(part.strip() for part in row.links.split(",") if part.strip().islower())
     if row.rule_type == "问题扣分":
         return replace(
@@ -537,12 +557,13 @@ ROWS_2020_TEMPLATE = (
         "成本节约率",
         6,
         "完成项目计划工作目标的实际节约成本与计划成本的比率。",
-        "由评价组依据成本资料评判，须写明理由。",
-        "专家评判",
-        "",
-        "预算、决算及补助标准",
-        "6",
-        PLACEHOLDER,
+        "成本节约率=（计划成本－实际成本）/计划成本×100%（产出完成情况表填写计划成本和实际成本的产出）；"
+        "不低于0得满分，超支的每5个百分点扣1分，不足5个百分点按5个百分点计，扣完为止。"
+        "没有成本资料时，可改为专家评判并写明理由。",
+        "线性扣分",
+        "指标=cost_saving_rate; 目标=0; 每档=5%; 每档扣分=1; 不足一档=按一档",
+        "产出完成情况表（计划成本、实际成本）、预算及决算资料",
+        links="cost_saving_rate",
     ),
     Row(
         "D1.1",
@@ -551,9 +572,9 @@ ROWS_2020_TEMPLATE = (
         "社会效益",
         10,
         "项目实施对社会发展所带来的直接或间接影响。",
-        "按要素计分，每项2.5分（要素按项目实际改写）。",
+        GENERIC_BENEFITS_TEXT,
         "要素计分",
-        "要素=①基础设施改善, ②三社联动机制建立, ③社会组织发展, ④社工队伍壮大",
+        GENERIC_BENEFITS,
         "实地调研、座谈会",
         CHECK_ALL,
     ),
@@ -640,11 +661,15 @@ NOTES = (
     ),
     (
         "关联问题",
-        "逗号分隔：问题清单中的问题编号（如 OBS-02a）、某条检查规则的全部问题（如 规则:SEP-01）、某一问题类别的全部问题（如 类别:资金使用；类别为 资金到位、资金使用、会计核算、财务监控、项目管理、产出、效益 之一）、报告问题序号（如 问题3，对应问题清单的 problem_no）或指标数据名（如 fund_timely_rate），用于追溯扣分依据。",
+        "逗号分隔：问题清单中的问题编号（如 OBS-02a）、某条检查规则的全部问题（如 规则:SEP-01）、某一问题类别的全部问题（如 类别:资金使用；类别为 资金到位、资金使用、会计核算、财务监控、项目管理、产出、效益 之一）、评价组观察记录的问题序号（如 问题2，即 OBS-02a、OBS-02b 等编号中的数字）或指标数据名（如 fund_timely_rate），用于追溯扣分依据。",
+    ),
+    (
+        "共用问题扣分",
+        "可选。同一问题在两个或多个指标下都扣了分时，评分结果把它列为“可能的重复扣分”（score.json、评分表的扣分说明、评价报告七），请评价组确认。若评价组有意让这几个指标就同一问题分别扣分，在其中一个指标的本列填写其他指标的编码（如 A1.3，多个用顿号分隔），这几个指标之间的共同扣分就不再列为可能的重复扣分。编码必须是本表中其他指标的编码。",
     ),
     (
         "指标数据名",
-        "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、budget_execution_rate 预算执行率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
+        "fund_arrival_rate 资金到位率、fund_timely_rate 到位及时率、budget_execution_rate 预算执行率、separate_accounting_units 专项资金未单独核算单位数（合规性检查）；output_completion_rate 实际完成率、output_timely_rate 完成及时率、output_quality_rate 质量达标率、cost_saving_rate 成本节约率（产出统计）；satisfaction_rate 满意率（问卷分析）；voucher_deviation_upper_limit 凭证抽查偏差率上限（审计抽样）。",
     ),
     (
         "模板占位",
@@ -669,6 +694,7 @@ WIDTHS = {
     "评价结论": 10,
     "评分理由": 40,
     "关联问题": 20,
+    "共用问题扣分": 14,
 }
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # the evaluator's own input
@@ -683,7 +709,9 @@ def build_workbook(rows: tuple[Row, ...], title: str) -> Workbook:
     ws.append(headers)
     for row in rows:
         ws.append(row.cells())
-    input_columns = {headers.index(h) + 1 for h in ("评价结论", "评分理由", "关联问题")}
+    input_columns = {
+        headers.index(h) + 1 for h in ("评价结论", "评分理由", "关联问题", "共用问题扣分")
+    }
     for cells in ws.iter_rows(min_row=1, max_row=len(rows) + 1):
         for cell in cells:
             cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -722,6 +750,47 @@ def build_workbook(rows: tuple[Row, ...], title: str) -> Workbook:
     wb.properties.created = FIXED_TIME
     wb.properties.modified = FIXED_TIME
     return wb
+
+
+def system_of(rows: tuple[Row, ...]):
+    """The rows as jixiao.scoring loads them (validated like the written workbook)."""
+    import pandas as pd
+
+    from jixiao.scoring import indicator_system_from_frame
+
+    return indicator_system_from_frame(
+        pd.DataFrame([r.cells() for r in rows], columns=list(HEADERS))
+    )
+
+
+def reconstruction_statement(rows: tuple[Row, ...], published_total: str | None = None) -> str:
+    """The case README's statement of what in the indicator system is reconstructed and which
+    points the evaluation team set, computed from the rows the workbook is written from."""
+    from jixiao.scoring.disclosure import team_set_points
+    from jixiao.scoring.rules import fmt
+
+    system = system_of(rows)
+    weights: dict[str, Decimal] = {}
+    for ind in system.indicators:
+        weights[ind.level1] = weights.get(ind.level1, Decimal(0)) + ind.weight
+    team = team_set_points(system)
+    typed = sum(p.lost for p in team)
+    dims = "、".join(f"{d} {fmt(w)} 分" for d, w in weights.items())
+    lost = (
+        f"公开报告的失分 {fmt(100 - Decimal(published_total))} 分（综合得分 {published_total} 分）中，"
+        if published_total is not None
+        else ""
+    )
+    lines = "\n".join(f"  - {p.line()}" for p in team)
+    return (
+        f"- 指标体系：{len(system.indicators)} 个末级指标及其分值（{dims}）、指标解释和评价标准；\n"
+        "- 评分规则及其参数（`规则类型`、`规则参数` 两列，如到位及时率“每相差5个百分点扣1分”、"
+        "满意度的分档）；\n"
+        f"- 评价组判断：{lost}下列 {len(team)} 项指标的 {fmt(typed)} 分由评价组在工作簿中直接设定"
+        "（定性指标的评价结论，或对评价组观察记录 OBS-… 的每项扣分分值），其余失分由指标数据和"
+        "数据核查发现的问题按上述规则计算：\n"
+        f"{lines}"
+    )
 
 
 def targets(out: Path | None = None) -> dict[Path, tuple[tuple[Row, ...], str]]:

@@ -38,8 +38,9 @@ def test_register_carries_the_rule_category_and_the_observation_category():
 
 
 def test_observation_without_a_category_column_has_a_blank_category():
-    register = build_register(observations=observations())
+    register = build_register(observations=observations().drop(columns="category"))
     assert register["category"].tolist() == ["", "", ""]
+    assert register["finding_id"].tolist() == ["OBS-02a", "OBS-02b", "OBS-04"]
 
 
 def test_unknown_observation_category_is_an_error_naming_the_observation():

@@ -85,6 +85,7 @@ def observations() -> pd.DataFrame:
             "evidence_source": ["座谈会", "案卷研究", "实地调研"],
             "evidence_detail": ["2019年9月座谈会记录", "", "实地查看活动台账"],
             "severity": ["中", "中", "低"],
+            "category": ["效益", "项目管理", "项目管理"],
         }
     )
 
@@ -107,29 +108,42 @@ SEP = flags(
 )
 
 
-def test_register_has_one_finding_per_rule_and_unit_ordered_by_problem():
+def test_register_has_one_finding_per_rule_and_unit_ordered_by_category():
+    """Categories in the vocabulary's order (资金到位, 会计核算, 项目管理, 效益), data findings
+    before observations, analytical red flags last; only observations carry a problem number."""
     late = check_arrival(allocations(), as_of="2019-10-31")
     register = build_register(late, SEP, observations=observations())
     assert list(register.columns) == list(REGISTER_COLUMNS)
     assert register["finding_id"].tolist() == [
-        "ARR-01-沿河社区", "ARR-01-浏河社区", "OBS-02a", "OBS-02b", "SEP-01-白庙社区", "SEP-03-沿河社区", "OBS-04", "GL-03-白庙社区居民委员会",
+        "ARR-01-沿河社区", "ARR-01-浏河社区", "SEP-01-白庙社区", "SEP-03-沿河社区", "OBS-02a", "OBS-02b", "OBS-04", "GL-03-白庙社区居民委员会",
     ]  # fmt: skip
-    assert register["problem_no"].tolist() == [1, 1, 2, 2, 3, 3, 4, pd.NA]
+    assert register["category"].tolist() == [
+        "资金到位", "资金到位", "会计核算", "会计核算", "项目管理", "项目管理", "效益", "财务监控",
+    ]  # fmt: skip
+    assert register["problem_no"].tolist() == [pd.NA] * 4 + [2, 2, 4, pd.NA]
     assert register["rule"].tolist() == [
         "ARR-01",
         "ARR-01",
-        "OBS",
-        "OBS",
         "SEP-01",
         "SEP-03",
+        "OBS",
+        "OBS",
         "OBS",
         "GL-03",
     ]
 
 
+def test_an_observation_without_category_follows_the_categorised_findings():
+    obs = observations().assign(category=["", "项目管理", "项目管理"])
+    register = build_register(SEP, observations=obs)
+    assert register["finding_id"].tolist() == [
+        "SEP-01-白庙社区", "SEP-03-沿河社区", "OBS-02a", "OBS-02b", "OBS-04", "GL-03-白庙社区居民委员会",
+    ]  # fmt: skip
+
+
 def test_late_arrival_findings_name_community_grant_types_may_2018_and_270000_yuan():
     register = build_register(check_arrival(allocations(), as_of="2019-10-31"))
-    problem1 = register.loc[register["problem_no"] == 1].set_index("units")
+    problem1 = register.loc[register["rule"] == "ARR-01"].set_index("units")
     assert sorted(problem1.index) == ["沿河社区", "浏河社区"]
     assert problem1["amount_fen"].sum() == 27_000_000
     assert set(problem1["dimension"]) == {"投入"} and set(problem1["indicator"]) == {"到位及时率"}

@@ -21,12 +21,12 @@ def toy_notebooks(tmp_path):
     first = write_notebook(
         folder / "01_first.ipynb",
         "year = 2017  # 评价年度\nseed = 1  # 随机种子\noutput_dir = None  # 输出目录\nlabel = 'a'\nprocessed_root = None",
-        "from pathlib import Path\nPath(output_dir, 'first.txt').write_text(f'{year}-{seed}-{label}')",
+        "from pathlib import Path\nPath(output_dir, 'first.txt').write_text(f'{year}-{seed}-{label}', encoding='utf-8')",
     )
     second = write_notebook(
         folder / "02_second.ipynb",
         "year = 2017\nconfidence = 0.95\nfail = False\noutput_dir = None\nprocessed_root = None",
-        "if fail:\n    raise ValueError('故意失败')\nfrom pathlib import Path\nPath(output_dir, 'second.txt').write_text(str(confidence))",
+        "if fail:\n    raise ValueError('故意失败')\nfrom pathlib import Path\nPath(output_dir, 'second.txt').write_text(str(confidence), encoding='utf-8')",
     )
     return [first, second]
 
@@ -89,7 +89,7 @@ def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):
     )
     out = reports / "2017"
     assert result.output_dir == out
-    assert (out / "first.txt").read_text() == "2017-3-a"
+    assert (out / "first.txt").read_text(encoding="utf-8") == "2017-3-a"
     assert (out / "02_second.ipynb").is_file() and (out / "manifest.json").is_file()
     assert [s.notebook for s in result.steps] == ["01_first.ipynb", "02_second.ipynb"]
     assert not (reports / ".2017.running").exists()
@@ -98,7 +98,7 @@ def test_successful_run_moves_outputs_into_place(toy_notebooks, tmp_path):
 def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks, tmp_path):
     reports = tmp_path / "reports"
     runner.run_year(2017, {}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None)
-    good = (reports / "2017" / "second.txt").read_text()
+    good = (reports / "2017" / "second.txt").read_text(encoding="utf-8")
     with pytest.raises(runner.NotebookFailed) as failure:
         runner.run_year(
             2017, {"fail": True}, notebooks=toy_notebooks, reports_root=reports, log=lambda *_: None
@@ -117,7 +117,9 @@ def test_failed_run_names_the_cell_and_keeps_the_last_good_outputs(toy_notebooks
         if o.get("output_type") == "error"
     ]
     assert [e["ename"] for e in errors] == ["ValueError"]
-    assert (reports / "2017" / "second.txt").read_text() == good  # last good run untouched
+    assert (reports / "2017" / "second.txt").read_text(
+        encoding="utf-8"
+    ) == good  # last good run untouched
 
 
 def test_year_parameter_file_supplies_defaults(toy_notebooks, toy_year):

@@ -187,3 +187,131 @@ def test_the_report_states_the_sample_population_and_the_projected_misstatement(
     for metric in ("sampling_population_amount", "voucher_projected_misstatement"):
         assert evidence[metric].rstrip("。") in body, metric
     assert "专项资金相关" in body and "错报上限" in body
+
+
+def test_the_2017_readme_states_the_team_set_points_the_run_deducts(out):
+    """The case README's reconstruction statement is computed from the indicator workbook: every
+    indicator it lists lost exactly those points in the run, and every judgement indicator that
+    lost points is listed."""
+    readme = (paths.raw_dir(2017) / "README.md").read_text(encoding="utf-8")
+    assert "重构" in readme and "86.5" in readme
+    listed = {
+        code: float(lost)
+        for code, lost in re.findall(r"^  - (\S+?)「[^」]+」.*失([\d.]+)分$", readme, flags=re.M)
+    }
+    score = json.loads((out / "score.json").read_text(encoding="utf-8"))
+    deductions = {i["code"]: float(i["deduction"]) for i in score["indicators"]}
+    assert listed and all(deductions[code] == lost for code, lost in listed.items())
+    judged = {
+        i["code"] for i in score["indicators"] if i["method"] == "judgement" and i["deduction"]
+    }
+    assert judged <= set(listed)
+    stated = re.search(r"下列 (\d+) 项指标的 ([\d.]+) 分由评价组", readme)
+    assert (int(stated[1]), float(stated[2])) == (len(listed), sum(listed.values()))
+    assert sum(listed.values()) == 8  # the review's count: 8 of the 13.5 points lost
+
+
+def test_the_judgement_share_in_part_seven_adds_up_from_score_json(document, out):
+    """Part 七 states the points the team set as the case README does: judgements plus the typed
+    deductions for the team's own observations (the review's 8 of 13.5 for 2017)."""
+    score = json.loads((out / "score.json").read_text(encoding="utf-8"))
+    judged = {i["code"]: i["deduction"] for i in score["indicators"] if i["method"] == "judgement"}
+    assert all(
+        i["team_set_loss"] == judged[i["code"]] for i in score["indicators"] if i["code"] in judged
+    )
+    team_set = sum(i["team_set_loss"] for i in score["indicators"])
+    lost = sum(i["deduction"] for i in score["indicators"])
+    assert (lost, team_set) == (13.5, 8)
+    body = _body_paragraphs(document)
+    part_seven = "\n".join(body[body.index("七、其他需要说明的问题") :])
+    assert f"在失分的{lost:g}分中，{lost - team_set:g}分由指标数据" in part_seven
+    assert f"{team_set:g}分为评价组判断评定" in part_seven
+
+
+def test_report_cites_the_workpaper_index_behind_each_annex_and_figure(document, out):
+    import openpyxl
+
+    book = openpyxl.load_workbook(out / "workpapers.xlsx", read_only=True)
+    names_by_index = {}
+    for sheet in book.worksheets:
+        rows = {r[0]: r[1] for r in sheet.iter_rows(min_row=1, max_row=7, values_only=True)}
+        names_by_index[rows["索引号"]] = rows["底稿名称"]
+    texts = [p.text for p in document.paragraphs]
+
+    def cited_after(heading):
+        note = texts[texts.index(heading) + 1]
+        return [names_by_index[i] for i in re.findall(r"JX2017-\d\d", note)]
+
+    assert cited_after("附件1  评分表") == ["评分表"]
+    assert cited_after("附件2  问题清单") == ["问题清单"]
+    assert cited_after("附件4  资金到位与执行明细") == ["资金到位"]
+    captions = [t for t in texts if t.startswith("图") and "底稿索引号" in t]
+    assert len(captions) == 7
+    assert names_by_index[re.search(r"JX2017-\d\d", captions[0])[0]] == "图表数据_维度得分"
+    body = _body_paragraphs(document)
+    conclusion = next(t for t in body if t.startswith("项目综合得分"))
+    assert [names_by_index[i] for i in re.findall(r"JX2017-\d\d", conclusion)] == ["评分表"]
+    timely = next(t for t in body if t.startswith("到位及时率："))
+    assert {names_by_index[i] for i in re.findall(r"JX2017-\d\d", timely)} == {
+        "资金到位",
+        "问题清单",
+    }
+
+
+SEED_FACTS = (
+    "荆门市财政局",
+    "荆门乾正资产评估事务所",
+    "全省市州唯一",
+    "社区社会组织不低于10个、其他社区社会组织不低于5个",
+    "每个社区有1-2名社会工作者",
+    "东宝区达到了1社区3社工",
+    "2018年5月",
+)
+
+
+def test_facts_the_seed_states_appear_in_the_report(document):
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert [f for f in SEED_FACTS if f not in text] == []
+    process = next(p.text for p in document.paragraphs if p.text.startswith("受荆门市财政局委托"))
+    assert "荆门乾正资产评估事务所" in process
+
+
+def test_problems_are_grouped_by_finding_category_and_quote_the_late_arrival_dates(document, out):
+    """存在的问题: one numbered group per category in the vocabulary's order; the late grants'
+    own description (arrived in May 2018, as the published problem 1 says) is in the body."""
+    from jixiao.finding_categories import CATEGORIES
+
+    body = _body_paragraphs(document)
+    section = body[body.index("（二）存在的问题及原因分析") : body.index("六、有关建议")]
+    groups = [re.match(r"\d+．(\S+?)方面：", t) for t in section]
+    names = [g[1] for g in groups if g]
+    assert names == [c for c in CATEGORIES if c in names]
+    assert names[:3] == ["资金到位", "资金使用", "会计核算"] and "效益" in names
+    late = [t for t in section if "拨付滞后" in t and "2018年5月" in t and "方才到位" in t]
+    assert len(late) == 2 and all("见附件2第" in t for t in late)
+    advice = body[body.index("六、有关建议") + 1 : body.index("七、其他需要说明的问题")]
+    assert [t.split("．")[1].split("。")[0] for t in advice] == [
+        "规范专项资金管理",
+        "建立绩效评价指标体系",
+        "拓宽资金来源、形成多元投入",
+        "加强社区工作者和社工培训",
+        "加强社会组织能力建设",
+    ]
+    assert all("针对问题见附件2第" in t for t in advice)
+
+
+def test_the_satisfaction_annex_states_the_respondent_interval_the_summary_quotes(document, out):
+    """附件3 and report.html give the same interval: computed over respondents, wider than the
+    answers' Wilson interval (429 respondents of 8 items are not 3,418 independent answers)."""
+    overall = pd.read_parquet(paths.processed_dir(2017) / "survey_satisfaction_overall.parquet")
+    row = overall.iloc[0]
+    assert row["cluster_lower"] < row["lower"] and row["cluster_upper"] > row["upper"]
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "统计口径")
+    header = [c.text for c in table.rows[0].cells]
+    first = dict(zip(header, [c.text for c in table.rows[1].cells], strict=True))
+    assert first["受访者"] == str(int(row["n_respondents"])) == "429"
+    shown = f"{row['cluster_lower']:.2%}–{row['cluster_upper']:.2%}"
+    assert first["95%置信区间（按受访者）"] == shown
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert f"{row['cluster_lower']:.1%}–{row['cluster_upper']:.1%}，按受访者计算" in page

@@ -32,8 +32,12 @@ D = Decimal
 TEMPLATES = paths.PACKAGE_DIR / "templates"
 REGISTER_COLUMNS = [
     "finding_id", "problem_no", "dimension", "indicator", "title", "description", "units",
-    "amount_fen", "severity", "evidence_source", "evidence", "rule",
+    "amount_fen", "severity", "evidence_source", "evidence", "rule", "category",
 ]  # fmt: skip
+# The data findings behind the workbook's 规则:ARR-01 and 类别:会计核算 links; data findings
+# carry no problem number (only observations do).
+RULE_OF = {"CMP-01-01": "ARR-01", "CMP-03-01": "SEP-01"}
+CATEGORY_OF = {"CMP-01-01": "资金到位", "CMP-03-01": "会计核算"}
 
 
 def metric_rows(**changes):
@@ -72,7 +76,7 @@ def register_2017(*, without=()):
     rows = [
         (
             "CMP-01-01",
-            1,
+            None,
             "投入",
             "到位及时率",
             "财政专项资金拨付滞后",
@@ -84,7 +88,7 @@ def register_2017(*, without=()):
         ),
         (
             "CMP-03-01",
-            3,
+            None,
             "过程",
             "资金使用合规性",
             "专项资金不单独核算",
@@ -127,7 +131,8 @@ def register_2017(*, without=()):
             {
                 "finding_id": fid, "problem_no": no, "dimension": dim, "indicator": ind, "title": title,
                 "description": title, "units": units, "amount_fen": amount, "severity": sev,
-                "evidence_source": src, "evidence": ev, "rule": "",
+                "evidence_source": src, "evidence": ev, "rule": RULE_OF.get(fid, "OBS"),
+                "category": CATEGORY_OF.get(fid, ""),
             }
             for fid, no, dim, ind, title, units, amount, sev, src, ev in rows
         ],

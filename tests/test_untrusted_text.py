@@ -57,6 +57,7 @@ def _register(text: str) -> pd.DataFrame:
     row = {
         "finding_id": "OBS-01",
         "problem_no": 1,
+        "category": "项目管理",
         "dimension": "过程",
         "indicator": "管理制度",
         "title": text,
@@ -68,14 +69,27 @@ def _register(text: str) -> pd.DataFrame:
         "evidence": "",
         "rule": "OBS",
     }
-    data = {"finding_id": "SEP-01-X", "rule": "SEP-01", "problem_no": None}
-    return pd.DataFrame([row, {**row, **data}])
+    data = {"finding_id": "SEP-01-X", "rule": "SEP-01", "problem_no": None, "category": "会计核算"}
+    flag = {"finding_id": "GL-01-X", "rule": "GL-01", "problem_no": None, "category": "财务监控"}
+    return pd.DataFrame([row, {**row, **data}, {**row, **flag}])
+
+
+def _problems_html(register: pd.DataFrame) -> str:
+    from jixiao.report.html import block_html
+    from jixiao.report.model import _problem_blocks, annex_item_numbers, load_report_text
+
+    items = annex_item_numbers(register)
+    blocks = _problem_blocks(register, items, load_report_text())
+    return "\n".join(block_html(b) for b in blocks)
 
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_hostile_observations_and_findings_stay_text_in_the_report_problems(text):
-    rendered = mistune.html(report.problems_markdown(_register(text)))
+    rendered = _problems_html(_register(text))
     assert _live_markup(rendered) == []
+    # The text is there, as characters: an observation's description and a finding's title.
+    shown = html.unescape(rendered)
+    assert shown.count(text.split("\n")[0]) >= 2
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -96,5 +110,15 @@ def test_hostile_grant_types_and_recommendations_stay_text(tmp_path):
         {"grant_type": [text], "grant_id": ["G1"], "amount_fen": [100], "community": [text]}
     )
     assert _live_markup(mistune.html(report.basic_situation(allocations, 2017))) == []
-    advice = pd.DataFrame({"建议": [text], "内容": [HOSTILE[0]], "依据问题": [HOSTILE[1]]})
-    assert _live_markup(mistune.html(report.recommendations_markdown(advice))) == []
+    table = pd.DataFrame(
+        {"序号": ["1"], "建议标题": [text], "建议内容": [HOSTILE[0]], "针对问题": ["类别:会计核算"]}
+    )
+    advice = report.recommendations(_register(HOSTILE[1]), table)
+    from jixiao.report.html import block_html
+    from jixiao.report.model import Block
+
+    rendered = "".join(
+        block_html(Block("paragraph", text=f"{row.建议}。{row.内容}"))
+        for row in advice.itertuples()
+    )
+    assert len(advice) == 1 and _live_markup(rendered) == []

@@ -135,3 +135,33 @@ def test_verification_statement_counts_blanks_and_rejects_per_file(tmp_path):
     assert (a["first_date"], a["last_date"], a["amount_fen"]) == ("2017-03-01", "2017-05-02", 3.5)
     assert a["blanks"] == "社区1处"
     assert (b["file"], b["read"], b["loaded"], b["dropped"]) == ("资金下达_b.xlsx", 1, 0, 1)
+
+
+def test_the_check_marks_sheet_ends_with_a_legend_of_every_mark_it_uses(book):
+    sheet = book["检查标记明细"]
+    top = workpapers.TABLE_HEADER_ROW
+    header = [c.value for c in sheet[top]]
+    rows = list(sheet.iter_rows(min_row=top + 1, values_only=True))
+    blank = next(i for i, r in enumerate(rows) if all(v is None for v in r))
+    table, legend = rows[:blank], rows[blank + 1 :]
+    assert legend[0][:3] == (workpapers.LEGEND_TITLE, "含义", "标记行数")
+    marks = {r[0]: (r[1], r[2]) for r in legend[1:]}
+    used = [r[header.index("规则编号")] for r in table]
+    assert set(marks) == set(used)  # every mark explained, none explained that is not used
+    for code, (meaning, count) in marks.items():
+        assert count == used.count(code)
+        names = {r[header.index("规则名称")] for r in table if r[header.index("规则编号")] == code}
+        assert names == {meaning}
+    assert workpapers.LEGEND_TITLE not in [r[0] for r in book["评分表"].iter_rows(values_only=True)]
+
+
+def test_flag_legend_of_a_hand_made_table():
+    flags = pd.DataFrame(
+        {"rule": ["GL-02", "GL-05", "GL-02"], "rule_name": ["重复分录", "节假日记账", "重复分录"]}
+    )
+    assert workpapers.flag_legend(flags) == (
+        ("标记说明", "含义", "标记行数"),
+        ("GL-02", "重复分录", 2),
+        ("GL-05", "节假日记账", 1),
+    )
+    assert workpapers.flag_legend(flags.iloc[0:0]) == ()

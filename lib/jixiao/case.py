@@ -49,7 +49,7 @@ def _check_unit_names(file: Path, table: object) -> None:
         if not isinstance(used, str) or not used.strip():
             raise ParameterError(
                 f"{file}: [{UNIT_NAMES}] 中「{written}」的值应为单位名称（文字），收到 {used!r}；"
-                f'写法如 "{written}" = "中天社区"'
+                f'写法如 "{written}" = "评价采用的单位名称"'
             )
 
 

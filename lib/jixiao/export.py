@@ -77,6 +77,8 @@ class Sheet:
     widths: Mapping[str, float] = field(default_factory=dict)
     # Rows written above the table (a workpaper's header block); the table starts below them.
     header: tuple[tuple[object, ...], ...] = ()
+    # Rows written below the table after a blank row (a workpaper's legend of the marks it uses).
+    legend: tuple[tuple[object, ...], ...] = ()
 
 
 def fen_to_yuan(fen: pd.Series) -> pd.Series:
@@ -233,8 +235,9 @@ def write_workbook(
         if isinstance(spec, pd.DataFrame):
             spec = Sheet(spec)
         title = str(sheet_name)[:31]
+        room = max_rows - (len(spec.legend) + 1 if spec.legend else 0)
         frame, header = _spill(
-            path, title, round_for_display(spec.frame, spec.money), list(spec.header), max_rows
+            path, title, round_for_display(spec.frame, spec.money), list(spec.header), room
         )
         worksheet = workbook.create_sheet(title=title)
         # Write-only sheets take widths, panes and the filter before any row.
@@ -259,4 +262,8 @@ def write_workbook(
         columns = [_column_values(frame[c]) for c in frame.columns]
         for row in zip(*columns, strict=True):
             worksheet.append([_styled(worksheet, v, f) for v, f in zip(row, formats, strict=True)])
+        if spec.legend:
+            worksheet.append([])
+            for line in spec.legend:
+                worksheet.append([_styled(worksheet, _cell_value(v), None) for v in line])
     return save_workbook(workbook, path)

@@ -2,9 +2,12 @@
 flagged and what the evaluator observed.
 
 Data-check findings are one per (rule, unit): their evidence is the list of raw rows
-("文件 / 工作表 / 第N行") the flags cite, identified as <rule>-<unit> (ARR-01-浏河社区) and listed in a fixed order (report
-problem, rule, unit). The evaluator's observations keep their ids (OBS-02, OBS-04a, …) and their
-evidence source (座谈会 / 实地调研 / 问卷 / 访谈 / 案卷研究); the problem number is read from the id.
+("文件 / 工作表 / 第N行") the flags cite, identified as <rule>-<unit> (ARR-01-a unit) and listed in a fixed order (finding category,
+rule, unit). The evaluator's observations keep their ids (OBS-02, OBS-04a, …), their category
+(问题类别, typed on the sheet) and evidence source (座谈会 / 实地调研 / 问卷 / 访谈 / 案卷研究); an
+observation's own number (OBS-02a → 2) is kept as ``problem_no`` for indicator links 问题N.
+Findings of rules that are analytical red flags (``CheckRule.reported`` false) come last: the
+report lists them apart, as matters to follow up.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import pandas as pd
 from . import paths
 from .compliance.arrival import ArrivalSummary
 from .compliance.common import RULES, concat_flags, date_text, yuan_text
-from .finding_categories import CATEGORIES
+from .finding_categories import CATEGORIES, category_rank
 from .metrics import Metric
 
 REGISTER_COLUMNS = (
@@ -205,15 +208,13 @@ def flags_to_findings(
     out["description"] = lead + reasons
     info = pd.DataFrame([vars(r) for r in RULES.values()]).set_index("rule")
     out = out.join(
-        info[
-            ["problem_no", "category", "dimension", "indicator", "title", "severity", "source_kind"]
-        ],
+        info[["category", "dimension", "indicator", "title", "severity", "source_kind"]],
         on="rule",
     )
     out["evidence_source"] = "数据核查（" + out["source_kind"].astype("str") + "）"
-    out["problem_no"] = out["problem_no"].astype("Int64")
+    # Data findings belong to no numbered problem: the report groups them by category.
+    out["problem_no"] = pd.Series(pd.NA, index=out.index, dtype="Int64")
     out["amount_fen"] = out["amount_fen"].astype("Int64")
-    out = out.sort_values(["problem_no", "_order", "units"], kind="stable", na_position="last")
     out["finding_id"] = ""
     return out.loc[:, list(REGISTER_COLUMNS)].reset_index(drop=True)
 
@@ -272,6 +273,13 @@ def _observation_categories(obs: pd.DataFrame) -> pd.Series:
     return cats
 
 
+def reported_findings(register: pd.DataFrame) -> pd.Series:
+    """True for the findings the report states as problems: the evaluator's observations and
+    the findings of rules marked ``reported`` in the catalogue (not analytical red flags)."""
+    reported_rules = [r.rule for r in RULES.values() if r.reported] + [OBSERVATION_RULE]
+    return register["rule"].astype("str").isin(reported_rules)
+
+
 def data_finding_ids(findings: pd.DataFrame) -> pd.Series:
     """``<rule>-<unit>`` (e.g. ``ARR-01-浏河社区``): the same problem keeps its id from run to run and
     whatever else the data holds, so a 问题扣分 rule in the indicator workbook can name it."""
@@ -294,8 +302,9 @@ def build_register(
     """The year's findings register from check results (flag tables or result objects with
     ``.flags``) and the evaluator's observations.
 
-    Rows are ordered by report problem (findings that bear on no problem last), data findings
-    before observations within a problem; data findings are identified by rule and unit.
+    Rows are ordered by finding category (jixiao.finding_categories; observations without one
+    after the categories), data findings before observations within a category, each in rule
+    and unit order; analytical red flags (rules not ``reported``) come last.
     """
     flags = concat_flags([_as_flags(r) for r in check_results])
     data = flags_to_findings(flags, max_evidence=max_evidence, max_reasons=max_reasons)
@@ -306,9 +315,9 @@ def build_register(
         parts.append(observations_to_findings(observations).assign(_kind=1))
     register = pd.concat(parts, ignore_index=True)
     register["_seq"] = np.arange(len(register))
-    register = register.sort_values(
-        ["problem_no", "_kind", "_seq"], kind="stable", na_position="last"
-    )
+    register["_unreported"] = ~reported_findings(register)
+    register["_category"] = category_rank(register["category"])
+    register = register.sort_values(["_unreported", "_category", "_kind", "_seq"], kind="stable")
     register = register.loc[:, list(REGISTER_COLUMNS)].reset_index(drop=True)
     register["problem_no"] = register["problem_no"].astype("Int64")
     register["amount_fen"] = register["amount_fen"].astype("Int64")

@@ -35,7 +35,9 @@ from jixiao.loading import (
     load_observations,
     load_outputs,
     load_survey,
+    load_table,
 )
+from jixiao.project_profile import project_tables
 from jixiao.scrub import scrub_table
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
@@ -114,6 +116,7 @@ OTHER_STEP_FILES = {
     schema.PARAMETERS_FILE: "本年度参数",
     "project.toml": "项目概况",
     "report_text.toml": "评价报告（report.docx）的可编辑文字",
+    "recommendations.csv": "评价报告的工作建议表（针对问题类别、规则或问题编号）",
     "README*": "说明文件",
     "*.md": "说明文件",
 }
@@ -199,7 +202,7 @@ def _load_allocations(path: Path, folder: Path) -> LoadResult:
         result.normalisations = pd.concat([result.normalisations, note], ignore_index=True)
         return result
     profile = load_profile(folder)
-    return load_allocations(path, grant_types=profile.grant_type_names or None)
+    return load_table(path, profile.table(schema.ALLOCATIONS))
 
 
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
@@ -214,6 +217,7 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
     if not folder.is_dir():
         raise InputError(f"{year} 年的原始数据文件夹不存在：{folder}")
     results: dict[str, LoadResult] = {}
+    own = project_tables(folder)  # the project's own place header and respondent groups
     for raw in RAW_KINDS:
         files = find_files(folder, raw)
         if not files:
@@ -237,9 +241,11 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
         elif raw.kind == "allocations":
             # read plainly first: a year of blank templates is one message naming every empty
             # table (below) before the profile is asked for its grant types
-            results["allocations"] = load_allocations(files[0])
+            results["allocations"] = load_table(files[0], own["allocations"])
         elif raw.kind == "survey":
-            results.update(load_survey(files[0]))
+            results.update(load_survey(files[0], tables=own))
+        elif raw.kind == "interviews":
+            results[raw.kind] = load_table(files[0], own["interviews"])
         else:
             results[raw.kind] = _SINGLE_LOADERS[raw.kind](files[0])
     results = {k: results[k] for k in TABLE_ORDER if k in results}

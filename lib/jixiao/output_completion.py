@@ -1,4 +1,6 @@
-"""Output metrics (产出): 实际完成率, 完成及时率, 质量达标率 from the outputs table.
+"""Output metrics (产出): 实际完成率, 完成及时率, 质量达标率, 成本节约率 from the outputs table,
+and the outputs that fell short of plan or beat a target by far (财预〔2020〕10号 art. 16: a
+target met many times over was probably set too low) as findings.
 
 Input is the canonical ``outputs`` table (schema.OUTPUTS: planned, actual, completed_on_time,
 quality_passed, with provenance columns). The metrics go to scoring through
@@ -9,12 +11,16 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .compliance.common import empty_flags, make_flags
 from .errors import InputError
 from .metrics import Metric
 from .schema import OUTPUTS
 
 SOURCE = "outputs"
 YES, NO = "是", "否"
+# An output achieved at this multiple of its target or more is flagged (OUT-01): the target was
+# probably set low. A parameter of the compliance step (``over_achievement_ratio``).
+OVER_ACHIEVEMENT_RATIO = 1.5
 
 
 def _fail(outputs: pd.DataFrame, mask: pd.Series, column: str, message: str) -> InputError:
@@ -62,13 +68,18 @@ def output_metrics(outputs: pd.DataFrame) -> list[Metric]:
     if bad_actual.any():
         raise _fail(outputs, bad_actual, "actual", "实际完成数应为不小于 0 的数")
 
-    ratio = (actual / planned).clip(upper=1.0)
-    short = (
-        outputs.loc[ratio < 1, "indicator"].astype("string").tolist()
+    raw_ratio = actual / planned
+    ratio = raw_ratio.clip(upper=1.0)
+    names = (
+        outputs["indicator"].astype("string")
         if "indicator" in outputs
-        else []
+        else pd.Series("", index=outputs.index, dtype="string")
     )
+    short = names[ratio < 1].tolist()
     short_text = f"未达计划：{'、'.join(short)}" if short else "各项均达到计划数"
+    over = names[raw_ratio >= OVER_ACHIEVEMENT_RATIO].tolist()
+    if over:
+        short_text += f"；超额完成较多（目标可能偏低）：{'、'.join(over)}"
     metrics = [
         Metric(
             metric="output_completion_rate",
@@ -96,4 +107,81 @@ def output_metrics(outputs: pd.DataFrame) -> list[Metric]:
                 evidence=f"填写「{header}」的{answered}项产出指标中{yes}项为「是」",
             )
         )
+    cost = cost_saving_metric(outputs)
+    if cost is not None:
+        metrics.append(cost)
     return metrics
+
+
+def cost_saving_metric(outputs: pd.DataFrame) -> Metric | None:
+    """成本节约率 = (计划成本 − 实际成本) / 计划成本 over the outputs that state both; negative
+    when the outputs cost more than planned. None when no output states both costs."""
+    if not {"planned_cost_fen", "actual_cost_fen"} <= set(outputs.columns):
+        return None
+    planned = pd.to_numeric(outputs["planned_cost_fen"], errors="coerce")
+    actual = pd.to_numeric(outputs["actual_cost_fen"], errors="coerce")
+    both = planned.notna() & actual.notna()
+    if not both.any():
+        return None
+    bad = both & (planned <= 0)
+    if bad.any():
+        raise _fail(outputs, bad, "planned_cost_fen", "计划成本应大于 0")
+    planned_total, actual_total = int(planned[both].sum()), int(actual[both].sum())
+    rate = (planned_total - actual_total) / planned_total
+    return Metric(
+        metric="cost_saving_rate",
+        value=rate,
+        label="成本节约率",
+        source=SOURCE,
+        evidence=(
+            f"{int(both.sum())}项产出填写了计划成本和实际成本：计划{planned_total / 100:,.2f}元，"
+            f"实际{actual_total / 100:,.2f}元，节约率{rate:.2%}"
+        ),
+    )
+
+
+def output_flags(
+    outputs: pd.DataFrame, over_achievement_ratio: float | None = OVER_ACHIEVEMENT_RATIO
+) -> pd.DataFrame:
+    """Flags for the findings register: each output below its plan (OUT-02) and, unless
+    ``over_achievement_ratio`` is None, each at that multiple of its plan or more (OUT-01).
+    Rows point into the outputs sheet."""
+    if outputs.empty:
+        return empty_flags()
+    planned = pd.to_numeric(outputs["planned"], errors="coerce")
+    actual = pd.to_numeric(outputs["actual"], errors="coerce")
+    ratio = actual / planned
+    unit = (
+        outputs["measure_unit"].fillna("").astype("str")
+        if "measure_unit" in outputs
+        else pd.Series("", index=outputs.index, dtype="str")
+    )
+
+    def reason(rows: pd.Series, verdict: str) -> pd.Series:
+        return (
+            "产出指标「"
+            + outputs.loc[rows, "indicator"].astype("str")
+            + "」计划"
+            + planned[rows].map("{:g}".format)
+            + unit[rows]
+            + "，实际完成"
+            + actual[rows].map("{:g}".format)
+            + unit[rows]
+            + "（"
+            + ratio[rows].map("{:.0%}".format)
+            + "），"
+            + verdict
+        )
+
+    parts = []
+    below = ratio < 1
+    if below.any():
+        parts.append(make_flags(outputs[below], "OUT-02", reason(below, "未完成计划。"), 0))
+    if over_achievement_ratio is not None:
+        above = ratio >= over_achievement_ratio
+        if above.any():
+            verdict = f"超过计划的{over_achievement_ratio:g}倍，应分析绩效目标是否设定偏低。"
+            parts.append(make_flags(outputs[above], "OUT-01", reason(above, verdict), 0))
+    if not parts:
+        return empty_flags()
+    return pd.concat(parts, ignore_index=True)

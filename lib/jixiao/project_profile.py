@@ -19,6 +19,10 @@ Layout (every key optional unless marked)::
     reference_date = 2019-10-31  # 评价基准日
     report_date = 2020-03-25     # 报告日期
     framework = "2013"         # 指标框架: "2013" (投入/过程/产出/效果) or "2020" (决策/过程/产出/效益)
+    community_header = "社区"  # header of the place column of 资金下达 / 问卷 / 访谈 (乡镇, 村 …)
+
+    [survey]
+    groups = ["居民", "…"]     # 受访者类别 of the questionnaire, the interviews and the 抽样计划
 
     [workpapers]
     prepared_by = "…"          # 编制人
@@ -41,6 +45,11 @@ Layout (every key optional unless marked)::
     basic_expense = ["500101"]
     income = ["4"]               # the income class
     expense = ["5"]              # the expense class (spending, budget execution)
+    closing = ["33", "34"]       # 结转结余 accounts of the year-end closing entries (期末结转),
+                                 # whose vouchers are left out of spending and receipts
+
+    [accounts.units]             # units keeping another chart than the preset (an operator on
+    "××社会工作服务中心" = "民间非营利组织会计制度"   # 民非 among units on 政府会计制度)
 """
 
 from __future__ import annotations
@@ -51,6 +60,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jixiao import schema
+from jixiao.account_codes import ChartPrefixes
 from jixiao.errors import ParameterError
 
 PROFILE_FILE = "project.toml"
@@ -68,6 +79,7 @@ ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "basic_expense": ("500101",),  # 事业支出-基本支出
         "income": ("4",),  # the income class (收入类)
         "expense": ("5",),  # the expense class (支出类)
+        "closing": ("33", "34"),  # 结转结余类: where the year-end entries close income and expense
     },
     "政府会计制度": {
         "project_income": ("600102",),  # 财政拨款预算收入-项目支出
@@ -76,6 +88,8 @@ ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "basic_expense": ("720101",),  # 事业支出-基本支出
         "income": ("6",),  # 预算收入类: budget execution is read from the 预算会计 side
         "expense": ("7",),  # 预算支出类 (the 财务会计 side, 5001 业务活动费用…, is not added)
+        # 期末结转 into 3301 本期盈余 and the 8101 … 8501 结转结余 accounts (not 8001 资金结存)
+        "closing": ("3301", "8101", "8102", "8201", "8202", "8301", "8401", "8501"),
     },
     "民间非营利组织会计制度": {
         "project_income": ("4501",),  # 政府补助收入
@@ -84,6 +98,7 @@ ACCOUNT_PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
         "basic_expense": ("5201",),  # 管理费用
         "income": ("4",),
         "expense": ("5",),
+        "closing": ("31",),  # 非限定性 / 限定性净资产
     },
 }
 ACCOUNT_ROLES = tuple(ACCOUNT_PRESETS["事业单位会计制度"])
@@ -118,7 +133,22 @@ class ProjectProfile:
     grant_types: tuple[GrantType, ...] = ()
     account_preset: str = "事业单位会计制度"
     accounts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    unit_charts: dict[str, str] = field(
+        default_factory=dict
+    )  # unit → preset, when not the main one
+    survey_groups: tuple[str, ...] = schema.RESPONDENT_GROUPS
+    community_header: str = schema.COMMUNITY_HEADER
     source: str = ""
+
+    def table(self, table: schema.Table) -> schema.Table:
+        """A raw table in this project's words: its grant types and respondent groups as the
+        allowed values, its header for the place column."""
+        return schema.with_vocabulary(
+            table,
+            grant_types=self.grant_type_names,
+            groups=self.survey_groups,
+            community_header=self.community_header,
+        )
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -148,6 +178,7 @@ class ProjectProfile:
             "receipt_keywords": self.receipt_keywords,
             "income_prefix": self.accounts["income"],
             "expense_prefix": self.accounts["expense"],
+            "closing_prefix": self.accounts["closing"],
         }
 
     def scope_rules_table(self):
@@ -170,6 +201,7 @@ class ProjectProfile:
         return {
             "expense_prefix": self.accounts["expense"],
             "project_prefixes": self.project_prefixes,
+            "closing_prefix": self.accounts["closing"],
         }
 
 
@@ -251,7 +283,7 @@ def load_profile(folder: Path) -> ProjectProfile:
     except tomllib.TOMLDecodeError as exc:
         raise ParameterError(f"{file.name}：不是有效的 TOML：{exc}") from exc
     r = _Reader(file, text, values)
-    known = {"project", "workpapers", "grant_types", "accounts"}
+    known = {"project", "workpapers", "grant_types", "accounts", "survey"}
     for key in values:
         if key not in known:
             r.fail(key, f"不是项目概况的一节（可用：{'、'.join(sorted(known))}）")
@@ -297,11 +329,14 @@ def load_profile(folder: Path) -> ProjectProfile:
         r.fail("accounts.preset", f"应为 {'、'.join(ACCOUNT_PRESETS)} 之一，收到 {preset!r}")
     accounts = dict(ACCOUNT_PRESETS[preset])
     for role in accounts_section:
-        if role == "preset":
+        if role in ("preset", "units"):
             continue
         if role not in accounts:
-            r.fail(f"accounts.{role}", f"不是科目用途（可用：{'、'.join(accounts)}）")
+            r.fail(f"accounts.{role}", f"不是科目用途（可用：{'、'.join(accounts)}、units）")
         accounts[role] = r.texts(accounts_section, f"accounts.{role}")
+    unit_charts = _unit_charts(r, accounts_section, preset)
+    if unit_charts:
+        accounts = _chart_aware(accounts, preset, unit_charts)
     start = r.date(project, "project.period_start")
     end = r.date(project, "project.period_end")
     if start and end and end < start:
@@ -323,11 +358,89 @@ def load_profile(folder: Path) -> ProjectProfile:
         grant_types=tuple(grant_types),
         account_preset=preset,
         accounts=accounts,
+        unit_charts=unit_charts,
+        survey_groups=_survey_groups(r),
+        community_header=r.text_value(project, "project.community_header")
+        or schema.COMMUNITY_HEADER,
         source=str(file),
     )
+
+
+def _survey_groups(r: _Reader) -> tuple[str, ...]:
+    """``[survey] groups``: the respondent groups (default: the template's three)."""
+    section = r.table("survey")
+    unknown = set(section) - {"groups"}
+    if unknown:
+        r.fail(f"survey.{sorted(unknown)[0]}", "不是问卷的设置项（可用：groups）")
+    if "groups" not in section:
+        return schema.RESPONDENT_GROUPS
+    groups = r.texts(section, "survey.groups")
+    if not groups:
+        r.fail("survey.groups", "至少写一个受访者类别")
+    if len(set(groups)) < len(groups):
+        r.fail("survey.groups", "有重复的受访者类别")
+    return groups
+
+
+def _unit_charts(r: _Reader, section: dict, preset: str) -> dict[str, str]:
+    """``[accounts.units]``: unit name → the preset that unit keeps its books in."""
+    units = section.get("units", {})
+    if not isinstance(units, dict):
+        r.fail("accounts.units", '应为一节 [accounts.units]，每行 "单位名称" = "会计制度"')
+    charts = {}
+    for unit, chart in units.items():
+        if chart not in ACCOUNT_PRESETS:
+            r.fail(
+                f'"{unit}"',
+                f"的会计制度应为 {'、'.join(ACCOUNT_PRESETS)} 之一，收到 {chart!r}（[accounts.units]）",
+            )
+        if chart != preset:
+            charts[str(unit).strip()] = chart
+    return charts
+
+
+def _chart_aware(accounts: dict, preset: str, unit_charts: dict[str, str]) -> dict:
+    """Each role's prefixes per chart: the main chart (with its overrides) and the units' presets."""
+    from jixiao.units import same_unit  # 浏河社区 and 浏河社区居民委员会 are one unit
+
+    charts = dict.fromkeys(unit_charts.values())
+    return {
+        role: ChartPrefixes(
+            {preset: prefixes, **{c: ACCOUNT_PRESETS[c][role] for c in charts}},
+            unit_charts,
+            preset,
+            same_unit,
+        )
+        for role, prefixes in accounts.items()
+    }
 
 
 def year_profile(year: int) -> ProjectProfile:
     from jixiao import paths
 
     return load_profile(paths.raw_dir(year))
+
+
+def filled_profile(folder: Path) -> ProjectProfile | None:
+    """The folder's profile, or None while it is absent or not yet valid (a blank template)."""
+    if not (Path(folder) / PROFILE_FILE).is_file():
+        return None
+    try:
+        return load_profile(folder)
+    except ParameterError:
+        return None
+
+
+def project_tables(folder: Path) -> dict[str, schema.Table]:
+    """Every raw kind's table with the project's own place header and respondent groups (from
+    the folder's project.toml once it is filled in; the schema's tables before). Ingest checks
+    the grant types separately, after its blank-template check."""
+    profile = filled_profile(folder)
+    if profile is None:
+        return dict(schema.RAW_TABLES)
+    return {
+        kind: schema.with_vocabulary(
+            t, groups=profile.survey_groups, community_header=profile.community_header
+        )
+        for kind, t in schema.RAW_TABLES.items()
+    }

@@ -49,8 +49,12 @@ DROPPED_HEADERS = {"file": "文件", "sheet": "工作表", "row": "行号", "kin
 # Likert scale, 5 = best. Text answers map to these codes.
 LIKERT_LEVELS = {"非常满意": 5, "满意": 4, "一般": 3, "不满意": 2, "非常不满意": 1}
 
-# Respondent groups of the questionnaire.
+# Respondent groups of the questionnaire: the defaults a blank project.toml offers. A project
+# names its own in project.toml [survey] groups (ProjectProfile.survey_groups).
 RESPONDENT_GROUPS = ("居民", "社区工作者", "社会组织")
+# Header of the place column (``community``) unless project.toml [project] community_header says
+# otherwise (乡镇, 村, 学校 …).
+COMMUNITY_HEADER = "社区"
 
 
 # Evidence sources for the evaluator's observations.
@@ -188,6 +192,21 @@ OUTPUTS = Table(
         Column("completed_on_time", "按期完成", "text", required=False, choices=("是", "否")),
         Column("quality_passed", "质量达标", "text", required=False, choices=("是", "否")),
         Column("evidence", "佐证材料", "text", required=False, aliases=("数据来源",)),
+        # 成本节约率 (财预〔2020〕10号): the output's planned and actual cost, where the team has them.
+        Column(
+            "planned_cost_fen",
+            "计划成本（元）",
+            "money",
+            required=False,
+            aliases=("计划成本", "预算成本", "成本预算"),
+        ),
+        Column(
+            "actual_cost_fen",
+            "实际成本（元）",
+            "money",
+            required=False,
+            aliases=("实际成本", "实际支出成本"),
+        ),
     ),
 )
 
@@ -273,6 +292,31 @@ OBSERVATIONS = Table(
         Column("category", "问题类别", "text", required=False, choices=tuple(CATEGORIES)),
     ),
 )
+
+
+def with_vocabulary(
+    table: Table,
+    *,
+    grant_types: tuple[str, ...] = (),
+    groups: tuple[str, ...] = (),
+    community_header: str = "",
+) -> Table:
+    """``table`` in a project's own words: its grant types and respondent groups as the allowed
+    values, its header for the place column (the default header stays an accepted alias)."""
+    from dataclasses import replace
+
+    def own(column: Column) -> Column:
+        if column.name == "grant_type" and grant_types:
+            return replace(column, choices=tuple(grant_types))
+        if column.name == "group" and column.choices and groups:
+            return replace(column, choices=tuple(groups))
+        if column.name == "community" and community_header and community_header != column.header:
+            aliases = (column.header, *(a for a in column.aliases if a != community_header))
+            return replace(column, header=community_header, aliases=aliases)
+        return column
+
+    return replace(table, columns=tuple(own(c) for c in table.columns))
+
 
 RAW_TABLES = {
     t.kind: t

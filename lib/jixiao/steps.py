@@ -59,7 +59,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "03_compliance",
         "合规性检查",
-        reads=("allocations", "ledger", "observations", "fieldwork_results"),
+        reads=("allocations", "ledger", "observations", "outputs", "fieldwork_results"),
         writes=(
             "findings",
             "compliance_flags",

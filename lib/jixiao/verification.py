@@ -91,8 +91,10 @@ def verification_table(processed_folder: Path) -> pd.DataFrame | None:
         data = _read(folder, kind)
         if data is None:
             continue
+        # grouped by a column name, not a Series: pandas reads a one-row Series key as a list of
+        # keys and get_group then fails (a one-group 抽样计划 sheet has one row)
         by_file = (
-            data.groupby(data["source_file"].astype(str), sort=True)
+            data.assign(_file=data["source_file"].astype(str)).groupby("_file", sort=True)
             if "source_file" in data.columns and not data.empty
             else None
         )

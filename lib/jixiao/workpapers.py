@@ -201,11 +201,10 @@ def workpaper_sheets(
     add("样本量检查", _read(folder, "survey_coverage"))
     add("敏感性分析", _read(folder, "scoring_sensitivity"))
     add("资金到位", _read(folder, "arrival_grants"))
-    add(
-        "检查标记明细",
-        _read(folder, "compliance_flags"),
-        {"amount_fen": "标记金额（元）", "rule": "规则编号"},
-    )
+    flags = _read(folder, "compliance_flags")
+    add("检查标记明细", flags, {"amount_fen": "标记金额（元）", "rule": "规则编号"})
+    if flags is not None:
+        sheets["检查标记明细"] = replace(sheets["检查标记明细"], legend=flag_legend(flags))
     add("抽样评价", _read(folder, "sampling_evaluation"))
     add("电话访谈汇总", _read(folder, "interview_summary"))
     # The data behind each chart, so a reviewer can redraw or check it.
@@ -239,6 +238,21 @@ def workpaper_sheets(
         missing.append(VERIFICATION_SHEET)
     add("数据导入_剔除记录", _read(folder, "rejects"), {**schema.REJECT_HEADERS, "table": "数据表"})
     return sheets, missing
+
+
+LEGEND_TITLE = "标记说明"
+
+
+def flag_legend(flags: pd.DataFrame) -> tuple[tuple[object, ...], ...]:
+    """The legend of the marks 检查标记明细 uses: each rule code with its meaning and how many
+    rows it marks, in the order the sheet lists them."""
+    if flags.empty or "rule" not in flags.columns:
+        return ()
+    names = flags.get("rule_name", pd.Series("", index=flags.index)).fillna("").astype(str)
+    counts = flags.groupby(flags["rule"].astype(str), sort=False).size()
+    meaning = dict(zip(flags["rule"].astype(str), names, strict=True))
+    rows = [(code, meaning[code], int(n)) for code, n in counts.items()]
+    return ((LEGEND_TITLE, "含义", "标记行数"), *rows)
 
 
 def _selection_sheet(selection: pd.DataFrame | None) -> pd.DataFrame | None:

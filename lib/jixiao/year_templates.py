@@ -9,12 +9,12 @@ them in (one ledger file per accounting unit: copy ``明细账_模板.xlsx`` to 
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 from . import paths, schema
 from .errors import ParameterError
 from .export import save_workbook
+from .project_profile import filled_profile
 
 # (file name pattern, [tables in sheet order])
 WORKBOOKS = (
@@ -116,11 +116,11 @@ def write_year_templates(
         raise ParameterError(f"year must be between 2000 and 2100, got {year}")
     target_dir = Path(folder) if folder is not None else paths.raw_dir(year)
     target_dir.mkdir(parents=True, exist_ok=True)
-    grant_types = _profile_grant_types(target_dir)
+    profile = filled_profile(target_dir)  # its grant types, groups and place header
     planned = [
         (
             target_dir / name.format(year=year),
-            tuple(_with_grant_types(t, grant_types) for t in tables),
+            tuple(profile.table(t) if profile else t for t in tables),
         )
         for name, tables in WORKBOOKS
     ]
@@ -163,29 +163,6 @@ def write_year_templates(
                 shutil.copyfile(source, target)
             written.append(target)
     return written
-
-
-def _profile_grant_types(folder: Path) -> tuple[str, ...]:
-    """The grant types of an already filled-in project profile (none for a blank one), so that
-    rewriting the blank workbooks after filling in project.toml gives the 资金类型 drop-down."""
-    from .errors import ParameterError
-    from .project_profile import PROFILE_FILE, load_profile
-
-    if not (folder / PROFILE_FILE).is_file():
-        return ()
-    try:
-        return load_profile(folder).grant_type_names
-    except ParameterError:
-        return ()
-
-
-def _with_grant_types(table: schema.Table, grant_types: tuple[str, ...]) -> schema.Table:
-    if table is not schema.ALLOCATIONS or not grant_types:
-        return table
-    columns = tuple(
-        replace(c, choices=grant_types) if c.name == "grant_type" else c for c in table.columns
-    )
-    return replace(table, columns=columns)
 
 
 def _parameters_text(source: Path, year: int) -> str:

@@ -69,6 +69,7 @@ def write_allocations(
     subtitle: str = "",
     serial_arrival_dates: bool = False,
     blank_after: tuple[int, ...] = (),
+    community_header: str | None = None,
 ) -> int:
     """One row per grant. Options for messier sheets: a ``subtitle`` line under the title,
     arrival dates keyed as bare Excel serial numbers (a column pasted without its date
@@ -78,6 +79,8 @@ def write_allocations(
     """
     table = schema.ALLOCATIONS
     header = [c.header for c in table.columns]
+    if community_header:  # the project's own header for the place column (project.toml)
+        header[[c.name for c in table.columns].index("community")] = community_header
     wb, ws = common.new_workbook(table.sheet)
     common.title_row(ws, 1, title, len(header))
     if subtitle:

@@ -72,10 +72,17 @@ def build_interviews(rng: np.random.Generator, case: InterviewCase) -> list[tupl
 
 
 def write_interviews(
-    rows: list[tuple], path: Path, *, title: str, timestamp=common.DEFAULT_TIMESTAMP
+    rows: list[tuple],
+    path: Path,
+    *,
+    title: str,
+    timestamp=common.DEFAULT_TIMESTAMP,
+    community_header: str | None = None,
 ) -> int:
     table = schema.INTERVIEWS
     header = [c.header for c in table.columns]
+    if community_header:  # the project's own header for the place column (project.toml)
+        header[[c.name for c in table.columns].index("community")] = community_header
     wb, ws = common.new_workbook(table.sheet)
     common.title_row(ws, 1, title, len(header))
     n = common.write_table(ws, header, rows, start_row=2, formats={1: "yyyy-mm-dd"})

@@ -26,6 +26,7 @@ class Observation:
     severity: str
     recorded_by: str
     recorded_on: dt.date
+    category: str = ""  # 问题类别 (jixiao.finding_categories); blank: left to the team
 
     def __post_init__(self):
         if self.evidence_source not in schema.EVIDENCE_SOURCES:
@@ -56,6 +57,7 @@ def write_observations(
             o.severity,
             o.recorded_by,
             o.recorded_on,
+            o.category or None,
         )
         for o in observations
     ]

@@ -21,6 +21,12 @@ class Output:
     category: str = "数量"
     completed_on_time: str = "是"
     quality_passed: str = "是"
+    planned_cost_fen: int | None = None  # 计划成本（元）, in fen; None: not stated
+    actual_cost_fen: int | None = None  # 实际成本（元）
+
+
+def _yuan(fen: int | None) -> float | None:
+    return None if fen is None else fen / 100
 
 
 def write_outputs(
@@ -41,10 +47,12 @@ def write_outputs(
             o.completed_on_time,
             o.quality_passed,
             o.evidence,
+            _yuan(o.planned_cost_fen),
+            _yuan(o.actual_cost_fen),
         )
         for o in outputs
     ]
-    n = common.write_table(ws, header, rows, start_row=2)
-    common.set_widths(ws, (10, 40, 8, 9, 9, 11, 9, 9, 60))
+    n = common.write_table(ws, header, rows, start_row=2, formats={9: "#,##0.00", 10: "#,##0.00"})
+    common.set_widths(ws, (10, 40, 8, 9, 9, 11, 9, 9, 60, 14, 14))
     common.save_workbook(wb, path, timestamp=timestamp)
     return n

@@ -206,9 +206,17 @@ def satisfaction_rate(survey: dict) -> tuple[int, int]:
 
 
 def write_survey(
-    survey: dict, path: Path, *, title: str, applies_to: str, timestamp=common.DEFAULT_TIMESTAMP
+    survey: dict,
+    path: Path,
+    *,
+    title: str,
+    applies_to: str,
+    timestamp=common.DEFAULT_TIMESTAMP,
+    community_header: str | None = None,
 ) -> dict[str, int]:
     header = [c.header for c in schema.SURVEY.columns] + [item.item_id for item in survey["items"]]
+    if community_header:  # the project's own header for the place column (project.toml)
+        header[[c.name for c in schema.SURVEY.columns].index("community")] = community_header
     wb, ws = common.new_workbook(schema.SURVEY.sheet)
     common.title_row(ws, 1, title, len(header))
     n_data = common.write_table(

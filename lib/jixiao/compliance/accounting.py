@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jixiao.account_codes import on_accounts
+from jixiao.account_codes import closing_lines, on_accounts
 from jixiao.project_profile import ACCOUNT_PRESETS
 
 from .attribution import resolve_grant_type, with_community
@@ -270,10 +270,13 @@ def project_balances(
     income_prefix=_CHART["income"],
     expense_prefix=_CHART["expense"],
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    closing_prefix=(),
 ) -> pd.DataFrame:
     """Per community and grant type: arrived (within the ledger period), booked project receipts,
-    booked project spending. The reconciliation table behind SEP-04."""
+    booked project spending. The reconciliation table behind SEP-04. Closing vouchers (期末结转,
+    on ``closing_prefix`` accounts) are neither receipts nor spending."""
     ledger = with_community(ledger, allocations)
+    ledger = ledger.loc[~closing_lines(ledger, closing_prefix)]
     grant_types = _grant_types(rules, allocations)
     gt = resolve_grant_type(ledger, allocations, grant_types, project_prefixes)
     income = on_accounts(ledger, income_prefix) & gt.notna()
@@ -324,6 +327,7 @@ def unreconciled_project_funds(
     income_prefix=_CHART["income"],
     expense_prefix=_CHART["expense"],
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    closing_prefix=(),
 ) -> pd.DataFrame:
     """SEP-04: project spending above booked project receipts, or money arrived but not booked
     as a project receipt, per community and grant type."""
@@ -334,6 +338,7 @@ def unreconciled_project_funds(
         income_prefix=income_prefix,
         expense_prefix=expense_prefix,
         project_prefixes=project_prefixes,
+        closing_prefix=closing_prefix,
     )
     who = table["community"].astype("str") + table["grant_type"].astype("str")
     over = table.loc[table["spending_fen"] > table["receipts_fen"]]
@@ -387,6 +392,7 @@ def check_separate_accounting(
     match_days: int = 30,
     income_prefix=_CHART["income"],
     expense_prefix=_CHART["expense"],
+    closing_prefix=(),
 ) -> pd.DataFrame:
     """All separate-accounting checks (SEP-00 … SEP-04), flags concatenated.
 
@@ -415,6 +421,7 @@ def check_separate_accounting(
                 income_prefix=income_prefix,
                 expense_prefix=expense_prefix,
                 project_prefixes=project_prefixes,
+                closing_prefix=closing_prefix,
             ),
         ]
     )

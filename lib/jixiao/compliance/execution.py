@@ -33,7 +33,7 @@ def budget_execution(
     """Per unit (community): allocated, arrived, spent, unspent and the execution rate, plus a
     last row 合计. ``chart`` takes ``income_prefix``, ``expense_prefix`` and ``project_prefixes``
     (``ProjectProfile.separate_accounting_options()`` minus the receipt settings)."""
-    keys = ("income_prefix", "expense_prefix", "project_prefixes")
+    keys = ("income_prefix", "expense_prefix", "project_prefixes", "closing_prefix")
     balances = project_balances(
         ledger, allocations, rules, **{k: v for k, v in chart.items() if k in keys}
     )

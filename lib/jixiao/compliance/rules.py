@@ -12,7 +12,7 @@ class CheckRule:
 
     rule: str  # stable id, e.g. "ARR-01"
     name: str  # Chinese name shown to the evaluator
-    problem_no: int | None  # problem of the report it evidences (None: analytical red flag)
+    reported: bool  # a problem the report states (False: an analytical red flag to follow up)
     dimension: str
     indicator: str
     title: str  # finding title in the register
@@ -21,14 +21,14 @@ class CheckRule:
     category: str  # 问题类别, one of jixiao.finding_categories.CATEGORIES
 
 
-# Order matters: the register numbers findings in this order within a problem.
+# Order matters: within a finding category the register lists findings in this order.
 RULES: dict[str, CheckRule] = {
     r.rule: r
     for r in (
         CheckRule(
             "ARR-01",
             "专项资金到位不及时",
-            1,
+            True,
             "投入",
             "到位及时率",
             "财政专项资金拨付滞后",
@@ -39,7 +39,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-01",
             "专项支出记入基本支出",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "专项资金未单独核算：项目支出记入基本支出科目",
@@ -50,7 +50,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-02",
             "专项资金收入记入基本支出收入",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "专项资金未单独核算：专项收入记入基本支出收入科目",
@@ -61,7 +61,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-03",
             "未设置项目明细账",
-            3,
+            True,
             "过程",
             "财务管理",
             "专项资金未单独核算：未设置项目支出明细账",
@@ -72,7 +72,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EXE-01",
             "项目资金结余较大",
-            None,
+            True,
             "过程",
             "预算执行率",
             "项目资金执行进度慢，结余资金较大",
@@ -83,7 +83,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-04",
             "专项资金收支不符",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "专项资金收支与下达到位金额不符",
@@ -94,7 +94,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SCP-01",
             "超范围使用专项资金",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "专项资金支出超出规定用途",
@@ -105,7 +105,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SCP-02",
             "项目支出超过下达金额",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "项目支出超过下达资金",
@@ -116,7 +116,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SCP-03",
             "项目期外支出",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "专项资金在项目期限外支出",
@@ -127,7 +127,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EVD-01",
             "缺少原始凭证",
-            3,
+            True,
             "过程",
             "财务监控有效性",
             "记账凭证缺少原始凭证",
@@ -138,7 +138,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EVD-02",
             "凭证不合规",
-            3,
+            True,
             "过程",
             "资金使用合规性",
             "抽查凭证不合规",
@@ -149,7 +149,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "EVD-03",
             "凭证未经审批",
-            3,
+            True,
             "过程",
             "财务监控有效性",
             "记账凭证未经审批",
@@ -160,7 +160,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "SEP-00",
             "未提供明细账",
-            None,
+            True,
             "过程",
             "财务管理",
             "获得专项资金的单位未提供明细账",
@@ -169,9 +169,31 @@ RULES: dict[str, CheckRule] = {
             "会计核算",
         ),
         CheckRule(
+            "OUT-01",
+            "产出目标设定偏低",
+            True,
+            "产出",
+            "实际完成率",
+            "产出大幅超额完成，绩效目标可能设定偏低",
+            "低",
+            "产出完成情况表",
+            "产出",
+        ),
+        CheckRule(
+            "OUT-02",
+            "产出未达计划",
+            True,
+            "产出",
+            "实际完成率",
+            "产出未完成计划数",
+            "中",
+            "产出完成情况表",
+            "产出",
+        ),
+        CheckRule(
             "GL-01",
             "疑似重复支付",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "疑似重复支付",
@@ -182,7 +204,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "GL-02",
             "凭证号不连续",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "凭证号不连续",
@@ -193,7 +215,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "GL-03",
             "非工作日记账",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "节假日、周末记账",
@@ -204,7 +226,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "GL-04",
             "整数金额",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "大额整数金额支出",
@@ -215,7 +237,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "GL-05",
             "疑似拆分支付",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "疑似拆分支付规避审批",
@@ -226,7 +248,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "GL-06",
             "凭证借贷不平衡",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "记账凭证借贷不平衡",
@@ -237,7 +259,7 @@ RULES: dict[str, CheckRule] = {
         CheckRule(
             "GL-07",
             "首位数字分布异常",
-            None,
+            False,
             "过程",
             "财务监控有效性",
             "金额首位数字不符合本福特定律",

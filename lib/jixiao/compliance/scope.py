@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import paths
-from jixiao.account_codes import on_accounts
+from jixiao.account_codes import closing_lines, on_accounts
 from jixiao.errors import InputError, ParameterError
 from jixiao.project_profile import ACCOUNT_PRESETS
 
@@ -172,8 +172,10 @@ def project_spending(
     *,
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    closing_prefix=(),
 ) -> pd.DataFrame:
-    """Expense lines attributable to a grant type, with ``grant_type`` and net ``spend_fen``.
+    """Expense lines attributable to a grant type, with ``grant_type`` and net ``spend_fen``;
+    the lines of closing vouchers (期末结转, on ``closing_prefix`` accounts) are not spending.
 
     The SCP checks take this frame as ``spending=`` when the caller has it already.
     """
@@ -186,7 +188,7 @@ def project_spending(
             for g in pd.unique(allocations["grant_type"].dropna().astype("str"))
             if g not in grant_types
         ]
-    expense = on_accounts(ledger, expense_prefix)
+    expense = on_accounts(ledger, expense_prefix) & ~closing_lines(ledger, closing_prefix)
     lines = ledger.loc[expense]
     gt = resolve_grant_type(lines, allocations, grant_types, project_prefixes)
     lines = lines.assign(grant_type=gt).loc[gt.notna()]
@@ -407,11 +409,14 @@ def check_scope(
     period_end,
     expense_prefix=_EXPENSE_CLASS,
     project_prefixes=PROJECT_ACCOUNT_PREFIXES,
+    closing_prefix=(),
 ) -> pd.DataFrame:
     """All scope and amount checks, flags concatenated (the project's spending found once)."""
     ledger = with_community(ledger, allocations)
     accounts = dict(expense_prefix=expense_prefix, project_prefixes=project_prefixes)
-    spending = project_spending(ledger, allocations, rules, **accounts)
+    spending = project_spending(
+        ledger, allocations, rules, closing_prefix=closing_prefix, **accounts
+    )
     shared = dict(accounts, spending=spending)
     parts = [
         out_of_scope_spending(ledger, rules, allocations=allocations, **shared),

@@ -274,7 +274,7 @@ def parse_text(
         lambda ps: all(p in canon for p in ps), na_action="ignore"
     )
     bad = (
-        text.notna() & mapped.isna() & ~parts_ok.fillna(False).astype(bool)
+        text.notna() & mapped.isna() & ~parts_ok.astype("boolean").fillna(False).astype(bool)
         if validate
         else pd.Series(False, index=text.index)
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -15,20 +16,25 @@ from .headers import cell_text
 from .result import TEXT_DTYPE, LoadResult, notes_frame
 
 
-def load_survey(path) -> dict[str, LoadResult]:
+def load_survey(path, *, tables: Mapping[str, schema.Table] | None = None) -> dict[str, LoadResult]:
     """问卷调查 workbook → ``{"survey", "survey_items", "survey_plan"}``.
+
+    ``tables`` (kind → table) give the project's own headers and respondent groups
+    (:func:`jixiao.schema.with_vocabulary`); the schema's tables otherwise.
 
     Responses keep one text column per item id of the 题目 sheet (Q1, Q2, …), answers as
     stripped text exactly as typed (``"4"``, ``"满意"``, ``"满意吧"``): validating Likert answers
     is the survey step's job, so that it can report invalid answers itself.
     """
     path = Path(path)
-    items = load_table(path, schema.SURVEY_ITEMS)
-    plan = load_table(path, schema.SURVEY_PLAN)
+    tables = tables or {}
+    survey = tables.get("survey", schema.SURVEY)
+    items = load_table(path, tables.get("survey_items", schema.SURVEY_ITEMS))
+    plan = load_table(path, tables.get("survey_plan", schema.SURVEY_PLAN))
     item_ids = [str(i) for i in items.data["item_id"].tolist()]  # a few dozen items
     grid = read_grid(path, schema.SURVEY.sheet)
     frame, responses = load_sheet(
-        grid, schema.SURVEY, extra={i: i for i in item_ids}, validate_choices=False
+        grid, survey, extra={i: i for i in item_ids}, validate_choices=False
     )
     missing = [i for i in item_ids if i not in frame.found]
     if missing:

@@ -8,9 +8,13 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import processed
+from jixiao.scoring.overlaps import DOUBLE_DEDUCTION_PREFIX
 
 from ._blocks import Block
+from ._citations import FIGURE_SHEETS, Citations
 from .sections import yuan
+
+NO_CITATIONS = Citations()
 
 # The charts 05_scoring, 04_survey, 03_compliance and 02_sampling draw, in annex order.
 FIGURES = (
@@ -46,9 +50,12 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _table(title: str, headers, rows) -> list:
+def _table(title: str, headers, rows, citation: str = "") -> list:
+    """An annex: its heading, the working paper it comes from (when cited), the table."""
+    source = [Block("paragraph", text=f"本附件数据见工作底稿{citation}。")] if citation else []
     return [
         Block("heading", text=title, level=2),
+        *source,
         Block(
             "table",
             headers=tuple(headers),
@@ -57,7 +64,12 @@ def _table(title: str, headers, rows) -> list:
     ]
 
 
-def scoring_annex(score: dict) -> list:
+def _overlap_notes(ind: dict) -> str:
+    """The possible 重复扣分 the scoring noted on this indicator (score.json notes)."""
+    return "".join(n for n in ind.get("notes", ()) if n.startswith(DOUBLE_DEDUCTION_PREFIX))
+
+
+def scoring_annex(score: dict, cite: Citations = NO_CITATIONS) -> list:
     rows = []
     for ind in score["indicators"]:
         rows.append(
@@ -66,7 +78,7 @@ def scoring_annex(score: dict) -> list:
                 number(ind["weight"]),
                 ind["rule_parameters"],
                 ind["method_label"],
-                "".join(ind["reasons"]) or "无扣分",
+                "".join(ind["reasons"]) + _overlap_notes(ind) or "无扣分",
                 number(ind["score"]),
             )
         )
@@ -81,10 +93,10 @@ def scoring_annex(score: dict) -> list:
         )
     )
     headers = ("指标", "分值", "评分标准", "计分方式", "评价意见/扣分说明", "得分")
-    return _table("附件1  评分表", headers, rows)
+    return _table("附件1  评分表", headers, rows, cite("评分表"))
 
 
-def findings_annex(register: pd.DataFrame) -> list:
+def findings_annex(register: pd.DataFrame, cite: Citations = NO_CITATIONS) -> list:
     rows = [
         (
             n,
@@ -98,10 +110,20 @@ def findings_annex(register: pd.DataFrame) -> list:
         for n, row in enumerate(register.itertuples(), start=1)
     ]
     headers = ("序号", "问题编号", "问题", "涉及单位", "金额（元）", "问题描述", "证据")
-    return _table("附件2  问题清单", headers, rows)
+    return _table("附件2  问题清单", headers, rows, cite("问题清单"))
 
 
-def survey_annex(year: int) -> list:
+def _interval(row) -> str:
+    """The respondent-level (cluster) interval when the survey step gave it, else the answers'."""
+    low, high = getattr(row, "cluster_lower", None), getattr(row, "cluster_upper", None)
+    if low is None or high is None or pd.isna(low) or pd.isna(high):
+        low, high = row.lower, row.upper
+    return f"{percent(low)}–{percent(high)}"
+
+
+def survey_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
+    """Satisfaction overall, per respondent group and per community, with the interval computed
+    over respondents (each respondent's answers a cluster), as the report's text quotes it."""
     rows = []
     for label, name, key in (
         ("总体", "survey_satisfaction_overall", None),
@@ -112,21 +134,34 @@ def survey_annex(year: int) -> list:
         if table is None:
             continue
         for row in table.itertuples():
+            respondents = getattr(row, "n_respondents", None)
+            effect = getattr(row, "design_effect", None)
             rows.append(
                 (
                     label,
                     getattr(row, key) if key else "全部",
+                    "" if respondents is None or pd.isna(respondents) else int(respondents),
                     int(row.n_valid),
                     int(row.n_satisfied),
                     percent(row.rate),
-                    f"{percent(row.lower)}–{percent(row.upper)}",
+                    _interval(row),
+                    "" if effect is None or pd.isna(effect) else f"{float(effect):.2f}",
                 )
             )
-    headers = ("统计口径", "类别", "有效答案", "满意", "满意率", "95%置信区间")
-    return _table("附件3  满意度调查分析", headers, rows)
+    headers = (
+        "统计口径",
+        "类别",
+        "受访者",
+        "有效答案",
+        "满意",
+        "满意率",
+        "95%置信区间（按受访者）",
+        "设计效应",
+    )
+    return _table("附件3  满意度调查分析", headers, rows, cite("问卷统计", "样本量检查"))
 
 
-def arrival_annex(year: int) -> list:
+def arrival_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
     table = processed.read_optional_table(year, "arrival_grants")
     rows = []
     if table is not None:
@@ -153,27 +188,37 @@ def arrival_annex(year: int) -> list:
         "逾期天数",
         "到位状态",
     )
-    return _table("附件4  资金到位与执行明细", headers, rows)
+    return _table("附件4  资金到位与执行明细", headers, rows, cite("资金到位"))
 
 
-def figures_annex(figures: Path) -> list:
+def figures_annex(figures: Path, cite: Citations = NO_CITATIONS) -> list:
     blocks = [Block("heading", text="附件5  图表", level=2)]
     for n, (name, caption) in enumerate(
         [(f, c) for f, c in FIGURES if (Path(figures) / f"{f}.png").is_file()], start=1
     ):
         blocks.append(
-            Block("figure", text=f"图{n}  {caption}", path=str(Path(figures) / f"{name}.png"))
+            Block(
+                "figure",
+                text=f"图{n}  {caption}{cite(*FIGURE_SHEETS.get(name, ()))}",
+                path=str(Path(figures) / f"{name}.png"),
+            )
         )
     return blocks
 
 
-def annex_blocks(year: int, score: dict, register: pd.DataFrame, figures: Path) -> list:
+def annex_blocks(
+    year: int,
+    score: dict,
+    register: pd.DataFrame,
+    figures: Path,
+    cite: Citations = NO_CITATIONS,
+) -> list:
     return [
         Block("page_break"),
         Block("heading", text="附件", level=1),
-        *scoring_annex(score),
-        *findings_annex(register),
-        *survey_annex(year),
-        *arrival_annex(year),
-        *figures_annex(figures),
+        *scoring_annex(score, cite),
+        *findings_annex(register, cite),
+        *survey_annex(year, cite),
+        *arrival_annex(year, cite),
+        *figures_annex(figures, cite),
     ]

@@ -1,91 +1,129 @@
-"""The report notebook as a standalone HTML page: no code cells, the Chinese font embedded."""
+"""``report.html``: the report model's summary (基本情况, 项目成效, 主要问题, 工作建议 and the
+评分表 / 问题清单 annexes) as one standalone page.
+
+The page is written from the same :class:`~jixiao.report.model.ReportModel` as ``report.docx``,
+so both say the same thing in the same words. Every text is escaped (a ``<script>`` typed into
+an observation shows as those characters); figures are embedded as PNG data; the Chinese font
+is the shipped Noto Sans CJK SC cut down to the characters the page uses, so it reads on a
+machine without CJK fonts. Two runs on the same results give the same bytes.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import base64
+import io
 from pathlib import Path
 
+from jixiao.untrusted import escape_html as esc
 
-@dataclass
-class HtmlExportTools:
-    """What the HTML export needs before it sees the report: nbconvert's exporter with its templates
-    compiled, and the CJK font read for subsetting. The font is changed by one subsetting, so a
-    set of tools serves one export."""
+from ._blocks import Block
+from .model import ReportModel
 
-    exporter: object
-    font: object
-    options: object
+REPORT_HTML = "report.html"
+FONT_FAMILY = "JixiaoCJK"
+STYLE = (
+    "body{font-family:'JixiaoCJK',sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
+    "line-height:1.7;color:#222}"
+    "h1{text-align:center;font-size:1.5em}h2{font-size:1.25em;margin-top:1.6em}"
+    "h3{font-size:1.05em}p{text-indent:2em;margin:.4em 0}"
+    "table{border-collapse:collapse;margin:.8em 0;font-size:.9em}"
+    "th,td{border:1px solid #999;padding:.25em .5em;vertical-align:top}"
+    "th{background:#eef3f8}td.n{text-align:right;white-space:nowrap}"
+    "figure{margin:1em 0;text-align:center}img{max-width:100%}"
+    "figcaption{font-size:.9em}"
+)
 
 
-def prepare_html_export() -> HtmlExportTools:
-    """Import nbconvert, compile its templates and read the shipped font (≈ 1 s of a run).
+def _is_number(text: str) -> bool:
+    return (
+        bool(text) and text.replace(",", "").replace(".", "").replace("%", "").lstrip("-").isdigit()
+    )
 
-    None of it depends on the report, so a caller exporting several reports can prepare the next
-    set while it waits for a notebook.
-    """
-    import nbformat
+
+def _table(block: Block) -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in block.headers)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="n">{esc(v)}</td>' if _is_number(v) else f"<td>{esc(v)}</td>" for v in row
+        )
+        + "</tr>"
+        for row in block.rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _figure(block: Block) -> str:
+    path = Path(block.path)
+    if not path.is_file():
+        return ""
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    caption = esc(block.text)
+    return (
+        f'<figure><img src="data:image/png;base64,{data}" alt="{caption}">'
+        f"<figcaption>{caption}</figcaption></figure>"
+    )
+
+
+def block_html(block: Block) -> str:
+    """One block as HTML; the text is always escaped."""
+    if block.kind == "heading":
+        level = 1 if block.style == "title" else min(block.level + 1, 4)
+        return f"<h{level}>{esc(block.text)}</h{level}>"
+    if block.kind == "paragraph":
+        return f"<p>{esc(block.text)}</p>"
+    if block.kind == "table":
+        return _table(block)
+    if block.kind == "figure":
+        return _figure(block)
+    if block.kind == "page_break":
+        return ""
+    raise ValueError(f"unknown report block kind {block.kind!r}")
+
+
+def render_html_body(model: ReportModel) -> str:
+    """The summary as HTML without the page around it (also shown in the 06 notebook)."""
+    return "\n".join(html for html in map(block_html, model.summary) if html)
+
+
+def _font_face(text: str) -> str:
+    """@font-face with the shipped CJK font subset to the characters of ``text``."""
     from fontTools import subset
-    from nbconvert import HTMLExporter
 
     from jixiao.charts import FONT_FILE
 
-    exporter = HTMLExporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
-    )
-    exporter.from_notebook_node(nbformat.v4.new_notebook())  # loads and compiles the templates
     options = subset.Options()
     options.name_IDs = ["*"]
     options.notdef_outline = True
     # Horizontal Chinese text needs no OpenType layout features; keeping them triples the time.
     options.layout_features = []
     font = subset.load_font(str(FONT_FILE), options)
-    for tag in font.keys():
-        font[tag]  # fontTools reads tables on first use: read them now
-    return HtmlExportTools(exporter=exporter, font=font, options=options)
-
-
-def export_html(
-    executed_notebook: Path, target: Path, tools: HtmlExportTools | None = None
-) -> Path:
-    """The executed report notebook as HTML without code cells, with a Chinese font embedded.
-
-    Deterministic: cell ids are renumbered by position and the report's tables use fixed
-    element ids (``scoring_table_styler``, ``outputs_table_styler`` in :mod:`.sections`), so two runs on the
-    same inputs give the same bytes.
-
-    The font is the shipped Noto Sans CJK SC cut down to the characters the page uses, so the
-    report shows Chinese on a machine without CJK fonts and stays small. ``tools`` come from
-    :func:`prepare_html_export` (prepared here when not given) and are used up by the export.
-    """
-    import base64
-    import io
-
-    import nbformat
-    from fontTools import subset
-
-    tools = tools if tools is not None else prepare_html_export()
-    notebook = nbformat.read(executed_notebook, as_version=4)
-    for index, cell in enumerate(notebook.cells):
-        # papermill gives its injected-parameters cell a random id, which the HTML carries.
-        cell["id"] = f"cell-{index:02d}"
-    body, _ = tools.exporter.from_notebook_node(notebook)
-    font = tools.font
-    tools.font = None  # subsetting changes the font: it cannot serve a second export
-    if font is None:
-        raise ValueError(
-            "these export tools were used already; prepare_html_export() gives new ones"
-        )
-    subsetter = subset.Subsetter(tools.options)
-    subsetter.populate(unicodes={ord(ch) for ch in body if ord(ch) > 0x7F} | set(range(0x20, 0x7F)))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(ch) for ch in text if ord(ch) > 0x7F} | set(range(0x20, 0x7F)))
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
     encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-    style = (
-        "<style>@font-face{font-family:'JixiaoCJK';src:url(data:font/otf;base64,"
-        + encoded
-        + ") format('opentype');}"
-        "body,.jp-RenderedHTMLCommon,.jp-RenderedHTMLCommon table{font-family:'JixiaoCJK',sans-serif !important;}</style>"
+    return (
+        f"@font-face{{font-family:'{FONT_FAMILY}';"
+        f"src:url(data:font/otf;base64,{encoded}) format('opentype');}}"
     )
-    Path(target).write_text(body.replace("</head>", style + "</head>", 1), encoding="utf-8")
-    return Path(target)
+
+
+def render_html(model: ReportModel) -> str:
+    """The whole page: the summary, its styles and the embedded font subset."""
+    body = render_html_body(model)
+    title = esc(model.title)
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{title}</title>\n"
+        f"<style>{_font_face(title + body)}{STYLE}</style>\n"
+        f"</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def write_report_html(model: ReportModel, output_dir: Path) -> Path:
+    """``<output_dir>/report.html`` from ``model``."""
+    target = Path(output_dir) / REPORT_HTML
+    target.write_text(render_html(model), encoding="utf-8", newline="\n")
+    return target

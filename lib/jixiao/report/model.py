@@ -17,12 +17,17 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import case, paths, processed
+from jixiao.finding_categories import CATEGORIES
+from jixiao.findings import OBSERVATION_RULE, reported_findings
 from jixiao.metrics import read_metrics
 from jixiao.project_profile import ProjectProfile, year_profile
 
 from ._blocks import Block
-from ._report_tables import annex_blocks, number, percent
-from .sections import basic_situation, read_score, recommendations, wan_yuan
+from ._citations import Citations, read_citations
+from ._report_tables import NO_CITATIONS, annex_blocks, number, percent
+from ._summary import summary_blocks
+from .recommendations import recommendations
+from .sections import basic_situation, read_score, wan_yuan
 
 REPORT_TEXT = paths.PACKAGE_DIR / "templates" / "report_text.toml"
 REPORT_TEXT_FILE = "report_text.toml"
@@ -39,6 +44,9 @@ class ReportModel:
     annexes: tuple[Block, ...]
     total: float | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # report.html: the published summary's shape (基本情况, 项目成效, 主要问题, 工作建议) with the
+    # 评分表 and 问题清单 annexes, made of the same blocks as the body and annexes above.
+    summary: tuple[Block, ...] = field(default_factory=tuple)
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -118,7 +126,7 @@ def without_codes(text: str, items: dict[str, int]) -> str:
     return text
 
 
-def _indicator_paragraph(ind: dict, items: dict[str, int]) -> str:
+def _indicator_paragraph(ind: dict, items: dict[str, int], cite: Citations = NO_CITATIONS) -> str:
     name = ind["levels"][2] or ind["levels"][1]
     text = f"{name}：分值{number(ind['weight'])}分，得{number(ind['score'])}分（{ind['method_label']}）。"
     for m in ind["metrics"]:
@@ -129,51 +137,70 @@ def _indicator_paragraph(ind: dict, items: dict[str, int]) -> str:
     if ind["method"] == "judgement" and ind.get("judgement_reason"):
         text += f"评价组判断理由：{without_codes(ind['judgement_reason'], items)}"
         text += "" if text.endswith("。") else "。"
+    cited = [m["metric"] for m in ind["metrics"]]
     if ind["deduction"] and ind["linked_findings"]:
         text += f"相关问题{cross_reference(ind['linked_findings'], items)}。"
-    return text
+        cited.append("findings")
+    return text + cite.for_metrics(cited)
 
 
 def _double_deductions(score: dict) -> dict[tuple[str, ...], list[str]]:
-    """Indicators that each took points for the same findings (possible 重复扣分), grouped as
-    (indicator names) → finding ids; only 问题扣分 rules deduct per finding."""
-    costs: dict[str, list[str]] = {}
-    for ind in score["indicators"]:
-        if ind["rule_type"] != "问题扣分":
-            continue
-        for fid in ind["linked_findings"]:
-            if any(fid in reason for reason in ind["reasons"]):
-                costs.setdefault(fid, []).append(ind["levels"][2] or ind["levels"][1])
-    shared: dict[tuple[str, ...], list[str]] = {}
-    for fid, names in costs.items():
-        if len(names) > 1:
-            shared.setdefault(tuple(names), []).append(fid)
-    return shared
+    """Possible 重复扣分 as the scoring listed them (score.json ``double_deductions``: the
+    indicator workbook's 共用问题扣分 already taken into account), as (indicator names) →
+    finding ids."""
+    return {
+        tuple(group["names"]): list(group["finding_ids"])
+        for group in score.get("double_deductions", [])
+    }
+
+
+# A data finding's own description is quoted in the body when it is short (a unit's late grants
+# with their dates, an unspent balance): at most this many reasons and characters; a longer one
+# (dozens of flagged lines) is summarised by its title and amount, the detail staying in 附件2.
+SHORT_REASONS = 3
+SHORT_DESCRIPTION = 400
+OTHER_CATEGORY = "其他"
+
+
+def _finding_line(row, items: dict[str, int]) -> str:
+    ref = cross_reference([row.finding_id], items)
+    if row.rule == OBSERVATION_RULE:
+        described = without_codes(str(row.description), items)
+        return f"{described}（证据来源：{row.evidence_source}；{ref}）"
+    units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
+    description = without_codes(str(row.description or ""), items).strip()
+    if (
+        description
+        and description.count("。") <= SHORT_REASONS
+        and len(description) <= SHORT_DESCRIPTION
+    ):
+        return f"{units}{row.title}。{description.rstrip('。')}（{ref}）。"
+    amount = (
+        f"，涉及金额{wan_yuan(int(row.amount_fen))}万元"
+        if pd.notna(row.amount_fen) and int(row.amount_fen)
+        else ""
+    )
+    return f"{units}{row.title}{amount}（{ref}）。"
 
 
 def _problem_blocks(register: pd.DataFrame, items: dict[str, int], text: dict) -> list[Block]:
-    if register.empty:
-        return [_p(text["problems"]["none"])]
-    blocks = [_p(text["problems"]["intro"])]
-    numbered = register[register["problem_no"].notna()]
-    for n, (_, group) in enumerate(numbered.groupby("problem_no", sort=True), start=1):
-        titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
-        blocks.append(_h(f"{n}．{'；'.join(titles)}", 3))
-        for row in group.itertuples():
-            ref = cross_reference([row.finding_id], items)
-            if row.rule == "OBS":
-                described = without_codes(str(row.description), items)
-                line = f"{described}（证据来源：{row.evidence_source}；{ref}）"
-            else:
-                units = f"{row.units}：" if isinstance(row.units, str) and row.units else ""
-                amount = (
-                    f"，涉及金额{wan_yuan(int(row.amount_fen))}万元"
-                    if pd.notna(row.amount_fen) and int(row.amount_fen)
-                    else ""
-                )
-                line = f"{units}{row.title}{amount}（{ref}）。"
-            blocks.append(_p(line))
-    if register["problem_no"].isna().any():
+    """存在的问题: the findings the report states, one numbered group per finding category in
+    the vocabulary's order (observations typed without a category last, as 其他); analytical
+    red flags are only pointed to (they are in 附件2)."""
+    reported = reported_findings(register) if not register.empty else pd.Series(dtype=bool)
+    if not reported.any():
+        blocks = [_p(text["problems"]["none"])]
+    else:
+        blocks = [_p(text["problems"]["intro"])]
+        shown = register[reported]
+        category = shown["category"].fillna("").astype(str).replace("", OTHER_CATEGORY)
+        order = [c for c in (*CATEGORIES, OTHER_CATEGORY) if (category == c).any()]
+        for n, name in enumerate(order, start=1):
+            group = shown[category == name]
+            titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
+            blocks.append(_h(f"{n}．{name}方面：{'；'.join(titles)}", 3))
+            blocks += [_p(_finding_line(row, items)) for row in group.itertuples()]
+    if not register.empty and not reported.all():
         blocks.append(_p(text["problems"]["others"]))
     return blocks
 
@@ -220,7 +247,10 @@ def _limitations(
                 blocks.append(_p(f"样本量：{row.statement}。"))
     lost = {"computed": 0.0, "judgement": 0.0}
     for ind in score["indicators"]:
-        lost[ind["method"]] += float(ind["deduction"] or 0)
+        # Deductions for the team's own observations are typed points, like judgements.
+        team_set = float(ind.get("team_set_loss", 0) or 0)
+        lost["judgement"] += team_set
+        lost["computed"] += float(ind["deduction"] or 0) - team_set
     if sum(lost.values()):
         blocks.append(
             _p(
@@ -262,6 +292,7 @@ def build_report(
     facts = _facts(profile, score, year)
     register = processed.read_table(year, "findings")
     items = annex_item_numbers(register)
+    cite = read_citations(year, out)
     t = {k: (v.format_map(facts) if isinstance(v, str) else v) for k, v in text["cover"].items()}
     cover = (
         Block("paragraph", text=t["title"], style="cover_title"),
@@ -274,7 +305,8 @@ def build_report(
     body: list[Block] = [Block("heading", text=t["title"], style="title")]
     body.append(_p(text["preface"]["text"].format_map(facts)))
     body += [_h("一、基本情况", 1), _h("（一）项目概况", 2)]
-    body.append(_p(basic_situation(processed.read_table(year, "allocations"), year)))
+    allocations = processed.read_table(year, "allocations")
+    body.append(_p(basic_situation(allocations, year, profile.community_header, escape=str)))
     body.append(_h("（二）项目绩效目标", 2))
     body.append(_p(text["basic"]["targets_intro"].format_map(facts)))
     for row in outputs.itertuples():
@@ -292,7 +324,7 @@ def build_report(
         _p(w["standards"]),
         _h("（三）绩效评价工作过程", 2),
         _p(w["process"] + (f"评价组成员：{facts['team']}。" if profile.team else "")),
-        _p(w["sampling"] + _sampling_text(year)),
+        _p(w["sampling"] + _sampling_text(year) + cite("抽样清单", "抽样评价", "样本量检查")),
     ]
     body += [_h("三、综合评价情况及评价结论", 1)]
     body.append(
@@ -304,6 +336,7 @@ def build_report(
             )
             + "。"
             + text["conclusion"]["annex_note"].format_map(facts)
+            + cite("评分表")
         )
     )
     body.append(_h("四、绩效评价指标分析", 1))
@@ -311,13 +344,13 @@ def build_report(
         body.append(_h(f"（{CHINESE_NUMERALS[n]}）{dim['dimension']}指标分析", 2))
         for ind in score["indicators"]:
             if ind["levels"][0] == dim["dimension"]:
-                body.append(_p(_indicator_paragraph(ind, items)))
+                body.append(_p(_indicator_paragraph(ind, items, cite)))
     body += [_h("五、主要经验及做法、存在的问题及原因分析", 1), _h("（一）主要经验及做法", 2)]
     body += [_p(p.format_map(facts)) for p in text["experience"]["paragraphs"]]
     body.append(_h("（二）存在的问题及原因分析", 2))
     body += _problem_blocks(register, items, text)
     body.append(_h("六、有关建议", 1))
-    advice = recommendations(register)
+    advice = recommendations(register, year=year)
     if advice.empty:
         body.append(_p(text["recommendations"]["none"]))
     for n, row in enumerate(advice.itertuples(), start=1):
@@ -327,7 +360,7 @@ def build_report(
     body += _limitations(year, score, text, facts, items)
     s = {k: v.format_map(facts) for k, v in text["signature"].items()}
     signature = tuple(_p(s[k], "signature") for k in ("lead_evaluator", "team", "firm", "date"))
-    annexes = annex_blocks(year, score, register, out / "figures")
+    annexes = annex_blocks(year, score, register, out / "figures", cite)
     return ReportModel(
         year=year,
         title=t["title"],
@@ -336,4 +369,5 @@ def build_report(
         signature=signature,
         annexes=tuple(annexes),
         total=score.get("total"),
+        summary=summary_blocks(year, t["title"], body, annexes, out),
     )

@@ -1,8 +1,8 @@
 """The evaluation report's text, in the order of the published report, written from the data.
 
-Sections: 基本情况 (money and grants from the allocation records), 项目成效 (outputs against
-plan, satisfaction), 主要问题 (the findings register), 工作建议 (chosen from an editable
-template by the problems actually found). Every number is read from the year's processed
+Sections: 基本情况 (money and grants from the allocation records) and 项目成效 (outputs against
+plan, satisfaction); the problems and recommendations are in :mod:`.model` and
+:mod:`.recommendations`. Every number is read from the year's processed
 tables and score; nothing here is specific to one year.
 """
 
@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from jixiao import paths
 from jixiao.errors import InputError
 from jixiao.untrusted import escape_markdown as md
-
-RECOMMENDATIONS_TEMPLATE = paths.PACKAGE_DIR / "templates" / "recommendations.csv"
-KEYWORD_SEPARATORS = r"[；;、,，\s]+"
 
 
 def yuan(fen: int | float) -> str:
@@ -69,8 +65,11 @@ def overall_conclusion(score: dict) -> str:
     )
 
 
-def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
-    """基本情况: the special funds issued, by grant type, with the communities funded."""
+def basic_situation(
+    allocations: pd.DataFrame, year: int | str, place: str = "社区", escape=md
+) -> str:
+    """基本情况: the special funds issued, by grant type, with the places funded (``place``: the
+    profile's word for the place column, 社区 / 乡镇 / 村 …). ``escape`` as in :func:`effects_text`."""
     total = int(allocations["amount_fen"].sum())
     by_type = allocations.groupby("grant_type", sort=False).agg(
         grants=("grant_id", "size"),
@@ -78,7 +77,7 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
         communities=("community", "nunique"),
     )
     parts = [
-        f"{md(row.Index)}资金（{row.communities}个社区，{row.grants}笔）共{wan_yuan(row.amount)}万元"
+        f"{escape(row.Index)}资金（{row.communities}个{escape(place)}，{row.grants}笔）共{wan_yuan(row.amount)}万元"
         for row in by_type.itertuples()
     ]
     communities = allocations["community"].nunique()
@@ -86,7 +85,7 @@ def basic_situation(allocations: pd.DataFrame, year: int | str) -> str:
         f"{year}年，下达专项资金{wan_yuan(total)}万元（{yuan(total)}元），其中"
         + "，".join(parts)
         + "。"
-        f"共涉及{communities}个社区、{len(allocations)}笔资金。"
+        f"共涉及{communities}个{escape(place)}、{len(allocations)}笔资金。"
     )
 
 
@@ -118,13 +117,19 @@ def outputs_table_styler(outputs: pd.DataFrame):
 
 
 def effects_text(
-    outputs: pd.DataFrame, satisfaction: pd.DataFrame | None, coverage: pd.DataFrame | None
+    outputs: pd.DataFrame,
+    satisfaction: pd.DataFrame | None,
+    coverage: pd.DataFrame | None,
+    escape=md,
 ) -> str:
+    """项目成效: outputs against plan and the satisfaction rate. ``escape`` makes the texts from
+    the data safe for where the sentence goes (Markdown by default; the report model keeps them
+    plain and each renderer escapes them)."""
     planned = pd.to_numeric(outputs["planned"], errors="coerce")
     actual = pd.to_numeric(outputs["actual"], errors="coerce")
     met = int((actual >= planned).sum())
     text = f"产出指标{len(outputs)}项，其中{met}项达到或超过计划数"
-    short = [md(t) for t in outputs.loc[actual < planned, "indicator"].tolist()]
+    short = [escape(t) for t in outputs.loc[actual < planned, "indicator"].tolist()]
     text += f"，未完成计划的有：{'、'.join(short)}。" if short else "，全部完成计划。"
     if satisfaction is not None and not satisfaction.empty:
         row = satisfaction.iloc[0]
@@ -145,96 +150,5 @@ def effects_text(
             coverage.loc[~coverage["sufficient"].astype(bool), "statement"].astype(str).tolist()
         )
         if short_groups:
-            text += "样本量说明：" + "；".join(md(g) for g in short_groups) + "。"
+            text += "样本量说明：" + "；".join(escape(g) for g in short_groups) + "。"
     return text
-
-
-def problems_markdown(register: pd.DataFrame) -> str:
-    """主要问题: one numbered item per report problem (data findings and observations merged);
-    findings tied to no problem (ledger red flags) listed afterwards as 其他疑点."""
-    if register.empty:
-        return "未发现问题。"
-    lines: list[str] = []
-    numbered = register[register["problem_no"].notna()]
-    for number, (problem_no, group) in enumerate(
-        numbered.groupby("problem_no", sort=True), start=1
-    ):
-        # "专项资金未单独核算：项目支出记入…" and "…：专项收入记入…" share one heading.
-        titles = list(dict.fromkeys(group["title"].astype(str).str.split("：").str[0]))
-        lines.append(f"{number}. **{'；'.join(md(t) for t in titles)}**（问题{int(problem_no)}）")
-        for row in group.itertuples():
-            lines.append(f"   - {_finding_line(row)}")
-    others = register[register["problem_no"].isna()]
-    if not others.empty:
-        lines.append("")
-        lines.append("其他疑点（明细账分析标记，需结合凭证核实）：")
-        for row in others.itertuples():
-            lines.append(f"- {_finding_line(row)}")
-    return "\n".join(lines)
-
-
-def _finding_line(row) -> str:
-    """Observations keep the evaluator's wording; data findings are summarised (the row-level
-    reasons stay in the 问题清单 workbook sheet with their evidence references)."""
-    if row.rule == "OBS":
-        return f"{md(row.description)}〔{md(row.finding_id)}，证据来源：{md(row.evidence_source)}〕"
-    evidence_rows = len([e for e in str(row.evidence or "").split("；") if e.strip()])
-    amount = (
-        f"，涉及金额{yuan(int(row.amount_fen))}元"
-        if pd.notna(row.amount_fen) and int(row.amount_fen)
-        else ""
-    )
-    units = f"{md(row.units)}：" if isinstance(row.units, str) and row.units else ""
-    return f"{units}{md(row.title)}{amount}（证据{evidence_rows}处，见问题清单）〔{md(row.finding_id)}〕"
-
-
-def load_recommendations(path: Path | None = None) -> pd.DataFrame:
-    file = Path(path) if path is not None else RECOMMENDATIONS_TEMPLATE
-    if not file.is_file():
-        raise InputError("找不到工作建议模板", file=file)
-    table = pd.read_csv(file, dtype=str, encoding="utf-8-sig")
-    required = {"序号", "建议标题", "建议内容", "触发关键词"}
-    missing = required - set(table.columns)
-    if missing:
-        raise InputError(f"工作建议模板缺少列：{'、'.join(sorted(missing))}", file=file)
-    return table
-
-
-def recommendations(register: pd.DataFrame, template: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The template's recommendations triggered by the findings, each with the findings behind it."""
-    template = template if template is not None else load_recommendations()
-    text = (
-        register["title"].astype(str)
-        + " "
-        + register["description"].astype(str)
-        + " "
-        + register["indicator"].fillna("").astype(str)
-    )
-    # Ledger red flags alone (no report problem) do not call for a recommendation.
-    relevant = register["problem_no"].notna()
-    rows = []
-    for rec in template.itertuples(index=False):
-        keywords = [
-            k
-            for k in pd.Series([rec.触发关键词]).str.split(KEYWORD_SEPARATORS, regex=True).iloc[0]
-            if k
-        ]
-        hit = relevant & text.apply(lambda t, kws=tuple(keywords): any(k in t for k in kws))
-        if hit.any():
-            rows.append(
-                {
-                    "建议": rec.建议标题,
-                    "内容": rec.建议内容,
-                    "依据问题": "、".join(register.loc[hit, "finding_id"].astype(str)),
-                }
-            )
-    return pd.DataFrame(rows, columns=["建议", "内容", "依据问题"])
-
-
-def recommendations_markdown(table: pd.DataFrame) -> str:
-    if table.empty:
-        return "本年度未发现需要提出建议的问题。"
-    return "\n".join(
-        f"{i}. **{md(row.建议)}**。{md(row.内容)}（针对：{md(row.依据问题)}）"
-        for i, row in enumerate(table.itertuples(), start=1)
-    )

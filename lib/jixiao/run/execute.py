@@ -20,8 +20,6 @@ from .parameters import declared_parameters, resolve_parameters, year_notebooks
 from .record import KERNEL_NAME, RunResult, StepResult, score_summary, write_manifest
 from .staging import RunLocked, YearStaging
 
-REPORT_NOTEBOOK = "06_report.ipynb"  # exported to report.html after a successful run
-
 
 class NotebookFailed(RuntimeError):
     """A notebook raised: names the notebook, the failing cell and where the partial copy is."""
@@ -110,12 +108,6 @@ def run_year(
     with YearStaging(year, reports_root, processed_root, log=log) as staging:
         log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {staging.final_dir}")
         _run_notebooks(staging, notebooks, parameters, result, log)
-        report_notebook = staging.work_dir / REPORT_NOTEBOOK
-        if report_notebook.is_file():
-            from ..report import export_html
-
-            export_html(report_notebook, staging.work_dir / "report.html", None)
-            log("  ✓ report.html")
         write_manifest(result, staging.work_dir)
         started = time.perf_counter()
         names = respondent_names(paths.raw_dir(year))

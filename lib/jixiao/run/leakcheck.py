@@ -30,12 +30,16 @@ class PersonalDataLeak(InputError):
 def respondent_names(raw_folder: Path) -> list[str]:
     """The raw names of the year's respondents (questionnaire and interview log), for the scan."""
     from .. import loading
+    from ..project_profile import project_tables
 
+    tables = project_tables(Path(raw_folder))  # the project's own headers and groups
     names: set[str] = set()
     for path in sorted(Path(raw_folder).glob(schema.SURVEY.file_glob)):
-        names |= set(loading.load_survey(path)["survey"].data["name"].dropna().astype(str))
+        survey = loading.load_survey(path, tables=tables)["survey"]
+        names |= set(survey.data["name"].dropna().astype(str))
     for path in sorted(Path(raw_folder).glob(schema.INTERVIEWS.file_glob)):
-        names |= set(loading.load_interviews(path).data["name"].dropna().astype(str))
+        log = loading.load_table(path, tables["interviews"])
+        names |= set(log.data["name"].dropna().astype(str))
     return sorted(n for n in names if len(n.strip()) >= 2)
 
 

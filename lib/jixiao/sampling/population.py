@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jixiao.account_codes import on_accounts
+from jixiao.account_codes import as_prefixes, closing_lines, on_accounts
 from jixiao.errors import InputError, ParameterError
 from jixiao.schema import PROVENANCE_COLUMNS
 
@@ -98,7 +98,7 @@ def population_from_ledger(
     The default (5001 事业支出) is the expenditure population the evaluators vouch. Codes are
     compared as keys (``5001.02`` and ``500102`` alike, :mod:`jixiao.account_codes`).
     """
-    lines = ledger[on_accounts(ledger, tuple(account_prefixes))]
+    lines = ledger[on_accounts(ledger, as_prefixes(account_prefixes))]
     return lines.assign(
         **{amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64")}
     )
@@ -130,6 +130,7 @@ class PopulationDefinition:
     name: str
     expense_accounts: tuple[str, ...]
     project_expense_accounts: tuple[str, ...]
+    closing_accounts: tuple[str, ...] = ()  # lines of 期末结转 vouchers are not spending
 
     def __post_init__(self):
         if self.name not in POPULATIONS:
@@ -173,7 +174,9 @@ def sampling_population(
     ``source_row``) the compliance step found to be the special fund's spending booked elsewhere;
     they must lie on expense accounts to enter (receipts are not spending).
     """
-    expense = on_accounts(ledger, definition.expense_accounts)
+    expense = on_accounts(ledger, definition.expense_accounts) & ~closing_lines(
+        ledger, definition.closing_accounts
+    )
     project_account = on_accounts(ledger, definition.project_expense_accounts) & expense
     if definition.name == WHOLE_LEDGER:
         keep = expense

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import paths
+from jixiao.account_codes import as_prefixes
 from jixiao.errors import ParameterError
 from jixiao.export import yuan_to_fen
 from jixiao.metrics import Metric
@@ -52,6 +53,7 @@ class SamplingSettings:
     population: str = WHOLE_LEDGER
     expense_accounts: tuple[str, ...] = ()
     project_expense_accounts: tuple[str, ...] = ()
+    closing_accounts: tuple[str, ...] = ()  # 期末结转 vouchers on these are not in the population
 
     def __post_init__(self):
         _ = self.definition  # an unknown population name or missing accounts stop here
@@ -78,7 +80,10 @@ class SamplingSettings:
     @property
     def definition(self) -> PopulationDefinition:
         return PopulationDefinition(
-            self.population, tuple(self.expense_accounts), tuple(self.project_expense_accounts)
+            self.population,
+            as_prefixes(self.expense_accounts),
+            as_prefixes(self.project_expense_accounts),
+            as_prefixes(self.closing_accounts),
         )
 
 
@@ -110,8 +115,9 @@ def settings_from_parameters(
     return SamplingSettings(
         key_item_threshold_fen=yuan_to_fen(key_item_threshold_yuan, "key_item_threshold_yuan"),
         strata_bands_fen=band_edges_fen(strata_bands_yuan),
-        expense_accounts=tuple(accounts.get("expense", ())),
-        project_expense_accounts=tuple(accounts.get("project_expense", ())),
+        expense_accounts=as_prefixes(accounts.get("expense", ())),
+        project_expense_accounts=as_prefixes(accounts.get("project_expense", ())),
+        closing_accounts=as_prefixes(accounts.get("closing", ())),
         **parameters,
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import pandas as pd
@@ -18,6 +18,7 @@ import pandas as pd
 from jixiao.errors import ParameterError
 
 from .indicators import Indicator, IndicatorSystem
+from .overlaps import DoubleDeduction, double_deductions
 from .rules import CENT, Finding, MetricValue, fmt, to_decimal
 
 
@@ -33,6 +34,7 @@ METRIC_PRODUCERS = {
     "output_completion_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "output_timely_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "output_quality_rate": ("outputs", "产出统计（jixiao.output_completion）"),
+    "cost_saving_rate": ("outputs", "产出统计（jixiao.output_completion）"),
     "satisfaction_rate": ("survey", "问卷分析"),
     "voucher_deviation_upper_limit": ("sampling", "审计抽样"),
 }
@@ -45,6 +47,7 @@ METRIC_LABELS = {
     "output_completion_rate": "实际完成率",
     "output_timely_rate": "完成及时率",
     "output_quality_rate": "质量达标率",
+    "cost_saving_rate": "成本节约率",
     "satisfaction_rate": "满意率",
     "voucher_deviation_upper_limit": "凭证抽查偏差率上限",
 }
@@ -92,6 +95,8 @@ class IndicatorScore:
     linked_findings: tuple[str, ...]  # finding ids behind the indicator (deducted or linked)
     metrics: tuple[MetricValue, ...]  # metrics the rule used or the workbook links to
     notes: tuple[str, ...] = ()
+    deducted_findings: tuple[str, ...] = ()  # finding ids the rule itself took points for
+    overlaps: tuple[str, ...] = ()  # possible 重复扣分 notes (:mod:`.overlaps`)
 
     @property
     def deduction(self) -> Decimal | None:
@@ -106,6 +111,7 @@ class ScoreResult:
     metrics: Mapping[str, MetricValue] = field(repr=False)
     findings: Mapping[str, Finding] = field(repr=False)
     register: pd.DataFrame = field(repr=False)
+    double_deductions: tuple[DoubleDeduction, ...] = ()  # possible 重复扣分
 
     @property
     def complete(self) -> bool:
@@ -327,11 +333,23 @@ def score(
                 linked_findings=all_findings,
                 metrics=all_metrics,
                 notes=tuple(list(outcome.notes) + notes),
+                deducted_findings=tuple(outcome.findings),
             )
         )
+    overlaps = double_deductions(tuple(scored))
+    scored = [
+        replace(
+            s,
+            overlaps=tuple(
+                o.sentence(s.indicator.code) for o in overlaps if s.indicator.code in o.codes
+            ),
+        )
+        for s in scored
+    ]
     return ScoreResult(
         system=system,
         indicators=tuple(scored),
+        double_deductions=overlaps,
         missing=missing,
         metrics=values,
         findings=found,

@@ -42,6 +42,7 @@ HEADERS = {
     "评价结论": "conclusion",
     "评分理由": "rationale",
     "关联问题": "links",
+    "共用问题扣分": "shared",
 }
 REQUIRED_HEADERS = ("指标编码", "一级指标", "二级指标", "三级指标", "分值", "规则类型", "规则参数")
 FRAMEWORKS = {
@@ -54,6 +55,7 @@ PLACEHOLDER_MARK = "模板占位"
 _PROBLEM_LINK = re.compile(r"^问题(\d+)$")
 _METRIC_LINK = re.compile(r"^[a-z][a-z0-9_]*$")
 _KIND_LINK = re.compile(r"^(规则|类别):\s*(\S+)$")
+_CODE_LIST = re.compile(r"[\s,，、;；]+")
 _LINK_KINDS = {"规则": "rule", "类别": "category"}
 _LINK_PREFIX = {"problem": "问题", "rule": "规则:", "category": "类别:"}
 
@@ -86,6 +88,9 @@ class Indicator:
     rationale: str
     links: tuple[Link, ...]
     row: int  # the workbook row as Excel shows it
+    # Codes of the indicators that deliberately deduct for the same findings as this one
+    # (共用问题扣分): such an overlap is not listed as a possible 重复扣分.
+    shared: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -295,8 +300,10 @@ def indicator_system_from_frame(
                 rationale=rationale,
                 links=links,
                 row=int(row),
+                shared=tuple(c for c in _CODE_LIST.split(record["shared"]) if c),
             )
         )
+    problems += _shared_problems(indicators)
     if cells.empty:
         problems.append(_Problem(first_row, "指标编码", "工作表中没有指标"))
     if weights_ok and not problems:
@@ -314,6 +321,22 @@ def indicator_system_from_frame(
     return IndicatorSystem(
         indicators=tuple(indicators), file=file, sheet=sheet, year=_year_from_name(file)
     )
+
+
+def _shared_problems(indicators: list[Indicator]) -> list[_Problem]:
+    """共用问题扣分 must name other indicators of the workbook."""
+    codes = {ind.code for ind in indicators}
+    problems = []
+    for ind in indicators:
+        for code in ind.shared:
+            if code == ind.code:
+                message = "「共用问题扣分」不能填写本指标自己的编码"
+            elif code not in codes:
+                message = f"「共用问题扣分」中的指标编码「{code}」不在指标体系中"
+            else:
+                continue
+            problems.append(_Problem(ind.row, "共用问题扣分", f"指标 {ind.label}：{message}"))
+    return problems
 
 
 def _combined_error(problems: list[_Problem], file: str, sheet: str) -> InputError:

@@ -11,6 +11,7 @@ import pandas as pd
 
 from jixiao.errors import ParameterError
 
+from .disclosure import team_set_loss
 from .engine import GRADE_BANDS, METRIC_LABELS, IndicatorScore, ScoreResult, grade, score
 from .rules import METHOD_LABELS, fmt, to_decimal
 from .simulation import GradeSimulation
@@ -85,7 +86,7 @@ def score_to_json(
                     }
                     for m in s.metrics
                 ],
-                "notes": list(s.notes),
+                "notes": list(s.notes) + list(s.overlaps),
                 "workbook_row": s.indicator.row,
                 "method": s.indicator.rule.method,
                 "method_label": METHOD_LABELS[s.indicator.rule.method],
@@ -93,9 +94,12 @@ def score_to_json(
                 "judgement_reason": (
                     s.indicator.rationale if s.indicator.rule.method == "judgement" else ""
                 ),
+                # Points lost that the team typed: judgement, or OBS-… observations' deductions.
+                "team_set_loss": _number(team_set_loss(s)),
             }
             for s in result.indicators
         ],
+        "double_deductions": [d.to_json() for d in result.double_deductions],
         "missing_metrics": [
             {
                 "code": m.code,
@@ -137,7 +141,7 @@ def scoring_table(result: ScoreResult, *, total_row: bool = True) -> pd.DataFram
             "评价标准": s.indicator.criteria,
             "计分方式": METHOD_LABELS[s.indicator.rule.method],
             "得分": None if s.score is None else float(s.score),
-            "扣分说明": "".join(s.reasons),
+            "扣分说明": "".join(s.reasons + s.overlaps),
             "数据来源": s.indicator.data_source,
         }
         for s in result.indicators

@@ -99,8 +99,13 @@ class SurveyValidation:
         )
 
 
-def item_groups(items: pd.DataFrame) -> pd.DataFrame:
-    """Item × respondent group applicability from the 适用对象 column (blank or 全部 = every group)."""
+def item_groups(items: pd.DataFrame, groups=RESPONDENT_GROUPS) -> pd.DataFrame:
+    """Item × respondent group applicability from the 适用对象 column (blank or 全部 = every group).
+
+    ``groups`` are the respondent groups known to the project (a 适用对象 naming another is an
+    error); :func:`validate_responses` passes the defaults and every group its respondents name.
+    """
+    groups = tuple(groups)
     item_ids = items["item_id"].astype("string").str.strip()
     raw = (
         items["groups"].astype("string")
@@ -111,21 +116,21 @@ def item_groups(items: pd.DataFrame) -> pd.DataFrame:
     long = pd.DataFrame({"item_id": item_ids, "token": tokens}).explode("token")
     long["token"] = long["token"].astype("string").str.strip()
     long = long[long["token"].notna() & (long["token"] != "")]
-    unknown = long[~long["token"].isin(RESPONDENT_GROUPS) & ~long["token"].isin(_ALL_GROUPS)]
+    unknown = long[~long["token"].isin(groups) & ~long["token"].isin(_ALL_GROUPS)]
     if not unknown.empty:
         first = unknown.index[0]
         raise InputError(
-            f"适用对象 '{raw.loc[first]}' 含无法识别的受访者类别 '{unknown['token'].iloc[0]}'（可用：{'、'.join(RESPONDENT_GROUPS)}、全部）",
+            f"适用对象 '{raw.loc[first]}' 含无法识别的受访者类别 '{unknown['token'].iloc[0]}'（可用：{'、'.join(groups)}、全部）",
             file=_prov(items, first, "source_file"),
             sheet=_prov(items, first, "source_sheet"),
             row=_prov(items, first, "source_row"),
             column="适用对象",
         )
-    everyone = ~item_ids.isin(long.loc[long["token"].isin(RESPONDENT_GROUPS), "item_id"])
+    everyone = ~item_ids.isin(long.loc[long["token"].isin(groups), "item_id"])
     all_rows = pd.DataFrame({"item_id": item_ids[everyone]}).merge(
-        pd.DataFrame({"group": list(RESPONDENT_GROUPS)}), how="cross"
+        pd.DataFrame({"group": list(groups)}), how="cross"
     )
-    named = long.loc[long["token"].isin(RESPONDENT_GROUPS), ["item_id", "token"]].rename(
+    named = long.loc[long["token"].isin(groups), ["item_id", "token"]].rename(
         columns={"token": "group"}
     )
     return pd.concat([all_rows, named], ignore_index=True).drop_duplicates(ignore_index=True)
@@ -284,7 +289,10 @@ def validate_responses(
     )
     cells["value"] = cells["value"].astype("string")
     cells = cells.merge(item_info, on="item_id", how="left", validate="many_to_one")
-    applicable = item_groups(items).assign(applies=True)
+    # the project's groups are those its respondents name (project.toml [survey] groups is
+    # checked at ingest), besides the defaults
+    known = (*RESPONDENT_GROUPS, *pd.unique(responses["group"].dropna().astype("str")))
+    applicable = item_groups(items, tuple(dict.fromkeys(known))).assign(applies=True)
     cells = cells.merge(applicable, on=["item_id", "group"], how="left", validate="many_to_one")
     cells["applies"] = cells["applies"].fillna(False).astype(bool)
     # Respondents of a group outside the schema's list: every item applies to them.
