@@ -23,6 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -405,11 +406,25 @@ def _head_records(head: str, complete: bool, delimiter: str, records: int) -> li
     return rows[:records] if complete or len(rows) > records else rows[:-1]
 
 
+def _quotes_span_lines(source: bytes) -> bool:
+    """Whether a quoted field may hold a line break: some stretch between line breaks (CR or LF)
+    has an odd number of quote characters. Counted on the bytes (a quote, CR or LF is never part
+    of a multi-byte character in UTF-8 or GB18030), with numpy."""
+    raw = np.frombuffer(source, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    if not len(quotes):
+        return False
+    breaks = np.flatnonzero((raw == ord("\n")) | (raw == ord("\r")))
+    line_of = np.searchsorted(breaks, quotes)
+    return bool((np.bincount(line_of) % 2).any())
+
+
 def _arrow_records(
     source: bytes, encoding: str, delimiter: str, width: int, threads: bool
 ) -> tuple[pa.Table, list[tuple[int | None, str]]]:
     """pyarrow's parse at ``width`` fields, and the (record number, text) of the records of
-    another width, which it leaves out (numbers are known only without threads)."""
+    another width, which it leaves out (numbers are known only without threads). pyarrow's
+    slower mode for line breaks inside quoted fields is used only where a file may have them."""
     odd: list[tuple[int | None, str]] = []
 
     def other_width(row) -> str:
@@ -422,7 +437,7 @@ def _arrow_records(
         read_options=pacsv.ReadOptions(column_names=names, use_threads=threads, encoding=encoding),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter,
-            newlines_in_values=True,
+            newlines_in_values=_quotes_span_lines(source),
             ignore_empty_lines=False,
             invalid_row_handler=other_width,
         ),
