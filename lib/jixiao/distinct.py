@@ -10,6 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+
+# A column whose sample is nearly all distinct values (amounts, ids) is worked on directly:
+# hashing a million distinct amounts costs more than the work it would save. Anything that
+# repeats (units, codes, dates, 摘要, voucher numbers restarting every month) is encoded.
+REPEAT_SAMPLE = 10_000
+REPEAT_SHARE = 0.9
 
 
 def spread_text(positions: np.ndarray, texts, index=None) -> pd.Series:
@@ -34,3 +41,44 @@ def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Seri
     known = positions >= 0
     spread[known] = done.to_numpy(dtype=object)[positions[known]]
     return pd.Series(spread, index=values.index, dtype=dtype)
+
+
+def encode(values: pd.Series, *, always: bool = False) -> tuple[np.ndarray, pd.Series] | None:
+    """``(positions, distinct)`` with ``values`` equal to ``distinct.take(positions)`` (a missing
+    value is a distinct value of its own), or None when the values hardly repeat (judged on an
+    evenly spaced sample; ``always`` encodes anyway)."""
+    n = len(values)
+    if not always and n > 4 * REPEAT_SAMPLE:
+        probe = values.iloc[:: n // REPEAT_SAMPLE].dropna()
+        probe = probe[probe != ""]  # empty cells repeat, but say nothing about the rest
+        if probe.nunique() > REPEAT_SHARE * len(probe):
+            return None
+    arrow = getattr(values.array, "_pa_array", None)
+    if isinstance(arrow, pa.ChunkedArray) and isinstance(values.dtype, pd.StringDtype):
+        # Arrow-backed text: Arrow's own hash table, one dictionary for all chunks.
+        coded = pc.dictionary_encode(arrow.combine_chunks())
+        positions = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
+        positions = positions.astype(np.int64, copy=False)
+        distinct = pd.Series(pd.array(coded.dictionary, dtype=values.dtype))
+    else:
+        positions, distinct = pd.factorize(values, use_na_sentinel=True)
+        distinct = pd.Series(distinct, dtype=values.dtype)
+    missing = positions < 0
+    if missing.any():
+        positions = np.where(missing, len(distinct), positions)
+        distinct = pd.concat([distinct, pd.Series([None], dtype=values.dtype)], ignore_index=True)
+    return positions, distinct
+
+
+def spread(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
+    """The per-distinct results ``done`` (a Series or a frame) back on every line, by position."""
+    if isinstance(done, pd.DataFrame):
+        return pd.DataFrame(
+            {c: spread(done[c], positions, index) for c in done.columns}, index=index
+        )
+    return pd.Series(done.array.take(positions), index=index, name=done.name)
+
+
+def spread_mask(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
+    """A per-distinct boolean back on every line."""
+    return pd.Series(np.asarray(done, dtype=bool)[positions], index=index)

@@ -115,7 +115,12 @@ def _join_first(
     counter: str,
 ) -> pd.Series:
     """Per group, the given texts joined (at most ``limit`` each), noting how many there were in all."""
-    joined = pd.Series(texts.to_numpy(), dtype="str").groupby(group, sort=True).agg(sep.join)
+    values = pd.Series(texts.to_numpy(), dtype="str").to_numpy(dtype=object)
+    group = np.asarray(group)
+    # Rows come sorted by group: one str.join per group (findings, not ledger lines).
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
+    pieces = np.split(values, starts[1:]) if len(group) else []
+    joined = pd.Series([sep.join(piece) for piece in pieces], index=group[starts], dtype="str")
     joined = joined.reindex(range(n_groups)).fillna("").astype("str")
     tail = np.where(totals > limit, "……等共" + pd.Series(totals).astype("str") + counter, "")
     return (joined + pd.Series(tail, dtype="str")).astype("str")

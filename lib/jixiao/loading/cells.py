@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jixiao import schema
+from jixiao.distinct import encode, spread, spread_mask
 from jixiao.readers import nfkc
 
 from .result import DATE_DTYPE, TEXT_DTYPE
@@ -49,10 +50,23 @@ def squeeze(text: pd.Series) -> pd.Series:
 
 def as_text(raw: pd.Series) -> pd.Series:
     """Cells as stripped text (NA when empty); whole-number floats lose their ``.0``."""
+    if isinstance(raw.dtype, pd.StringDtype) and raw.dtype.storage == "pyarrow":
+        # Arrow-backed text (a CSV): the same steps on the Arrow array, without pandas' wrappers.
+        arr = pc.utf8_trim_whitespace(pc.fill_null(_arrow(raw), ""))
+        whole_float = pc.match_substring_regex(arr, "^-?[0-9]+\\.0$")
+        arr = pc.if_else(whole_float, pc.utf8_slice_codeunits(arr, 0, -2), arr)
+        arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, arr.type), arr)
+        return pd.Series(pd.array(arr, dtype=TEXT_DTYPE), index=raw.index)
     text = raw.where(raw.notna(), "").astype(TEXT_DTYPE).str.strip()
     whole_float = text.str.fullmatch(r"-?[0-9]+\.0", na=False)
     text = text.where(~whole_float, text.str.slice(0, -2))
     return text.where(text != "")
+
+
+def _arrow(text: pd.Series) -> pa.Array:
+    """The Arrow array behind a ``str`` Series (one chunk)."""
+    arr = pa.array(text.array) if not hasattr(text.array, "_pa_array") else text.array._pa_array
+    return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
 @dataclass
@@ -86,36 +100,51 @@ def _drop_thousands(text: pd.Series, decimals: bool = True) -> tuple[pd.Series, 
     return text.where(~good, text.str.replace(",", "", regex=False)), good
 
 
+# Plain amounts (≤ 13 integer digits) and amounts with thousands separators every three digits
+# (≤ 12 integer digits), ≤ 2 decimals: all parse_money_text would do to these is drop the commas.
+_FAST_AMOUNT = "^-?([0-9]{1,13}|[0-9]{1,3}(,[0-9]{3}){1,3})(\\.[0-9]{0,2})?$"
+
+
 def parse_money(text: pd.Series, *, blank_is_zero: bool) -> Converted:
     """Text amounts in 元 → integer fen, exactly (round half to even at the third decimal).
 
-    Plain amounts with at most two decimals (the bulk of any ledger) take a fast path; only
-    the other cells go through the full text clean-up of :func:`parse_money_text`.
+    Plain amounts with at most two decimals (the bulk of any ledger), with or without thousands
+    separators, take a fast path on the Arrow array; only the other cells go through the full
+    text clean-up of :func:`parse_money_text`, once per distinct text.
     """
-    present = text.notna()
+    arr = _arrow(text.astype(TEXT_DTYPE))
+    present_arr = pc.is_valid(arr)
+    fast_arr = pc.fill_null(pc.match_substring_regex(arr, _FAST_AMOUNT), False)
+    grouped_arr = pc.and_(fast_arr, pc.fill_null(pc.match_substring(arr, ","), False))
     # ≤ 13 integer digits and ≤ 2 decimals: x * 100 is within 0.1 of an integer in binary
-    # floating point, so rounding it gives the exact fen.
-    plain = text.str.fullmatch("-?[0-9]{1,13}(\\.[0-9]{0,2})?", na=False)
-    # pyarrow's parser (correctly rounded, in C) rather than to_numeric's object path.
-    plain_text = pa.array(text.where(plain, "0").astype(TEXT_DTYPE), type=pa.large_string())
-    fen = np.rint(pc.cast(plain_text, pa.float64()).to_numpy(zero_copy_only=False) * 100)
-    values = pd.Series(fen, index=text.index).astype("Int64").where(plain)
+    # floating point, so rounding it gives the exact fen (pyarrow's parser is correctly rounded).
+    digits = pc.if_else(fast_arr, pc.replace_substring(arr, ",", ""), "0")
+    fen = np.rint(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False) * 100)
+    plain = fast_arr.to_numpy(zero_copy_only=False)
+    present = present_arr.to_numpy(zero_copy_only=False)
+    values = pd.Series(pd.array(fen, dtype="Int64"), index=text.index).where(plain)
     other = present & ~plain
     bad = pd.Series(False, index=text.index)
-    reason = pd.Series("", index=text.index, dtype=TEXT_DTYPE)
+    reason: pd.Series | str = ""
     actions: dict[str, pd.Series] = {}
+    grouped = pd.Series(grouped_arr.to_numpy(zero_copy_only=False), index=text.index)
     if other.any():
-        slow = parse_money_text(text[other])
+        slow = convert_distinct(text[other], parse_money_text)
         values[other] = slow.values
         bad[other] = slow.bad
-        reason[other] = slow.reason
+        if slow.bad.any():
+            reason = pd.Series("", index=text.index, dtype=TEXT_DTYPE)
+            reason[other] = slow.reason
         actions = {
             action: mask.reindex(text.index, fill_value=False)
             for action, mask in slow.actions.items()
         }
+    if grouped.any():
+        thousands = "去除千位分隔符"
+        actions[thousands] = grouped | actions[thousands] if thousands in actions else grouped
     if blank_is_zero:
         values = values.where(present, 0)
-        actions["空白金额按 0 处理"] = _count(~present)
+        actions["空白金额按 0 处理"] = pd.Series(~present, index=text.index)
     return Converted(values, bad, reason, actions)
 
 
@@ -254,19 +283,66 @@ def parse_text(
 
 
 def convert_column(
-    text: pd.Series, column: schema.Column, *, validate_choices: bool = True
+    text: pd.Series,
+    column: schema.Column,
+    *,
+    validate_choices: bool = True,
+    encoded: tuple[np.ndarray, pd.Series] | None = None,
+    index: pd.Index | None = None,
 ) -> Converted:
+    """Convert a column of text cells; every parser works cell by cell, so a column whose values
+    repeat is converted once per distinct value (``encoded``: positions and distinct values, as
+    :func:`jixiao.distinct.encode` gives them) and spread back. With ``encoded``, ``text`` may be
+    None (the cells are ``distinct`` taken at ``positions``, labelled ``index``), except for
+    amounts."""
     if column.type == "money":
         return parse_money(text, blank_is_zero=column.name in ("debit_fen", "credit_fen"))
     if column.type == "date":
-        return parse_dates(text)
-    if column.type == "int":
-        return parse_int(text)
-    if column.type == "number":
-        return parse_number(text)
-    if column.type == "code":
-        return parse_code(text)
-    return parse_text(text, column.choices, validate=validate_choices)
+        parse = parse_dates
+    elif column.type == "int":
+        parse = parse_int
+    elif column.type == "number":
+        parse = parse_number
+    elif column.type == "code":
+        parse = parse_code
+    else:
+
+        def parse(values: pd.Series) -> Converted:
+            return parse_text(values, column.choices, validate=validate_choices)
+
+    return convert_distinct(text, parse, encoded=encoded, index=index)
+
+
+def convert_distinct(
+    text: pd.Series | None,
+    parse,
+    *,
+    encoded: tuple[np.ndarray, pd.Series] | None = None,
+    index: pd.Index | None = None,
+) -> Converted:
+    """``parse`` (a function of a text Series returning :class:`Converted`) run once per distinct
+    text when the texts repeat, and spread back to every cell (``text`` None: see
+    :func:`convert_column`)."""
+    if encoded is None:
+        encoded = encode(text)
+    if encoded is None:
+        return parse(text)
+    positions, distinct = encoded
+    if text is not None:
+        if len(distinct) >= len(text):
+            return parse(text)
+        index = text.index
+    done = parse(distinct)
+    bad = spread_mask(done.bad, positions, index)
+    reason = done.reason
+    if not isinstance(reason, str):
+        reason = spread(reason, positions, index) if bad.any() else ""
+    return Converted(
+        spread(done.values, positions, index),
+        bad,
+        reason,
+        {action: spread_mask(mask, positions, index) for action, mask in done.actions.items()},
+    )
 
 
 def dtype_for(column: schema.Column) -> str:

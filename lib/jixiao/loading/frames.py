@@ -6,7 +6,7 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao import schema
+from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, encode, spread, spread_text
 from jixiao.readers import RawGrid, read_grid
 from jixiao.xlsx_cells import column_letters
 
@@ -82,6 +83,8 @@ def prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = N
 def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     """Code cells typed as numbers become the text Excel shows (0101 under format 0000)."""
     values = part.body[column]
+    if isinstance(values.dtype, pd.StringDtype):
+        return  # text cells (a CSV): no numbers
     # calamine hands numbers as float (int for some .xls); bool is not a code
     numeric = values.map(type).isin((float, int))
     if not numeric.any():
@@ -112,6 +115,47 @@ def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     part.body = body
 
 
+class Texts(Mapping):
+    """Stacked columns by name → text cells (a ``str`` Series, NA where empty). A column kept as
+    positions into its distinct values is built only when asked for; :meth:`missing` answers
+    from the distinct values."""
+
+    def __init__(self) -> None:
+        self._ready: dict[str, pd.Series] = {}
+        self._coded: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._names: list[str] = []
+
+    def put(self, name: str, text: pd.Series) -> None:
+        self._names.append(name)
+        self._ready[name] = text
+
+    def put_coded(self, name: str, positions: np.ndarray, distinct: pd.Series) -> None:
+        self._names.append(name)
+        self._coded[name] = (positions, distinct)
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._ready:
+            positions, distinct = self._coded[name]
+            self._ready[name] = spread(distinct, positions, pd.RangeIndex(len(positions)))
+        return self._ready[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ready or name in self._coded
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def missing(self, name: str) -> np.ndarray:
+        """Where the column's cells are empty (bool per stacked row)."""
+        if name in self._coded:
+            positions, distinct = self._coded[name]
+            return distinct.isna().to_numpy(dtype=bool)[positions]
+        return self[name].isna().to_numpy(dtype=bool)
+
+
 @dataclass
 class Frame:
     """The rows of one or more sheets of the same kind, converted together.
@@ -125,13 +169,19 @@ class Frame:
     table: schema.Table
     part: np.ndarray  # int: which part each row comes from
     row: np.ndarray  # int: Excel row number within its part
-    texts: dict[
-        str, pd.Series
-    ]  # name → text cells (NA where empty or where the part lacks the column)
+    texts: Texts  # name → text cells (NA where empty or where the part lacks the column)
     found: dict[str, np.ndarray]  # name → header as found, per part ("" where the part lacks it)
     notes: list[dict] = field(default_factory=list)
     # name → {position: "D4 =SUM(…)"} for formula cells saved without a value (xlsx)
     formulas: dict[str, dict[int, str]] = field(default_factory=dict)
+    # name → (positions, distinct cleaned texts) for columns whose values repeat
+    encoded: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+
+    def missing(self, name: str) -> np.ndarray:
+        """Where column ``name`` is empty (everywhere when no file has it)."""
+        if name not in self.texts:
+            return np.ones(len(self.part), dtype=bool)
+        return self.texts.missing(name)
 
     @property
     def index(self) -> pd.RangeIndex:
@@ -168,11 +218,56 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
+# What pandas infers for cells without booleans (where 1 == True cannot merge two texts).
+_NO_BOOLEANS = {"string", "floating", "integer", "mixed-integer-float", "decimal", "empty"}
+
+
+def _cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Series] | None]:
+    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell
+    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does), and
+    the positions into the distinct texts when every cell was converted that way.
+
+    Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
+    ``False == 0 == -0.0`` while their texts differ: cells equal to 0, and cells equal to 1 in a
+    column that may hold booleans, are converted one by one."""
+    if len(cells) > 4 * REPEAT_SAMPLE:
+        probe = cells.iloc[:: len(cells) // REPEAT_SAMPLE]
+        probe = probe[(probe != "") & probe.notna()]
+        if probe.nunique() > REPEAT_SHARE * len(probe):
+            return as_text(cells), None
+    positions, distinct = pd.factorize(cells, use_na_sentinel=True)
+    if len(distinct) * 2 > len(cells):
+        return as_text(cells), None
+    values = distinct.to_numpy(dtype=object)
+    numeric = np.fromiter(
+        (not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+    zero = numeric & (values == 0)
+    one = numeric & (values == 1)
+    if one.any():
+        # 1 stands for itself only where the column holds no booleans (a whole-column scan).
+        filled = cells[(cells != "") & cells.notna()]
+        if pd.api.types.infer_dtype(filled, skipna=True) in _NO_BOOLEANS:
+            one[:] = False
+    ambiguous = zero | one
+    cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
+    positions = np.where(positions < 0, len(values), positions)
+    one_by_one = np.append(ambiguous, False)[positions]  # the last position: empty cells
+    if not one_by_one.any():
+        return spread(cleaned, positions, cells.index), (positions, cleaned)
+    text = spread(cleaned, positions, cells.index)
+    text[one_by_one] = as_text(cells[one_by_one])
+    return text, None
+
+
 def stack(parts: list[Part], table: schema.Table) -> Frame:
     lengths = [len(p.body) for p in parts]
     names = list(dict.fromkeys(name for p in parts for name in p.found))
-    columns: dict[str, pd.Series] = {}
+    columns = Texts()
     found: dict[str, np.ndarray] = {}
+    encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
     for name in names:
         pieces = []
         for p, n in zip(parts, lengths, strict=True):
@@ -183,9 +278,26 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
                 else pd.Series([None] * n, dtype=object)
             )
         stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
-        columns[name] = (
-            as_text(stacked.astype(object)) if len(stacked) else pd.Series(dtype=TEXT_DTYPE)
-        )
+        if not len(stacked):
+            columns.put(name, pd.Series(dtype=TEXT_DTYPE))
+        elif isinstance(stacked.dtype, pd.StringDtype):
+            # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
+            # positions kept for the conversions.
+            coded = encode(stacked)
+            if coded is None:
+                columns.put(name, as_text(stacked))
+            else:
+                positions, distinct = coded
+                cleaned = as_text(distinct)
+                columns.put_coded(name, positions, cleaned)
+                encoded[name] = (positions, cleaned)
+        else:
+            text, coded = _cells_as_text(stacked.astype(object))
+            if coded is None:
+                columns.put(name, text)
+            else:
+                columns.put_coded(name, *coded)
+                encoded[name] = coded
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,
@@ -196,6 +308,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         else np.zeros(0, dtype="int64"),
         texts=columns,
         found=found,
+        encoded=encoded,
     )
     for k, p in enumerate(parts):
         for column, action, count in p.notes:
@@ -232,7 +345,7 @@ def _row_text(body: pd.DataFrame) -> pd.Series:
     return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
 
-def _dropped_rows(frame: Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFrame:
+def _dropped_rows(frame: Frame, mask: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
     positions = np.flatnonzero(mask)
     if not len(positions):
         return empty_dropped()
@@ -251,21 +364,32 @@ def _dropped_rows(frame: Frame, mask: np.ndarray, kind: pd.Series) -> pd.DataFra
                 frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE
             ),
             "row": pd.Series(frame.row[positions], dtype="int64"),
-            "kind": kind.iloc[positions].astype(TEXT_DTYPE).reset_index(drop=True),
+            "kind": pd.Series(np.asarray(kind)[positions], dtype=TEXT_DTYPE),
             "text": text.reset_index(drop=True),
         }
     )
 
 
-DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, pd.Series]]  # → (mask, kind)
+# → (mask, kind: what each dropped row is, e.g. 合计行; an array or Series over the rows)
+DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, np.ndarray]]
+
+
+def per_column(frame: Frame, name: str, fn) -> pd.Series:
+    """``fn`` (a vectorised function of a text Series, elementwise) of a stacked column, worked
+    out once per distinct value when the column's values repeat."""
+    coded = frame.encoded.get(name)
+    if coded is None:
+        return fn(frame.texts[name])
+    positions, distinct = coded
+    return spread(fn(distinct), positions, frame.index)
 
 
 def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     """Fully blank rows, and total rows (a text cell reading 合计 / 总计 / 小计)."""
     index = frame.index
-    blank = pd.Series(True, index=index)
-    for text in frame.texts.values():
-        blank &= text.isna()
+    blank = np.ones(len(index), dtype=bool)
+    for name in frame.texts:
+        blank &= frame.missing(name)
     # Cells under no recognised header must be empty too: checked sheet by sheet (their columns differ).
     others_blank = []
     for p in frame.parts:
@@ -279,11 +403,16 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
         blank &= np.concatenate(others_blank)
     for cells in frame.formulas.values():
         blank[list(cells)] = False
+    blank = pd.Series(blank, index=index)
     total = pd.Series(False, index=index)
+
+    def is_total(text: pd.Series) -> pd.Series:
+        return text.str.replace(SPACES, "", regex=True).isin(TOTAL_ROW_WORDS)
+
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
-            total |= frame.texts[col.name].str.replace(SPACES, "", regex=True).isin(TOTAL_ROW_WORDS)
-    kind = pd.Series("合计行", index=index, dtype=TEXT_DTYPE).where(~blank, "空行")
+            total |= per_column(frame, col.name, is_total)
+    kind = np.where(blank.to_numpy(), "空行", "合计行")
     return blank | total, kind
 
 
@@ -299,7 +428,7 @@ def load_frame(
     drop, kind = _blank_and_total_rows(frame)
     if drop_rule is not None:
         more, more_kind = drop_rule(frame, drop)
-        kind = kind.where(drop, more_kind)
+        kind = np.where(drop.to_numpy(dtype=bool), kind, np.asarray(more_kind))
         drop = drop | more
     drop_mask = drop.to_numpy(dtype=bool)
     dropped = _dropped_rows(frame, drop_mask, kind)
@@ -312,21 +441,45 @@ def load_frame(
     columns: dict[str, pd.Series] = {}
     reject_parts: list[pd.DataFrame] = []
     bad_rows = np.zeros(len(index), dtype=bool)
+    everything = bool(keep.all())
+
+    def kept(text: pd.Series) -> pd.Series:
+        return text if everything else text[keep]
+
     for col in table.columns:
         if col.name not in frame.texts:
             columns[col.name] = pd.Series(pd.NA, index=index).astype(dtype_for(col))
             continue
-        text = frame.texts[col.name].loc[index]
-        conv = convert_column(text, col, validate_choices=validate_choices)
+        coded = frame.encoded.get(col.name)
+        positions = coded[0][keep] if coded is not None else None
+        # A column converted per distinct value needs its cells only for rejects.
+        text = None if coded is not None and col.type != "money" else kept(frame.texts[col.name])
+        conv = convert_column(
+            text,
+            col,
+            validate_choices=validate_choices,
+            encoded=(positions, coded[1]) if coded is not None else None,
+            index=index,
+        )
         headers = frame.found[col.name]
         for action, mask in conv.actions.items():
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
-        missing = text.isna() & (not blank_allowed)
-        formula = pd.Series(frame.formulas.get(col.name, {}), dtype=TEXT_DTYPE).reindex(index)
-        uncached = formula.notna()
+        empty = (
+            text.isna().to_numpy(dtype=bool)
+            if text is not None
+            else coded[1].isna().to_numpy(dtype=bool)[positions]
+        )
+        missing = pd.Series(empty & (not blank_allowed), index=index)
+        formulas = frame.formulas.get(col.name, {})
+        uncached = pd.Series(np.zeros(len(index), dtype=bool), index=index)
+        if formulas:
+            formula = pd.Series(formulas, dtype=TEXT_DTYPE).reindex(index)
+            uncached = formula.notna()
         bad = (conv.bad | missing | uncached).to_numpy(dtype=bool)
         if bad.any():
+            if not formulas:
+                formula = pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE)
             reason = (
                 conv.reason
                 if isinstance(conv.reason, pd.Series)
@@ -339,6 +492,8 @@ def load_frame(
                 + formula.fillna("")
                 + " 没有保存计算结果（读作空白会被当作 0）；请在 Excel 中打开、重新计算并保存后再导入",
             )
+            if text is None:
+                text = spread(coded[1], positions, index)
             value = (
                 text.fillna("")
                 if col.name not in PERSONAL_COLUMNS
@@ -360,16 +515,19 @@ def load_frame(
             bad_rows |= bad
         columns[col.name] = conv.values
     canonical = {c.name for c in table.columns}
-    for name, text in frame.texts.items():  # extra columns, in sheet order
+    for name in frame.texts:  # extra columns, in sheet order
         if name not in canonical:
-            columns[name] = text.loc[index]
+            columns[name] = kept(frame.texts[name])
 
     loaded = ~bad_rows
-    data = pd.DataFrame(columns, index=index).loc[loaded]
+    data = pd.DataFrame(columns, index=index)
+    if not loaded.all():
+        data = data.loc[loaded]
     for col in table.columns:
         data[col.name] = data[col.name].astype(dtype_for(col))
-    data["source_file"] = pd.Series(files[loaded], index=data.index, dtype=TEXT_DTYPE)
-    data["source_sheet"] = pd.Series(sheets[loaded], index=data.index, dtype=TEXT_DTYPE)
+    part_loaded = part[loaded]
+    data["source_file"] = spread_text(part_loaded, [p.grid.file for p in frame.parts], data.index)
+    data["source_sheet"] = spread_text(part_loaded, [p.grid.sheet for p in frame.parts], data.index)
     data["source_row"] = frame.row[keep][loaded].astype("int64")
     data["_part"] = part[loaded]
     data = data.reset_index(drop=True)

@@ -15,12 +15,13 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.account_codes import account_key
+from jixiao.distinct import encode, spread, spread_text
 from jixiao.errors import InputError
 from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_sheet
 from jixiao.units import same_unit
 
 from .cells import squeeze
-from .frames import Frame, Part, load_frame, prepare, stack, typed_rejects
+from .frames import Frame, Part, load_frame, per_column, prepare, stack, typed_rejects
 from .headers import HEADER_SCAN_ROWS, cell_text, find_header, header_lookup
 from .result import TEXT_DTYPE, LoadResult
 
@@ -44,25 +45,64 @@ _OPENING_MARKERS = ("上年结转", "期初余额", "年初余额", "期末余�
 _PAGE_MARKERS = ("承前页", "过次页")
 
 
+def _summary_kinds(summary: pd.Series) -> pd.DataFrame:
+    """What a 摘要 says about its row (cell by cell): a non-entry marker, a total, an opening
+    balance, a page carry-over."""
+    key = squeeze(summary)
+    marker_pattern = "|".join(re.escape(m) for m in schema.LEDGER_NON_ENTRY_MARKERS)
+    return pd.DataFrame(
+        {
+            "exact": key.isin(schema.LEDGER_NON_ENTRY_MARKERS).to_numpy(dtype=bool),
+            "marker": key.str.contains(marker_pattern + r"|合计|累计", na=False).to_numpy(
+                dtype=bool
+            ),
+            "total": key.str.contains(r"合计|累计", na=False).to_numpy(dtype=bool),
+            "opening": key.str.contains("|".join(_OPENING_MARKERS), na=False).to_numpy(dtype=bool),
+            "page": key.str.contains("|".join(_PAGE_MARKERS), na=False).to_numpy(dtype=bool),
+        },
+        index=summary.index,
+    )
+
+
 def _ledger_drop_rule(frame: Frame, already: pd.Series) -> tuple[pd.Series, pd.Series]:
     index = frame.index
-    summary = frame.texts.get("summary", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
-    key = squeeze(summary)
-    voucher = frame.texts.get("voucher", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
-    date = frame.texts.get("date", pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
-    exact = key.isin(schema.LEDGER_NON_ENTRY_MARKERS)
-    marker_pattern = "|".join(re.escape(m) for m in schema.LEDGER_NON_ENTRY_MARKERS)
-    unnumbered_total = voucher.isna() & key.str.contains(marker_pattern + r"|合计|累计", na=False)
-    no_date_total = voucher.isna() & date.isna() & key.str.contains(r"合计|累计", na=False)
-    mask = (exact | unnumbered_total | no_date_total).fillna(False).astype(bool) & ~already
-    opening = key.str.contains("|".join(_OPENING_MARKERS), na=False)
-    page = key.str.contains("|".join(_PAGE_MARKERS), na=False)
-    kind = (
-        pd.Series("合计行", index=index, dtype=TEXT_DTYPE)
-        .where(~opening, "期初/结转余额行")
-        .where(~page, "承前过次行")
+    if "summary" in frame.texts:
+        kinds = per_column(frame, "summary", _summary_kinds)
+    else:
+        kinds = _summary_kinds(pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE))
+    no_voucher = frame.missing("voucher")
+    no_date = frame.missing("date")
+    unnumbered_total = no_voucher & kinds["marker"]
+    no_date_total = no_voucher & no_date & kinds["total"]
+    mask = (kinds["exact"] | unnumbered_total | no_date_total) & ~already
+    kind = np.where(
+        kinds["page"].to_numpy(),
+        "承前过次行",
+        np.where(kinds["opening"].to_numpy(), "期初/结转余额行", "合计行"),
     )
     return mask, kind
+
+
+def _voucher_parts(voucher: pd.Series) -> pd.DataFrame:
+    """``记-12`` → type 记, number 12, and whether the reference is readable (cell by cell)."""
+    key = squeeze(voucher)
+    ok = key.str.fullmatch("([^0-9_—–-]+?字?)?[-_—–]?第?[0-9]{1,9}号?", na=False)
+    vtype = key.str.replace("字?[-_—–]?第?[0-9]+号?$", "", regex=True).where(ok)
+    vtype = vtype.where(vtype != "")
+    digits = key.str.replace("号$", "", regex=True).str.replace("^.*[^0-9]", "", regex=True)
+    number = pd.to_numeric(digits.where(ok)).astype("Int64")
+    return pd.DataFrame(
+        {"type": vtype.astype(TEXT_DTYPE), "number": number, "bad": voucher.notna() & ~ok},
+        index=voucher.index,
+    )
+
+
+def _per_distinct_frame(values: pd.Series, fn) -> pd.DataFrame:
+    coded = encode(values)
+    if coded is None:
+        return fn(values)
+    positions, distinct = coded
+    return spread(fn(distinct), positions, values.index)
 
 
 def parse_vouchers(
@@ -71,18 +111,16 @@ def parse_vouchers(
     """``记-12`` / ``记12`` / ``记 字 第12号`` → (type 记, number 12, bad mask).
 
     A separate 凭证字 column supplies the type when the number column holds digits only.
+    Worked out once per distinct reference.
     """
-    key = squeeze(voucher)
-    ok = key.str.fullmatch("([^0-9_—–-]+?字?)?[-_—–]?第?[0-9]{1,9}号?", na=False)
-    vtype = key.str.replace("字?[-_—–]?第?[0-9]+号?$", "", regex=True).where(ok)
-    vtype = vtype.where(vtype != "")
+    parts = _per_distinct_frame(voucher, _voucher_parts)
+    vtype = parts["type"]
     if type_text is not None:
-        separate = squeeze(type_text).str.replace("字$", "", regex=True)
+        separate = _per_distinct_frame(
+            type_text, lambda t: squeeze(t).str.replace("字$", "", regex=True).to_frame("type")
+        )["type"]
         vtype = vtype.where(vtype.notna(), separate)
-    digits = key.str.replace("号$", "", regex=True).str.replace("^.*[^0-9]", "", regex=True)
-    number = pd.to_numeric(digits.where(ok)).astype("Int64")
-    bad = voucher.notna() & ~ok
-    return vtype.astype(TEXT_DTYPE), number, bad
+    return vtype.astype(TEXT_DTYPE), parts["number"], parts["bad"].astype(bool)
 
 
 def _title_unit(title: pd.DataFrame) -> tuple[str, str] | None:
@@ -262,6 +300,21 @@ def _no_second_file_per_unit(paths: list[Path], units: list[tuple[str, str]]) ->
                 )
 
 
+def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """``data.duplicated(subset=columns)`` (the first of equal lines is not a duplicate), with the
+    text columns compared only on the lines whose numbers and dates already repeat."""
+    numeric = [c for c in columns if isinstance(data[c].dtype, np.dtype)]  # amounts, dates
+    if not numeric or len(numeric) == len(columns):
+        return data.duplicated(subset=columns, keep="first")
+    # Two equal lines are equal on the numeric columns too, so both are among the candidates
+    # and keep their order: the first of them stays the one not counted.
+    candidates = data.duplicated(subset=numeric, keep=False).to_numpy(dtype=bool)
+    dupes = np.zeros(len(data), dtype=bool)
+    if candidates.any():
+        dupes[candidates] = data.loc[candidates, columns].duplicated(keep="first").to_numpy()
+    return pd.Series(dupes, index=data.index)
+
+
 def _load_ledger_batch(
     items: list[tuple[Path, RawGrid, str | None, str | None]], unit_names: Mapping[str, str]
 ) -> LoadResult:
@@ -317,12 +370,10 @@ def _load_ledger_batch(
 
     for k, (chosen, source) in enumerate(units):
         frame.note(k, "", f"核算单位取自{source}：{chosen}", 1)
-    data["unit"] = pd.Series(
-        np.array([u for u, _ in units], dtype=object)[part], index=data.index, dtype=TEXT_DTYPE
-    )
+    data["unit"] = spread_text(part, [u for u, _ in units], data.index)
 
     canonical = [c.name for c in schema.LEDGER.columns]
-    dupes = data.duplicated(subset=[*canonical, "_part"], keep="first")
+    dupes = _duplicated_lines(data, [*canonical, "_part"])
     frame.note_rows(
         "", "发现完全相同的分录行（未删除，由合规检查标记）", part[dupes.to_numpy(dtype=bool)]
     )
