@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from jixiao import schema
+from jixiao.delimited import decode_bytes
 from jixiao.errors import InputError
 from jixiao.loading import (
     LoadResult,
@@ -28,7 +29,6 @@ from jixiao.loading import (
     unit_from_filename,
     unit_from_title,
 )
-from jixiao.readers import decode_bytes
 
 
 def text(*values) -> pd.Series:

@@ -13,18 +13,12 @@ raise :class:`jixiao.errors.InputError`; problems in single cells never raise.
 - :mod:`.headers` — finding the header row (title lines, aliases, two-row merged headers).
 - :mod:`.cells` — vectorised cell conversions (amounts to fen, dates, numbers, codes, choices).
 - :mod:`.frames` — the generic loader for every raw kind described by a schema table.
+- :mod:`.tables` — ``load_table`` for one sheet of any kind, and the 资金下达 / 产出 / 访谈 / 观察记录 loaders.
 - :mod:`.ledger` — the 明细账: voucher references, balance rows, the accounting unit.
 - :mod:`.questionnaire` — the 问卷调查 workbook.
 """
 
 from .cells import as_text, parse_dates, parse_money, parse_money_text
-from .frames import (
-    load_allocations,
-    load_interviews,
-    load_observations,
-    load_outputs,
-    load_table,
-)
 from .headers import normalise_header
 from .ledger import load_ledger, load_ledgers, parse_vouchers, unit_from_filename, unit_from_title
 from .questionnaire import load_survey
@@ -36,6 +30,13 @@ from .result import (
     empty_dropped,
     empty_normalisations,
     empty_rejects,
+)
+from .tables import (
+    load_allocations,
+    load_interviews,
+    load_observations,
+    load_outputs,
+    load_table,
 )
 
 __all__ = [

@@ -15,15 +15,17 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.account_codes import account_key
+from jixiao.delimited import read_csv
 from jixiao.distinct import encode, spread, spread_text
 from jixiao.errors import InputError
-from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_csv, read_sheet
+from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_sheet
 from jixiao.units import same_unit
 
 from .cells import squeeze
-from .frames import Frame, Part, load_frame, per_column, prepare, stack, typed_rejects
+from .frames import Frame, Part, load_frame, per_column, prepare, stack
 from .headers import HEADER_SCAN_ROWS, cell_text, find_header, header_lookup
 from .result import TEXT_DTYPE, LoadResult
+from .tables import typed_rejects
 
 _VOUCHER_TYPE_HEADERS = {
     "凭证字": "voucher_type_text",

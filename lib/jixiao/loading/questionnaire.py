@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import schema
+from jixiao.delimited import read_grid
 from jixiao.errors import InputError
-from jixiao.readers import read_grid
 
-from .frames import load_sheet, load_table, with_source
 from .headers import cell_text
 from .result import TEXT_DTYPE, LoadResult, notes_frame
+from .tables import load_sheet, load_table, with_source
 
 
 def load_survey(path, *, tables: Mapping[str, schema.Table] | None = None) -> dict[str, LoadResult]:
