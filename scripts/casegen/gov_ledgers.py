@@ -361,6 +361,22 @@ def _amount_text(fen: int) -> str:
     return f"{int(fen) / 100:.2f}" if fen else ""
 
 
+# The headers of the titled exports (xlsx with title lines, UTF-8-BOM CSV): the template's own.
+TITLED_HEADER = (
+    "日期",
+    "凭证字号",
+    "摘要",
+    "科目编码",
+    "科目名称",
+    "借方",
+    "贷方",
+    "项目",
+    "往来单位",
+    "附单据数",
+    "制单人",
+)
+
+
 def write_ledger(
     books: UnitBooks, rows: list[dict], folder: Path, *, period: str, timestamp
 ) -> dict:
@@ -368,19 +384,7 @@ def write_ledger(
     stem = f"明细账_{books.unit}"
     shape = books.shape
     if shape == "titled_xlsx":
-        header = [
-            "日期",
-            "凭证字号",
-            "摘要",
-            "科目编码",
-            "科目名称",
-            "借方",
-            "贷方",
-            "项目",
-            "往来单位",
-            "附单据数",
-            "制单人",
-        ]
+        header = list(TITLED_HEADER)
         body = []
         for r in _total_rows(rows):
             if r.get("total"):
@@ -506,19 +510,7 @@ def write_ledger(
         common.save_workbook(wb, path, timestamp=timestamp)
         return dict(file=path.name, shape=shape, header_row=1, rows=len(body), entries=len(rows))
     if shape == "utf8bom_csv":
-        header = [
-            "日期",
-            "凭证字号",
-            "摘要",
-            "科目编码",
-            "科目名称",
-            "借方",
-            "贷方",
-            "项目",
-            "往来单位",
-            "附单据数",
-            "制单人",
-        ]
+        header = list(TITLED_HEADER)
         lines = [["明细账"] + [""] * 10, [f"核算单位：{books.unit}"] + [""] * 10, header]
         for r in rows:
             lines.append(
