@@ -105,3 +105,23 @@ def test_an_old_keyword_table_is_refused_with_what_to_write_instead(tmp_path):
     file = _write(tmp_path, "序号,建议标题,建议内容,触发关键词\n1,甲,甲的内容,专项资金；核算\n")
     with pytest.raises(InputError, match=r"缺少列：针对问题.*触发关键词」已停用"):
         load_recommendations(file)
+
+
+def test_a_table_saved_by_excel_on_chinese_windows_reads_as_gbk(tmp_path):
+    file = tmp_path / "recommendations.csv"
+    file.write_bytes(
+        "序号,建议标题,建议内容,针对问题\n1,加快拨付,及时拨付。,类别:资金到位\n".encode("gbk")
+    )
+    table = load_recommendations(file)
+    assert table["建议标题"].tolist() == ["加快拨付"] and table["针对问题"].tolist() == [
+        "类别:资金到位"
+    ]
+
+
+def test_a_byte_no_encoding_reads_names_file_and_line(tmp_path):
+    file = tmp_path / "recommendations.csv"
+    file.write_bytes("序号,建议标题,建议内容,针对问题\n".encode() + b"1,\xff\xfe\x00\x80,x,y\n")
+    with pytest.raises(
+        InputError, match=r"recommendations.csv, row 2: CSV 文件第 2 行有无法解码的字节"
+    ):
+        load_recommendations(file)

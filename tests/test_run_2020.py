@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sys
 from decimal import Decimal
 
@@ -89,3 +90,24 @@ def test_2020_inputs_of_new_shapes_load_and_raw_stays_untouched(run):
     assert manifest.folder_hashes(paths.raw_dir(YEAR)) == before
     for name in ("report.html", "report.docx", "workpapers.xlsx"):
         assert (folder / name).is_file()
+
+
+def test_2020_report_names_its_places_as_the_profile_does_and_groups_problems_by_category(run):
+    """The project's place column is 乡镇 (project.toml community_header): the report counts
+    乡镇, heads the annexes' place columns with it and captions the per-place chart so."""
+    import docx
+
+    out, _, _ = run
+    document = docx.Document(str(out / "report.docx"))
+    texts = [p.text for p in document.paragraphs]
+    body = "\n".join(texts)
+    assert "共涉及7个乡镇" in body and "个社区" not in body
+    assert any(t.startswith("图") and "各乡镇满意率" in t for t in texts)
+    headers = [t.rows[0].cells[0].text for t in document.tables]
+    assert "乡镇" in headers  # 附件4 资金到位与执行明细
+    problems = [t for t in texts if re.match(r"\d+．\S+方面：", t)]
+    assert [t.split("．")[1].split("方面")[0] for t in problems] == [
+        "资金到位", "资金使用", "会计核算", "项目管理", "产出", "效益",
+    ]  # fmt: skip
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "各乡镇满意率" in page and "各社区" not in page

@@ -113,12 +113,12 @@ def test_hostile_grant_types_and_recommendations_stay_text(tmp_path):
     table = pd.DataFrame(
         {"序号": ["1"], "建议标题": [text], "建议内容": [HOSTILE[0]], "针对问题": ["类别:会计核算"]}
     )
-    advice = report.recommendations(_register(HOSTILE[1]), table)
+    register = _register(HOSTILE[1])
+    advice = report.recommendations(register, table)
     from jixiao.report.html import block_html
-    from jixiao.report.model import Block
+    from jixiao.report.model import annex_item_numbers, load_report_text, recommendation_blocks
 
-    rendered = "".join(
-        block_html(Block("paragraph", text=f"{row.建议}。{row.内容}"))
-        for row in advice.itertuples()
-    )
-    assert len(advice) == 1 and _live_markup(rendered) == []
+    blocks = recommendation_blocks(advice, annex_item_numbers(register), load_report_text())
+    rendered = "".join(block_html(b) for b in blocks)
+    assert len(blocks) == 1 and _live_markup(rendered) == []
+    assert text in html.unescape(rendered) and "见附件2第2项" in rendered  # SEP-01-X, item 2

@@ -270,3 +270,19 @@ def read_grid(path: Path, sheet: str | None) -> RawGrid:
     if fmt == "csv":
         return read_csv(path)
     return read_sheet(path, sheet)
+
+
+def read_settings_csv(path: Path) -> pd.DataFrame:
+    """An editable table the evaluator keeps as CSV (recommendations, scope rules, crosswalk):
+    header on the first line, every cell as text. UTF-8 (with or without BOM), GBK/GB18030 — what
+    Excel on Chinese Windows saves as「CSV（逗号分隔）」— and UTF-16 are read alike; a byte none
+    of them decodes is an error naming the file and line."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        text, _ = decode_bytes(data)
+    except UnicodeDecodeError as error:
+        raise InputError(
+            _undecodable_message(data, error), file=path.name, row=_line_of(data, error)
+        ) from error
+    return pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False)

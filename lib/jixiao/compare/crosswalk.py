@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..delimited import read_settings_csv
 from ..errors import InputError, ParameterError
 from .load import YearSummary
 
@@ -32,14 +33,14 @@ COLUMNS = (
 
 
 def load_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
-    """The crosswalk table (UTF-8, with or without BOM), checked row by row.
+    """The crosswalk table (UTF-8 or, as Excel saves it, GBK), checked row by row.
 
     A bad value names the file, its row (as a spreadsheet shows it, header = row 1) and column.
     """
     file = Path(path) if path is not None else CROSSWALK_FILE
     if not file.is_file():
         raise InputError("找不到框架对照表 / crosswalk table not found", file=file.name)
-    table = pd.read_csv(file, encoding="utf-8-sig", dtype="str", keep_default_na=False)
+    table = read_settings_csv(file)
     table.columns = [str(c).strip() for c in table.columns]
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jixiao import paths
 from jixiao.account_codes import closing_lines, on_accounts
+from jixiao.delimited import read_settings_csv
 from jixiao.errors import InputError, ParameterError
 from jixiao.project_profile import ACCOUNT_PRESETS
 
@@ -147,10 +148,7 @@ def load_scope_rules(
     if path.suffix.lower() == ".xlsx":
         raw = pd.read_excel(path, dtype="str", engine="calamine")
     else:
-        try:
-            raw = pd.read_csv(path, dtype="str", encoding="utf-8-sig", keep_default_na=False)
-        except UnicodeDecodeError as exc:
-            raise InputError("范围规则 CSV 应为 UTF-8 编码", file=path.name) from exc
+        raw = read_settings_csv(path)
     return parse_scope_rules(raw, file=path.name)
 
 

@@ -24,7 +24,7 @@ FIGURES = (
     ("account_mixing", "科目混用情况"),
     ("sampling_strata", "抽样分层"),
     ("survey_likert_items", "各题满意度分布"),
-    ("survey_satisfaction_by_community", "各社区满意率"),
+    ("survey_satisfaction_by_community", "各{place}满意率"),
 )
 
 
@@ -121,14 +121,14 @@ def _interval(row) -> str:
     return f"{percent(low)}–{percent(high)}"
 
 
-def survey_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
+def survey_annex(year: int, cite: Citations = NO_CITATIONS, place: str = "社区") -> list:
     """Satisfaction overall, per respondent group and per community, with the interval computed
     over respondents (each respondent's answers a cluster), as the report's text quotes it."""
     rows = []
     for label, name, key in (
         ("总体", "survey_satisfaction_overall", None),
         ("受访者类别", "survey_satisfaction_group", "group"),
-        ("社区", "survey_satisfaction_community", "community"),
+        (place, "survey_satisfaction_community", "community"),
     ):
         table = processed.read_optional_table(year, name)
         if table is None:
@@ -161,7 +161,7 @@ def survey_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
     return _table("附件3  满意度调查分析", headers, rows, cite("问卷统计", "样本量检查"))
 
 
-def arrival_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
+def arrival_annex(year: int, cite: Citations = NO_CITATIONS, place: str = "社区") -> list:
     table = processed.read_optional_table(year, "arrival_grants")
     rows = []
     if table is not None:
@@ -179,7 +179,7 @@ def arrival_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
                 )
             )
     headers = (
-        "社区",
+        place,
         "资金类型",
         "文号",
         "下达金额（元）",
@@ -191,7 +191,7 @@ def arrival_annex(year: int, cite: Citations = NO_CITATIONS) -> list:
     return _table("附件4  资金到位与执行明细", headers, rows, cite("资金到位"))
 
 
-def figures_annex(figures: Path, cite: Citations = NO_CITATIONS) -> list:
+def figures_annex(figures: Path, cite: Citations = NO_CITATIONS, place: str = "社区") -> list:
     blocks = [Block("heading", text="附件5  图表", level=2)]
     for n, (name, caption) in enumerate(
         [(f, c) for f, c in FIGURES if (Path(figures) / f"{f}.png").is_file()], start=1
@@ -199,7 +199,7 @@ def figures_annex(figures: Path, cite: Citations = NO_CITATIONS) -> list:
         blocks.append(
             Block(
                 "figure",
-                text=f"图{n}  {caption}{cite(*FIGURE_SHEETS.get(name, ()))}",
+                text=f"图{n}  {caption.format(place=place)}{cite(*FIGURE_SHEETS.get(name, ()))}",
                 path=str(Path(figures) / f"{name}.png"),
             )
         )
@@ -212,13 +212,15 @@ def annex_blocks(
     register: pd.DataFrame,
     figures: Path,
     cite: Citations = NO_CITATIONS,
+    place: str = "社区",
 ) -> list:
+    """The annexes; ``place`` is the profile's word for the place column (社区, 乡镇 …)."""
     return [
         Block("page_break"),
         Block("heading", text="附件", level=1),
         *scoring_annex(score, cite),
         *findings_annex(register, cite),
-        *survey_annex(year, cite),
-        *arrival_annex(year, cite),
-        *figures_annex(figures, cite),
+        *survey_annex(year, cite, place),
+        *arrival_annex(year, cite, place),
+        *figures_annex(figures, cite, place),
     ]

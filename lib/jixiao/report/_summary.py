@@ -15,7 +15,7 @@ from .sections import effects_text, outputs_table
 # Charts the summary shows under 项目成效, as the published summary did.
 SUMMARY_FIGURES = (
     ("score_by_dimension", "各维度得分"),
-    ("survey_satisfaction_by_community", "各社区满意率"),
+    ("survey_satisfaction_by_community", "各{place}满意率"),
 )
 
 
@@ -70,10 +70,12 @@ def _effects(year: int) -> list[Block]:
     return [Block("paragraph", text=text)]
 
 
-def summary_blocks(year: int, title: str, body, annexes, output_dir: Path) -> tuple[Block, ...]:
+def summary_blocks(
+    year: int, title: str, body, annexes, output_dir: Path, place: str = "社区"
+) -> tuple[Block, ...]:
     figures = Path(output_dir) / "figures"
     charts = [
-        Block("figure", text=caption, path=str(figures / f"{name}.png"))
+        Block("figure", text=caption.format(place=place), path=str(figures / f"{name}.png"))
         for name, caption in SUMMARY_FIGURES
         if (figures / f"{name}.png").is_file()
     ]

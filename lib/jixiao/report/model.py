@@ -185,6 +185,18 @@ def _finding_line(row, items: dict[str, int]) -> str:
     return f"{units}{row.title}{amount}（{ref}）。"
 
 
+def recommendation_blocks(advice: pd.DataFrame, items: dict[str, int], text: dict) -> list[Block]:
+    """有关建议: one numbered paragraph per recommendation, citing its findings as 附件2 items."""
+    if advice.empty:
+        return [_p(text["recommendations"]["none"])]
+    return [
+        _p(
+            f"{n}．{row.建议}。{row.内容}（针对问题{cross_reference(str(row.依据问题).split('、'), items)}）"
+        )
+        for n, row in enumerate(advice.itertuples(), start=1)
+    ]
+
+
 def _problem_blocks(register: pd.DataFrame, items: dict[str, int], text: dict) -> list[Block]:
     """存在的问题: the findings the report states, one numbered group per finding category in
     the vocabulary's order (observations typed without a category last, as 其他); analytical
@@ -352,17 +364,13 @@ def build_report(
     body.append(_h("（二）存在的问题及原因分析", 2))
     body += _problem_blocks(register, items, text)
     body.append(_h("六、有关建议", 1))
-    advice = recommendations(register, year=year)
-    if advice.empty:
-        body.append(_p(text["recommendations"]["none"]))
-    for n, row in enumerate(advice.itertuples(), start=1):
-        ref = cross_reference(str(row.依据问题).split("、"), items)
-        body.append(_p(f"{n}．{row.建议}。{row.内容}（针对问题{ref}）"))
+    body += recommendation_blocks(recommendations(register, year=year), items, text)
     body.append(_h("七、其他需要说明的问题", 1))
     body += _limitations(year, score, text, facts, items)
     s = {k: v.format_map(facts) for k, v in text["signature"].items()}
     signature = tuple(_p(s[k], "signature") for k in ("lead_evaluator", "team", "firm", "date"))
-    annexes = annex_blocks(year, score, register, out / "figures", cite)
+    place = profile.community_header
+    annexes = annex_blocks(year, score, register, out / "figures", cite, place)
     return ReportModel(
         year=year,
         title=t["title"],
@@ -371,5 +379,5 @@ def build_report(
         signature=signature,
         annexes=tuple(annexes),
         total=score.get("total"),
-        summary=summary_blocks(year, t["title"], body, annexes, out),
+        summary=summary_blocks(year, t["title"], body, annexes, out, place),
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from jixiao import paths
+from jixiao.delimited import read_settings_csv
 from jixiao.errors import InputError
 from jixiao.finding_categories import CATEGORIES
 from jixiao.findings import reported_findings
@@ -45,7 +46,7 @@ def load_recommendations(
     file = Path(path) if path is not None else recommendations_file(year)
     if not file.is_file():
         raise InputError("找不到工作建议表", file=file)
-    table = pd.read_csv(file, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    table = read_settings_csv(file)
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         hint = (
