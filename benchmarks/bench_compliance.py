@@ -40,9 +40,9 @@ from jixiao.compliance import (
     check_separate_accounting,
     ledger_amounts,
     load_scope_rules,
+    prepare_ledger,
     run_ledger_analytics,
     voucher_evidence_findings,
-    with_community,
 )
 from jixiao.compliance.analytics import (
     duplicate_payments,
@@ -249,7 +249,7 @@ OBSERVATIONS = pd.DataFrame(
 def run_all(
     ledger: pd.DataFrame, allocations: pd.DataFrame, rules: pd.DataFrame, fieldwork: pd.DataFrame
 ) -> dict:
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)  # community and coded keys, once per run
     arrival = check_arrival(allocations, as_of="2019-10-31")
     separate = check_separate_accounting(ledger, allocations, rules)
     scope = check_scope(ledger, allocations, rules, period_end="2018-12-31")

@@ -48,7 +48,7 @@ from .arrival import (
     due_dates,
     late_arrivals,
 )
-from .attribution import community_map, with_community
+from .attribution import community_map, prepare_ledger, with_community
 from .benford import (
     BenfordResult,
     benford_flags,
@@ -142,5 +142,6 @@ __all__ = [
     "unreconciled_project_funds",
     "voucher_evidence_findings",
     "voucher_gaps",
+    "prepare_ledger",
     "with_community",
 ]

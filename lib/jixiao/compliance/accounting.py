@@ -21,7 +21,7 @@ import pandas as pd
 from jixiao.account_codes import closing_lines, on_accounts
 from jixiao.project_profile import ACCOUNT_PRESETS
 
-from .attribution import resolve_grant_type, with_community
+from .attribution import prepare_ledger, resolve_grant_type
 from .common import (
     blank,
     concat_flags,
@@ -32,6 +32,7 @@ from .common import (
     require_columns,
     yuan_text,
 )
+from .keys import text_of
 from .scope import PROJECT_ACCOUNT_PREFIXES, all_scope_keywords
 
 # 摘要 words that mark a receipt as special-fund money (besides the grant type names themselves).
@@ -80,7 +81,7 @@ def special_spending_in_basic(
     looked at: elsewhere a 培训 paid from basic funds is ordinary.
     """
     require_columns(ledger, ("unit", "date", "summary", "account_code", "debit_fen"), "明细账")
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     aux_blank = (
         blank(ledger["project"])
         if "project" in ledger.columns
@@ -100,7 +101,7 @@ def special_spending_in_basic(
         return empty_flags()
     to_type = keywords.drop_duplicates("keyword").set_index("keyword")["grant_type"]
     lines = lines.assign(grant_type=lines["keyword"].map(to_type).astype("str"))
-    name = lines["account_name"].fillna("").astype("str") if "account_name" in lines.columns else ""
+    name = text_of(lines["account_name"]).fillna("") if "account_name" in lines.columns else ""
     reason = (
         lines["unit"].astype("str")
         + date_text(lines["date"]).to_numpy()
@@ -135,7 +136,7 @@ def project_receipts_in_basic_income(
     that arrived within ``match_days`` days of it.
     """
     require_columns(ledger, ("unit", "date", "summary", "account_code", "credit_fen"), "明细账")
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     lines = ledger.loc[(ledger["credit_fen"] > 0) & on_accounts(ledger, basic_income_prefix)]
     if lines.empty:
         return empty_flags()
@@ -178,7 +179,7 @@ def project_receipts_in_basic_income(
         lines["unit"].astype("str")
         + date_text(lines["date"]).to_numpy()
         + "“"
-        + lines["summary"].fillna("").astype("str")
+        + text_of(lines["summary"]).fillna("")
         + "”"
         + yuan_text(lines["credit_fen"]).to_numpy()
         + "元"
@@ -201,7 +202,7 @@ def units_without_project_ledger(
     One flagged row per grant that arrived within the unit's ledger period, citing the
     allocation record. A community whose ledger is missing altogether gets SEP-00 instead.
     """
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     aux_set = (
         ~blank(ledger["project"])
         if "project" in ledger.columns
@@ -275,7 +276,7 @@ def project_balances(
     """Per community and grant type: arrived (within the ledger period), booked project receipts,
     booked project spending. The reconciliation table behind SEP-04. Closing vouchers (期末结转,
     on ``closing_prefix`` accounts) are neither receipts nor spending."""
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     ledger = ledger.loc[~closing_lines(ledger, closing_prefix)]
     grant_types = _grant_types(rules, allocations)
     gt = resolve_grant_type(ledger, allocations, grant_types, project_prefixes)
@@ -315,7 +316,7 @@ def project_balances(
         first[["unit", "source_file", "source_sheet", "source_row", "arrived_date"]]
     ).reset_index()
     unit_of = units["unit"]
-    table["unit"] = table["unit"].fillna(table["community"].map(unit_of)).astype("str")
+    table["unit"] = text_of(table["unit"]).fillna(table["community"].map(unit_of)).astype("str")
     return table
 
 
@@ -400,7 +401,7 @@ def check_separate_accounting(
     (``ProjectProfile.separate_accounting_options()``); the defaults are the 事业单位会计制度 chart
     with no receipt keywords (a receipt is then recognised by its grant type's name or amount).
     """
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     return concat_flags(
         [
             special_spending_in_basic(

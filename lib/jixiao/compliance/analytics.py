@@ -17,7 +17,7 @@ import pandas as pd
 from jixiao.account_codes import on_accounts
 from jixiao.errors import ParameterError
 
-from .attribution import with_community
+from .attribution import prepare_ledger
 from .benford import Z_CRITICAL, BenfordResult, benford_flags, benford_test, ledger_amounts
 from .common import (
     blank,
@@ -35,6 +35,7 @@ from .digits import (
     one_side_amounts,
     second_digit_test,
 )
+from .keys import code_keys, text_of
 from .workdays import day_kinds
 
 EXPENSE_PREFIXES = ("5",)
@@ -42,7 +43,7 @@ EXPENSE_PREFIXES = ("5",)
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     if column in frame.columns:
-        return frame[column].fillna("").astype("str")
+        return text_of(frame[column]).fillna("")
     return pd.Series("", index=frame.index, dtype="str")
 
 
@@ -394,7 +395,7 @@ def run_ledger_analytics(
         raise ParameterError(
             f"benford_population 应为 {'、'.join(POPULATIONS)} 之一，收到 {benford_population!r}"
         )
-    ledger = with_community(ledger, allocations) if allocations is not None else ledger
+    ledger = prepare_ledger(ledger, allocations) if allocations is not None else code_keys(ledger)
     if benford_population == "expense_debits":
         amounts = one_side_amounts(ledger, account_prefixes=account_prefixes, period=period)
     else:

@@ -20,6 +20,7 @@ import pandas as pd
 from jixiao.errors import ParameterError
 
 from .common import as_timestamp, date_text, empty_flags, make_flags, require_columns, yuan_text
+from .keys import text_of
 
 DUE_RULES = ("budget_year_end", "days_after_issue")
 
@@ -202,7 +203,7 @@ def late_arrivals(table: pd.DataFrame) -> pd.DataFrame:
         + "元"
     )
     doc = (
-        late["doc_number"].fillna("").astype("str")
+        text_of(late["doc_number"]).fillna("")
         if "doc_number" in late.columns
         else pd.Series("", index=late.index)
     )

@@ -15,6 +15,7 @@ from jixiao.account_codes import on_accounts
 from jixiao.distinct import per_distinct
 
 from .common import blank
+from .keys import code_keys
 
 _PAIRS_PER_BLOCK = 1 << 20  # unit × community tests per numpy call (bounded memory)
 
@@ -92,6 +93,13 @@ def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     )
     community = np.where(codes >= 0, per_unique[np.maximum(codes, 0)], None)
     return ledger.assign(community=pd.Series(community, index=ledger.index, dtype="str"))
+
+
+def prepare_ledger(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd.DataFrame:
+    """The ledger as every check works on it: with each line's community, and its text keys
+    coded once (:func:`.keys.code_keys`). A ledger already prepared is returned as it is, so a
+    notebook prepares it once and every check it calls reuses the codes."""
+    return code_keys(with_community(ledger, allocations))
 
 
 def map_distinct(values: pd.Series, lookup) -> pd.Series:

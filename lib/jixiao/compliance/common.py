@@ -18,6 +18,8 @@ from jixiao.compliance.rules import RULES, CheckRule  # noqa: F401  (re-exported
 from jixiao.distinct import per_distinct
 from jixiao.errors import ParameterError
 
+from .keys import blank_text, text_of
+
 FLAG_COLUMNS = (
     "rule",
     "rule_name",
@@ -62,7 +64,8 @@ def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fe
 
     def take(name: str, dtype: str) -> pd.Series:
         if name in rows.columns:
-            return rows[name].reset_index(drop=True).astype(dtype)
+            column = rows[name].reset_index(drop=True)
+            return text_of(column) if dtype == "str" else column.astype(dtype)
         return pd.Series(pd.NA, index=range(n), dtype=dtype)
 
     def aligned(values, dtype: str) -> pd.Series:
@@ -151,7 +154,7 @@ def date_text(dates) -> pd.Series:
 
 def blank(series: pd.Series) -> pd.Series:
     """True where a text cell is missing or whitespace only."""
-    return series.isna() | (series.astype("str").str.strip() == "")
+    return blank_text(series)
 
 
 def keyword_pattern(keywords) -> str | None:

@@ -32,6 +32,7 @@ from jixiao.lazy import scipy_stats
 
 from .benford import Z_CRITICAL, conformity_level
 from .common import require_columns
+from .keys import text_of
 
 SECOND_DIGITS = np.arange(10)
 SECOND_EXPECTED = np.array(
@@ -56,7 +57,7 @@ def one_side_amounts(
     """
     require_columns(ledger, ("debit_fen", "summary"), "明细账")
     keep = on_accounts(ledger, account_prefixes) & (ledger["debit_fen"].fillna(0) > 0)
-    summary = ledger["summary"].fillna("").astype("str")
+    summary = text_of(ledger["summary"]).fillna("")
     keep &= ~summary.str.contains("|".join(NOT_AMOUNT_WORDS), regex=True)
     if "voucher" in ledger.columns:
         keep &= ledger["voucher"].notna() & (ledger["voucher"].astype("string").str.strip() != "")

@@ -20,7 +20,7 @@ from jixiao.delimited import read_settings_csv
 from jixiao.errors import InputError, ParameterError
 from jixiao.project_profile import ACCOUNT_PRESETS
 
-from .attribution import resolve_grant_type, with_community
+from .attribution import prepare_ledger, resolve_grant_type
 from .common import (
     as_timestamp,
     concat_flags,
@@ -32,6 +32,7 @@ from .common import (
     require_columns,
     yuan_text,
 )
+from .keys import text_of
 
 SCOPE_RULE_HEADERS = {
     "grant_type": "资金类型",
@@ -178,7 +179,7 @@ def project_spending(
     The SCP checks take this frame as ``spending=`` when the caller has it already.
     """
     require_columns(ledger, ("unit", "date", "account_code", "debit_fen", "credit_fen"), "明细账")
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     grant_types = list(rules["grant_type"])
     if allocations is not None and not allocations.empty:
         grant_types += [
@@ -265,7 +266,7 @@ def out_of_scope_spending(
             lines["unit"].astype("str")
             + date_text(lines["date"]).to_numpy()
             + "“"
-            + text.loc[lines.index].fillna("").astype("str")
+            + text_of(text.loc[lines.index]).fillna("")
             + "”"
             + yuan_text(lines["debit_fen"]).to_numpy()
             + "元记入"
@@ -328,7 +329,7 @@ def spending_above_allocation(
         return empty_flags()
     total = lines.groupby(["community", "grant_type"], sort=False)["cum_fen"].transform("max")
     reason = (
-        lines["community"].fillna(lines["unit"]).astype("str")
+        lines["community"].fillna(text_of(lines["unit"])).astype("str")
         + lines["grant_type"].astype("str")
         + "项目下达"
         + yuan_text(lines["allocated_fen"]).to_numpy()
@@ -337,7 +338,7 @@ def spending_above_allocation(
         + "元；"
         + date_text(lines["date"]).to_numpy()
         + "“"
-        + lines["summary"].fillna("").astype("str")
+        + text_of(lines["summary"]).fillna("")
         + "”起超出下达金额。"
     )
     return make_flags(lines, "SCP-02", reason, excess.loc[lines.index])
@@ -387,7 +388,7 @@ def spending_after_period(
         lines["unit"].astype("str")
         + date_text(lines["date"]).to_numpy()
         + "“"
-        + lines["summary"].fillna("").astype("str")
+        + text_of(lines["summary"]).fillna("")
         + "”"
         + yuan_text(lines["debit_fen"]).to_numpy()
         + "元记入"
@@ -410,7 +411,7 @@ def check_scope(
     closing_prefix=(),
 ) -> pd.DataFrame:
     """All scope and amount checks, flags concatenated (the project's spending found once)."""
-    ledger = with_community(ledger, allocations)
+    ledger = prepare_ledger(ledger, allocations)
     accounts = dict(expense_prefix=expense_prefix, project_prefixes=project_prefixes)
     spending = project_spending(
         ledger, allocations, rules, closing_prefix=closing_prefix, **accounts

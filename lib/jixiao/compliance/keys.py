@@ -1,0 +1,90 @@
+"""Integer codes for the ledger's text keys, worked out once per run, and text built in one pass.
+
+A ledger repeats its units, account codes, voucher references, payees and 摘要 over many lines.
+:func:`code_keys` turns those columns into categoricals once (categories in text order, so a
+sort by code is a sort by text); filters then copy small integer codes instead of strings, and
+every group-by, sort, merge and duplicate test works on the codes. Text comes back only for the
+lines a check flags (:func:`text_of`), and a flag's sentence is joined in one Arrow pass
+(:func:`join_text`) rather than one intermediate column per ``+``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jixiao.distinct import spread_text
+
+# Text columns of the canonical ledger that the checks group, sort, filter or match on.
+KEY_COLUMNS = (
+    "unit",
+    "voucher_type",
+    "voucher",
+    "summary",
+    "account_code",
+    "account_key",
+    "account_name",
+    "project",
+    "counterparty",
+    "source_file",
+    "source_sheet",
+)
+
+
+def is_coded(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.CategoricalDtype)
+
+
+def code_keys(frame: pd.DataFrame, columns=KEY_COLUMNS) -> pd.DataFrame:
+    """``frame`` with its text key columns as categoricals (columns already coded are kept)."""
+    todo = {
+        c: frame[c].astype("category")
+        for c in columns
+        if c in frame.columns and not is_coded(frame[c]) and frame[c].dtype == "str"
+    }
+    return frame.assign(**todo) if todo else frame
+
+
+def text_of(values: pd.Series) -> pd.Series:
+    """A column as ``str`` text (missing stays NA); a coded column is spread from its categories
+    with Arrow's ``take``, without one Python object per line."""
+    if is_coded(values):
+        categories = values.cat.categories.astype("str").to_numpy(dtype=object)
+        return spread_text(values.cat.codes.to_numpy(), categories, index=values.index)
+    return values.astype("str")
+
+
+def blank_text(values: pd.Series) -> pd.Series:
+    """True where a text cell is missing or whitespace only (once per category when coded)."""
+    if is_coded(values):
+        empty = np.asarray(values.cat.categories.astype("str").str.strip() == "", dtype=bool)
+        # A missing value (code -1) takes the appended True.
+        return pd.Series(np.append(empty, True)[values.cat.codes.to_numpy()], index=values.index)
+    return values.isna() | (values.astype("str").str.strip() == "")
+
+
+def _arrow_text(part) -> pa.Array | pa.ChunkedArray | pa.Scalar:
+    if isinstance(part, str):
+        return pa.scalar(part, type=pa.large_string())
+    if isinstance(part, pd.Series):
+        part = text_of(part).array
+    elif not isinstance(part, pd.api.extensions.ExtensionArray):
+        part = pd.array(np.asarray(part, dtype=object), dtype="str")
+    elif part.dtype != "str":
+        part = pd.array(part, dtype="str")
+    arrow = part.__arrow_array__()
+    return arrow.cast(pa.large_string()) if arrow.type != pa.large_string() else arrow
+
+
+def join_text(*parts, index=None) -> pd.Series:
+    """The parts (Series or arrays taken by position, or plain strings) joined line by line, in
+    one Arrow pass; a missing part makes the line missing, as ``+`` does."""
+    arrays = [_arrow_text(p) for p in parts]
+    joined = pc.binary_join_element_wise(*arrays, pa.scalar("", type=pa.large_string()))
+    if isinstance(joined, pa.Scalar):  # only plain strings were given
+        joined = pa.array(
+            [joined.as_py()] * (0 if index is None else len(index)), pa.large_string()
+        )
+    return pd.Series(pd.array(joined, dtype="str"), index=index)
