@@ -33,7 +33,11 @@ def spread_text(positions: np.ndarray, texts, index=None) -> pd.Series:
 def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Series:
     """``fn`` (a vectorised function of a Series) applied to each distinct value of ``values``
     once and spread back by position; missing values give ``missing`` (NA for text)."""
-    positions, distinct = pd.factorize(values, use_na_sentinel=True)
+    if isinstance(values.dtype, pd.CategoricalDtype):  # coded once already: reuse the codes
+        positions = values.cat.codes.to_numpy().astype(np.int64)
+        distinct = values.cat.categories
+    else:
+        positions, distinct = pd.factorize(values, use_na_sentinel=True)
     done = fn(pd.Series(distinct))
     if dtype == "str" and missing is None:
         return spread_text(positions, done.astype("object").to_numpy(), index=values.index)

@@ -32,7 +32,7 @@ from .common import (
     require_columns,
     yuan_text,
 )
-from .keys import text_of
+from .keys import join_text, text_of
 from .scope import PROJECT_ACCOUNT_PREFIXES, all_scope_keywords
 
 # 摘要 words that mark a receipt as special-fund money (besides the grant type names themselves).
@@ -102,21 +102,22 @@ def special_spending_in_basic(
     to_type = keywords.drop_duplicates("keyword").set_index("keyword")["grant_type"]
     lines = lines.assign(grant_type=lines["keyword"].map(to_type).astype("str"))
     name = text_of(lines["account_name"]).fillna("") if "account_name" in lines.columns else ""
-    reason = (
-        lines["unit"].astype("str")
-        + date_text(lines["date"]).to_numpy()
-        + "“"
-        + lines["summary"].astype("str")
-        + "”"
-        + yuan_text(lines["debit_fen"]).to_numpy()
-        + "元属"
-        + lines["grant_type"]
-        + "项目支出（摘要含“"
-        + lines["keyword"]
-        + "”），记入"
-        + lines["account_code"].astype("str")
-        + name
-        + "（基本支出），未挂项目辅助核算。"
+    reason = join_text(
+        lines["unit"],
+        date_text(lines["date"]),
+        "“",
+        lines["summary"],
+        "”",
+        yuan_text(lines["debit_fen"]),
+        "元属",
+        lines["grant_type"],
+        "项目支出（摘要含“",
+        lines["keyword"],
+        "”），记入",
+        lines["account_code"],
+        name,
+        "（基本支出），未挂项目辅助核算。",
+        index=lines.index,
     )
     return make_flags(lines, "SEP-01", reason, lines["debit_fen"])
 
@@ -175,18 +176,19 @@ def project_receipts_in_basic_income(
     if lines.empty:
         return empty_flags()
     what = ("（" + lines["grant_type"].fillna("专项资金") + "）").astype("str")
-    reason = (
-        lines["unit"].astype("str")
-        + date_text(lines["date"]).to_numpy()
-        + "“"
-        + text_of(lines["summary"]).fillna("")
-        + "”"
-        + yuan_text(lines["credit_fen"]).to_numpy()
-        + "元"
-        + what
-        + "记入"
-        + lines["account_code"].astype("str")
-        + "基本支出收入，应记入财政补助收入—项目支出并按项目辅助核算。"
+    reason = join_text(
+        lines["unit"],
+        date_text(lines["date"]),
+        "“",
+        text_of(lines["summary"]).fillna(""),
+        "”",
+        yuan_text(lines["credit_fen"]),
+        "元",
+        what,
+        "记入",
+        lines["account_code"],
+        "基本支出收入，应记入财政补助收入—项目支出并按项目辅助核算。",
+        index=lines.index,
     )
     return make_flags(lines, "SEP-02", reason, lines["credit_fen"])
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
+from jixiao.distinct import spread_text
 from jixiao.errors import ParameterError
 
 from .attribution import prepare_ledger
@@ -35,7 +36,7 @@ from .digits import (
     one_side_amounts,
     second_digit_test,
 )
-from .keys import code_keys, text_of
+from .keys import code_keys, join_text, text_of
 from .workdays import day_kinds
 
 EXPENSE_PREFIXES = ("5",)
@@ -47,15 +48,14 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     return pd.Series("", index=frame.index, dtype="str")
 
 
-def _line_label(lines: pd.DataFrame) -> pd.Series:
-    """ "浏河社区居民委员会2017年3月5日记-12“购办公用品”" for reasons."""
+def _label_parts(lines: pd.DataFrame) -> tuple:
     return (
-        lines["unit"].astype("str")
-        + date_text(lines["date"]).to_numpy()
-        + _text(lines, "voucher")
-        + "“"
-        + _text(lines, "summary")
-        + "”"
+        lines["unit"],
+        date_text(lines["date"]),
+        _text(lines, "voucher"),
+        "“",
+        _text(lines, "summary"),
+        "”",
     )
 
 
@@ -123,19 +123,20 @@ def duplicate_payments(
             .astype("timedelta64[D]")
             .astype("int64")
         )
-        reason = (
-            _line_label(lines)
-            + yuan_text(lines["debit_fen"]).to_numpy()
-            + "元，与"
-            + date_text(other["date"]).to_numpy()
-            + _text(other, "voucher").to_numpy()
-            + "金额相同、"
-            + labels.get(key, key)
-            + "相同（“"
-            + lines[key].astype("str")
-            + "”），相隔"
-            + pd.Series(np.abs(days), index=lines.index).astype("str")
-            + "天，疑似重复支付。"
+        reason = join_text(
+            *_label_parts(lines),
+            yuan_text(lines["debit_fen"]),
+            "元，与",
+            date_text(other["date"]),
+            _text(other, "voucher"),
+            "金额相同、",
+            labels.get(key, key),
+            "相同（“",
+            lines[key],
+            "”），相隔",
+            pd.Series(np.abs(days)).astype("str"),
+            "天，疑似重复支付。",
+            index=lines.index,
         )
         parts.append(make_flags(lines, "GL-01", reason, lines["debit_fen"]))
     return concat_flags(parts)
@@ -220,15 +221,17 @@ def off_day_postings(ledger: pd.DataFrame, *, use_holidays: bool = True) -> pd.D
     lines = ledger.loc[ledger["date"].isin(off_dates)]
     if lines.empty:
         return empty_flags()
-    kind = lines["date"].map(kinds["day_kind"]).astype("str")
-    note = lines["date"].map(kinds["calendar_note"]).astype("str")
-    reason = (
-        _line_label(lines)
-        + "记账日为"
-        + kind
+    # The day's words, once per distinct date, spread to its lines.
+    said = (
+        "记账日为"
+        + kinds["day_kind"].astype("str")
         + "（非工作日）"
-        + ("；" + note).where(note != "", "")
+        + ("；" + kinds["calendar_note"].astype("str")).where(kinds["calendar_note"] != "", "")
         + "。"
+    )
+    day = pd.Index(said.index).get_indexer(lines["date"])
+    reason = join_text(
+        *_label_parts(lines), spread_text(day, said.to_numpy(dtype=object)), index=lines.index
     )
     # Debits only, so a voucher's lines add up to its total once rather than twice.
     return make_flags(lines, "GL-03", reason, lines["debit_fen"])
@@ -249,13 +252,12 @@ def round_amounts(
     lines = pay.loc[(pay["debit_fen"] >= min_fen) & (pay["debit_fen"] % multiple_fen == 0)]
     if lines.empty:
         return empty_flags()
-    reason = (
-        _line_label(lines)
-        + "金额"
-        + yuan_text(lines["debit_fen"]).to_numpy()
-        + "元，为"
-        + yuan_text([multiple_fen]).iloc[0]
-        + "元的整数倍。"
+    reason = join_text(
+        *_label_parts(lines),
+        "金额",
+        yuan_text(lines["debit_fen"]),
+        "元，为" + yuan_text([multiple_fen]).iloc[0] + "元的整数倍。",
+        index=lines.index,
     )
     return make_flags(lines, "GL-04", reason, lines["debit_fen"])
 
@@ -303,20 +305,19 @@ def split_payments(
     if lines.empty:
         return empty_flags()
     lines = lines.sort_values(["unit", "date", "source_file", "source_row"], kind="stable")
-    reason = (
-        _line_label(lines)
-        + yuan_text(lines["debit_fen"]).to_numpy()
-        + "元低于审批限额"
-        + yuan_text([threshold_fen]).iloc[0]
-        + "元，但"
-        + lines["_label"]
-        + "（“"
-        + lines["_payee"]
-        + "”）共"
-        + lines["_count"].astype("str")
-        + "笔合计"
-        + yuan_text(lines["_total"]).to_numpy()
-        + "元，超过限额，疑似拆分支付。"
+    reason = join_text(
+        *_label_parts(lines),
+        yuan_text(lines["debit_fen"]),
+        "元低于审批限额" + yuan_text([threshold_fen]).iloc[0] + "元，但",
+        lines["_label"],
+        "（“",
+        lines["_payee"],
+        "”）共",
+        lines["_count"].astype("str"),
+        "笔合计",
+        yuan_text(lines["_total"]),
+        "元，超过限额，疑似拆分支付。",
+        index=lines.index,
     )
     return make_flags(lines, "GL-05", reason, lines["debit_fen"])
 
@@ -336,17 +337,18 @@ def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
         return empty_flags()
     debit = g["debit_fen"].transform("sum")[lines.index]
     credit = g["credit_fen"].transform("sum")[lines.index]
-    reason = (
-        lines["unit"].astype("str")
-        + date_text(lines["date"]).to_numpy()
-        + _text(lines, "voucher")
-        + "借方合计"
-        + yuan_text(debit).to_numpy()
-        + "元，贷方合计"
-        + yuan_text(credit).to_numpy()
-        + "元，相差"
-        + yuan_text((debit - credit).abs()).to_numpy()
-        + "元。"
+    reason = join_text(
+        lines["unit"],
+        date_text(lines["date"]),
+        _text(lines, "voucher"),
+        "借方合计",
+        yuan_text(debit),
+        "元，贷方合计",
+        yuan_text(credit),
+        "元，相差",
+        yuan_text((debit - credit).abs()),
+        "元。",
+        index=lines.index,
     )
     return make_flags(lines, "GL-06", reason, (debit - credit).abs())
 

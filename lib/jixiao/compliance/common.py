@@ -13,12 +13,14 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from jixiao.compliance.rules import RULES, CheckRule  # noqa: F401  (re-exported)
 from jixiao.distinct import per_distinct
 from jixiao.errors import ParameterError
 
-from .keys import blank_text, text_of
+from .keys import blank_text, is_coded, text_of
 
 FLAG_COLUMNS = (
     "rule",
@@ -114,24 +116,34 @@ def concat_flags(frames) -> pd.DataFrame:
 
 def yuan_text(fen) -> pd.Series:
     """Integer fen → "1,234,567.89" (exact: no float on the way)."""
-    values = pd.Series(fen).astype("int64").reset_index(drop=True)
-    whole = values.abs() // 100
-    cents = (values.abs() % 100).astype("str").str.zfill(2)
+    values = pd.Series(fen).astype("int64").to_numpy()
+    magnitude = np.abs(values)
+    whole, cents = magnitude // 100, magnitude % 100
 
-    def group(g: pd.Series, higher: pd.Series) -> pd.Series:
-        # A group of three digits is zero-padded only when a higher group precedes it.
-        text = g.astype("str")
-        return text.where(~(higher > 0), text.str.zfill(3))
+    def digits(numbers: np.ndarray, width: int = 1) -> pa.Array:
+        text = pc.cast(pa.array(numbers), pa.string())
+        return pc.utf8_lpad(text, width=width, padding="0") if width > 1 else text
 
+    # Groups of three digits, lowest first; one Arrow pass per group (at most seven), not per row.
+    groups = [whole % 1000]
     rest = whole // 1000
-    text = group(whole % 1000, rest)
-    # One pass per group of three digits (at most seven for int64), not per row.
-    while bool((rest > 0).any()):
-        higher = rest // 1000
-        text = text.where(~(rest > 0), group(rest % 1000, higher) + "," + text)
-        rest = higher
-    sign = pd.Series(np.where(values < 0, "-", ""), dtype="str")
-    return sign + text + "." + cents
+    while rest.any():
+        groups.append(rest % 1000)
+        rest = rest // 1000
+    count = np.ones(len(values), dtype=np.int64)
+    above = whole // 1000
+    while above.any():
+        count += above > 0
+        above = above // 1000
+    empty = pa.scalar("", pa.string())
+    pieces = [pa.array(np.where(values < 0, "-", ""), pa.string())]
+    for level in range(len(groups) - 1, -1, -1):
+        leading = pc.if_else(pa.array(count == level + 1), digits(groups[level]), empty)
+        inner = pc.binary_join_element_wise(",", digits(groups[level], 3), empty)
+        pieces.append(pc.if_else(pa.array(count > level + 1), inner, leading))
+    pieces += [pa.scalar(".", pa.string()), digits(cents, 2)]
+    joined = pc.binary_join_element_wise(*pieces, empty)
+    return pd.Series(pd.array(joined, dtype="str"))
 
 
 def _date_text_distinct(d: pd.Series) -> pd.Series:
@@ -167,8 +179,8 @@ def contains_any(text: pd.Series, keywords) -> pd.Series:
     if pattern is None:
         return pd.Series(False, index=text.index)
     return per_distinct(
-        text.astype("str"),
-        lambda t: t.str.contains(pattern, regex=True).fillna(False),
+        text if is_coded(text) else text.astype("str"),
+        lambda t: t.astype("str").str.contains(pattern, regex=True).fillna(False),
         missing=False,
         dtype=bool,
     )
@@ -180,7 +192,8 @@ def first_match(text: pd.Series, keywords) -> pd.Series:
     if pattern is None:
         return pd.Series(pd.NA, index=text.index, dtype="str")
     return per_distinct(
-        text.astype("str"), lambda t: t.str.extract(f"({pattern})", expand=False).astype("str")
+        text if is_coded(text) else text.astype("str"),
+        lambda t: t.astype("str").str.extract(f"({pattern})", expand=False).astype("str"),
     )
 
 

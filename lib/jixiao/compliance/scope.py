@@ -32,7 +32,7 @@ from .common import (
     require_columns,
     yuan_text,
 )
-from .keys import text_of
+from .keys import join_text, text_of
 
 SCOPE_RULE_HEADERS = {
     "grant_type": "资金类型",
@@ -262,18 +262,17 @@ def out_of_scope_spending(
         why = why + ("摘要含禁止用途“" + forbidden_word[hit].fillna("") + "”；").where(
             forbidden[hit], ""
         )
-        reason = (
-            lines["unit"].astype("str")
-            + date_text(lines["date"]).to_numpy()
-            + "“"
-            + text_of(text.loc[lines.index]).fillna("")
-            + "”"
-            + yuan_text(lines["debit_fen"]).to_numpy()
-            + "元记入"
-            + rule.grant_type
-            + "项目："
-            + why.str.rstrip("；")
-            + "。"
+        reason = join_text(
+            lines["unit"],
+            date_text(lines["date"]),
+            "“",
+            text_of(text.loc[lines.index]).fillna(""),
+            "”",
+            yuan_text(lines["debit_fen"]),
+            "元记入" + rule.grant_type + "项目：",
+            why.str.rstrip("；"),
+            "。",
+            index=lines.index,
         )
         parts.append(make_flags(lines, "SCP-01", reason, lines["debit_fen"]))
     if not parts:
@@ -328,18 +327,19 @@ def spending_above_allocation(
     if lines.empty:
         return empty_flags()
     total = lines.groupby(["community", "grant_type"], sort=False)["cum_fen"].transform("max")
-    reason = (
-        lines["community"].fillna(text_of(lines["unit"])).astype("str")
-        + lines["grant_type"].astype("str")
-        + "项目下达"
-        + yuan_text(lines["allocated_fen"]).to_numpy()
-        + "元，项目支出累计"
-        + yuan_text(total).to_numpy()
-        + "元；"
-        + date_text(lines["date"]).to_numpy()
-        + "“"
-        + text_of(lines["summary"]).fillna("")
-        + "”起超出下达金额。"
+    reason = join_text(
+        lines["community"].fillna(text_of(lines["unit"])),
+        lines["grant_type"],
+        "项目下达",
+        yuan_text(lines["allocated_fen"]),
+        "元，项目支出累计",
+        yuan_text(total),
+        "元；",
+        date_text(lines["date"]),
+        "“",
+        text_of(lines["summary"]).fillna(""),
+        "”起超出下达金额。",
+        index=lines.index,
     )
     return make_flags(lines, "SCP-02", reason, excess.loc[lines.index])
 
@@ -384,18 +384,19 @@ def spending_after_period(
     lines = spend.loc[late]
     if lines.empty:
         return empty_flags()
-    reason = (
-        lines["unit"].astype("str")
-        + date_text(lines["date"]).to_numpy()
-        + "“"
-        + text_of(lines["summary"]).fillna("")
-        + "”"
-        + yuan_text(lines["debit_fen"]).to_numpy()
-        + "元记入"
-        + lines["grant_type"].astype("str")
-        + "项目，晚于项目期限"
-        + date_text(end.loc[lines.index]).to_numpy()
-        + "。"
+    reason = join_text(
+        lines["unit"],
+        date_text(lines["date"]),
+        "“",
+        text_of(lines["summary"]).fillna(""),
+        "”",
+        yuan_text(lines["debit_fen"]),
+        "元记入",
+        lines["grant_type"],
+        "项目，晚于项目期限",
+        date_text(end.loc[lines.index]),
+        "。",
+        index=lines.index,
     )
     return make_flags(lines, "SCP-03", reason, lines["debit_fen"])
 
