@@ -179,7 +179,7 @@ def flags_to_findings(
     # Evidence: the first rows of each finding that name a file.
     has_ref = (f["source_file"].fillna("").astype("str") != "").to_numpy()[perm]
     shown, ref_totals = _first_per_group(group, has_ref, max_evidence)
-    refs = evidence_refs(f.take(perm[shown]))
+    refs = evidence_refs(f[["source_file", "source_sheet", "source_row"]].take(perm[shown]))
     out["evidence"] = _join_first(
         refs, group[shown], n_groups, ref_totals, max_evidence, "；", "处"
     )

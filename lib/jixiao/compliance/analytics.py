@@ -36,7 +36,7 @@ from .digits import (
     one_side_amounts,
     second_digit_test,
 )
-from .keys import code_keys, join_text, text_of
+from .keys import code_keys, is_coded, join_text, text_of
 from .workdays import day_kinds
 
 EXPENSE_PREFIXES = ("5",)
@@ -57,6 +57,17 @@ def _label_parts(lines: pd.DataFrame) -> tuple:
         _text(lines, "summary"),
         "”",
     )
+
+
+def _order_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like the text (missing last)."""
+    if is_coded(values):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        if values.cat.ordered or values.cat.categories.is_monotonic_increasing:
+            return np.where(codes < 0, len(values.cat.categories), codes)
+        values = text_of(values)
+    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
 
 
 def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
@@ -94,11 +105,17 @@ def duplicate_payments(
         sub = pay.loc[~blank(pay[key])]
         if len(sub) < 2:
             continue
-        sub = sub.sort_values(["unit", key, "debit_fen", "date", "_voucher"], kind="stable")
-        group = sub.groupby(["unit", key, "debit_fen"], sort=False).ngroup().to_numpy()
-        dates = sub["date"].to_numpy()
+        # Sorted by unit, key, amount, date and voucher on integer codes (text order).
+        unit, text = _order_codes(sub["unit"]), _order_codes(sub[key])
+        amount, dates = sub["debit_fen"].to_numpy(), sub["date"].to_numpy()
+        day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))  # NaT last
+        order = np.lexsort((sub["_voucher"].to_numpy(), day, amount, text, unit))
+        sub = sub.iloc[order]
+        unit, text, amount, dates = unit[order], text[order], amount[order], dates[order]
         vouchers = sub["_voucher"].to_numpy()
-        same_prev = np.r_[False, group[1:] == group[:-1]]
+        same_prev = np.r_[
+            False, (unit[1:] == unit[:-1]) & (text[1:] == text[:-1]) & (amount[1:] == amount[:-1])
+        ]
         gap_prev = (
             np.r_[np.timedelta64(0, "D"), dates[1:] - dates[:-1]]
             .astype("timedelta64[D]")
@@ -326,17 +343,20 @@ def unbalanced_vouchers(ledger: pd.DataFrame) -> pd.DataFrame:
     """GL-06: vouchers (per unit, type, number and date) whose debits and credits differ.
     One flagged row per voucher, citing its first line."""
     require_columns(ledger, ("unit", "date", "debit_fen", "credit_fen"), "明细账")
-    keys = [
-        c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns
-    ]
-    g = ledger.groupby(keys, sort=False, dropna=False)
-    diff = g["debit_fen"].transform("sum") - g["credit_fen"].transform("sum")
-    first = ~ledger.duplicated(keys, keep="first")
-    lines = ledger.loc[(diff != 0) & first]
-    if lines.empty:
+    voucher = _voucher_key(ledger).to_numpy()  # numbered in order of first appearance
+    sums = (
+        pd.DataFrame({"d": ledger["debit_fen"].to_numpy(), "c": ledger["credit_fen"].to_numpy()})
+        .groupby(voucher, sort=True)
+        .sum()
+    )
+    off = np.flatnonzero(sums["d"].to_numpy() != sums["c"].to_numpy())
+    if not len(off):
         return empty_flags()
-    debit = g["debit_fen"].transform("sum")[lines.index]
-    credit = g["credit_fen"].transform("sum")[lines.index]
+    first = np.r_[True, voucher[1:] > np.maximum.accumulate(voucher)[:-1]]
+    at = np.flatnonzero(first & np.isin(voucher, off))
+    lines = ledger.iloc[at]
+    debit = pd.Series(sums["d"].to_numpy()[voucher[at]], index=lines.index)
+    credit = pd.Series(sums["c"].to_numpy()[voucher[at]], index=lines.index)
     reason = join_text(
         lines["unit"],
         date_text(lines["date"]),
