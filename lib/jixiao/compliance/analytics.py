@@ -36,7 +36,16 @@ from .digits import (
     one_side_amounts,
     second_digit_test,
 )
-from .keys import code_keys, is_coded, join_text, text_of
+from .keys import (
+    code_keys,
+    group_distinct_counts,
+    group_ids,
+    group_sums,
+    is_coded,
+    join_text,
+    sort_order,
+    text_of,
+)
 from .workdays import day_kinds
 
 EXPENSE_PREFIXES = ("5",)
@@ -109,10 +118,10 @@ def duplicate_payments(
         unit, text = _order_codes(sub["unit"]), _order_codes(sub[key])
         amount, dates = sub["debit_fen"].to_numpy(), sub["date"].to_numpy()
         day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))  # NaT last
-        order = np.lexsort((sub["_voucher"].to_numpy(), day, amount, text, unit))
-        sub = sub.iloc[order]
+        day = pd.factorize(day, sort=True)[0]  # dense day ranks keep the merged keys small
+        order = sort_order(unit, text, amount, day, sub["_voucher"].to_numpy())
         unit, text, amount, dates = unit[order], text[order], amount[order], dates[order]
-        vouchers = sub["_voucher"].to_numpy()
+        vouchers = sub["_voucher"].to_numpy()[order]
         same_prev = np.r_[
             False, (unit[1:] == unit[:-1]) & (text[1:] == text[:-1]) & (amount[1:] == amount[:-1])
         ]
@@ -128,8 +137,8 @@ def duplicate_payments(
         hit = hit_prev | hit_next
         # The partner of each flagged line: the previous line if that one matched, else the next.
         partner = np.where(hit_prev, np.arange(len(sub)) - 1, np.arange(len(sub)) + 1)[hit]
-        lines = sub.loc[hit]
-        other = sub.iloc[partner]
+        lines = sub.iloc[order[hit]]  # only the flagged lines are taken from the wide frame
+        other = sub.iloc[order[partner]]
         fresh = ~lines.index.isin(seen)
         lines, other = lines.loc[fresh], other.loc[fresh]
         if lines.empty:
@@ -312,10 +321,11 @@ def split_payments(
         (["unit", "_payee", "_period"], "同一往来单位同期", pay["_has_payee"]),
     ):
         sub = pay.loc[mask]
-        g = sub.groupby(keys, sort=False, observed=True)
-        total = g["debit_fen"].transform("sum")
-        vouchers = g["_voucher"].transform("nunique")
-        count = g["debit_fen"].transform("size")
+        ids = group_ids(*(sub[k] for k in keys))
+        sub, ids = sub.loc[ids >= 0], ids[ids >= 0]  # a missing key is no group
+        total = group_sums(ids, sub["debit_fen"])[ids]
+        vouchers = group_distinct_counts(ids, sub["_voucher"])[ids]
+        count = np.bincount(ids)[ids] if len(ids) else ids
         hit = (total > threshold_fen) & (vouchers >= 2)
         hits.append(sub.loc[hit].assign(_label=label, _total=total[hit], _count=count[hit]))
     lines = pd.concat(hits).loc[lambda f: ~f.index.duplicated(keep="first")]

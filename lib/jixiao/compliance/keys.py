@@ -88,3 +88,59 @@ def join_text(*parts, index=None) -> pd.Series:
             [joined.as_py()] * (0 if index is None else len(index)), pa.large_string()
         )
     return pd.Series(pd.array(joined, dtype="str"), index=index)
+
+
+def sort_order(*keys) -> np.ndarray:
+    """The stable order of rows by integer keys, most significant first (like ``np.lexsort`` of
+    the reversed keys). Adjacent keys whose ranges multiply within 62 bits are merged into one
+    key first, so the sort makes fewer passes."""
+    merged: list[np.ndarray] = []
+    current, span = None, 1
+    for key in keys:
+        key = np.asarray(key, dtype=np.int64)
+        key = key - key.min(initial=0)
+        width = int(key.max(initial=0)) + 1
+        if current is not None and span * width < 1 << 62:
+            current, span = current * width + key, span * width
+        else:
+            if current is not None:
+                merged.append(current)
+            current, span = key, width
+    merged.append(current)
+    return np.lexsort(merged[::-1])
+
+
+def group_ids(*keys) -> np.ndarray:
+    """Dense group numbers for rows by several key columns (coded, numeric, dates or text);
+    -1 where any key is missing, as a group-by drops such rows."""
+    ids = None
+    missing = None
+    for key in keys:
+        codes = np.asarray(pd.factorize(key, use_na_sentinel=True)[0], dtype=np.int64)
+        missing = codes < 0 if missing is None else missing | (codes < 0)
+        if ids is None:
+            ids = codes
+        else:
+            ids = pd.factorize(ids * (int(codes.max(initial=0)) + 1) + np.maximum(codes, 0))[0]
+    ids = np.asarray(ids, dtype=np.int64)
+    return np.where(missing, -1, ids) if missing is not None and missing.any() else ids
+
+
+def group_sums(ids: np.ndarray, values) -> np.ndarray:
+    """Exact integer sums per group number (``ids`` from :func:`group_ids`, no -1)."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    sums = pd.Series(np.asarray(values, dtype=np.int64)).groupby(ids, sort=True).sum()
+    out = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+    out[sums.index.to_numpy()] = sums.to_numpy()
+    return out
+
+
+def group_distinct_counts(ids: np.ndarray, values) -> np.ndarray:
+    """How many distinct ``values`` (non-negative integers) each group number has."""
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int64)
+    width = int(values.max(initial=0)) + 1
+    pairs = np.unique(ids * width + values)
+    return np.bincount(pairs // width, minlength=int(ids.max()) + 1)
