@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
-from jixiao.distinct import per_distinct
+from jixiao.distinct import per_distinct, spread_text
 
 from .common import blank
 from .keys import code_keys
@@ -91,8 +91,8 @@ def with_community(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     per_unique = (
         mapping.set_index("unit")["community"].reindex(pd.Index(uniques, dtype="str")).to_numpy()
     )
-    community = np.where(codes >= 0, per_unique[np.maximum(codes, 0)], None)
-    return ledger.assign(community=pd.Series(community, index=ledger.index, dtype="str"))
+    community = spread_text(np.asarray(codes, dtype=np.int64), per_unique, index=ledger.index)
+    return ledger.assign(community=community)
 
 
 def prepare_ledger(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd.DataFrame:

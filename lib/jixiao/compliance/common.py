@@ -114,9 +114,13 @@ def concat_flags(frames) -> pd.DataFrame:
 # ---------------------------------------------------------------- text helpers (vectorised)
 
 
-def yuan_text(fen) -> pd.Series:
-    """Integer fen → "1,234,567.89" (exact: no float on the way)."""
+def yuan_text(fen, *, repeating: bool = False) -> pd.Series:
+    """Integer fen → "1,234,567.89" (exact: no float on the way). With ``repeating`` (a few
+    amounts over many lines, such as a grant's allocation) each distinct amount is written once."""
     values = pd.Series(fen).astype("int64").to_numpy()
+    if repeating:
+        positions, distinct = pd.factorize(values)
+        return pd.Series(yuan_text(distinct).array.take(positions))
     magnitude = np.abs(values)
     whole, cents = magnitude // 100, magnitude % 100
 
