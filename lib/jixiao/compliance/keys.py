@@ -142,5 +142,5 @@ def group_distinct_counts(ids: np.ndarray, values) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     values = np.asarray(values, dtype=np.int64)
     width = int(values.max(initial=0)) + 1
-    pairs = np.unique(ids * width + values)
+    pairs = pd.unique(ids * width + values)  # hashing: numpy's unique is several times slower here
     return np.bincount(pairs // width, minlength=int(ids.max()) + 1)
