@@ -138,9 +138,11 @@ def on_accounts(ledger: pd.DataFrame, prefixes) -> pd.Series:
     if not keys:
         return pd.Series(False, index=ledger.index)
     has_keys = "account_key" in ledger.columns
-    positions, distinct = pd.factorize(
-        ledger["account_key" if has_keys else "account_code"], use_na_sentinel=True
-    )
+    codes = ledger["account_key" if has_keys else "account_code"]
+    if isinstance(codes.dtype, pd.CategoricalDtype):  # coded once per run: test each category
+        positions, distinct = codes.cat.codes.to_numpy(), codes.cat.categories
+    else:
+        positions, distinct = pd.factorize(codes, use_na_sentinel=True)
     distinct = pd.Series(distinct, dtype="str")
     if not has_keys:
         distinct = _keys_of_distinct(distinct)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import paths
 from .compliance.arrival import ArrivalSummary
@@ -115,15 +117,19 @@ def _join_first(
     counter: str,
 ) -> pd.Series:
     """Per group, the given texts joined (at most ``limit`` each), noting how many there were in all."""
-    values = pd.Series(texts.to_numpy(), dtype="str").to_numpy(dtype=object)
-    group = np.asarray(group)
-    # Rows come sorted by group: one str.join per group (findings, not ledger lines).
+    values = pa.array(pd.Series(texts.to_numpy(), dtype="str").array).cast(pa.large_string())
+    group = np.asarray(group, dtype=np.int64)
+    # Rows come sorted by group: Arrow joins each group's slice (a list array over the texts).
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
-    pieces = np.split(values, starts[1:]) if len(group) else []
-    joined = pd.Series([sep.join(piece) for piece in pieces], index=group[starts], dtype="str")
-    joined = joined.reindex(range(n_groups)).fillna("").astype("str")
+    offsets = pa.array(np.r_[starts, len(group)].astype(np.int64))
+    joined = pc.binary_join(
+        pa.LargeListArray.from_arrays(offsets, values), pa.scalar(sep, pa.large_string())
+    )
+    where = np.full(n_groups, -1, dtype=np.int64)
+    where[group[starts]] = np.arange(len(starts))
+    joined = pc.fill_null(joined.take(pa.array(where, mask=where < 0)), "")
     tail = np.where(totals > limit, "……等共" + pd.Series(totals).astype("str") + counter, "")
-    return (joined + pd.Series(tail, dtype="str")).astype("str")
+    return pd.Series(pd.array(joined, dtype="str")) + pd.Series(tail, dtype="str")
 
 
 def flags_to_findings(
