@@ -279,7 +279,9 @@ def project_balances(
     booked project spending. The reconciliation table behind SEP-04. Closing vouchers (期末结转,
     on ``closing_prefix`` accounts) are neither receipts nor spending."""
     ledger = prepare_ledger(ledger, allocations)
-    ledger = ledger.loc[~closing_lines(ledger, closing_prefix)]
+    closing = closing_lines(ledger, closing_prefix)
+    if closing.any():  # most books have no 期末结转 in the period: no copy then
+        ledger = ledger.loc[~closing]
     grant_types = _grant_types(rules, allocations)
     gt = resolve_grant_type(ledger, allocations, grant_types, project_prefixes)
     income = on_accounts(ledger, income_prefix) & gt.notna()

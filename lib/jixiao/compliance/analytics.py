@@ -173,65 +173,87 @@ def voucher_gaps(ledger: pd.DataFrame, *, start: int = 1) -> pd.DataFrame:
     ``start`` each month). One flagged row per run of missing numbers, citing the voucher just
     before the gap (or just after, for a gap at the start)."""
     require_columns(ledger, ("unit", "date", "voucher_type", "voucher_no"), "明细账")
-    lines = ledger.loc[ledger["voucher_no"].notna()]
-    if lines.empty:
+    start = int(start)
+    dates = ledger["date"].to_numpy("datetime64[us]")
+    usable = (
+        ledger["voucher_no"].notna().to_numpy()
+        & ledger["unit"].notna().to_numpy()
+        & ledger["voucher_type"].notna().to_numpy()
+        & ~np.isnat(dates)
+    )
+    at = np.flatnonzero(usable)  # ledger positions; a line missing a key is in no sequence
+    if not len(at):
         return empty_flags()
-    lines = lines.assign(
-        _month=lines["date"].dt.to_period("M"), _no=lines["voucher_no"].astype("int64")
+    unit = _order_codes(ledger["unit"])[at]
+    kind = _order_codes(ledger["voucher_type"])[at]
+    month = dates[at].astype("datetime64[M]").astype(np.int64)
+    number = ledger["voucher_no"].to_numpy()[at].astype(np.int64)
+    order = sort_order(unit, kind, month, number)  # stable: first occurrence first
+    unit, kind, month, number, at = unit[order], kind[order], month[order], number[order], at[order]
+    new_group = np.r_[True, (unit[1:] != unit[:-1]) | (kind[1:] != kind[:-1])]
+    new_group[1:] |= month[1:] != month[:-1]
+    first_seen = new_group | np.r_[True, number[1:] != number[:-1]]
+    # One row per voucher number of a sequence (its first line in the ledger).
+    unit, kind, month, number, at = (
+        unit[first_seen],
+        kind[first_seen],
+        month[first_seen],
+        number[first_seen],
+        at[first_seen],
     )
-    keys = ["unit", "voucher_type", "_month"]
-    present = lines.drop_duplicates(keys + ["_no"]).loc[
-        :, keys + ["_no", "voucher", "date", "source_file", "source_sheet", "source_row"]
-    ]
-    stats = (
-        present.groupby(keys, sort=True, observed=True)["_no"].agg(["max", "count"]).reset_index()
-    )
-    stats["expected"] = stats["max"] - int(start) + 1
+    group = np.cumsum(new_group[first_seen]) - 1
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    count = np.diff(np.r_[starts, len(group)])
+    largest = number[np.r_[starts[1:], len(group)] - 1]
+    expected = largest - start + 1
     # Numbers below ``start`` would make expected < count; they are not gaps, just odd numbering.
-    holes = stats.loc[stats["expected"] > stats["count"]].reset_index(drop=True)
-    if holes.empty:
+    holes = np.flatnonzero(expected > count)
+    if not len(holes):
         return empty_flags()
-    lengths = holes["expected"].to_numpy()
-    owner = np.repeat(np.arange(len(holes)), lengths)
-    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    full = holes.loc[owner, keys].reset_index(drop=True).assign(_no=offsets + int(start))
-    missing = full.merge(present[keys + ["_no"]], on=keys + ["_no"], how="left", indicator=True)
-    missing = missing.loc[missing["_merge"] == "left_only", keys + ["_no"]]
-    missing = missing.sort_values(keys + ["_no"], kind="stable").reset_index(drop=True)
-    new_run = (
-        (missing["_no"].diff() != 1)
-        | (missing["unit"] != missing["unit"].shift())
-        | (missing["voucher_type"] != missing["voucher_type"].shift())
-        | (missing["_month"] != missing["_month"].shift())
-    )
-    missing["_run"] = new_run.cumsum()
-    runs = missing.groupby("_run", sort=True).agg(
-        unit=("unit", "first"),
-        voucher_type=("voucher_type", "first"),
-        _month=("_month", "first"),
-        first=("_no", "min"),
-        last=("_no", "max"),
-    )
-    runs["_cite"] = np.where(runs["first"] > int(start), runs["first"] - 1, runs["last"] + 1)
-    cited = runs.merge(present, left_on=keys + ["_cite"], right_on=keys + ["_no"], how="left")
-    n_missing = cited["last"] - cited["first"] + 1
-    span = cited["voucher_type"].astype("str") + "-" + cited["first"].astype("str")
-    span = span.where(
-        n_missing == 1,
-        span + "至" + cited["voucher_type"].astype("str") + "-" + cited["last"].astype("str"),
-    )
-    month = (
-        cited["_month"].dt.year.astype("str") + "年" + cited["_month"].dt.month.astype("str") + "月"
-    )
-    reason = (
-        cited["unit"].astype("str")
-        + month
-        + cited["voucher_type"].astype("str")
-        + "字凭证缺号："
-        + span
-        + "（共"
-        + n_missing.astype("str")
-        + "张）。"
+    lengths = expected[holes]
+    owner = np.repeat(holes, lengths)
+    candidate = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths) + start
+    low = min(int(number.min()), start)
+    width = int(max(int(number.max()), int(candidate.max()))) - low + 1
+    present_key = group * width + (number - low)  # sorted: by group, then number
+    wanted_key = owner * width + (candidate - low)
+    found = np.searchsorted(present_key, wanted_key)
+    found = np.minimum(found, len(present_key) - 1)
+    gap = present_key[found] != wanted_key
+    owner, candidate = owner[gap], candidate[gap]
+    run_start = np.r_[True, (owner[1:] != owner[:-1]) | (np.diff(candidate) != 1)]
+    first = candidate[run_start]
+    last = candidate[np.r_[np.flatnonzero(run_start)[1:], len(candidate)] - 1]
+    run_group = owner[run_start]
+    cite = np.where(first > start, first - 1, last + 1)
+    cited_at = at[np.searchsorted(present_key, run_group * width + (cite - low))]
+    columns = [
+        c
+        for c in ("unit", "voucher_type", "voucher", "date", "source_file", "source_sheet")
+        + ("source_row",)
+        if c in ledger.columns
+    ]
+    cited = ledger.iloc[cited_at][columns]
+    run_month = month[starts][run_group]
+    kind_text = text_of(cited["voucher_type"]).reset_index(drop=True)
+    first_text = pd.Series(first).astype("str")
+    last_text = pd.Series(last).astype("str")
+    n_missing = pd.Series(last - first + 1)
+    span = kind_text + "-" + first_text
+    span = span.where(n_missing == 1, span + "至" + kind_text + "-" + last_text)
+    reason = join_text(
+        cited["unit"],
+        pd.Series(run_month // 12 + 1970).astype("str"),
+        "年",
+        pd.Series(run_month % 12 + 1).astype("str"),
+        "月",
+        kind_text,
+        "字凭证缺号：",
+        span,
+        "（共",
+        n_missing.astype("str"),
+        "张）。",
+        index=cited.index,
     )
     return make_flags(cited, "GL-02", reason, 0)
 
