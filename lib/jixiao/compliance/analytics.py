@@ -37,6 +37,7 @@ from .digits import (
     second_digit_test,
 )
 from .keys import (
+    blank_text,
     code_keys,
     group_distinct_counts,
     group_ids,
@@ -80,7 +81,11 @@ def _order_codes(values: pd.Series) -> np.ndarray:
 
 
 def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
-    """An integer id per voucher. Numbers restart every month, so the date is part of the key."""
+    """An integer id per voucher, numbered in order of first appearance. Numbers restart every
+    month, so the date is part of the key. :func:`run_ledger_analytics` works the ids out once
+    (``_voucher_id``) for all its tests."""
+    if "_voucher_id" in ledger.columns:  # renumbered in order of appearance in these lines
+        return pd.Series(pd.factorize(ledger["_voucher_id"])[0], index=ledger.index)
     cols = [
         c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns
     ]
@@ -310,6 +315,26 @@ def round_amounts(
     return make_flags(lines, "GL-04", reason, lines["debit_fen"])
 
 
+def _payee_codes(pay: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Each payment's payee as a code into ``names``: the 往来单位, or the 摘要 when the payee is
+    blank (the same text from either column is the same code), and whether the payee was named.
+    A line with neither has the code of the appended empty name."""
+    coded = code_keys(pay, ("counterparty", "summary"))
+    columns = [
+        coded[c] if c in coded.columns else pd.Series(pd.NA, index=pay.index, dtype="category")
+        for c in ("counterparty", "summary")
+    ]
+    texts = [c.cat.categories.astype("str") for c in columns]
+    joint, names = pd.factorize(np.concatenate([t.to_numpy(dtype=object) for t in texts]))
+    names = pd.Series(np.append(names.astype(object), ""), dtype="str")
+    empty = len(names) - 1
+    payee_code, summary_code = (c.cat.codes.to_numpy() for c in columns)
+    from_payee = np.append(joint[: len(texts[0])], empty)[payee_code]
+    from_summary = np.append(joint[len(texts[0]) :], empty)[summary_code]
+    has_payee = ~blank_text(columns[0]).to_numpy(dtype=bool)
+    return np.where(has_payee, from_payee, from_summary), has_payee, names
+
+
 def split_payments(
     ledger: pd.DataFrame,
     *,
@@ -329,18 +354,17 @@ def split_payments(
     pay = pay.loc[pay["debit_fen"] < threshold_fen]
     if pay.empty:
         return empty_flags()
-    payee = _text(pay, "counterparty")
-    summary = _text(pay, "summary")
+    payee, has_payee, names = _payee_codes(pay)
     pay = pay.assign(
         _voucher=_voucher_key(pay),
-        _payee=payee.where(payee.str.strip() != "", summary),
-        _has_payee=payee.str.strip() != "",
+        _payee=payee,
         _period=pay["date"].dt.to_period(payee_period),
     )
+    named = np.append(~names.str.strip().eq("").to_numpy(dtype=bool), False)[payee]
     hits = []
     for keys, label, mask in (
-        (["unit", "date", "_payee"], "同日同一对象", pay["_payee"].str.strip() != ""),
-        (["unit", "_payee", "_period"], "同一往来单位同期", pay["_has_payee"]),
+        (["unit", "date", "_payee"], "同日同一对象", named),
+        (["unit", "_payee", "_period"], "同一往来单位同期", has_payee),
     ):
         sub = pay.loc[mask]
         ids = group_ids(*(sub[k] for k in keys))
@@ -353,6 +377,9 @@ def split_payments(
     lines = pd.concat(hits).loc[lambda f: ~f.index.duplicated(keep="first")]
     if lines.empty:
         return empty_flags()
+    lines = lines.assign(
+        _payee=spread_text(lines["_payee"].to_numpy(), names.to_numpy(), lines.index)
+    )
     lines = lines.sort_values(["unit", "date", "source_file", "source_row"], kind="stable")
     reason = join_text(
         *_label_parts(lines),
@@ -450,6 +477,7 @@ def run_ledger_analytics(
             f"benford_population 应为 {'、'.join(POPULATIONS)} 之一，收到 {benford_population!r}"
         )
     ledger = prepare_ledger(ledger, allocations) if allocations is not None else code_keys(ledger)
+    ledger = ledger.assign(_voucher_id=_voucher_key(ledger))
     if benford_population == "expense_debits":
         amounts = one_side_amounts(ledger, account_prefixes=account_prefixes, period=period)
     else:
