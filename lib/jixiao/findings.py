@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from . import paths
 from .compliance.arrival import ArrivalSummary
 from .compliance.common import RULES, concat_flags, date_text, yuan_text
+from .compliance.keys import sort_order
 from .finding_categories import CATEGORIES, category_rank
 from .metrics import Metric
 
@@ -157,14 +158,12 @@ def flags_to_findings(
     rule_code = np.array([order[r] for r in distinct], dtype="int64")[positions]
     unit_code, unit_names = pd.factorize(units, sort=True)
     # Sort positions only: the text columns are never reordered as a whole.
-    perm = np.lexsort(
-        (
-            _sort_key(f["source_row"]),
-            _sort_key(f["source_file"]),
-            _sort_key(f["date"]),
-            unit_code,
-            rule_code,
-        )
+    perm = sort_order(
+        rule_code,
+        unit_code,
+        _sort_key(f["date"]),
+        _sort_key(f["source_file"]),
+        _sort_key(f["source_row"]),
     )
     rule_sorted, unit_sorted = rule_code[perm], unit_code[perm]
     new = np.r_[True, (rule_sorted[1:] != rule_sorted[:-1]) | (unit_sorted[1:] != unit_sorted[:-1])]
@@ -192,7 +191,7 @@ def flags_to_findings(
     # Lines of one voucher often share a sentence: say it once.
     reason_code, reason_texts = pd.factorize(f["reason"].fillna("").astype("str"))
     reason_code = reason_code[perm]
-    first_time = ~pd.DataFrame({"g": group, "r": reason_code}).duplicated().to_numpy()
+    first_time = ~pd.Series(group * (len(reason_texts) + 1) + reason_code).duplicated().to_numpy()
     not_blank = (pd.Series(reason_texts, dtype="str") != "").to_numpy()[reason_code]
     shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)
     reasons = _join_first(
