@@ -37,13 +37,13 @@ from .digits import (
     second_digit_test,
 )
 from .keys import (
-    blank_text,
+    coalesced_codes,
     code_keys,
     group_distinct_counts,
     group_ids,
     group_sums,
-    is_coded,
     join_text,
+    order_codes,
     sort_order,
     text_of,
 )
@@ -67,17 +67,6 @@ def _label_parts(lines: pd.DataFrame) -> tuple:
         _text(lines, "summary"),
         "”",
     )
-
-
-def _order_codes(values: pd.Series) -> np.ndarray:
-    """Integer codes that sort like the text (missing last)."""
-    if is_coded(values):
-        codes = values.cat.codes.to_numpy().astype(np.int64)
-        if values.cat.ordered or values.cat.categories.is_monotonic_increasing:
-            return np.where(codes < 0, len(values.cat.categories), codes)
-        values = text_of(values)
-    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
-    return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
 
 
 def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
@@ -120,7 +109,7 @@ def duplicate_payments(
         if len(sub) < 2:
             continue
         # Sorted by unit, key, amount, date and voucher on integer codes (text order).
-        unit, text = _order_codes(sub["unit"]), _order_codes(sub[key])
+        unit, text = order_codes(sub["unit"]), order_codes(sub[key])
         amount, dates = sub["debit_fen"].to_numpy(), sub["date"].to_numpy()
         day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))  # NaT last
         day = pd.factorize(day, sort=True)[0]  # dense day ranks keep the merged keys small
@@ -189,8 +178,8 @@ def voucher_gaps(ledger: pd.DataFrame, *, start: int = 1) -> pd.DataFrame:
     at = np.flatnonzero(usable)  # ledger positions; a line missing a key is in no sequence
     if not len(at):
         return empty_flags()
-    unit = _order_codes(ledger["unit"])[at]
-    kind = _order_codes(ledger["voucher_type"])[at]
+    unit = order_codes(ledger["unit"])[at]
+    kind = order_codes(ledger["voucher_type"])[at]
     month = dates[at].astype("datetime64[M]").astype(np.int64)
     number = ledger["voucher_no"].to_numpy()[at].astype(np.int64)
     order = sort_order(unit, kind, month, number)  # stable: first occurrence first
@@ -315,26 +304,6 @@ def round_amounts(
     return make_flags(lines, "GL-04", reason, lines["debit_fen"])
 
 
-def _payee_codes(pay: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
-    """Each payment's payee as a code into ``names``: the 往来单位, or the 摘要 when the payee is
-    blank (the same text from either column is the same code), and whether the payee was named.
-    A line with neither has the code of the appended empty name."""
-    coded = code_keys(pay, ("counterparty", "summary"))
-    columns = [
-        coded[c] if c in coded.columns else pd.Series(pd.NA, index=pay.index, dtype="category")
-        for c in ("counterparty", "summary")
-    ]
-    texts = [c.cat.categories.astype("str") for c in columns]
-    joint, names = pd.factorize(np.concatenate([t.to_numpy(dtype=object) for t in texts]))
-    names = pd.Series(np.append(names.astype(object), ""), dtype="str")
-    empty = len(names) - 1
-    payee_code, summary_code = (c.cat.codes.to_numpy() for c in columns)
-    from_payee = np.append(joint[: len(texts[0])], empty)[payee_code]
-    from_summary = np.append(joint[len(texts[0]) :], empty)[summary_code]
-    has_payee = ~blank_text(columns[0]).to_numpy(dtype=bool)
-    return np.where(has_payee, from_payee, from_summary), has_payee, names
-
-
 def split_payments(
     ledger: pd.DataFrame,
     *,
@@ -354,7 +323,7 @@ def split_payments(
     pay = pay.loc[pay["debit_fen"] < threshold_fen]
     if pay.empty:
         return empty_flags()
-    payee, has_payee, names = _payee_codes(pay)
+    payee, has_payee, names = coalesced_codes(pay, "counterparty", "summary")
     pay = pay.assign(
         _voucher=_voucher_key(pay),
         _payee=payee,

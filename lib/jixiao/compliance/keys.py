@@ -144,3 +144,37 @@ def group_distinct_counts(ids: np.ndarray, values) -> np.ndarray:
     width = int(values.max(initial=0)) + 1
     pairs = pd.unique(ids * width + values)  # hashing: numpy's unique is several times slower here
     return np.bincount(pairs // width, minlength=int(ids.max()) + 1)
+
+
+def order_codes(values: pd.Series) -> np.ndarray:
+    """Integer codes that sort like the text (missing last)."""
+    if is_coded(values):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        if values.cat.ordered or values.cat.categories.is_monotonic_increasing:
+            return np.where(codes < 0, len(values.cat.categories), codes)
+        values = text_of(values)
+    codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
+
+
+def coalesced_codes(
+    frame: pd.DataFrame, primary: str, fallback: str
+) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Each line's ``primary`` text, or its ``fallback`` text where ``primary`` is blank (the
+    往来单位, else the 摘要), as codes into ``names`` — the same text from either column is the
+    same code — and whether ``primary`` was filled. A line with neither has the code of the
+    appended empty name."""
+    coded = code_keys(frame, (primary, fallback))
+    columns = [
+        coded[c] if c in coded.columns else pd.Series(pd.NA, index=frame.index, dtype="category")
+        for c in (primary, fallback)
+    ]
+    texts = [c.cat.categories.astype("str").to_numpy(dtype=object) for c in columns]
+    joint, names = pd.factorize(np.concatenate(texts))
+    names = pd.Series(np.append(names.astype(object), ""), dtype="str")
+    empty = len(names) - 1
+    first_code, second_code = (c.cat.codes.to_numpy() for c in columns)
+    from_first = np.append(joint[: len(texts[0])], empty)[first_code]
+    from_second = np.append(joint[len(texts[0]) :], empty)[second_code]
+    filled = ~blank_text(columns[0]).to_numpy(dtype=bool)
+    return np.where(filled, from_first, from_second), filled, names
