@@ -189,13 +189,18 @@ def flags_to_findings(
         refs, group[shown], n_groups, ref_totals, max_evidence, "；", "处"
     )
     # Lines of one voucher often share a sentence: say it once.
-    reason_code, reason_texts = pd.factorize(f["reason"].fillna("").astype("str"))
-    reason_code = reason_code[perm]
+    # Arrow's dictionary encoding: the distinct sentences stay Arrow text (no Python object each).
+    reasons = pa.array(pd.Series(f["reason"].fillna(""), dtype="str").array)
+    if isinstance(reasons, pa.ChunkedArray):
+        reasons = reasons.combine_chunks()
+    coded = pc.dictionary_encode(reasons)
+    reason_texts = pd.Series(pd.array(coded.dictionary, dtype="str"))
+    reason_code = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)[perm]
     first_time = ~pd.Series(group * (len(reason_texts) + 1) + reason_code).duplicated().to_numpy()
-    not_blank = (pd.Series(reason_texts, dtype="str") != "").to_numpy()[reason_code]
+    not_blank = (reason_texts != "").to_numpy(dtype=bool)[reason_code]
     shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)
     reasons = _join_first(
-        pd.Series(reason_texts, dtype="str").take(reason_code[shown]),
+        reason_texts.take(reason_code[shown]),
         group[shown],
         n_groups,
         reason_totals,
