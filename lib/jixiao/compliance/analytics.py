@@ -78,7 +78,9 @@ def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
     cols = [
         c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns
     ]
-    return ledger.groupby(cols, sort=False, dropna=False).ngroup()
+    return pd.Series(
+        group_ids(*(ledger[c] for c in cols), missing_is_value=True), index=ledger.index
+    )
 
 
 def _payments(ledger: pd.DataFrame, account_prefixes) -> pd.DataFrame:

@@ -110,13 +110,15 @@ def sort_order(*keys) -> np.ndarray:
     return np.lexsort(merged[::-1])
 
 
-def group_ids(*keys) -> np.ndarray:
-    """Dense group numbers for rows by several key columns (coded, numeric, dates or text);
-    -1 where any key is missing, as a group-by drops such rows."""
+def group_ids(*keys, missing_is_value: bool = False) -> np.ndarray:
+    """Dense group numbers, in order of first appearance, for rows by several key columns
+    (coded, numeric, dates or text); -1 where any key is missing, as a group-by drops such rows
+    (or, with ``missing_is_value``, a missing key is one more value, as ``dropna=False``)."""
     ids = None
     missing = None
     for key in keys:
-        codes = np.asarray(pd.factorize(key, use_na_sentinel=True)[0], dtype=np.int64)
+        codes = pd.factorize(key, use_na_sentinel=not missing_is_value)[0]
+        codes = np.asarray(codes, dtype=np.int64)
         missing = codes < 0 if missing is None else missing | (codes < 0)
         if ids is None:
             ids = codes
