@@ -57,6 +57,11 @@ def empty_flags() -> pd.DataFrame:
     )
 
 
+def _repeated(text: str, n: int) -> pd.Series:
+    """``text`` on ``n`` rows, filled by Arrow (no Python object per row)."""
+    return pd.Series(pd.array(pa.repeat(pa.scalar(text, pa.large_string()), n), dtype="str"))
+
+
 def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fen) -> pd.DataFrame:
     """Flagged rows in the standard shape, taking whatever context columns ``rows`` has."""
     info = RULES[rule]
@@ -87,8 +92,8 @@ def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fe
 
     out = pd.DataFrame(
         {
-            "rule": pd.Series(rule, index=range(n), dtype="str"),
-            "rule_name": pd.Series(info.name, index=range(n), dtype="str"),
+            "rule": _repeated(rule, n),
+            "rule_name": _repeated(info.name, n),
             "reason": aligned(reason, "str"),
             "amount_fen": aligned(amount_fen, "int64"),
             "unit": take("unit", "str"),

@@ -26,9 +26,8 @@ def day_kinds(dates: pd.Series, *, use_holidays: bool = True) -> pd.DataFrame:
     off only weekends count, as when the calendar is switched off in the parameters. Dates
     outside the years the calendar knows fall back to weekends and say so in ``calendar_note``.
     """
-    unique = pd.Series(
-        pd.unique(pd.to_datetime(pd.Series(dates)).dropna().dt.normalize()), dtype="datetime64[us]"
-    )
+    distinct = pd.Series(pd.unique(pd.to_datetime(pd.Series(dates)).dropna()))  # days repeat
+    unique = pd.Series(pd.unique(distinct.dt.normalize()), dtype="datetime64[us]")
     unique = unique.sort_values(ignore_index=True)
     weekday = unique.dt.day_of_week.to_numpy()
     weekend = weekday >= 5
