@@ -197,6 +197,37 @@ def _styled(worksheet, value, number_format: str | None):
     return cell
 
 
+def _column_cells(worksheet, formats: list[str | None]) -> list:
+    """Per column, one write-only cell carrying the column's number format (None: unformatted).
+
+    A write-only sheet serialises each appended row at once, so a column's formatted cells can
+    be one cell object whose value is set row by row (openpyxl itself reuses one cell for plain
+    values): the style is resolved once per column instead of once per cell."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for number_format in formats:
+        cell = None
+        if number_format:
+            cell = WriteOnlyCell(worksheet)
+            cell.number_format = number_format
+        cells.append(cell)
+    return cells
+
+
+def _row_cells(worksheet, row: tuple, formats: list[str | None], cells: list) -> list:
+    out = []
+    for value, number_format, cell in zip(row, formats, cells, strict=True):
+        if is_formula_like(value):
+            out.append(_styled(worksheet, value, number_format))
+        elif cell is None:
+            out.append(value)
+        else:
+            cell.value = value
+            out.append(cell)
+    return out
+
+
 def _spill(path: Path, title: str, frame: pd.DataFrame, header: list, max_rows: int):
     """A table longer than a worksheet: the whole of it to a CSV beside the workbook, the sheet
     keeps the first rows and says so in its header block."""
@@ -260,8 +291,9 @@ def write_workbook(
         worksheet.append(cells)
         formats = [_column_format(spec, frame, c) for c in frame.columns]
         columns = [_column_values(frame[c]) for c in frame.columns]
+        cells = _column_cells(worksheet, formats)
         for row in zip(*columns, strict=True):
-            worksheet.append([_styled(worksheet, v, f) for v, f in zip(row, formats, strict=True)])
+            worksheet.append(_row_cells(worksheet, row, formats, cells))
         if spec.legend:
             worksheet.append([])
             for line in spec.legend:
