@@ -49,7 +49,7 @@ def _frame(rows: int) -> pd.DataFrame:
     dates.iloc[1] = pd.Timestamp("1900-01-15")
     money = pd.Series((rng.integers(-(10**9), 10**9, rows) / 100).round(2), dtype="Float64")
     money[rng.random(rows) < 0.1] = pd.NA
-    money.iloc[:6] = [0.1 + 0.2, 1e15, -0.0, 123456789012345.6, 5.0, 1e-7]
+    money.iloc[:8] = [0.1 + 0.2, 1e15, -0.0, 123456789012345.6, 5.0, 1e-7, 3e15, 2.5e16]
     counts = pd.Series(rng.integers(0, 10**6, rows), dtype="Int64")
     counts[rng.random(rows) < 0.2] = pd.NA
     counts.iloc[0] = 12_345_678_901_234_567
@@ -60,7 +60,7 @@ def _frame(rows: int) -> pd.DataFrame:
             "摘要": pd.Series(np.array(HOSTILE, dtype=object)[::-1][pick]),  # object column
             "日期": dates,
             "标记金额（元）": money,
-            "比例": rng.random(rows),
+            "比例": np.r_[[1e-7, 1 / 3, 2.0, 1e15 + 0.5, 1e300], rng.random(rows - 5)],
             "行号": counts,
             "已核对": rng.random(rows) < 0.5,
         }
@@ -88,6 +88,7 @@ def _cells(path: Path) -> dict:
                 [
                     (
                         c.value,
+                        type(c.value),  # 5 and 5.0 are equal, an int and a float cell are not
                         c.data_type,
                         c.number_format,
                         c.quotePrefix,

@@ -130,13 +130,13 @@ def plan_rows(worksheet, frame: pd.DataFrame, formats: list[str | None], first_r
 
 
 def _float_text(values: np.ndarray) -> pa.Array:
-    """``'%.16g' % v`` for every value: integral values under 10^15 as integers, the others as
+    """``'%.16g' % v`` for every value: integral values under 10^16 as integers (their digits), the others as
     Arrow's shortest round-trip text when it has at most 16 significant digits (then it reads
     back as the same number), the rest (few, if any) through openpyxl's own formatting."""
     from openpyxl.compat.strings import safe_string
 
     with np.errstate(invalid="ignore"):
-        whole = np.isfinite(values) & (np.abs(values) < 1e15) & (values == np.trunc(values))
+        whole = np.isfinite(values) & (np.abs(values) < 1e16) & (values == np.trunc(values))
     ints = pc.cast(pa.array(np.where(whole, values, 0).astype(np.int64)), pa.string())
     text = pc.cast(pa.array(values), pa.string())
     mantissa = pc.replace_substring_regex(text, r"[eE].*$|[-+.]", "")
