@@ -139,6 +139,27 @@ def run_floor(
     return time.perf_counter() - started, per
 
 
+def build_floor(
+    notebooks: list[Path], year: int, floor_dir: Path, log=print
+) -> dict[str, list[str]]:
+    """The recording run, then one floor notebook per year notebook in ``floor_dir``; returns the
+    modules each real kernel had loaded."""
+    started = time.perf_counter()
+    loaded = record_loaded_modules(notebooks, year, floor_dir)
+    log(
+        f"recording run (real notebooks, modules loaded per kernel): {time.perf_counter() - started:.2f} s"
+    )
+    for nb in notebooks:
+        nbformat.write(floor_notebook(floor_source(nb, loaded[nb.name])), floor_dir / nb.name)
+        log(f"  {nb.name}: {len(loaded[nb.name])} modules")
+    return loaded
+
+
+def best_steps(runs: list[tuple[float, dict[str, float]]], names: list[str]) -> dict[str, float]:
+    """Each step's fastest time over the rounds (the statistic both sides are measured with)."""
+    return {name: min(per[name] for _, per in runs) for name in names}
+
+
 def run_full(year: int) -> tuple[float, dict[str, float]]:
     """One ``run_year``; per notebook its seconds, and under RUNNER the runner's own seconds
     (checking parameters, staging, report.html, manifest, moving into place)."""
@@ -162,14 +183,7 @@ def main() -> None:
     cwd = notebooks[0].parent
     with tempfile.TemporaryDirectory(prefix="bench_floor_") as tmp:
         floor_dir = Path(tmp)
-        started = time.perf_counter()
-        loaded = record_loaded_modules(notebooks, args.year, floor_dir)
-        print(
-            f"recording run (real notebooks, modules loaded per kernel): {time.perf_counter() - started:.2f} s"
-        )
-        for nb in notebooks:
-            nbformat.write(floor_notebook(floor_source(nb, loaded[nb.name])), floor_dir / nb.name)
-            print(f"  {nb.name}: {len(loaded[nb.name])} modules")
+        loaded = build_floor(notebooks, args.year, floor_dir)
 
         floors: list[tuple[float, dict[str, float]]] = []
         fulls: list[tuple[float, dict[str, float]]] = []
@@ -182,8 +196,8 @@ def main() -> None:
     # Each side is the sum of its steps' best times over the rounds: a kernel start on this shared
     # machine varies by 1-3 s, and the same statistic on both sides keeps one slow start on either
     # side from moving the ratio. The best whole runs are printed beside it.
-    floor_per = {name: min(per[name] for _, per in floors) for name in names}
-    full_per = {name: min(per[name] for _, per in fulls) for name in [*names, RUNNER]}
+    floor_per = best_steps(floors, names)
+    full_per = best_steps(fulls, [*names, RUNNER])
     floor_s = sum(floor_per.values())
     full_s = sum(full_per.values())
     ratio = full_s / floor_s

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -125,6 +126,91 @@ def build_grants(rng: np.random.Generator) -> list[Grant]:
             )
         )
     return allocations.settle_arrivals(grants, rng, ARRIVAL_WINDOWS)
+
+
+# --------------------------------------------------------------------------- big year
+@dataclass(frozen=True)
+class BigYear:
+    """The 2017 case scaled up (issue 16, ``benchmarks/bench_big_year.py``): the 27 case
+    communities and their 28 grants, plus made-up communities up to ``units`` holding
+    ``grants`` grants in all (every new community one grant, the first few both types), and
+    every unit busy enough for about ``lines`` ledger lines in all. The committed case is
+    ``generate(out)`` without it, byte for byte."""
+
+    units: int = 200
+    lines: int = 1_500_000
+    grants: int = 245
+
+    def check(self) -> None:
+        base_units, base_grants = len(ALL_COMMUNITIES), len(INFRA_COMMUNITIES + SANSHE_COMMUNITIES)
+        extra_units, extra_grants = self.units - base_units, self.grants - base_grants
+        if extra_units < 0 or not extra_units <= extra_grants <= 2 * extra_units:
+            raise ValueError(
+                f"a big year needs at least {base_units} units and 1–2 grants per added unit "
+                f"(units {self.units}, grants {self.grants})"
+            )
+
+
+BIG_YEAR_SYLLABLES = "安宝北城春翠东丰福光广和河鸿湖华家建江金康乐林龙明南平青清瑞山胜书顺泰桃天望文西祥新兴阳怡永玉园长正中"
+BASE_LINES_PER_UNIT = 240  # a 2017 case unit's own ledger lines, before the everyday payments
+
+
+def big_year_grants(rng: np.random.Generator, big: BigYear) -> list[Grant]:
+    """Grants of the communities a big year adds, in the case's districts and streets."""
+    taken = set(ALL_COMMUNITIES)
+    names = [
+        f"{a}{b}社区"
+        for a in BIG_YEAR_SYLLABLES
+        for b in BIG_YEAR_SYLLABLES
+        if a != b and f"{a}{b}社区" not in taken
+    ]
+    extra_units = big.units - len(ALL_COMMUNITIES)
+    picked = [names[int(k)] for k in rng.choice(len(names), size=extra_units, replace=False)]
+    places = list(dict.fromkeys((d, s) for d, s, _ in INFRA_COMMUNITIES + SANSHE_COMMUNITIES))
+    both = big.grants - len(INFRA_COMMUNITIES + SANSHE_COMMUNITIES) - extra_units
+    counters = {INFRA: len(INFRA_COMMUNITIES), SANSHE: len(SANSHE_COMMUNITIES)}
+    grants = []
+    for k, community in enumerate(picked):
+        district, street = places[k % len(places)]
+        kinds = (INFRA, SANSHE) if k < both else ((INFRA, SANSHE)[k % 2],)
+        for kind in kinds:
+            counters[kind] += 1
+            prefix, doc = ("JS", INFRA_DOC) if kind == INFRA else ("SL", SANSHE_DOC)
+            amount = INFRA_DEFAULT_FEN if kind == INFRA else SANSHE_AMOUNT_FEN
+            grants.append(
+                Grant(
+                    f"{prefix}{YEAR}-{counters[kind]:03d}",
+                    district,
+                    street,
+                    community,
+                    kind,
+                    doc[0],
+                    doc[1],
+                    amount,
+                    note="先建后补、以奖代补" if kind == INFRA else "以奖代补",
+                )
+            )
+    return allocations.settle_arrivals(grants, rng, ARRIVAL_WINDOWS)
+
+
+def big_year_spec(spec: ledgers.UnitSpec, sundries: float) -> ledgers.UnitSpec:
+    """A unit of the big year: busy; an added community exports its ledger as GB18030 CSV,
+    except one in eight (by name) that keeps the xlsx of the template."""
+    added = spec.community not in ALL_COMMUNITIES
+    as_xlsx = sum(spec.community.encode("utf-8")) % 8 == 0
+    file_format = "csv" if added and not as_xlsx else spec.file_format
+    return replace(spec, daily_sundries=sundries, file_format=file_format)
+
+
+def daily_sundries(big: BigYear) -> float:
+    """Everyday payments per working day that bring each unit to ``big.lines / big.units``
+    lines (two lines each; about one line a month more for the funding receipts)."""
+    days = len(
+        common.working_days(LEDGER_CASE.first_month, common.month_end(LEDGER_CASE.last_month))
+    )
+    months = len(common.month_starts(LEDGER_CASE.first_month, LEDGER_CASE.last_month))
+    extra = big.lines / big.units - BASE_LINES_PER_UNIT - 2 * months
+    return max(extra, 0) / (2 * days)
 
 
 # --------------------------------------------------------------------------- ledgers
@@ -558,8 +644,12 @@ def write_readme(
 
 
 # --------------------------------------------------------------------------- main
-def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
-    """Write every reconstructed raw file into ``out``; returns counts per file."""
+def generate(out: Path, seed: int = DEFAULT_SEED, big: BigYear | None = None) -> dict:
+    """Write every reconstructed raw file into ``out``; returns counts per file.
+
+    ``big``: the case scaled up to a big year (:class:`BigYear`); its added communities and
+    everyday payments come from streams of their own, so the case's files are drawn as without.
+    """
     # One independent stream per file kind: changing how ledgers are drawn leaves the
     # questionnaire (and its satisfaction rate) as it was, and vice versa.
     streams = np.random.SeedSequence(seed).spawn(5)
@@ -571,6 +661,13 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     summary: dict = {}
 
     grants = build_grants(rng_grants)
+    sundries = 0.0
+    if big is not None:
+        big.check()
+        rng_big = np.random.default_rng(np.random.SeedSequence([seed, big.units, big.grants]))
+        grants += big_year_grants(rng_big, big)
+        sundries = daily_sundries(big)
+    n_infra = sum(g.grant_type == INFRA for g in grants)
     name = f"资金下达明细_{YEAR}.xlsx"
     n = allocations.write_allocations(
         grants,
@@ -579,7 +676,7 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
         title="2017年荆门市中心城区社区公共服务站和“三社联动”试点建设专项资金下达及到位明细",
     )
     lines.append(
-        f"- `{name}` — 工作表 `资金下达`：第 1 行标题，第 2 行表头，{n} 行拨款（10 笔基础设施 + 18 笔三社联动）/ grants issued and arrived."
+        f"- `{name}` — 工作表 `资金下达`：第 1 行标题，第 2 行表头，{n} 行拨款（{n_infra} 笔基础设施 + {n - n_infra} 笔三社联动）/ grants issued and arrived."
     )
     summary[name] = n
 
@@ -590,6 +687,8 @@ def generate(out: Path, seed: int = DEFAULT_SEED) -> dict:
     }
     total_entries = 0
     for spec in unit_specs(grants, rng_ledgers):
+        if sundries:
+            spec = big_year_spec(spec, sundries)
         suppliers = [
             common.fictional_companies(rng_ledgers, 1, (trade,))[0] for trade in suppliers_trades
         ]

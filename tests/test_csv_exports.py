@@ -119,3 +119,29 @@ def test_money_and_rates_are_written_rounded_for_display(tmp_path):
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["表"]
     assert [sheet["A2"].value, sheet["A3"].value] == [70822.15, 0.3]
     assert [sheet["B2"].value, sheet["B3"].value] == [0.929783, 0.333333]
+
+
+def test_workbook_styles_hold_only_the_number_formats_the_cells_use(tmp_path):
+    """A date column is written with the date format only: no date-time format is registered
+    on the way (the writer sets each column's format before its values)."""
+    import zipfile
+
+    from jixiao.export import Sheet, write_workbook
+
+    frame = pd.DataFrame(
+        {
+            "日期": pd.to_datetime(["2017-05-02", "2017-06-30", None]),
+            "金额（元）": [1.5, 2.25, None],
+            "摘要": ["=SUM(A1)", "购买办公用品", None],
+        }
+    )
+    path = write_workbook(tmp_path / "w.xlsx", {"表": Sheet(frame, money=("金额（元）",))})
+    styles = zipfile.ZipFile(path).read("xl/styles.xml").decode("utf-8")
+    assert 'formatCode="yyyy-mm-dd"' in styles
+    assert "h:mm:ss" not in styles
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path)["表"]
+    assert [c.number_format for c in sheet["A"][1:3]] == ["yyyy-mm-dd", "yyyy-mm-dd"]
+    assert sheet["B2"].number_format == sheet["B3"].number_format != "General"
+    assert sheet["C2"].value == "=SUM(A1)" and sheet["C2"].data_type == "s"

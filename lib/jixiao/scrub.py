@@ -37,25 +37,36 @@ def _mask(match: re.Match) -> str:
     return _mask_number(re.sub(r"[-. ]", "", match.group(0)))
 
 
-def _digit_rich(text: pd.Series, minimum: int = 11) -> pd.Series:
-    """Cells with at least ``minimum`` digits (a phone has 11, an ID 15 or 18), in one pyarrow
-    pass, so the per-cell patterns below run on those few cells only."""
+def _arrow_text(text: pd.Series):
+    """A text column as an Arrow array with missing cells as "": zero-copy when pandas already
+    holds the column in Arrow (a Python str per cell otherwise)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = pa.array(text.fillna("").to_numpy(dtype=object), type=pa.large_string())
-    count = pc.count_substring_regex(cells, "[0-9\uff10-\uff19]")
+    if isinstance(text.dtype, pd.StringDtype) and text.dtype.storage == "pyarrow":
+        cells = pa.array(text.array)
+    else:
+        cells = pa.array(text.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    return pc.fill_null(cells, "")
+
+
+def _digit_rich(text: pd.Series, minimum: int = 11) -> pd.Series:
+    """Cells with at least ``minimum`` digits (a phone has 11, an ID 15 or 18), in one pyarrow
+    pass, so the per-cell patterns below run on those few cells only."""
+    import pyarrow.compute as pc
+
+    count = pc.count_substring_regex(_arrow_text(text), "[0-9\uff10-\uff19]")
     return pd.Series(
         pc.greater_equal(count, minimum).to_numpy(zero_copy_only=False), index=text.index
     )
 
 
 def _containing(text: pd.Series, alternation: str) -> pd.Series:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    cells = pa.array(text.fillna("").to_numpy(dtype=object), type=pa.large_string())
-    hit = pc.match_substring_regex(cells, alternation)
+    hit = pc.match_substring_regex(_arrow_text(text), alternation)
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=text.index)
 
 

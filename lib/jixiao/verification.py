@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from . import schema
 
@@ -36,9 +37,14 @@ VERIFICATION_HEADERS = {
 UNIT_COLUMNS = {"ledger": "unit", "allocations": "community", "survey": "community"}
 
 
-def _read(folder: Path, name: str) -> pd.DataFrame | None:
+def _read(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataFrame | None:
     file = folder / f"{name}.parquet"
-    return pd.read_parquet(file) if file.is_file() else None
+    if not file.is_file():
+        return None
+    if columns is not None:
+        present = set(pq.read_schema(file).names)
+        columns = [c for c in columns if c in present]
+    return pd.read_parquet(file, columns=columns)
 
 
 def _blank(values: pd.Series) -> pd.Series:
@@ -46,35 +52,81 @@ def _blank(values: pd.Series) -> pd.Series:
     return values.isna() | text.str.strip().eq("").fillna(False)
 
 
-def _file_row(kind: str, file: str, rows: pd.DataFrame, rejected: int, dropped: int) -> dict:
+def _needed(kind: str) -> list[str]:
+    """The columns of a raw kind the statement reads (the rest of a wide ledger stays on disk)."""
     table = schema.RAW_TABLES[kind]
-    dates = [c.name for c in table.columns if c.type == "date" and c.name in rows.columns]
+    wanted = ["source_file", "debit_fen", "credit_fen", "amount_fen", "account_code"]
+    wanted += [c.name for c in table.columns if c.type == "date" or c.required]
+    if kind in UNIT_COLUMNS:
+        wanted.append(UNIT_COLUMNS[kind])
+    return list(dict.fromkeys(wanted))
+
+
+def _per_file(kind: str, data: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each figure of the statement for every source file of ``data``: one group-by per figure
+    over the whole table (a Series indexed by file name)."""
+    table = schema.RAW_TABLES[kind]
+    if "source_file" not in data.columns or data.empty:
+        return {}
+    # rows without a source file belong to no file (a group-by drops missing keys)
+    files = data["source_file"].astype(str)
+    figures: dict[str, pd.Series] = {"loaded": files.groupby(files, sort=True).size()}
+    dates = [c.name for c in table.columns if c.type == "date" and c.name in data.columns]
+    if dates:
+        grouped = pd.to_datetime(data[dates[0]], errors="coerce").groupby(files)
+        figures["first_date"], figures["last_date"] = grouped.min(), grouped.max()
+    for money in ("debit_fen", "credit_fen", "amount_fen"):
+        if money in data.columns:
+            figures[money] = pd.to_numeric(data[money]).fillna(0).groupby(files).sum()
+    unit = UNIT_COLUMNS.get(kind)
+    if unit and unit in data.columns:
+        figures["units"] = data[unit].groupby(files).nunique()
+    if "account_code" in data.columns:
+        figures["accounts"] = data["account_code"].groupby(files).nunique()
+    for column in table.columns:
+        if column.required and column.name in data.columns:
+            figures[f"blank:{column.name}"] = _blank(data[column.name]).groupby(files).sum()
+    return figures
+
+
+def _file_row(
+    kind: str, file: str, figures: dict[str, pd.Series], columns: set[str], counts: tuple[int, int]
+) -> dict:
+    """One file's row of the statement from the figures of :func:`_per_file` (a file with only
+    rejected or dropped rows has no entry in them and counts as empty)."""
+    table = schema.RAW_TABLES[kind]
+
+    def figure(name: str, empty=0):
+        values = figures.get(name)
+        return values.get(file, empty) if values is not None else empty
+
+    rejected, dropped = counts
+    loaded = int(figure("loaded"))
     row: dict = {
         "table": table.title,
         "file": file,
-        "read": len(rows) + rejected + dropped,
-        "loaded": len(rows),
+        "read": loaded + rejected + dropped,
+        "loaded": loaded,
         "rejected": rejected,
         "dropped": dropped,
     }
-    if dates and not rows.empty:
-        values = pd.to_datetime(rows[dates[0]], errors="coerce").dropna()
-        if not values.empty:
-            row["first_date"] = values.min().date().isoformat()
-            row["last_date"] = values.max().date().isoformat()
+    first, last = figure("first_date", pd.NaT), figure("last_date", pd.NaT)
+    if not pd.isna(first):
+        row["first_date"] = first.date().isoformat()
+        row["last_date"] = last.date().isoformat()
     for money in ("debit_fen", "credit_fen", "amount_fen"):
-        if money in rows.columns:
-            row[money] = round(int(pd.to_numeric(rows[money]).fillna(0).sum()) / 100, 2)
+        if money in columns:
+            row[money] = round(int(figure(money)) / 100, 2)
     unit = UNIT_COLUMNS.get(kind)
-    if unit and unit in rows.columns:
-        row["units"] = int(rows[unit].nunique())
-    if "account_code" in rows.columns:
-        row["accounts"] = int(rows["account_code"].nunique())
-    blanks = [
-        f"{c.header}{int(_blank(rows[c.name]).sum())}处"
-        for c in table.columns
-        if c.required and c.name in rows.columns and _blank(rows[c.name]).any()
-    ]
+    if unit and unit in columns:
+        row["units"] = int(figure("units"))
+    if "account_code" in columns:
+        row["accounts"] = int(figure("accounts"))
+    blanks = []
+    for column in table.columns:
+        count = int(figure(f"blank:{column.name}")) if column.required else 0
+        if count:
+            blanks.append(f"{column.header}{count}处")
     row["blanks"] = "；".join(blanks) or "无"
     row["confirmation"] = ""
     return row
@@ -88,34 +140,17 @@ def verification_table(processed_folder: Path) -> pd.DataFrame | None:
         return None
     out = []
     for kind in schema.RAW_TABLES:
-        data = _read(folder, kind)
+        data = _read(folder, kind, _needed(kind))
         if data is None:
             continue
-        # grouped by a column name, not a Series: pandas reads a one-row Series key as a list of
-        # keys and get_group then fails (a one-group 抽样计划 sheet has one row)
-        by_file = (
-            data.assign(_file=data["source_file"].astype(str)).groupby("_file", sort=True)
-            if "source_file" in data.columns and not data.empty
-            else None
-        )
-        kind_rejects = rejects[rejects["table"] == kind]
-        kind_dropped = dropped[dropped["table"] == kind]
-        files = sorted(
-            set(by_file.groups if by_file is not None else ())
-            | set(kind_rejects["file"].astype(str))
-            | set(kind_dropped["file"].astype(str))
-        )
+        figures = _per_file(kind, data)
+        rejected = rejects.loc[rejects["table"] == kind, "file"].astype(str).value_counts()
+        removed = dropped.loc[dropped["table"] == kind, "file"].astype(str).value_counts()
+        loaded = figures.get("loaded", pd.Series(dtype="int64"))
+        files = sorted(set(loaded.index) | set(rejected.index) | set(removed.index))
+        columns = set(data.columns)
         for file in files:
-            has_rows = by_file is not None and file in by_file.groups
-            rows = by_file.get_group(file) if has_rows else data.iloc[0:0]
-            out.append(
-                _file_row(
-                    kind,
-                    file,
-                    rows,
-                    int((kind_rejects["file"].astype(str) == file).sum()),
-                    int((kind_dropped["file"].astype(str) == file).sum()),
-                )
-            )
+            counts = (int(rejected.get(file, 0)), int(removed.get(file, 0)))
+            out.append(_file_row(kind, file, figures, columns, counts))
     frame = pd.DataFrame(out, columns=list(VERIFICATION_HEADERS))
     return frame.astype({"units": "Int64", "accounts": "Int64"})

@@ -97,6 +97,10 @@ class UnitSpec:
     header_aliases: tuple[tuple[str, str], ...] = ()  # (template header, header the export writes)
     extra_title_lines: tuple[str, ...] = ()  # printed below the 期间 line
     blank_rows: int = 0  # empty lines the export leaves between months
+    # A busy unit's everyday payments (mean per working day) on top of the monthly bookkeeping,
+    # funded by one 社区服务经费 receipt a month; 0 draws nothing, so the committed cases keep
+    # their bytes. Used to scale a case up to a big year.
+    daily_sundries: float = 0.0
 
     @property
     def unit(self) -> str:
@@ -342,6 +346,70 @@ def basic_vouchers(
             )
             vouchers.append(
                 _pay(_pick(rng, days, 10), "春节走访慰问困难群众", "50010102", gift, attachments=3)
+            )
+    if spec.daily_sundries:
+        vouchers += everyday_vouchers(rng, spec, case, suppliers)
+    return vouchers
+
+
+# Everyday payments of a busy unit: (摘要, low 元, high 元, supplier index or -1). None of the
+# summaries uses a project scope keyword; amounts are log-uniform over two decades (Benford).
+EVERYDAY_ITEMS = (
+    ("购买办公用品", 20, 2000, 1),
+    ("购买打印纸及墨盒", 20, 2000, 1),
+    ("报销市内交通费", 10, 1000, -1),
+    ("购买饮用水", 10, 1000, -1),
+    ("购买清洁用品", 10, 1000, -1),
+    ("支付快递邮寄费", 10, 1000, -1),
+    ("报销外出开会差旅费", 50, 5000, -1),
+    ("支付复印装订费", 10, 1000, 2),
+    ("宣传资料印刷费", 50, 5000, 2),
+    ("支付居民议事会茶水费", 20, 2000, -1),
+)
+
+
+def everyday_vouchers(
+    rng: np.random.Generator, spec: UnitSpec, case: LedgerCase, suppliers: list[str]
+) -> list[Voucher]:
+    """``spec.daily_sundries`` payments per working day on average (Poisson), drawn in bulk,
+    and per month one receipt of 社区服务经费 covering them (rounded up to 100 元)."""
+    days = common.working_days(case.first_month, common.month_end(case.last_month))
+    per_day = rng.poisson(spec.daily_sundries, size=len(days))
+    n = int(per_day.sum())
+    day_index = np.repeat(np.arange(len(days)), per_day)
+    items = rng.integers(len(EVERYDAY_ITEMS), size=n)
+    low = np.log(np.array([item[1] for item in EVERYDAY_ITEMS], dtype=float) * 100)[items]
+    high = np.log(np.array([item[2] for item in EVERYDAY_ITEMS], dtype=float) * 100)[items]
+    amounts = np.maximum(1, np.round(np.exp(rng.uniform(low, high)))).astype(np.int64)
+    attachments = rng.integers(1, 4, size=n)
+    who = [suppliers[item[3]] if item[3] >= 0 else "" for item in EVERYDAY_ITEMS]
+    vouchers = [
+        _pay(
+            days[d],
+            EVERYDAY_ITEMS[i][0],
+            "50010101",
+            int(a),
+            counterparty=who[i],
+            attachments=int(k),
+        )
+        for d, i, a, k in zip(
+            day_index.tolist(), items.tolist(), amounts.tolist(), attachments.tolist(), strict=True
+        )
+    ]
+    months = np.array([day.year * 12 + day.month for day in days])[day_index]
+    payer = case.basic_fund_payer.format(district=spec.district)
+    for month in common.month_starts(case.first_month, case.last_month):
+        spent = int(amounts[months == month.year * 12 + month.month].sum())
+        if spent:
+            workdays = common.working_days(month, common.month_end(month))
+            vouchers.append(
+                _receive(
+                    workdays[0],
+                    f"收到街道拨付{month.month}月社区服务经费",
+                    "400101",
+                    -(-spent // 10_000) * 10_000,
+                    counterparty=payer,
+                )
             )
     return vouchers
 
