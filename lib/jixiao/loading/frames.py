@@ -6,18 +6,27 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from jixiao import schema
-from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, encode, spread, spread_text
+from jixiao.distinct import encode, spread, spread_text
 from jixiao.readers import RawGrid
 from jixiao.xlsx_cells import column_letters
 
-from .cells import SPACES, as_text, convert_column, dtype_for, excel_display, shortest_text
+from .cells import (
+    SPACES,
+    Converted,
+    as_text,
+    convert_column,
+    dtype_for,
+    excel_display,
+    shortest_text,
+)
+from .columns import Texts, cells_as_text, money_column, take_converted
 from .headers import HeaderMatch, header_lookup, require_header
 from .result import (
     MASKED_VALUE,
@@ -113,47 +122,6 @@ def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     part.body = body
 
 
-class Texts(Mapping):
-    """Stacked columns by name → text cells (a ``str`` Series, NA where empty). A column kept as
-    positions into its distinct values is built only when asked for; :meth:`missing` answers
-    from the distinct values."""
-
-    def __init__(self) -> None:
-        self._ready: dict[str, pd.Series] = {}
-        self._coded: dict[str, tuple[np.ndarray, pd.Series]] = {}
-        self._names: list[str] = []
-
-    def put(self, name: str, text: pd.Series) -> None:
-        self._names.append(name)
-        self._ready[name] = text
-
-    def put_coded(self, name: str, positions: np.ndarray, distinct: pd.Series) -> None:
-        self._names.append(name)
-        self._coded[name] = (positions, distinct)
-
-    def __getitem__(self, name: str) -> pd.Series:
-        if name not in self._ready:
-            positions, distinct = self._coded[name]
-            self._ready[name] = spread(distinct, positions, pd.RangeIndex(len(positions)))
-        return self._ready[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._ready or name in self._coded
-
-    def __iter__(self):
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def missing(self, name: str) -> np.ndarray:
-        """Where the column's cells are empty (bool per stacked row)."""
-        if name in self._coded:
-            positions, distinct = self._coded[name]
-            return distinct.isna().to_numpy(dtype=bool)[positions]
-        return self[name].isna().to_numpy(dtype=bool)
-
-
 @dataclass
 class Frame:
     """The rows of one or more sheets of the same kind, converted together.
@@ -174,6 +142,10 @@ class Frame:
     formulas: dict[str, dict[int, str]] = field(default_factory=dict)
     # name → (positions, distinct cleaned texts) for columns whose values repeat
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+    # name → amounts already converted (money columns), every stacked row
+    converted: dict[str, Converted] = field(default_factory=dict)
+    # the stacked rows that became data rows, in order (set by load_frame)
+    loaded: np.ndarray | None = None
 
     def missing(self, name: str) -> np.ndarray:
         """Where column ``name`` is empty (everywhere when no file has it)."""
@@ -216,56 +188,14 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
-# What pandas infers for cells without booleans (where 1 == True cannot merge two texts).
-_NO_BOOLEANS = {"string", "floating", "integer", "mixed-integer-float", "decimal", "empty"}
-
-
-def _cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Series] | None]:
-    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell
-    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does), and
-    the positions into the distinct texts when every cell was converted that way.
-
-    Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
-    ``False == 0 == -0.0`` while their texts differ: cells equal to 0, and cells equal to 1 in a
-    column that may hold booleans, are converted one by one."""
-    if len(cells) > 4 * REPEAT_SAMPLE:
-        probe = cells.iloc[:: len(cells) // REPEAT_SAMPLE]
-        probe = probe[(probe != "") & probe.notna()]
-        if probe.nunique() > REPEAT_SHARE * len(probe):
-            return as_text(cells), None
-    positions, distinct = pd.factorize(cells, use_na_sentinel=True)
-    if len(distinct) * 2 > len(cells):
-        return as_text(cells), None
-    values = distinct.to_numpy(dtype=object)
-    numeric = np.fromiter(
-        (not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) for v in values),
-        dtype=bool,
-        count=len(values),
-    )
-    zero = numeric & (values == 0)
-    one = numeric & (values == 1)
-    if one.any():
-        # 1 stands for itself only where the column holds no booleans (a whole-column scan).
-        filled = cells[(cells != "") & cells.notna()]
-        if pd.api.types.infer_dtype(filled, skipna=True) in _NO_BOOLEANS:
-            one[:] = False
-    ambiguous = zero | one
-    cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
-    positions = np.where(positions < 0, len(values), positions)
-    one_by_one = np.append(ambiguous, False)[positions]  # the last position: empty cells
-    if not one_by_one.any():
-        return spread(cleaned, positions, cells.index), (positions, cleaned)
-    text = spread(cleaned, positions, cells.index)
-    text[one_by_one] = as_text(cells[one_by_one])
-    return text, None
-
-
 def stack(parts: list[Part], table: schema.Table) -> Frame:
     lengths = [len(p.body) for p in parts]
     names = list(dict.fromkeys(name for p in parts for name in p.found))
     columns = Texts()
     found: dict[str, np.ndarray] = {}
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
+    converted: dict[str, Converted] = {}
+    money = {c.name for c in table.columns if c.type == "money"}
     for name in names:
         pieces = []
         for p, n in zip(parts, lengths, strict=True):
@@ -278,6 +208,14 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
         if not len(stacked):
             columns.put(name, pd.Series(dtype=TEXT_DTYPE))
+        elif name in money:
+            # Amounts hardly repeat: converted from the cells at once, their text built only
+            # for a reject.
+            cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
+            converted[name], empty = money_column(
+                cells, blank_is_zero=name in ("debit_fen", "credit_fen")
+            )
+            columns.put_lazy(name, lambda cells=cells: as_text(cells), empty)
         elif isinstance(stacked.dtype, pd.StringDtype):
             # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
             # positions kept for the conversions.
@@ -290,7 +228,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
                 columns.put_coded(name, positions, cleaned)
                 encoded[name] = (positions, cleaned)
         else:
-            text, coded = _cells_as_text(stacked.astype(object))
+            text, coded = cells_as_text(stacked.astype(object))
             if coded is None:
                 columns.put(name, text)
             else:
@@ -307,6 +245,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         texts=columns,
         found=found,
         encoded=encoded,
+        converted=converted,
     )
     for k, p in enumerate(parts):
         for column, action, count in p.notes:
@@ -433,8 +372,8 @@ def load_frame(
     keep = ~drop_mask
     index = frame.index[keep]
     part = frame.part[keep]
-    files = frame.per_row([p.grid.file for p in frame.parts])[keep]
-    sheets = frame.per_row([p.grid.sheet for p in frame.parts])[keep]
+    files = np.array([p.grid.file for p in frame.parts], dtype=object)
+    sheets = np.array([p.grid.sheet for p in frame.parts], dtype=object)
 
     columns: dict[str, pd.Series] = {}
     reject_parts: list[pd.DataFrame] = []
@@ -450,23 +389,27 @@ def load_frame(
             continue
         coded = frame.encoded.get(col.name)
         positions = coded[0][keep] if coded is not None else None
-        # A column converted per distinct value needs its cells only for rejects.
-        text = None if coded is not None and col.type != "money" else kept(frame.texts[col.name])
-        conv = convert_column(
-            text,
-            col,
-            validate_choices=validate_choices,
-            encoded=(positions, coded[1]) if coded is not None else None,
-            index=index,
-        )
+        if col.name in frame.converted:
+            # Amounts converted while stacking; their text is built only for rejects.
+            conv = frame.converted[col.name]
+            conv = conv if everything else take_converted(conv, keep)
+            text = None
+        else:
+            # A column converted per distinct value needs its cells only for rejects.
+            text = None if coded is not None else kept(frame.texts[col.name])
+            conv = convert_column(
+                text,
+                col,
+                validate_choices=validate_choices,
+                encoded=(positions, coded[1]) if coded is not None else None,
+                index=index,
+            )
         headers = frame.found[col.name]
         for action, mask in conv.actions.items():
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
         empty = (
-            text.isna().to_numpy(dtype=bool)
-            if text is not None
-            else coded[1].isna().to_numpy(dtype=bool)[positions]
+            text.isna().to_numpy(dtype=bool) if text is not None else frame.missing(col.name)[keep]
         )
         missing = pd.Series(empty & (not blank_allowed), index=index)
         formulas = frame.formulas.get(col.name, {})
@@ -491,7 +434,11 @@ def load_frame(
                 + " 没有保存计算结果（读作空白会被当作 0）；请在 Excel 中打开、重新计算并保存后再导入",
             )
             if text is None:
-                text = spread(coded[1], positions, index)
+                text = (
+                    spread(coded[1], positions, index)
+                    if coded is not None
+                    else kept(frame.texts[col.name])
+                )
             value = (
                 text.fillna("")
                 if col.name not in PERSONAL_COLUMNS
@@ -501,8 +448,8 @@ def load_frame(
                 pd.DataFrame(
                     {
                         "_part": part[bad],
-                        "file": files[bad],
-                        "sheet": sheets[bad],
+                        "file": files[part[bad]],
+                        "sheet": sheets[part[bad]],
                         "row": frame.row[keep][bad],
                         "column": headers[part[bad]],
                         "value": value.to_numpy()[bad],
@@ -528,6 +475,7 @@ def load_frame(
     data["source_sheet"] = spread_text(part_loaded, [p.grid.sheet for p in frame.parts], data.index)
     data["source_row"] = frame.row[keep][loaded].astype("int64")
     data["_part"] = part[loaded]
+    frame.loaded = index.to_numpy()[loaded]
     data = data.reset_index(drop=True)
 
     rejects = pd.concat(reject_parts, ignore_index=True) if reject_parts else _empty_part_rejects()

@@ -108,14 +108,22 @@ def _per_distinct_frame(values: pd.Series, fn) -> pd.DataFrame:
 
 
 def parse_vouchers(
-    voucher: pd.Series, type_text: pd.Series | None = None
+    voucher: pd.Series,
+    type_text: pd.Series | None = None,
+    *,
+    encoded: tuple[np.ndarray, pd.Series] | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """``记-12`` / ``记12`` / ``记 字 第12号`` → (type 记, number 12, bad mask).
 
     A separate 凭证字 column supplies the type when the number column holds digits only.
-    Worked out once per distinct reference.
+    Worked out once per distinct reference (``encoded``: the references as positions into
+    their distinct values, when the loader has them already).
     """
-    parts = _per_distinct_frame(voucher, _voucher_parts)
+    if encoded is not None:
+        positions, distinct = encoded
+        parts = spread(_voucher_parts(distinct), positions, voucher.index)
+    else:
+        parts = _per_distinct_frame(voucher, _voucher_parts)
     vtype = parts["type"]
     if type_text is not None:
         separate = _per_distinct_frame(
@@ -336,7 +344,13 @@ def _load_ledger_batch(
 
     part = data["_part"].to_numpy()
     type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None
-    vtype, vno, vbad = parse_vouchers(data["voucher"], type_text)
+    coded = frame.encoded.get("voucher")
+    vtype, vno, vbad = parse_vouchers(
+        data["voucher"],
+        type_text,
+        # the references' distinct values, as the loader cleaned them: not hashed again
+        encoded=(coded[0][frame.loaded], coded[1]) if coded is not None else None,
+    )
     bad = vbad.to_numpy(dtype=bool)
     if bad.any():
         # A voucher reference we cannot read is a row-level problem: move those rows to rejects.
@@ -367,7 +381,9 @@ def _load_ledger_batch(
             "凭证字与凭证号分列，已合并为「字-号」",
             part[digits_only.to_numpy(dtype=bool)],
         )
-    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~bad]
+    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno)
+    if bad.any():
+        data = data.loc[~bad]
     part = data["_part"].to_numpy()
 
     for k, (chosen, source) in enumerate(units):
