@@ -162,14 +162,17 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
     return Converted(values, pd.Series(bad, index=index), reason, actions), empty
 
 
-def take_converted(conv: Converted, keep: np.ndarray) -> Converted:
-    """The rows ``keep`` (bool) of a column's conversion."""
-    reason = conv.reason if isinstance(conv.reason, str) else conv.reason[keep]
+def take_converted(conv: Converted, keep: np.ndarray, index: pd.Index) -> Converted:
+    """The rows ``keep`` (bool) of a column's conversion, labelled ``index``."""
+
+    def rows(values: pd.Series) -> pd.Series:
+        return pd.Series(values.array[keep], index=index)
+
     return Converted(
-        conv.values[keep],
-        conv.bad[keep],
-        reason,
-        {action: mask[keep] for action, mask in conv.actions.items()},
+        rows(conv.values),
+        rows(conv.bad),
+        conv.reason if isinstance(conv.reason, str) else rows(conv.reason),
+        {action: rows(mask) for action, mask in conv.actions.items()},
     )
 
 

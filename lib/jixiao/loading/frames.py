@@ -157,8 +157,9 @@ class Frame:
     def index(self) -> pd.RangeIndex:
         return pd.RangeIndex(len(self.part))
 
-    def per_row(self, per_part) -> np.ndarray:
-        return np.asarray(per_part, dtype=object)[self.part]
+    def per_row(self, per_part, rows: np.ndarray) -> np.ndarray:
+        """A value per part → one per stacked row of ``rows`` (positions)."""
+        return np.asarray(per_part, dtype=object)[self.part[rows]]
 
     def note(self, k: int, column: str, action: str, count: int) -> None:
         if count:
@@ -282,8 +283,8 @@ def _row_text(body: pd.DataFrame) -> pd.Series:
     return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
 
-def _dropped_rows(frame: Frame, mask: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
-    positions = np.flatnonzero(mask)
+def _dropped_rows(frame: Frame, positions: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
+    """The dropped rows (stacked positions) and what each is (``kind``, one per position)."""
     if not len(positions):
         return empty_dropped()
     # The whole sheet row (mapped and unmapped cells), so the evaluator sees what was dropped.
@@ -295,20 +296,21 @@ def _dropped_rows(frame: Frame, mask: np.ndarray, kind: np.ndarray) -> pd.DataFr
     return pd.DataFrame(
         {
             "file": pd.Series(
-                frame.per_row([p.grid.file for p in frame.parts])[positions], dtype=TEXT_DTYPE
+                frame.per_row([p.grid.file for p in frame.parts], positions), dtype=TEXT_DTYPE
             ),
             "sheet": pd.Series(
-                frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE
+                frame.per_row([p.grid.sheet for p in frame.parts], positions), dtype=TEXT_DTYPE
             ),
             "row": pd.Series(frame.row[positions], dtype="int64"),
-            "kind": pd.Series(np.asarray(kind)[positions], dtype=TEXT_DTYPE),
+            "kind": pd.Series(kind, dtype=TEXT_DTYPE),
             "text": text.reset_index(drop=True),
         }
     )
 
 
-# → (mask, kind: what each dropped row is, e.g. 合计行; an array or Series over the rows)
-DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, np.ndarray]]
+# → (mask, kind: what each dropped row is, e.g. 合计行; an array or Series over the rows, or a
+# function of row positions giving the kinds of those rows only)
+DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, np.ndarray | Callable]]
 
 
 def per_column(frame: Frame, name: str, fn) -> pd.Series:
@@ -349,7 +351,11 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
             total |= per_column(frame, col.name, is_total)
-    kind = np.where(blank.to_numpy(), "空行", "合计行")
+    blank_rows = blank.to_numpy()
+
+    def kind(positions: np.ndarray) -> np.ndarray:
+        return np.where(blank_rows[positions], "空行", "合计行").astype(object)
+
     return blank | total, kind
 
 
@@ -362,13 +368,21 @@ def load_frame(
     """Drop, convert and reject over the whole batch → (data with ``_part``, rejects with ``_part``,
     dropped, counts)."""
     table = frame.table
-    drop, kind = _blank_and_total_rows(frame)
+    drop, kind_of = _blank_and_total_rows(frame)
+    first = drop.to_numpy(dtype=bool)
     if drop_rule is not None:
         more, more_kind = drop_rule(frame, drop)
-        kind = np.where(drop.to_numpy(dtype=bool), kind, np.asarray(more_kind))
         drop = drop | more
     drop_mask = drop.to_numpy(dtype=bool)
-    dropped = _dropped_rows(frame, drop_mask, kind)
+    # What each dropped row is, worked out for the dropped rows only.
+    positions = np.flatnonzero(drop_mask)
+    kind = np.empty(len(positions), dtype=object)
+    by_first = first[positions]
+    kind[by_first] = kind_of(positions[by_first])
+    if drop_rule is not None and not by_first.all():
+        rest = positions[~by_first]
+        kind[~by_first] = more_kind(rest) if callable(more_kind) else np.asarray(more_kind)[rest]
+    dropped = _dropped_rows(frame, positions, kind)
     keep = ~drop_mask
     index = frame.index[keep]
     part = frame.part[keep]
@@ -392,7 +406,7 @@ def load_frame(
         if col.name in frame.converted:
             # Amounts converted while stacking; their text is built only for rejects.
             conv = frame.converted[col.name]
-            conv = conv if everything else take_converted(conv, keep)
+            conv = conv if everything else take_converted(conv, keep, index)
             text = None
         else:
             # A column converted per distinct value needs its cells only for rejects.

@@ -77,11 +77,15 @@ def _ledger_drop_rule(frame: Frame, already: pd.Series) -> tuple[pd.Series, pd.S
     unnumbered_total = no_voucher & kinds["marker"]
     no_date_total = no_voucher & no_date & kinds["total"]
     mask = (kinds["exact"] | unnumbered_total | no_date_total) & ~already
-    kind = np.where(
-        kinds["page"].to_numpy(),
-        "承前过次行",
-        np.where(kinds["opening"].to_numpy(), "期初/结转余额行", "合计行"),
-    )
+    page, opening = kinds["page"].to_numpy(), kinds["opening"].to_numpy()
+
+    def kind(positions: np.ndarray) -> np.ndarray:  # for the dropped rows only
+        return np.where(
+            page[positions],
+            "承前过次行",
+            np.where(opening[positions], "期初/结转余额行", "合计行"),
+        ).astype(object)
+
     return mask, kind
 
 
