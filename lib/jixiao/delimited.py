@@ -269,8 +269,18 @@ def read_csv(path: Path) -> RawGrid:
     return _csv_grid(path, cells, encoding, delimiter)
 
 
+def _has_text(column: pd.Series) -> bool:
+    """Whether a column of text cells has a cell other than ``""`` (on its Arrow array: the
+    longest cell's length, not a comparison of every cell)."""
+    arrow = getattr(column.array, "_pa_array", None)
+    if arrow is None or arrow.null_count:
+        return bool((column != "").any())
+    return (pc.max(pc.binary_length(arrow)).as_py() or 0) > 0
+
+
 def _csv_grid(path: Path, cells: pd.DataFrame, encoding: str, delimiter: str) -> RawGrid:
-    cells = cells.loc[:, (cells != "").any(axis=0).to_numpy() | (cells.columns < 1)]
+    filled = [_has_text(cells[j]) for j in cells.columns]
+    cells = cells.loc[:, np.array(filled, dtype=bool) | (cells.columns < 1)]
     cells.columns = range(cells.shape[1])
     return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)
 

@@ -7,6 +7,7 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -189,6 +190,46 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
+# Stacked CSV columns of at least this many rows are cleaned on two threads (Arrow's kernels
+# release the GIL): each column's work is independent of the others'.
+_THREADED_ROWS = 200_000
+
+
+def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
+    pieces = []
+    for p, n in zip(parts, lengths, strict=True):
+        j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
+        pieces.append(
+            p.body[j]
+            if j is not None and j in p.body.columns
+            else pd.Series([None] * n, dtype=object)
+        )
+    return pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
+
+
+def _clean_column(stacked: pd.Series, money: bool, blank_is_zero: bool) -> tuple[str, tuple]:
+    """One stacked column → ("text", (text,)), ("coded", (positions, distinct texts)) or
+    ("money", (converted amounts, where empty, a function building the text))."""
+    if not len(stacked):
+        return "text", (pd.Series(dtype=TEXT_DTYPE),)
+    if money:
+        # Amounts hardly repeat: converted from the cells at once, their text built only
+        # for a reject.
+        cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
+        converted, empty = money_column(cells, blank_is_zero=blank_is_zero)
+        return "money", (converted, empty, lambda: as_text(cells))
+    if isinstance(stacked.dtype, pd.StringDtype):
+        # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
+        # positions kept for the conversions.
+        coded = encode(stacked)
+        if coded is None:
+            return "text", (as_text(stacked),)
+        positions, distinct = coded
+        return "coded", (positions, as_text(distinct))
+    text, coded = cells_as_text(stacked.astype(object))
+    return ("text", (text,)) if coded is None else ("coded", coded)
+
+
 def stack(parts: list[Part], table: schema.Table) -> Frame:
     lengths = [len(p.body) for p in parts]
     names = list(dict.fromkeys(name for p in parts for name in p.found))
@@ -197,44 +238,27 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
     converted: dict[str, Converted] = {}
     money = {c.name for c in table.columns if c.type == "money"}
-    for name in names:
-        pieces = []
-        for p, n in zip(parts, lengths, strict=True):
-            j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
-            pieces.append(
-                p.body[j]
-                if j is not None and j in p.body.columns
-                else pd.Series([None] * n, dtype=object)
-            )
-        stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
-        if not len(stacked):
-            columns.put(name, pd.Series(dtype=TEXT_DTYPE))
-        elif name in money:
-            # Amounts hardly repeat: converted from the cells at once, their text built only
-            # for a reject.
-            cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
-            converted[name], empty = money_column(
-                cells, blank_is_zero=name in ("debit_fen", "credit_fen")
-            )
-            columns.put_lazy(name, lambda cells=cells: as_text(cells), empty)
-        elif isinstance(stacked.dtype, pd.StringDtype):
-            # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
-            # positions kept for the conversions.
-            coded = encode(stacked)
-            if coded is None:
-                columns.put(name, as_text(stacked))
-            else:
-                positions, distinct = coded
-                cleaned = as_text(distinct)
-                columns.put_coded(name, positions, cleaned)
-                encoded[name] = (positions, cleaned)
+    stacked = [_stacked(parts, lengths, name) for name in names]
+    jobs = [
+        (cells, name in money, name in ("debit_fen", "credit_fen"))
+        for cells, name in zip(stacked, names, strict=True)
+    ]
+    if sum(lengths) >= _THREADED_ROWS and all(
+        isinstance(cells.dtype, pd.StringDtype) for cells in stacked
+    ):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            cleaned = list(pool.map(lambda job: _clean_column(*job), jobs))
+    else:
+        cleaned = [_clean_column(*job) for job in jobs]
+    for name, (kind, result) in zip(names, cleaned, strict=True):
+        if kind == "money":
+            converted[name], empty, build = result
+            columns.put_lazy(name, build, empty)
+        elif kind == "coded":
+            columns.put_coded(name, *result)
+            encoded[name] = result
         else:
-            text, coded = cells_as_text(stacked.astype(object))
-            if coded is None:
-                columns.put(name, text)
-            else:
-                columns.put_coded(name, *coded)
-                encoded[name] = coded
+            columns.put(name, *result)
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,

@@ -314,6 +314,20 @@ def _no_second_file_per_unit(paths: list[Path], units: list[tuple[str, str]]) ->
                 )
 
 
+def _repeated(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Lines whose values in ``columns`` (numbers, dates) occur on another line too — and, for
+    integer and date columns, possibly a few more: their values are mixed into one 64-bit key
+    per line (equal lines, equal keys), which is hashed once instead of every column."""
+    if not all(data[c].dtype.kind in "iumMb" for c in columns):
+        return data.duplicated(subset=columns, keep=False).to_numpy(dtype=bool)
+    key = np.zeros(len(data), dtype=np.uint64)
+    for c in columns:
+        values = data[c].to_numpy()
+        values = values.view(np.int64) if values.dtype.itemsize == 8 else values.astype(np.int64)
+        key = (key ^ values.view(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+    return pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool)
+
+
 def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
     """``data.duplicated(subset=columns)`` (the first of equal lines is not a duplicate), with the
     text columns compared only on the lines whose numbers and dates already repeat."""
@@ -322,7 +336,7 @@ def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
         return data.duplicated(subset=columns, keep="first")
     # Two equal lines are equal on the numeric columns too, so both are among the candidates
     # and keep their order: the first of them stays the one not counted.
-    candidates = data.duplicated(subset=numeric, keep=False).to_numpy(dtype=bool)
+    candidates = _repeated(data, numeric)
     dupes = np.zeros(len(data), dtype=bool)
     if candidates.any():
         dupes[candidates] = data.loc[candidates, columns].duplicated(keep="first").to_numpy()
