@@ -87,6 +87,11 @@ def spread(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
         return pd.DataFrame(
             {c: spread(done[c], positions, index) for c in done.columns}, index=index
         )
+    arrow = getattr(done.array, "_pa_array", None)
+    if arrow is not None and len(done) == 1 and isinstance(done.dtype, pd.StringDtype):
+        # one text everywhere (a column left empty, one preparer): repeated, not gathered
+        repeated = pa.repeat(arrow[0], len(positions))
+        return pd.Series(pd.array(repeated, dtype=done.dtype), index=index, name=done.name)
     return pd.Series(done.array.take(positions), index=index, name=done.name)
 
 

@@ -449,13 +449,13 @@ def load_frame(
         empty = (
             text.isna().to_numpy(dtype=bool) if text is not None else frame.missing(col.name)[keep]
         )
-        missing = pd.Series(empty & (not blank_allowed), index=index)
+        missing = empty & (not blank_allowed)
         formulas = frame.formulas.get(col.name, {})
-        uncached = pd.Series(np.zeros(len(index), dtype=bool), index=index)
+        uncached = np.zeros(len(index), dtype=bool)
         if formulas:
             formula = pd.Series(formulas, dtype=TEXT_DTYPE).reindex(index)
-            uncached = formula.notna()
-        bad = (conv.bad | missing | uncached).to_numpy(dtype=bool)
+            uncached = formula.notna().to_numpy(dtype=bool)
+        bad = conv.bad.to_numpy(dtype=bool) | missing | uncached
         if bad.any():
             if not formulas:
                 formula = pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE)
@@ -503,7 +503,7 @@ def load_frame(
             columns[name] = kept(frame.texts[name])
 
     loaded = ~bad_rows
-    data = pd.DataFrame(columns, index=index)
+    data = pd.DataFrame(columns, index=index, copy=False)  # the columns are this call's own
     if not loaded.all():
         data = data.loc[loaded]
     for col in table.columns:
