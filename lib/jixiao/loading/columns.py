@@ -120,10 +120,11 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
         done[at] = True
         grouped[at] = commas
     else:
-        empty = cells.isna().to_numpy(dtype=bool, copy=True)
-        number = (cells.map(type) == float).to_numpy(dtype=bool)  # noqa: E721 (not subclasses)
+        objects = cells.to_numpy(dtype=object)
+        empty = cells.isna().to_numpy(dtype=bool) | (objects == "")  # calamine's empty cell: ""
+        number = cells.map(type).eq(float).to_numpy(dtype=bool)  # floats, not subclasses
         at = np.flatnonzero(number)
-        x = cells.to_numpy(dtype=object)[at].astype(np.float64)
+        x = objects[at].astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
             cents = np.rint(x * 100)
             exact = (np.abs(x) < _FLOAT_LIMIT) & (cents / 100 == x)

@@ -93,6 +93,8 @@ def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     values = part.body[column]
     if isinstance(values.dtype, pd.StringDtype):
         return  # text cells (a CSV): no numbers
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return  # text cells only (one pass in C, not a type per cell)
     # calamine hands numbers as float (int for some .xls); bool is not a code
     numeric = values.map(type).isin((float, int))
     if not numeric.any():
@@ -204,6 +206,8 @@ def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
             if j is not None and j in p.body.columns
             else pd.Series([None] * n, dtype=object)
         )
+    if len(pieces) == 1:
+        return pieces[0].reset_index(drop=True)  # one file: its column as it is
     return pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
 
 
