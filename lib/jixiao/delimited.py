@@ -80,14 +80,26 @@ def _head_records(head: str, complete: bool, delimiter: str, records: int) -> li
 def _quotes_span_lines(source: bytes) -> bool:
     """Whether a quoted field may hold a line break: some stretch between line breaks (CR or LF)
     has an odd number of quote characters. Counted on the bytes (a quote, CR or LF is never part
-    of a multi-byte character in UTF-8 or GB18030), with numpy."""
+    of a multi-byte character in UTF-8 or GB18030), with numpy.
+
+    Equivalently: the number of quotes is odd, or a line break lies between a quote and the next
+    one (the 1st and 2nd, 3rd and 4th, …). Quoted stretches are short in a ledger, so their bytes
+    are looked at directly; only where they are long are the file's line breaks located."""
+    if source.find(b'"') < 0:
+        return False
     raw = np.frombuffer(source, dtype=np.uint8)
     quotes = np.flatnonzero(raw == ord('"'))
-    if not len(quotes):
-        return False
+    if len(quotes) % 2:
+        return True
+    opens, closes = quotes[0::2] + 1, quotes[1::2]
+    lengths = closes - opens
+    inside = int(lengths.sum())
+    if inside <= len(raw) // 8:
+        starts = np.repeat(opens - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        between = raw[starts + np.arange(inside)]
+        return bool(((between == ord("\n")) | (between == ord("\r"))).any())
     breaks = np.flatnonzero((raw == ord("\n")) | (raw == ord("\r")))
-    line_of = np.searchsorted(breaks, quotes)
-    return bool((np.bincount(line_of) % 2).any())
+    return bool((np.searchsorted(breaks, opens) != np.searchsorted(breaks, closes)).any())
 
 
 def _arrow_records(
@@ -257,8 +269,18 @@ def read_csv(path: Path) -> RawGrid:
     return _csv_grid(path, cells, encoding, delimiter)
 
 
+def _has_text(column: pd.Series) -> bool:
+    """Whether a column of text cells has a cell other than ``""`` (on its Arrow array: the
+    longest cell's length, not a comparison of every cell)."""
+    arrow = getattr(column.array, "_pa_array", None)
+    if arrow is None or arrow.null_count:
+        return bool((column != "").any())
+    return (pc.max(pc.binary_length(arrow)).as_py() or 0) > 0
+
+
 def _csv_grid(path: Path, cells: pd.DataFrame, encoding: str, delimiter: str) -> RawGrid:
-    cells = cells.loc[:, (cells != "").any(axis=0).to_numpy() | (cells.columns < 1)]
+    filled = [_has_text(cells[j]) for j in cells.columns]
+    cells = cells.loc[:, np.array(filled, dtype=bool) | (cells.columns < 1)]
     cells.columns = range(cells.shape[1])
     return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)
 

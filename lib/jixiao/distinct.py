@@ -26,7 +26,10 @@ def spread_text(positions: np.ndarray, texts, index=None) -> pd.Series:
         pd.Series(texts, dtype="object").where(pd.notna(pd.Series(texts, dtype="object")), None),
         type=pa.large_string(),
     )
-    taken = dictionary.take(pa.array(positions, mask=positions < 0))
+    if len(dictionary) == 1 and len(positions) and positions.min() >= 0:
+        taken = pa.repeat(dictionary[0], len(positions))  # one file: no gather
+    else:
+        taken = dictionary.take(pa.array(positions, mask=positions < 0))
     return pd.Series(pd.array(taken, dtype="str"), index=index)
 
 
@@ -58,9 +61,17 @@ def encode(values: pd.Series, *, always: bool = False) -> tuple[np.ndarray, pd.S
         if probe.nunique() > REPEAT_SHARE * len(probe):
             return None
     arrow = getattr(values.array, "_pa_array", None)
-    if isinstance(arrow, pa.ChunkedArray) and isinstance(values.dtype, pd.StringDtype):
+    if isinstance(arrow, pa.ChunkedArray) and isinstance(values.dtype, pd.StringDtype) and n:
+        arrow = arrow.combine_chunks()
+        if arrow.null_count == n or (
+            not arrow.null_count and pc.all(pc.equal(arrow, arrow[0])).as_py()
+        ):
+            # One value on every line (a column left empty, one preparer): no hashing.
+            positions = np.zeros(n, dtype=np.int64)
+            distinct = pd.Series(pd.array(arrow[:1], dtype=values.dtype))
+            return positions, distinct
         # Arrow-backed text: Arrow's own hash table, one dictionary for all chunks.
-        coded = pc.dictionary_encode(arrow.combine_chunks())
+        coded = pc.dictionary_encode(arrow)
         positions = pc.fill_null(coded.indices, -1).to_numpy(zero_copy_only=False)
         positions = positions.astype(np.int64, copy=False)
         distinct = pd.Series(pd.array(coded.dictionary, dtype=values.dtype))
@@ -80,6 +91,11 @@ def spread(done: pd.Series, positions: np.ndarray, index) -> pd.Series:
         return pd.DataFrame(
             {c: spread(done[c], positions, index) for c in done.columns}, index=index
         )
+    arrow = getattr(done.array, "_pa_array", None)
+    if arrow is not None and len(done) == 1 and isinstance(done.dtype, pd.StringDtype):
+        # one text everywhere (a column left empty, one preparer): repeated, not gathered
+        repeated = pa.repeat(arrow[0], len(positions))
+        return pd.Series(pd.array(repeated, dtype=done.dtype), index=index, name=done.name)
     return pd.Series(done.array.take(positions), index=index, name=done.name)
 
 

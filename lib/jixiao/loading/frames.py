@@ -6,18 +6,28 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from jixiao import schema
-from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, encode, spread, spread_text
+from jixiao.distinct import encode, spread, spread_text
 from jixiao.readers import RawGrid
 from jixiao.xlsx_cells import column_letters
 
-from .cells import SPACES, as_text, convert_column, dtype_for, excel_display, shortest_text
+from .cells import (
+    SPACES,
+    Converted,
+    as_text,
+    convert_column,
+    dtype_for,
+    excel_display,
+    shortest_text,
+)
+from .columns import Texts, cells_as_text, money_column, take_converted
 from .headers import HeaderMatch, header_lookup, require_header
 from .result import (
     MASKED_VALUE,
@@ -83,6 +93,8 @@ def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     values = part.body[column]
     if isinstance(values.dtype, pd.StringDtype):
         return  # text cells (a CSV): no numbers
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return  # text cells only (one pass in C, not a type per cell)
     # calamine hands numbers as float (int for some .xls); bool is not a code
     numeric = values.map(type).isin((float, int))
     if not numeric.any():
@@ -113,47 +125,6 @@ def _codes_as_displayed(part: Part, column: int, shown: str) -> None:
     part.body = body
 
 
-class Texts(Mapping):
-    """Stacked columns by name → text cells (a ``str`` Series, NA where empty). A column kept as
-    positions into its distinct values is built only when asked for; :meth:`missing` answers
-    from the distinct values."""
-
-    def __init__(self) -> None:
-        self._ready: dict[str, pd.Series] = {}
-        self._coded: dict[str, tuple[np.ndarray, pd.Series]] = {}
-        self._names: list[str] = []
-
-    def put(self, name: str, text: pd.Series) -> None:
-        self._names.append(name)
-        self._ready[name] = text
-
-    def put_coded(self, name: str, positions: np.ndarray, distinct: pd.Series) -> None:
-        self._names.append(name)
-        self._coded[name] = (positions, distinct)
-
-    def __getitem__(self, name: str) -> pd.Series:
-        if name not in self._ready:
-            positions, distinct = self._coded[name]
-            self._ready[name] = spread(distinct, positions, pd.RangeIndex(len(positions)))
-        return self._ready[name]
-
-    def __contains__(self, name: object) -> bool:
-        return name in self._ready or name in self._coded
-
-    def __iter__(self):
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-    def missing(self, name: str) -> np.ndarray:
-        """Where the column's cells are empty (bool per stacked row)."""
-        if name in self._coded:
-            positions, distinct = self._coded[name]
-            return distinct.isna().to_numpy(dtype=bool)[positions]
-        return self[name].isna().to_numpy(dtype=bool)
-
-
 @dataclass
 class Frame:
     """The rows of one or more sheets of the same kind, converted together.
@@ -174,6 +145,10 @@ class Frame:
     formulas: dict[str, dict[int, str]] = field(default_factory=dict)
     # name → (positions, distinct cleaned texts) for columns whose values repeat
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = field(default_factory=dict)
+    # name → amounts already converted (money columns), every stacked row
+    converted: dict[str, Converted] = field(default_factory=dict)
+    # the stacked rows that became data rows, in order (set by load_frame)
+    loaded: np.ndarray | None = None
 
     def missing(self, name: str) -> np.ndarray:
         """Where column ``name`` is empty (everywhere when no file has it)."""
@@ -185,8 +160,9 @@ class Frame:
     def index(self) -> pd.RangeIndex:
         return pd.RangeIndex(len(self.part))
 
-    def per_row(self, per_part) -> np.ndarray:
-        return np.asarray(per_part, dtype=object)[self.part]
+    def per_row(self, per_part, rows: np.ndarray) -> np.ndarray:
+        """A value per part → one per stacked row of ``rows`` (positions)."""
+        return np.asarray(per_part, dtype=object)[self.part[rows]]
 
     def note(self, k: int, column: str, action: str, count: int) -> None:
         if count:
@@ -216,48 +192,46 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
-# What pandas infers for cells without booleans (where 1 == True cannot merge two texts).
-_NO_BOOLEANS = {"string", "floating", "integer", "mixed-integer-float", "decimal", "empty"}
+# Stacked CSV columns of at least this many rows are cleaned on two threads (Arrow's kernels
+# release the GIL): each column's work is independent of the others'.
+_THREADED_ROWS = 200_000
 
 
-def _cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Series] | None]:
-    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell
-    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does), and
-    the positions into the distinct texts when every cell was converted that way.
+def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
+    pieces = []
+    for p, n in zip(parts, lengths, strict=True):
+        j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
+        pieces.append(
+            p.body[j]
+            if j is not None and j in p.body.columns
+            else pd.Series([None] * n, dtype=object)
+        )
+    if len(pieces) == 1:
+        return pieces[0].reset_index(drop=True)  # one file: its column as it is
+    return pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
 
-    Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
-    ``False == 0 == -0.0`` while their texts differ: cells equal to 0, and cells equal to 1 in a
-    column that may hold booleans, are converted one by one."""
-    if len(cells) > 4 * REPEAT_SAMPLE:
-        probe = cells.iloc[:: len(cells) // REPEAT_SAMPLE]
-        probe = probe[(probe != "") & probe.notna()]
-        if probe.nunique() > REPEAT_SHARE * len(probe):
-            return as_text(cells), None
-    positions, distinct = pd.factorize(cells, use_na_sentinel=True)
-    if len(distinct) * 2 > len(cells):
-        return as_text(cells), None
-    values = distinct.to_numpy(dtype=object)
-    numeric = np.fromiter(
-        (not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) for v in values),
-        dtype=bool,
-        count=len(values),
-    )
-    zero = numeric & (values == 0)
-    one = numeric & (values == 1)
-    if one.any():
-        # 1 stands for itself only where the column holds no booleans (a whole-column scan).
-        filled = cells[(cells != "") & cells.notna()]
-        if pd.api.types.infer_dtype(filled, skipna=True) in _NO_BOOLEANS:
-            one[:] = False
-    ambiguous = zero | one
-    cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
-    positions = np.where(positions < 0, len(values), positions)
-    one_by_one = np.append(ambiguous, False)[positions]  # the last position: empty cells
-    if not one_by_one.any():
-        return spread(cleaned, positions, cells.index), (positions, cleaned)
-    text = spread(cleaned, positions, cells.index)
-    text[one_by_one] = as_text(cells[one_by_one])
-    return text, None
+
+def _clean_column(stacked: pd.Series, money: bool, blank_is_zero: bool) -> tuple[str, tuple]:
+    """One stacked column → ("text", (text,)), ("coded", (positions, distinct texts)) or
+    ("money", (converted amounts, where empty, a function building the text))."""
+    if not len(stacked):
+        return "text", (pd.Series(dtype=TEXT_DTYPE),)
+    if money:
+        # Amounts hardly repeat: converted from the cells at once, their text built only
+        # for a reject.
+        cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
+        converted, empty = money_column(cells, blank_is_zero=blank_is_zero)
+        return "money", (converted, empty, lambda: as_text(cells))
+    if isinstance(stacked.dtype, pd.StringDtype):
+        # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
+        # positions kept for the conversions.
+        coded = encode(stacked)
+        if coded is None:
+            return "text", (as_text(stacked),)
+        positions, distinct = coded
+        return "coded", (positions, as_text(distinct))
+    text, coded = cells_as_text(stacked.astype(object))
+    return ("text", (text,)) if coded is None else ("coded", coded)
 
 
 def stack(parts: list[Part], table: schema.Table) -> Frame:
@@ -266,36 +240,29 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
     columns = Texts()
     found: dict[str, np.ndarray] = {}
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
-    for name in names:
-        pieces = []
-        for p, n in zip(parts, lengths, strict=True):
-            j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
-            pieces.append(
-                p.body[j]
-                if j is not None and j in p.body.columns
-                else pd.Series([None] * n, dtype=object)
-            )
-        stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
-        if not len(stacked):
-            columns.put(name, pd.Series(dtype=TEXT_DTYPE))
-        elif isinstance(stacked.dtype, pd.StringDtype):
-            # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
-            # positions kept for the conversions.
-            coded = encode(stacked)
-            if coded is None:
-                columns.put(name, as_text(stacked))
-            else:
-                positions, distinct = coded
-                cleaned = as_text(distinct)
-                columns.put_coded(name, positions, cleaned)
-                encoded[name] = (positions, cleaned)
+    converted: dict[str, Converted] = {}
+    money = {c.name for c in table.columns if c.type == "money"}
+    stacked = [_stacked(parts, lengths, name) for name in names]
+    jobs = [
+        (cells, name in money, name in ("debit_fen", "credit_fen"))
+        for cells, name in zip(stacked, names, strict=True)
+    ]
+    if sum(lengths) >= _THREADED_ROWS and all(
+        isinstance(cells.dtype, pd.StringDtype) for cells in stacked
+    ):
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            cleaned = list(pool.map(lambda job: _clean_column(*job), jobs))
+    else:
+        cleaned = [_clean_column(*job) for job in jobs]
+    for name, (kind, result) in zip(names, cleaned, strict=True):
+        if kind == "money":
+            converted[name], empty, build = result
+            columns.put_lazy(name, build, empty)
+        elif kind == "coded":
+            columns.put_coded(name, *result)
+            encoded[name] = result
         else:
-            text, coded = _cells_as_text(stacked.astype(object))
-            if coded is None:
-                columns.put(name, text)
-            else:
-                columns.put_coded(name, *coded)
-                encoded[name] = coded
+            columns.put(name, *result)
         found[name] = np.array([p.found.get(name, "") for p in parts], dtype=object)
     frame = Frame(
         parts=parts,
@@ -307,6 +274,7 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         texts=columns,
         found=found,
         encoded=encoded,
+        converted=converted,
     )
     for k, p in enumerate(parts):
         for column, action, count in p.notes:
@@ -343,8 +311,8 @@ def _row_text(body: pd.DataFrame) -> pd.Series:
     return joined.str.replace(r" {2,}", " ", regex=True).str.strip().astype(TEXT_DTYPE)
 
 
-def _dropped_rows(frame: Frame, mask: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
-    positions = np.flatnonzero(mask)
+def _dropped_rows(frame: Frame, positions: np.ndarray, kind: np.ndarray) -> pd.DataFrame:
+    """The dropped rows (stacked positions) and what each is (``kind``, one per position)."""
     if not len(positions):
         return empty_dropped()
     # The whole sheet row (mapped and unmapped cells), so the evaluator sees what was dropped.
@@ -356,20 +324,21 @@ def _dropped_rows(frame: Frame, mask: np.ndarray, kind: np.ndarray) -> pd.DataFr
     return pd.DataFrame(
         {
             "file": pd.Series(
-                frame.per_row([p.grid.file for p in frame.parts])[positions], dtype=TEXT_DTYPE
+                frame.per_row([p.grid.file for p in frame.parts], positions), dtype=TEXT_DTYPE
             ),
             "sheet": pd.Series(
-                frame.per_row([p.grid.sheet for p in frame.parts])[positions], dtype=TEXT_DTYPE
+                frame.per_row([p.grid.sheet for p in frame.parts], positions), dtype=TEXT_DTYPE
             ),
             "row": pd.Series(frame.row[positions], dtype="int64"),
-            "kind": pd.Series(np.asarray(kind)[positions], dtype=TEXT_DTYPE),
+            "kind": pd.Series(kind, dtype=TEXT_DTYPE),
             "text": text.reset_index(drop=True),
         }
     )
 
 
-# → (mask, kind: what each dropped row is, e.g. 合计行; an array or Series over the rows)
-DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, np.ndarray]]
+# → (mask, kind: what each dropped row is, e.g. 合计行; an array or Series over the rows, or a
+# function of row positions giving the kinds of those rows only)
+DropRule = Callable[[Frame, pd.Series], tuple[pd.Series, np.ndarray | Callable]]
 
 
 def per_column(frame: Frame, name: str, fn) -> pd.Series:
@@ -410,7 +379,11 @@ def _blank_and_total_rows(frame: Frame) -> tuple[pd.Series, pd.Series]:
     for col in frame.table.columns:
         if col.name in frame.texts and col.type in ("text", "code"):
             total |= per_column(frame, col.name, is_total)
-    kind = np.where(blank.to_numpy(), "空行", "合计行")
+    blank_rows = blank.to_numpy()
+
+    def kind(positions: np.ndarray) -> np.ndarray:
+        return np.where(blank_rows[positions], "空行", "合计行").astype(object)
+
     return blank | total, kind
 
 
@@ -423,18 +396,26 @@ def load_frame(
     """Drop, convert and reject over the whole batch → (data with ``_part``, rejects with ``_part``,
     dropped, counts)."""
     table = frame.table
-    drop, kind = _blank_and_total_rows(frame)
+    drop, kind_of = _blank_and_total_rows(frame)
+    first = drop.to_numpy(dtype=bool)
     if drop_rule is not None:
         more, more_kind = drop_rule(frame, drop)
-        kind = np.where(drop.to_numpy(dtype=bool), kind, np.asarray(more_kind))
         drop = drop | more
     drop_mask = drop.to_numpy(dtype=bool)
-    dropped = _dropped_rows(frame, drop_mask, kind)
+    # What each dropped row is, worked out for the dropped rows only.
+    positions = np.flatnonzero(drop_mask)
+    kind = np.empty(len(positions), dtype=object)
+    by_first = first[positions]
+    kind[by_first] = kind_of(positions[by_first])
+    if drop_rule is not None and not by_first.all():
+        rest = positions[~by_first]
+        kind[~by_first] = more_kind(rest) if callable(more_kind) else np.asarray(more_kind)[rest]
+    dropped = _dropped_rows(frame, positions, kind)
     keep = ~drop_mask
     index = frame.index[keep]
     part = frame.part[keep]
-    files = frame.per_row([p.grid.file for p in frame.parts])[keep]
-    sheets = frame.per_row([p.grid.sheet for p in frame.parts])[keep]
+    files = np.array([p.grid.file for p in frame.parts], dtype=object)
+    sheets = np.array([p.grid.sheet for p in frame.parts], dtype=object)
 
     columns: dict[str, pd.Series] = {}
     reject_parts: list[pd.DataFrame] = []
@@ -450,31 +431,35 @@ def load_frame(
             continue
         coded = frame.encoded.get(col.name)
         positions = coded[0][keep] if coded is not None else None
-        # A column converted per distinct value needs its cells only for rejects.
-        text = None if coded is not None and col.type != "money" else kept(frame.texts[col.name])
-        conv = convert_column(
-            text,
-            col,
-            validate_choices=validate_choices,
-            encoded=(positions, coded[1]) if coded is not None else None,
-            index=index,
-        )
+        if col.name in frame.converted:
+            # Amounts converted while stacking; their text is built only for rejects.
+            conv = frame.converted[col.name]
+            conv = conv if everything else take_converted(conv, keep, index)
+            text = None
+        else:
+            # A column converted per distinct value needs its cells only for rejects.
+            text = None if coded is not None else kept(frame.texts[col.name])
+            conv = convert_column(
+                text,
+                col,
+                validate_choices=validate_choices,
+                encoded=(positions, coded[1]) if coded is not None else None,
+                index=index,
+            )
         headers = frame.found[col.name]
         for action, mask in conv.actions.items():
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
         blank_allowed = not col.required or col.name in ("debit_fen", "credit_fen")
         empty = (
-            text.isna().to_numpy(dtype=bool)
-            if text is not None
-            else coded[1].isna().to_numpy(dtype=bool)[positions]
+            text.isna().to_numpy(dtype=bool) if text is not None else frame.missing(col.name)[keep]
         )
-        missing = pd.Series(empty & (not blank_allowed), index=index)
+        missing = empty & (not blank_allowed)
         formulas = frame.formulas.get(col.name, {})
-        uncached = pd.Series(np.zeros(len(index), dtype=bool), index=index)
+        uncached = np.zeros(len(index), dtype=bool)
         if formulas:
             formula = pd.Series(formulas, dtype=TEXT_DTYPE).reindex(index)
-            uncached = formula.notna()
-        bad = (conv.bad | missing | uncached).to_numpy(dtype=bool)
+            uncached = formula.notna().to_numpy(dtype=bool)
+        bad = conv.bad.to_numpy(dtype=bool) | missing | uncached
         if bad.any():
             if not formulas:
                 formula = pd.Series(pd.NA, index=index, dtype=TEXT_DTYPE)
@@ -491,7 +476,11 @@ def load_frame(
                 + " 没有保存计算结果（读作空白会被当作 0）；请在 Excel 中打开、重新计算并保存后再导入",
             )
             if text is None:
-                text = spread(coded[1], positions, index)
+                text = (
+                    spread(coded[1], positions, index)
+                    if coded is not None
+                    else kept(frame.texts[col.name])
+                )
             value = (
                 text.fillna("")
                 if col.name not in PERSONAL_COLUMNS
@@ -501,8 +490,8 @@ def load_frame(
                 pd.DataFrame(
                     {
                         "_part": part[bad],
-                        "file": files[bad],
-                        "sheet": sheets[bad],
+                        "file": files[part[bad]],
+                        "sheet": sheets[part[bad]],
                         "row": frame.row[keep][bad],
                         "column": headers[part[bad]],
                         "value": value.to_numpy()[bad],
@@ -518,7 +507,7 @@ def load_frame(
             columns[name] = kept(frame.texts[name])
 
     loaded = ~bad_rows
-    data = pd.DataFrame(columns, index=index)
+    data = pd.DataFrame(columns, index=index, copy=False)  # the columns are this call's own
     if not loaded.all():
         data = data.loc[loaded]
     for col in table.columns:
@@ -528,6 +517,7 @@ def load_frame(
     data["source_sheet"] = spread_text(part_loaded, [p.grid.sheet for p in frame.parts], data.index)
     data["source_row"] = frame.row[keep][loaded].astype("int64")
     data["_part"] = part[loaded]
+    frame.loaded = index.to_numpy()[loaded]
     data = data.reset_index(drop=True)
 
     rejects = pd.concat(reject_parts, ignore_index=True) if reject_parts else _empty_part_rejects()

@@ -77,11 +77,15 @@ def _ledger_drop_rule(frame: Frame, already: pd.Series) -> tuple[pd.Series, pd.S
     unnumbered_total = no_voucher & kinds["marker"]
     no_date_total = no_voucher & no_date & kinds["total"]
     mask = (kinds["exact"] | unnumbered_total | no_date_total) & ~already
-    kind = np.where(
-        kinds["page"].to_numpy(),
-        "承前过次行",
-        np.where(kinds["opening"].to_numpy(), "期初/结转余额行", "合计行"),
-    )
+    page, opening = kinds["page"].to_numpy(), kinds["opening"].to_numpy()
+
+    def kind(positions: np.ndarray) -> np.ndarray:  # for the dropped rows only
+        return np.where(
+            page[positions],
+            "承前过次行",
+            np.where(opening[positions], "期初/结转余额行", "合计行"),
+        ).astype(object)
+
     return mask, kind
 
 
@@ -108,14 +112,22 @@ def _per_distinct_frame(values: pd.Series, fn) -> pd.DataFrame:
 
 
 def parse_vouchers(
-    voucher: pd.Series, type_text: pd.Series | None = None
+    voucher: pd.Series,
+    type_text: pd.Series | None = None,
+    *,
+    encoded: tuple[np.ndarray, pd.Series] | None = None,
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """``记-12`` / ``记12`` / ``记 字 第12号`` → (type 记, number 12, bad mask).
 
     A separate 凭证字 column supplies the type when the number column holds digits only.
-    Worked out once per distinct reference.
+    Worked out once per distinct reference (``encoded``: the references as positions into
+    their distinct values, when the loader has them already).
     """
-    parts = _per_distinct_frame(voucher, _voucher_parts)
+    if encoded is not None:
+        positions, distinct = encoded
+        parts = spread(_voucher_parts(distinct), positions, voucher.index)
+    else:
+        parts = _per_distinct_frame(voucher, _voucher_parts)
     vtype = parts["type"]
     if type_text is not None:
         separate = _per_distinct_frame(
@@ -302,6 +314,20 @@ def _no_second_file_per_unit(paths: list[Path], units: list[tuple[str, str]]) ->
                 )
 
 
+def _repeated(data: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Lines whose values in ``columns`` (numbers, dates) occur on another line too — and, for
+    integer and date columns, possibly a few more: their values are mixed into one 64-bit key
+    per line (equal lines, equal keys), which is hashed once instead of every column."""
+    if not all(data[c].dtype.kind in "iumMb" for c in columns):
+        return data.duplicated(subset=columns, keep=False).to_numpy(dtype=bool)
+    key = np.zeros(len(data), dtype=np.uint64)
+    for c in columns:
+        values = data[c].to_numpy()
+        values = values.view(np.int64) if values.dtype.itemsize == 8 else values.astype(np.int64)
+        key = (key ^ values.view(np.uint64)) * np.uint64(0x9E3779B97F4A7C15)
+    return pd.Series(key).duplicated(keep=False).to_numpy(dtype=bool)
+
+
 def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
     """``data.duplicated(subset=columns)`` (the first of equal lines is not a duplicate), with the
     text columns compared only on the lines whose numbers and dates already repeat."""
@@ -310,7 +336,7 @@ def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
         return data.duplicated(subset=columns, keep="first")
     # Two equal lines are equal on the numeric columns too, so both are among the candidates
     # and keep their order: the first of them stays the one not counted.
-    candidates = data.duplicated(subset=numeric, keep=False).to_numpy(dtype=bool)
+    candidates = _repeated(data, numeric)
     dupes = np.zeros(len(data), dtype=bool)
     if candidates.any():
         dupes[candidates] = data.loc[candidates, columns].duplicated(keep="first").to_numpy()
@@ -336,7 +362,13 @@ def _load_ledger_batch(
 
     part = data["_part"].to_numpy()
     type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None
-    vtype, vno, vbad = parse_vouchers(data["voucher"], type_text)
+    coded = frame.encoded.get("voucher")
+    vtype, vno, vbad = parse_vouchers(
+        data["voucher"],
+        type_text,
+        # the references' distinct values, as the loader cleaned them: not hashed again
+        encoded=(coded[0][frame.loaded], coded[1]) if coded is not None else None,
+    )
     bad = vbad.to_numpy(dtype=bool)
     if bad.any():
         # A voucher reference we cannot read is a row-level problem: move those rows to rejects.
@@ -367,7 +399,9 @@ def _load_ledger_batch(
             "凭证字与凭证号分列，已合并为「字-号」",
             part[digits_only.to_numpy(dtype=bool)],
         )
-    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno).loc[~bad]
+    data = data.assign(voucher=voucher, voucher_type=vtype, voucher_no=vno)
+    if bad.any():
+        data = data.loc[~bad]
     part = data["_part"].to_numpy()
 
     for k, (chosen, source) in enumerate(units):

@@ -1,0 +1,221 @@
+"""Stacked columns: their text cells, built only when asked for, and amount columns converted
+straight from the cells a file holds.
+
+A ledger's amounts hardly repeat, so turning every amount cell into text (``str()`` of each
+workbook number, or a pass of clean-up over every CSV cell) and then parsing the text was most
+of the work of loading one. :func:`money_column` gives exactly what :func:`.cells.parse_money`
+gives for the cells' text (:func:`.cells.as_text`), while the text is built only for the few
+cells that need the full clean-up; :class:`Texts` builds an amount column's text only when a
+reject shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, spread
+
+from .cells import _FAST_AMOUNT, Converted, as_text, parse_money
+
+_THOUSANDS = "去除千位分隔符"
+_BLANK_AS_ZERO = "空白金额按 0 处理"
+# Workbook numbers below this (13 integer digits, as for text amounts) whose shortest decimal
+# form has at most two decimals are converted to fen without their text.
+_FLOAT_LIMIT = 1e13
+
+
+class Texts(Mapping):
+    """Stacked columns by name → text cells (a ``str`` Series, NA where empty). A column kept as
+    positions into its distinct values, or as a function building its text, is built only when
+    asked for; :meth:`missing` answers without building it."""
+
+    def __init__(self) -> None:
+        self._ready: dict[str, pd.Series] = {}
+        self._coded: dict[str, tuple[np.ndarray, pd.Series]] = {}
+        self._lazy: dict[str, tuple[Callable[[], pd.Series], np.ndarray]] = {}
+        self._names: list[str] = []
+        self._missing: dict[str, np.ndarray] = {}
+
+    def put(self, name: str, text: pd.Series) -> None:
+        self._names.append(name)
+        self._ready[name] = text
+
+    def put_coded(self, name: str, positions: np.ndarray, distinct: pd.Series) -> None:
+        self._names.append(name)
+        self._coded[name] = (positions, distinct)
+
+    def put_lazy(self, name: str, build: Callable[[], pd.Series], missing: np.ndarray) -> None:
+        """A column whose text ``build()`` makes on request; ``missing``: where it is NA."""
+        self._names.append(name)
+        self._lazy[name] = (build, missing)
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._ready:
+            if name in self._lazy:
+                self._ready[name] = self._lazy[name][0]()
+            else:
+                positions, distinct = self._coded[name]
+                self._ready[name] = spread(distinct, positions, pd.RangeIndex(len(positions)))
+        return self._ready[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._ready or name in self._coded or name in self._lazy
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def missing(self, name: str) -> np.ndarray:
+        """Where the column's cells are empty (bool per stacked row)."""
+        if name in self._lazy:
+            return self._lazy[name][1]
+        if name not in self._missing:
+            if name in self._coded:
+                positions, distinct = self._coded[name]
+                self._missing[name] = distinct.isna().to_numpy(dtype=bool)[positions]
+            else:
+                self._missing[name] = self[name].isna().to_numpy(dtype=bool)
+        return self._missing[name]
+
+
+def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, np.ndarray]:
+    """Stacked amount cells (CSV text, or workbook cells) → (``parse_money(as_text(cells))``,
+    where that text is empty), labelled 0…n-1.
+
+    CSV text that is a plain amount as it stands (the fast pattern of :func:`.cells.parse_money`,
+    no spaces) is cast on the Arrow array at once. A workbook number ``x`` is taken as
+    ``rint(x * 100)`` fen when that, divided by 100, gives ``x`` back (and ``|x| < 10¹³``):
+    ``x`` is then the double nearest a decimal with at most two decimals, whose text is exactly
+    what ``str(x)`` prints, so the text route would cast that text and compute the same
+    ``rint(x * 100)``. Every other cell (blank, spaced, full-width, 0.295, 1e-05, text, a
+    boolean) goes through :func:`.cells.as_text` and :func:`.cells.parse_money` as before; both
+    work cell by cell, so the parts put together are the whole column's result.
+    """
+    n = len(cells)
+    index = pd.RangeIndex(n)
+    fen = np.zeros(n, dtype=np.int64)
+    done = np.zeros(n, dtype=bool)  # converted without text
+    grouped = np.zeros(n, dtype=bool)
+    empty = np.zeros(n, dtype=bool)  # known empty without text
+    arrow = getattr(cells.array, "_pa_array", None)
+    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
+        arr = pc.fill_null(arrow.combine_chunks(), "")
+        empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
+        filled = np.flatnonzero(~empty)
+        text = arr.take(pa.array(filled)) if len(filled) < n else arr
+        fast = pc.fill_null(pc.match_substring_regex(text, _FAST_AMOUNT), False)
+        at = filled[fast.to_numpy(zero_copy_only=False)]
+        plain = text.filter(fast)
+        commas = pc.match_substring(plain, ",").to_numpy(zero_copy_only=False)
+        digits = pc.replace_substring(plain, ",", "") if commas.any() else plain
+        # ≤ 13 integer digits, ≤ 2 decimals: rint(x * 100) is the exact fen (see parse_money).
+        fen[at] = np.rint(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False) * 100)
+        done[at] = True
+        grouped[at] = commas
+    else:
+        objects = cells.to_numpy(dtype=object)
+        empty = cells.isna().to_numpy(dtype=bool) | (objects == "")  # calamine's empty cell: ""
+        number = cells.map(type).eq(float).to_numpy(dtype=bool)  # floats, not subclasses
+        at = np.flatnonzero(number)
+        x = objects[at].astype(np.float64)
+        with np.errstate(invalid="ignore", over="ignore"):
+            cents = np.rint(x * 100)
+            exact = (np.abs(x) < _FLOAT_LIMIT) & (cents / 100 == x)
+        fen[at[exact]] = cents[exact]
+        done[at[exact]] = True
+    rest = np.flatnonzero(~done & ~empty)
+    text = as_text(cells.iloc[rest].set_axis(rest))
+    slow = parse_money(text, blank_is_zero=False)
+    empty[rest] = text.isna().to_numpy(dtype=bool)
+    known = done.copy()
+    known[rest] = slow.values.notna().to_numpy(dtype=bool)
+    fen[rest] = slow.values.fillna(0).to_numpy(dtype=np.int64)
+    if blank_is_zero:
+        known |= empty  # fen is 0 there
+    values = pd.Series(pd.arrays.IntegerArray(fen, ~known), index=index)
+    bad = np.zeros(n, dtype=bool)
+    bad[rest] = slow.bad.to_numpy(dtype=bool)
+    reason: pd.Series | str = ""
+    if bad.any():
+        reason = pd.Series("", index=index, dtype="str")
+        reason.iloc[rest] = slow.reason.to_numpy()
+    # The order parse_money records its actions in: the full clean-up's, then thousands
+    # separators (when only fast cells had them), then blank amounts.
+    actions: dict[str, pd.Series] = {}
+    for action, mask in slow.actions.items():
+        spread_back = np.zeros(n, dtype=bool)
+        spread_back[rest] = mask.to_numpy(dtype=bool)
+        actions[action] = pd.Series(spread_back, index=index)
+    if grouped.any():
+        actions[_THOUSANDS] = pd.Series(
+            grouped | actions[_THOUSANDS].to_numpy() if _THOUSANDS in actions else grouped,
+            index=index,
+        )
+    if blank_is_zero:
+        actions[_BLANK_AS_ZERO] = pd.Series(empty, index=index)
+    return Converted(values, pd.Series(bad, index=index), reason, actions), empty
+
+
+def take_converted(conv: Converted, keep: np.ndarray, index: pd.Index) -> Converted:
+    """The rows ``keep`` (bool) of a column's conversion, labelled ``index``."""
+
+    def rows(values: pd.Series) -> pd.Series:
+        return pd.Series(values.array[keep], index=index)
+
+    return Converted(
+        rows(conv.values),
+        rows(conv.bad),
+        conv.reason if isinstance(conv.reason, str) else rows(conv.reason),
+        {action: rows(mask) for action, mask in conv.actions.items()},
+    )
+
+
+# What pandas infers for cells without booleans (where 1 == True cannot merge two texts).
+_NO_BOOLEANS = {"string", "floating", "integer", "mixed-integer-float", "decimal", "empty"}
+
+
+def cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Series] | None]:
+    """:func:`as_text` of workbook cells (numbers, text, dates, booleans), once per distinct cell
+    where cells repeat (judged on a sample first, as :func:`jixiao.distinct.encode` does), and
+    the positions into the distinct texts when every cell was converted that way.
+
+    Distinct cells are told apart by Python equality, under which ``True == 1 == 1.0`` and
+    ``False == 0 == -0.0`` while their texts differ: cells equal to 0, and cells equal to 1 in a
+    column that may hold booleans, are converted one by one."""
+    if len(cells) > 4 * REPEAT_SAMPLE:
+        probe = cells.iloc[:: len(cells) // REPEAT_SAMPLE]
+        probe = probe[(probe != "") & probe.notna()]
+        if probe.nunique() > REPEAT_SHARE * len(probe):
+            return as_text(cells), None
+    positions, distinct = pd.factorize(cells, use_na_sentinel=True)
+    if len(distinct) * 2 > len(cells):
+        return as_text(cells), None
+    values = distinct.to_numpy(dtype=object)
+    numeric = np.fromiter(
+        (not isinstance(v, str) and isinstance(v, (bool, int, float, np.number)) for v in values),
+        dtype=bool,
+        count=len(values),
+    )
+    zero = numeric & (values == 0)
+    one = numeric & (values == 1)
+    if one.any():
+        # 1 stands for itself only where the column holds no booleans (a whole-column scan).
+        filled = cells[(cells != "") & cells.notna()]
+        if pd.api.types.infer_dtype(filled, skipna=True) in _NO_BOOLEANS:
+            one[:] = False
+    ambiguous = zero | one
+    cleaned = as_text(pd.Series(np.append(values, None), dtype=object))
+    positions = np.where(positions < 0, len(values), positions)
+    one_by_one = np.append(ambiguous, False)[positions]  # the last position: empty cells
+    if not one_by_one.any():
+        return spread(cleaned, positions, cells.index), (positions, cleaned)
+    text = spread(cleaned, positions, cells.index)
+    text[one_by_one] = as_text(cells[one_by_one])
+    return text, None
