@@ -358,6 +358,28 @@ def test_spending_beyond_the_allocation_flags_the_excess_from_the_crossing_line_
     assert flags["amount_fen"].tolist() == [500_000, 500_000]
 
 
+def test_project_spending_of_a_unit_without_a_community_is_all_beyond_its_allocation(rules):
+    # A unit no allocation names (a social organisation) spending on a project: nothing was
+    # allocated to it, so all of it is flagged under its own name (this used to crash).
+    alloc = grants([("东方社区", SSLD, 50_000, "2017-07-03")])
+    led = pd.concat(
+        [
+            ledger(
+                "东方社区居民委员会",
+                payment("2017-08-01", "付-1", "社工培训", 30_000, project=SSLD),
+            ),
+            ledger(
+                "青年志愿者协会", payment("2017-08-02", "付-1", "公益创投", 2_000, project=SSLD)
+            ),
+        ],
+        ignore_index=True,
+    )
+    flags = spending_above_allocation(led, alloc, rules)
+    assert flags["unit"].tolist() == ["青年志愿者协会"]
+    assert flags["amount_fen"].tolist() == [200_000]
+    assert flags["reason"].str.startswith("青年志愿者协会三社联动试点项目下达0.00元").all()
+
+
 def test_spending_after_the_grant_period_is_flagged(rules):
     alloc = grants([("东方社区", SSLD, 50_000, "2017-07-03")])
     led = ledger(

@@ -326,9 +326,11 @@ def spending_above_allocation(
     lines = spend.loc[(excess > 0) & (spend["spend_fen"] > 0)]
     if lines.empty:
         return empty_flags()
-    total = lines.groupby(["community", "grant_type"], sort=False)["cum_fen"].transform("max")
+    total = lines.groupby(["community", "grant_type"], sort=False, dropna=False)[
+        "cum_fen"
+    ].transform("max")  # a unit with no community is a group of its own, as in the running sums
     reason = join_text(
-        lines["community"].fillna(text_of(lines["unit"])),
+        text_of(lines["community"]).fillna(text_of(lines["unit"])),
         lines["grant_type"],
         "项目下达",
         yuan_text(lines["allocated_fen"], repeating=True),
