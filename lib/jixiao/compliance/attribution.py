@@ -15,7 +15,7 @@ from jixiao.account_codes import on_accounts
 from jixiao.distinct import per_distinct, spread_text
 
 from .common import blank
-from .keys import KEY_COLUMNS, code_keys
+from .keys import code_keys
 
 _PAIRS_PER_BLOCK = 1 << 20  # unit × community tests per numpy call (bounded memory)
 
@@ -99,7 +99,7 @@ def prepare_ledger(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     """The ledger as every check works on it: with each line's community, and its text keys
     coded once (:func:`.keys.code_keys`). A ledger already prepared is returned as it is, so a
     notebook prepares it once and every check it calls reuses the codes."""
-    return code_keys(with_community(ledger, allocations), KEY_COLUMNS + ("community",))
+    return code_keys(with_community(ledger, allocations))
 
 
 def map_distinct(values: pd.Series, lookup) -> pd.Series:
