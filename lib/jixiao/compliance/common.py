@@ -78,6 +78,8 @@ def make_flags(rows: pd.DataFrame, rule: str, reason: pd.Series | str, amount_fe
     def aligned(values, dtype: str) -> pd.Series:
         # A Series built from ``rows`` is matched by label, anything else by position.
         if isinstance(values, pd.Series):
+            if values.index.equals(rows.index):
+                return values.reset_index(drop=True).astype(dtype)
             if (
                 values.index.is_unique
                 and rows.index.is_unique

@@ -110,30 +110,64 @@ def sort_order(*keys) -> np.ndarray:
     return np.lexsort(merged[::-1])
 
 
+def _small_codes(key, missing_is_value: bool) -> np.ndarray:
+    """Non-negative integer codes of one key column (-1 for a missing value unless it counts
+    as a value): a coded column's own codes, an integer column's offsets from its smallest
+    value, anything else factorised (dates and text have few distinct values per ledger)."""
+    values = key if isinstance(key, pd.Series) else pd.Series(key)
+    if is_coded(values):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+    elif pd.api.types.is_integer_dtype(values.dtype):
+        known = values.notna().to_numpy()
+        numbers = values.to_numpy(dtype=np.int64, na_value=0)
+        low = int(numbers[known].min()) if known.any() else 0
+        codes = np.where(known, numbers - low, -1)
+    else:
+        codes = np.asarray(pd.factorize(values, use_na_sentinel=True)[0], dtype=np.int64)
+    if missing_is_value:
+        codes = codes + 1  # the missing value becomes code 0
+    return codes
+
+
 def group_ids(*keys, missing_is_value: bool = False) -> np.ndarray:
     """Dense group numbers, in order of first appearance, for rows by several key columns
     (coded, numeric, dates or text); -1 where any key is missing, as a group-by drops such rows
-    (or, with ``missing_is_value``, a missing key is one more value, as ``dropna=False``)."""
-    ids = None
-    missing = None
-    for key in keys:
-        codes = pd.factorize(key, use_na_sentinel=not missing_is_value)[0]
-        codes = np.asarray(codes, dtype=np.int64)
-        missing = codes < 0 if missing is None else missing | (codes < 0)
-        if ids is None:
-            ids = codes
-        else:
-            ids = pd.factorize(ids * (int(codes.max(initial=0)) + 1) + np.maximum(codes, 0))[0]
-    ids = np.asarray(ids, dtype=np.int64)
-    return np.where(missing, -1, ids) if missing is not None and missing.any() else ids
+    (or, with ``missing_is_value``, a missing key is one more value, as ``dropna=False``).
+
+    Each column's small integer codes are combined arithmetically while their ranges fit 62
+    bits, so the rows are hashed once rather than once per column."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    codes = [_small_codes(key, missing_is_value) for key in keys]
+    missing = np.zeros(len(codes[0]), dtype=bool)
+    for column in codes:
+        missing |= column < 0
+    combined, span = None, 1
+    for column in codes:
+        column = np.maximum(column, 0)
+        width = int(column.max(initial=0)) + 1
+        if combined is None:
+            combined, span = column, width
+        elif span * width < 1 << 62:
+            combined, span = combined * width + column, span * width
+        else:  # too wide: number what we have so far densely, then go on
+            combined = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
+            span = int(combined.max(initial=0)) + 1
+            combined, span = combined * width + column, span * width
+    ids = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
+    return np.where(missing, -1, ids) if missing.any() else ids
 
 
 def group_sums(ids: np.ndarray, values) -> np.ndarray:
     """Exact integer sums per group number (``ids`` from :func:`group_ids`, no -1)."""
     if not len(ids):
         return np.zeros(0, dtype=np.int64)
-    sums = pd.Series(np.asarray(values, dtype=np.int64)).groupby(ids, sort=True).sum()
-    out = np.zeros(int(ids.max()) + 1, dtype=np.int64)
+    values = np.asarray(values, dtype=np.int64)
+    groups = int(ids.max()) + 1
+    if int(np.abs(values).sum()) < 1 << 53:  # every partial sum is exact in a double
+        return np.rint(np.bincount(ids, weights=values, minlength=groups)).astype(np.int64)
+    sums = pd.Series(values).groupby(ids, sort=True).sum()
+    out = np.zeros(groups, dtype=np.int64)
     out[sums.index.to_numpy()] = sums.to_numpy()
     return out
 
