@@ -116,7 +116,8 @@ def sheets_to_read(path: Path, names) -> list[str] | None:
     if any(ch.isascii() for n in names for ch in n):
         return None
     # Opened as the cell reading opens it, so a workbook calamine cannot read fails here as there.
-    sheet_names = pd.ExcelFile(path, engine="calamine").sheet_names
+    with pd.ExcelFile(path, engine="calamine") as book:
+        sheet_names = book.sheet_names
     try:
         with zipfile.ZipFile(path) as archive:
             parts = _cell_parts(archive)
