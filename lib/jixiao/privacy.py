@@ -46,12 +46,19 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .errors import ParameterError
+from .scan_reading import (  # the scan's file suffixes and is_scannable are part of this API
+    SCANNABLE_SUFFIXES,  # noqa: F401
+    TABLE_SUFFIXES,  # noqa: F401
+    TEXT_SUFFIXES,  # noqa: F401
+    columns_of,
+    is_scannable,  # noqa: F401
+)
 from .schema import PROVENANCE_COLUMNS
 
 IDENTITY_COLUMNS = ("name", "phone", "id_number")
@@ -287,22 +294,6 @@ def mask_personal_data(df: pd.DataFrame, *, salt: str) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------
 
 HIT_KINDS = {"phone": "手机号", "id_number": "身份证号", "name": "姓名"}
-TEXT_SUFFIXES = (
-    ".csv",
-    ".txt",
-    ".md",
-    ".json",
-    ".html",
-    ".htm",
-    ".ipynb",
-    ".svg",
-    ".toml",
-    ".tex",
-    ".xml",
-    ".log",
-)
-TABLE_SUFFIXES = (".parquet", ".xlsx", ".xlsm")
-SCANNABLE_SUFFIXES = TEXT_SUFFIXES + TABLE_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -342,35 +333,6 @@ def _scan_patterns(names) -> _ScanPatterns:
     return _ScanPatterns(numbers, re.compile("|".join(parts)), tuple(raw_names))
 
 
-def _arrow_text(cells: pd.Series):
-    """A column's cells as Arrow strings ("" for missing), the way the detailed pass reads them."""
-    import pyarrow as pa
-
-    if isinstance(cells.dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(cells.dtype):
-        try:  # Arrow-backed or integer: cast in Arrow, no Python object per cell
-            return pa.array(cells, from_pandas=True).cast(pa.large_string()).fill_null("")
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
-            pass
-    text = cells.astype("string").fillna("")
-    return pa.array(text.to_numpy(dtype=object), type=pa.large_string())
-
-
-def _candidate_masks(columns: list[pd.Series], patterns: _ScanPatterns) -> list[np.ndarray]:
-    """For each column, per cell: 0 no hit possible, 1 maybe a number, 2 maybe a name too — one
-    vectorised pass over every column of every file scanned together."""
-    import pyarrow as pa
-
-    from .scan_prefilter import name_candidates, number_candidates
-
-    if not columns:
-        return []
-    cells = pa.chunked_array([_arrow_text(c) for c in columns], type=pa.large_string())
-    kind = number_candidates(cells).astype(np.int8)
-    kind[name_candidates(cells, list(patterns.names))] = 2
-    bounds = np.cumsum([0, *(len(c) for c in columns)])
-    return [kind[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-
-
 def _matches(text: pd.Series, positions: np.ndarray, pattern: re.Pattern) -> pd.Series:
     """(cell position, match, kind) → matched value, for the cells at ``positions``."""
     cells = text.iloc[positions].astype("string")
@@ -380,13 +342,10 @@ def _matches(text: pd.Series, positions: np.ndarray, pattern: re.Pattern) -> pd.
     return found.stack().dropna() if not found.empty else pd.Series(dtype=object)
 
 
-def _hits_in_series(
-    text: pd.Series, patterns: _ScanPatterns, label, candidates: np.ndarray
-) -> list[PersonalDataHit]:
-    """One hit per match among the ``candidates`` cells; ``label(index)`` says where the cell is.
-
-    Cells that may hold a name get the full pattern; the others only the (fast) number part.
-    """
+def _found(text: pd.Series, patterns: _ScanPatterns, candidates: np.ndarray) -> list[tuple]:
+    """(position, kind, masked match) of each match among the ``candidates`` cells, in cell and
+    then match order. Cells that may hold a name get the full pattern; the others only the (fast)
+    number part."""
     if not candidates.any():
         return []
     parts = [
@@ -398,90 +357,66 @@ def _hits_in_series(
         return []
     matches = pd.concat(parts)
     order = np.lexsort((matches.index.get_level_values(1), matches.index.get_level_values(0)))
-    hits = []
+    found = []
     for (position, _, kind), value in matches.iloc[order].items():
         masked = (
             mask_names(pd.Series([value])).iloc[0]
             if kind == "name"
             else _mask_number(re.sub(r"[- ]", "", value))
         )
-        hits.append(PersonalDataHit(kind, label(text.index[position]), masked))
-    return hits
+        found.append((position, kind, masked))
+    return found
 
 
-# What the scan reads of one object: (cells, label of a cell's index) per column.
-_Columns = list[tuple[pd.Series, object]]
-
-
-def _frame_columns(frame: pd.DataFrame, prefix: str) -> _Columns:
-    header = pd.Series([str(c) for c in frame.columns], dtype="string")
-    columns: _Columns = [(header, lambda i: f"{prefix}表头[{frame.columns[i]}]")]
-    columns += [
-        (frame.iloc[:, position], lambda i, c=column: f"{prefix}{c}[{i}]")
-        for position, column in enumerate(frame.columns)
+def _hits_in_series(
+    text: pd.Series, patterns: _ScanPatterns, label, candidates: np.ndarray
+) -> list[PersonalDataHit]:
+    """One hit per match among the ``candidates`` cells; ``label(index)`` says where the cell is."""
+    return [
+        PersonalDataHit(kind, label(text.index[position]), masked)
+        for position, kind, masked in _found(text, patterns, candidates)
     ]
-    return columns
 
 
-def _text_columns(text: str, prefix: str) -> _Columns:
-    lines = pd.Series(text.splitlines(), dtype="string")
-    return [(lines, lambda i: f"{prefix}第{i + 1}行")]
-
-
-def _read_text(path: Path) -> str:
-    data = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
-
-
-def _columns_of(obj) -> _Columns:
-    if isinstance(obj, pd.DataFrame):
-        return _frame_columns(obj, "")
-    if isinstance(obj, pd.Series):
-        return [(obj, lambda i: f"{obj.name}[{i}]")]
-    if isinstance(obj, str):
-        return _text_columns(obj, "")
-    path = Path(obj)
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        return _frame_columns(pd.read_parquet(path), f"{path.name} ")
-    if suffix in (".xlsx", ".xlsm"):
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=str, engine="calamine")
-        return [
-            column
-            for sheet, frame in sheets.items()
-            for column in _frame_columns(frame, f"{path.name} {sheet} ")
-        ]
-    if suffix in TEXT_SUFFIXES:
-        text = _read_text(path)
-        if suffix == ".svg":
-            # Path geometry (d="M 1446 166 1952 1184 …") is coordinates, not text; blank it out
-            # line by line so reported line numbers still match the file.
-            text = SVG_GEOMETRY.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-        return _text_columns(text, f"{path.name} ")
-    raise ParameterError(
-        f"{path}: cannot scan {suffix or 'files without a suffix'} for personal data; scannable: {', '.join(SCANNABLE_SUFFIXES)}"
-    )
+def _column_hits(cells: pd.Series, label, text, kinds: np.ndarray, patterns) -> list:
+    """The hits of one column, the exact patterns run once per distinct candidate text
+    (``text``: its :class:`~jixiao.scan_distinct.ColumnText`, ``kinds`` its texts' candidacy)."""
+    ids = np.flatnonzero(kinds)
+    if not ids.size:
+        return []
+    candidates = pd.Series(text.distinct.take(pa.array(ids)).to_pylist(), dtype="string")
+    by_text: dict[int, list[tuple[str, str]]] = {}
+    for position, kind, masked in _found(candidates, patterns, kinds[ids]):
+        by_text.setdefault(int(ids[position]), []).append((kind, masked))
+    if not by_text:
+        return []
+    rows, codes = text.rows_holding(np.fromiter(by_text, dtype=np.int64))
+    index = cells.index
+    return [
+        PersonalDataHit(kind, label(index[row]), masked)
+        for row, code in zip(rows.tolist(), codes.tolist(), strict=True)
+        for kind, masked in by_text[code]
+    ]
 
 
 def find_personal_data_in(objects: list, names=()) -> list[list[PersonalDataHit]]:
-    """:func:`find_personal_data` of each object, all scanned in one vectorised pass."""
+    """:func:`find_personal_data` of each object; each column's distinct texts scanned once."""
+    from .scan_distinct import candidate_kinds, column_text
+
     patterns = _scan_patterns(names)
-    per_object = [_columns_of(obj) for obj in objects]
-    flat = [column for columns in per_object for column in columns]
-    masks = iter(_candidate_masks([cells for cells, _ in flat], patterns))
-    return [
-        [
-            hit
-            for cells, label in columns
-            for hit in _hits_in_series(cells, patterns, label, next(masks))
-        ]
-        for columns in per_object
-    ]
+    found = []
+    for obj in objects:
+        columns = columns_of(obj, patterns.names)
+        texts = [column_text(cells, patterns.names) for cells, _ in columns]
+        kinds = candidate_kinds([t.distinct for t in texts], patterns.names)
+        found.append(
+            [
+                hit
+                for (cells, label), text, kind in zip(columns, texts, kinds, strict=True)
+                for hit in _column_hits(cells, label, text, kind, patterns)
+            ]
+        )
+    return found
 
 
 def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
@@ -493,10 +428,3 @@ def find_personal_data(obj, names=()) -> list[PersonalDataHit]:
     everywhere). Hits carry the matched value masked.
     """
     return find_personal_data_in([obj], names)[0]
-
-
-SVG_GEOMETRY = re.compile(r'\s(?:d|points|transform|viewBox)="[^"]*"')
-
-
-def is_scannable(path: Path | str) -> bool:
-    return Path(path).suffix.lower() in SCANNABLE_SUFFIXES

@@ -20,20 +20,14 @@ _DIGIT = "[0-9\uff10-\uff19]"
 NUMBER_SHAPE = (
     f"{_DIGIT}{{17}}[0-9\uff10-\uff19Xx]|1[3-9]{_DIGIT}[- ]?{_DIGIT}{{4}}[- ]?{_DIGIT}{{4}}"
 )
-_MIN_DIGITS = 11
 _PREFIX_CHARS = 2  # a name is searched for only when it has at least two characters
 
 
 def number_candidates(cells: pa.ChunkedArray) -> np.ndarray:
-    """Cells holding a run shaped like a phone or ID number (the shape is checked only in cells
-    with enough digits, a cheap count)."""
-    flags = pc.greater_equal(pc.count_substring_regex(cells, _DIGIT), _MIN_DIGITS)
-    flags = flags.to_numpy(zero_copy_only=False)
-    counted = np.flatnonzero(flags)
-    if counted.size:
-        shaped = pc.match_substring_regex(cells.take(pa.array(counted)), NUMBER_SHAPE)
-        flags[counted] = shaped.to_numpy(zero_copy_only=False)
-    return flags
+    """Cells holding a run shaped like a phone or ID number (every such run has 11 digits or more,
+    so no separate digit count is needed; RE2 matches the shape in one pass, where counting
+    digits with a regex took ten times as long)."""
+    return pc.match_substring_regex(cells, NUMBER_SHAPE).to_numpy(zero_copy_only=False)
 
 
 def _window_keys(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
@@ -42,6 +36,13 @@ def _window_keys(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray
     for k in range(width):
         keys |= data[starts + k].astype(np.uint64) << np.uint64(8 * k)
     return keys
+
+
+def _among(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """``np.isin(keys, wanted)`` by binary search in the few wanted keys: no sort of the many."""
+    wanted = np.unique(wanted)
+    at = np.minimum(np.searchsorted(wanted, keys), len(wanted) - 1)
+    return wanted[at] == keys
 
 
 def name_candidates(cells: pa.ChunkedArray, names: list[str]) -> np.ndarray:
@@ -80,7 +81,7 @@ def name_candidates(cells: pa.ChunkedArray, names: list[str]) -> np.ndarray:
     for width, wanted in by_width.items():
         starts = begins[begins + width <= len(data)]
         keys = _window_keys(data, starts, width)
-        starts = starts[np.isin(keys, np.array(wanted, dtype=np.uint64))]
+        starts = starts[_among(keys, np.array(wanted, dtype=np.uint64))]
         if starts.size:
             # The cell each match starts in; a window running past its cell's end only adds a
             # false candidate, which the exact pass drops.

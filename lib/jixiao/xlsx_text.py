@@ -1,0 +1,138 @@
+"""Whether a workbook can hold personal data at all, read from its XML without parsing a cell.
+
+The leak scan reads a workbook's cells through calamine and pandas, one Python object per cell:
+18 s for a workpaper with a 287,129-row sheet. Every text a cell can show is in the package's XML
+(inline strings and formula results in the sheet parts, the rest in ``xl/sharedStrings.xml``), so
+the scan first looks at that XML, a row (or shared string) at a time, in Arrow: tags stripped
+and cells kept apart by a line break. A sheet is read cell by cell only when a row of its part
+holds something shaped like a mobile or an ID number, the first two
+characters of a respondent's name, or anything this reading cannot vouch for:
+
+- a number written with an exponent or an integer part of 10 digits or more (what pandas shows
+  of it may have other digits than the XML; below that, rounding cannot make a run of 11);
+- a character reference other than a tab or line break, an ``_xHHHH_`` escape, a CDATA section
+  or comment (the text shown is not the text written);
+- a scan name with an ASCII character in it: dates, booleans, error codes and column numbers are
+  shown in ASCII, and a name made of those characters could hide in them (this also keeps XML's
+  escapes, all ASCII, out of the way: they can split neither a name nor a digit run).
+
+(A flagged shared string sends every sheet.) A sheet that passes cannot give the cell-by-cell
+scan a hit; one that does not is scanned cell by cell, so the findings are the same either way.
+openpyxl's write-only sheets write every non-ASCII character as a reference (&#29579;), so their
+rows with Chinese text are read cell by cell; the long sheets built in bulk
+(:mod:`jixiao.xlsx_rows`) and shared strings hold UTF-8 and pass on their XML.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .scan_prefilter import NUMBER_SHAPE, name_candidates
+from .xlsx_cells import _sheet_part
+
+# Package parts that hold no cell: their digits (styles, colours, sizes) would only add noise.
+_NOT_CELLS = ("[Content_Types].xml", "xl/styles.xml", "xl/workbook.xml")
+_NOT_CELLS_UNDER = ("docProps/", "xl/theme/", "_rels/", "xl/_rels/")
+# What the reading cannot vouch for (see the module notes): a number with an exponent or an
+# integer part of 10 digits or more, a rich-text run, an escape, a CDATA section or comment.
+_UNSURE = (
+    r"<(?:\w+:)?v(?:\s[^>]*)?>\s*[-+]?[0-9.]*[Ee]"
+    r"|<(?:\w+:)?v(?:\s[^>]*)?>\s*[-+]?[0-9]{10}"
+    r"|<(?:\w+:)?r[\s>]|_x[0-9A-Fa-f]{4}_|<!"
+)
+# A character reference other than a tab or line break (those split text as a tag does).
+_REFERENCE = re.compile(rb"&#(?!(?:9|10|13|x9|x[aAdD]);)")
+# The exact patterns match a digit run only from its first digit, and not after a decimal point.
+_NUMBER_START = f"(?:^|[^0-9.])(?:{NUMBER_SHAPE})"
+_CHUNK_BYTES = 1 << 24
+
+
+def _cell_parts(archive: zipfile.ZipFile) -> list[str]:
+    return [
+        name
+        for name in archive.namelist()
+        if name.endswith(".xml")
+        and name not in _NOT_CELLS
+        and not name.startswith(_NOT_CELLS_UNDER)
+    ]
+
+
+def _chunks(xml: bytes) -> pa.Array:
+    """The part's XML in pieces of about 16 MB, each cut before a ``<`` (no text runs across)."""
+    cuts = [0]
+    while cuts[-1] + _CHUNK_BYTES < len(xml):
+        cut = xml.find(b"<", cuts[-1] + _CHUNK_BYTES)
+        if cut < 0:
+            break
+        cuts.append(cut)
+    cuts.append(len(xml))
+    offsets = pa.array(cuts, type=pa.int64()).buffers()[1]
+    raw = pa.LargeBinaryArray.from_buffers(
+        pa.large_binary(), len(cuts) - 1, [None, offsets, pa.py_buffer(xml)]
+    )
+    return raw.cast(pa.large_string())  # checks the part is UTF-8
+
+
+def _part_may_hold(xml: bytes, names: list[str]) -> bool:
+    """May a cell of this part show a number, a name, or something this reading cannot vouch for.
+
+    Tags are not stripped: inside a cell's ``<t>`` or ``<v>`` its text is contiguous (rich-text
+    runs and escapes are among the things not vouched for), and tags only keep cells apart."""
+    if _REFERENCE.search(xml):
+        return True
+    chunks = _chunks(xml)
+    for i in range(len(chunks)):  # a chunk at a time: the name filter's arrays stay small
+        chunk = chunks.slice(i, 1)
+        if pc.any(pc.match_substring_regex(chunk, f"{_UNSURE}|{_NUMBER_START}")).as_py():
+            return True
+        if name_candidates(pa.chunked_array([chunk]), names).any():
+            return True
+    return False
+
+
+def _sheets_of_parts(archive: zipfile.ZipFile, sheet_names: list[str]) -> dict[str, str]:
+    """Sheet part → sheet name, for the sheets the workbook lists."""
+    found = {}
+    for sheet in sheet_names:
+        part = _sheet_part(archive, sheet)
+        if part is not None:
+            found[part] = sheet
+    return found
+
+
+def sheets_to_read(path: Path, names) -> list[str] | None:
+    """The sheets of the workbook at ``path`` that must be read cell by cell for ``names``, in
+    workbook order: none when its XML shows no cell can give the scan a hit; ``None`` for all
+    (a flagged part that is not one sheet's own, such as a shared string, or a package this
+    reading cannot follow)."""
+    names = [n for n in names if len(n) >= 2]
+    if any(ch.isascii() for n in names for ch in n):
+        return None
+    # Opened as the cell reading opens it, so a workbook calamine cannot read fails here as there.
+    with pd.ExcelFile(path, engine="calamine") as book:
+        sheet_names = book.sheet_names
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _cell_parts(archive)
+            sheet_of = _sheets_of_parts(archive, sheet_names)
+            if set(sheet_of.values()) != set(sheet_names) or not set(sheet_of) <= set(parts):
+                return None  # a sheet whose cells this reading would not see
+            flagged = [part for part in parts if _part_may_hold(archive.read(part), names)]
+    except (zipfile.BadZipFile, pa.ArrowInvalid, OSError, KeyError, ElementTree.ParseError):
+        return None
+    if any(part not in sheet_of for part in flagged):
+        return None
+    wanted = {sheet_of[part] for part in flagged}
+    return [sheet for sheet in sheet_names if sheet in wanted]
+
+
+def may_hold_personal_data(path: Path, names) -> bool:
+    """False only when no cell of the workbook at ``path`` can give the scan a hit."""
+    return sheets_to_read(path, names) != []
