@@ -48,6 +48,16 @@ def _line_of(data: bytes, error: UnicodeDecodeError) -> int:
     return data.count(b"\n", 0, error.start) + 1
 
 
+def _decoded(data: bytes, path: Path) -> tuple[str, str]:
+    """:func:`decode_bytes`, an undecodable byte an error naming the file and its line."""
+    try:
+        return decode_bytes(data)
+    except UnicodeDecodeError as error:
+        raise InputError(
+            _undecodable_message(data, error), file=path.name, row=_line_of(data, error)
+        ) from error
+
+
 def _undecodable_message(data: bytes, error: UnicodeDecodeError) -> str:
     line = _line_of(data, error)
     bad = data[error.start : error.start + 4].hex(" ").upper()
@@ -239,20 +249,10 @@ def read_csv(path: Path) -> RawGrid:
         try:
             cells = _parse_text_table(data, "gb18030", head, False, delimiter)
         except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
-            try:
-                decode_bytes(data)
-            except UnicodeDecodeError as error:
-                raise InputError(
-                    _undecodable_message(data, error), file=path.name, row=_line_of(data, error)
-                ) from error
+            _decoded(data, path)  # an undecodable byte is named by its line
             raise InputError(f"CSV 文件无法解析（{exc}）", file=path.name) from exc
         return _csv_grid(path, cells, "gb18030", delimiter)
-    try:
-        text, encoding = decode_bytes(data)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            _undecodable_message(data, exc), file=path.name, row=_line_of(data, exc)
-        ) from exc
+    text, encoding = _decoded(data, path)
     if not text or text.isspace():
         raise InputError("文件中没有任何内容", file=path.name)
     delimiter = _sniff_delimiter(text)
@@ -301,10 +301,5 @@ def read_settings_csv(path: Path) -> pd.DataFrame:
     of them decodes is an error naming the file and line."""
     path = Path(path)
     data = path.read_bytes()
-    try:
-        text, _ = decode_bytes(data)
-    except UnicodeDecodeError as error:
-        raise InputError(
-            _undecodable_message(data, error), file=path.name, row=_line_of(data, error)
-        ) from error
+    text, _ = _decoded(data, path)
     return pd.read_csv(io.StringIO(text), dtype="str", keep_default_na=False)

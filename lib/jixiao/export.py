@@ -81,7 +81,8 @@ def save_workbook(
             # from Python 3.13, ``_compresslevel`` before (ZipInfo has slots: set the one it has).
             level = "compress_level" if hasattr(entry, "compress_level") else "_compresslevel"
             setattr(entry, level, 3)
-            with target.open(entry, "w", force_zip64=True) as stream:
+            # A zip member is bytes (ZipFile.open has no text mode): the parts are UTF-8 XML.
+            with target.open(entry, mode="w", force_zip64=True) as stream:
                 for part in parts:
                     stream.write(part)
     return path

@@ -28,6 +28,7 @@ from .common import (
     date_text,
     empty_flags,
     first_match,
+    line_opening,
     make_flags,
     require_columns,
     yuan_text,
@@ -103,12 +104,7 @@ def special_spending_in_basic(
     lines = lines.assign(grant_type=lines["keyword"].map(to_type).astype("str"))
     name = text_of(lines["account_name"]).fillna("") if "account_name" in lines.columns else ""
     reason = join_text(
-        lines["unit"],
-        date_text(lines["date"]),
-        "“",
-        lines["summary"],
-        "”",
-        yuan_text(lines["debit_fen"]),
+        *line_opening(lines, lines["debit_fen"]),
         "元属",
         lines["grant_type"],
         "项目支出（摘要含“",
@@ -177,12 +173,7 @@ def project_receipts_in_basic_income(
         return empty_flags()
     what = ("（" + lines["grant_type"].fillna("专项资金") + "）").astype("str")
     reason = join_text(
-        lines["unit"],
-        date_text(lines["date"]),
-        "“",
-        text_of(lines["summary"]).fillna(""),
-        "”",
-        yuan_text(lines["credit_fen"]),
+        *line_opening(lines, lines["credit_fen"]),
         "元",
         what,
         "记入",

@@ -175,6 +175,19 @@ def date_text(dates) -> pd.Series:
     return per_distinct(d, _date_text_distinct).fillna("").astype("str")
 
 
+def line_opening(lines: pd.DataFrame, amount_fen) -> tuple:
+    """The opening of a line's flag sentence, as :func:`.keys.join_text` parts:
+    "浏河社区居民委员会2017年3月5日“购办公用品”1,234.00" (unit, date, 摘要, amount in 元)."""
+    return (
+        lines["unit"],
+        date_text(lines["date"]),
+        "“",
+        text_of(lines["summary"]).fillna(""),
+        "”",
+        yuan_text(amount_fen),
+    )
+
+
 def blank(series: pd.Series) -> pd.Series:
     """True where a text cell is missing or whitespace only."""
     return blank_text(series)

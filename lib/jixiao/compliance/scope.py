@@ -28,6 +28,7 @@ from .common import (
     date_text,
     empty_flags,
     first_match,
+    line_opening,
     make_flags,
     require_columns,
     yuan_text,
@@ -387,12 +388,7 @@ def spending_after_period(
     if lines.empty:
         return empty_flags()
     reason = join_text(
-        lines["unit"],
-        date_text(lines["date"]),
-        "“",
-        text_of(lines["summary"]).fillna(""),
-        "”",
-        yuan_text(lines["debit_fen"]),
+        *line_opening(lines, lines["debit_fen"]),
         "元记入",
         lines["grant_type"],
         "项目，晚于项目期限",
