@@ -12,6 +12,7 @@ report lists them apart, as matters to follow up.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from . import paths
 from .compliance.arrival import ArrivalSummary
 from .compliance.common import FLAG_COLUMNS, RULES, concat_flags, date_text, yuan_text
 from .compliance.keys import sort_order
+from .concurrency import side_by_side
 from .finding_categories import CATEGORIES, category_rank
 from .metrics import Metric
 
@@ -316,7 +318,9 @@ def _findings_of_checks(frames, **limits) -> pd.DataFrame:
     rule_sets = [set(pd.unique(f["rule"])) for f in frames]
     if len(frames) < 2 or sum(map(len, rule_sets)) != len(set().union(*rule_sets)):
         return flags_to_findings(concat_flags(frames), **limits)
-    parts = [flags_to_findings(f.loc[:, list(FLAG_COLUMNS)], **limits) for f in frames]
+    parts = side_by_side(
+        *(partial(flags_to_findings, f.loc[:, list(FLAG_COLUMNS)], **limits) for f in frames)
+    )
     order = {rule: i for i, rule in enumerate(RULES)}
     data = pd.concat(parts, ignore_index=True)
     rank = data["rule"].map(order).to_numpy()

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import closing_lines, on_accounts
+from jixiao.concurrency import side_by_side
 from jixiao.project_profile import ACCOUNT_PRESETS
 
 from .attribution import prepare_ledger, resolve_grant_type
@@ -398,19 +399,21 @@ def check_separate_accounting(
     """
     ledger = prepare_ledger(ledger, allocations)
     return concat_flags(
-        [
-            special_spending_in_basic(
+        side_by_side(
+            lambda: special_spending_in_basic(
                 ledger, rules, allocations=allocations, basic_expense_prefix=basic_expense_prefix
             ),
-            project_receipts_in_basic_income(
+            lambda: project_receipts_in_basic_income(
                 ledger,
                 allocations,
                 basic_income_prefix=basic_income_prefix,
                 receipt_keywords=receipt_keywords,
                 match_days=match_days,
             ),
-            units_without_project_ledger(ledger, allocations, project_prefixes=project_prefixes),
-            unreconciled_project_funds(
+            lambda: units_without_project_ledger(
+                ledger, allocations, project_prefixes=project_prefixes
+            ),
+            lambda: unreconciled_project_funds(
                 ledger,
                 allocations,
                 rules,
@@ -419,7 +422,7 @@ def check_separate_accounting(
                 project_prefixes=project_prefixes,
                 closing_prefix=closing_prefix,
             ),
-        ]
+        )
     )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
+from jixiao.concurrency import side_by_side
 from jixiao.distinct import spread_text
 from jixiao.errors import ParameterError
 
@@ -455,31 +456,37 @@ def run_ledger_analytics(
         amounts = ledger_amounts(ledger)
     tested_lines = ledger.loc[amounts.index]
     benford = benford_test(amounts, min_count=benford_min_count)
-    flags = concat_flags(
-        [
-            duplicate_payments(ledger, window_days=window_days, account_prefixes=account_prefixes),
-            voucher_gaps(ledger),
-            off_day_postings(ledger, use_holidays=use_holidays),
-            round_amounts(
-                ledger,
-                multiple_fen=round_multiple_fen,
-                min_fen=round_min_fen,
-                account_prefixes=account_prefixes,
-            ),
-            split_payments(
-                ledger,
-                threshold_fen=approval_threshold_fen,
-                account_prefixes=account_prefixes,
-                payee_period=payee_period,
-            ),
-            unbalanced_vouchers(ledger),
-            benford_flags(benford, tested_lines, amounts=amounts, z_critical=benford_z_critical),
-        ]
+    # Independent tests of the same lines, side by side; results in rule order.
+    *tests, second, last_two = side_by_side(
+        lambda: duplicate_payments(
+            ledger, window_days=window_days, account_prefixes=account_prefixes
+        ),
+        lambda: voucher_gaps(ledger),
+        lambda: off_day_postings(ledger, use_holidays=use_holidays),
+        lambda: round_amounts(
+            ledger,
+            multiple_fen=round_multiple_fen,
+            min_fen=round_min_fen,
+            account_prefixes=account_prefixes,
+        ),
+        lambda: split_payments(
+            ledger,
+            threshold_fen=approval_threshold_fen,
+            account_prefixes=account_prefixes,
+            payee_period=payee_period,
+        ),
+        lambda: unbalanced_vouchers(ledger),
+        lambda: benford_flags(
+            benford, tested_lines, amounts=amounts, z_critical=benford_z_critical
+        ),
+        lambda: second_digit_test(amounts, min_count=benford_min_count),
+        lambda: last_two_digits_test(amounts, min_count=benford_min_count),
     )
+    flags = concat_flags(tests)
     return LedgerAnalytics(
         flags,
         benford,
-        second_digit=second_digit_test(amounts, min_count=benford_min_count),
-        last_two_digits=last_two_digits_test(amounts, min_count=benford_min_count),
+        second_digit=second,
+        last_two_digits=last_two,
         benford_population=benford_population,
     )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jixiao import paths
 from jixiao.account_codes import closing_lines, on_accounts
+from jixiao.concurrency import side_by_side
 from jixiao.delimited import read_settings_csv
 from jixiao.errors import InputError, ParameterError
 from jixiao.project_profile import ACCOUNT_PRESETS
@@ -416,13 +417,13 @@ def check_scope(
         ledger, allocations, rules, closing_prefix=closing_prefix, **accounts
     )
     shared = dict(accounts, spending=spending)
-    parts = [
-        out_of_scope_spending(ledger, rules, allocations=allocations, **shared),
-        spending_above_allocation(ledger, allocations, rules, **shared),
-        spending_after_period(
+    parts = side_by_side(
+        lambda: out_of_scope_spending(ledger, rules, allocations=allocations, **shared),
+        lambda: spending_above_allocation(ledger, allocations, rules, **shared),
+        lambda: spending_after_period(
             ledger, rules, period_end=period_end, allocations=allocations, **shared
         ),
-    ]
+    )
     return concat_flags(parts)
 
 

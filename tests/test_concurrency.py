@@ -1,0 +1,123 @@
+"""Independent check steps run side by side: same results, same order, errors not lost."""
+
+import threading
+import time
+
+import pandas as pd
+import pytest
+
+from jixiao import concurrency, loading, paths
+from jixiao.compliance import (
+    check_arrival,
+    check_scope,
+    check_separate_accounting,
+    load_scope_rules,
+    prepare_ledger,
+    run_ledger_analytics,
+)
+from jixiao.concurrency import side_by_side, thread_count
+from jixiao.errors import ParameterError
+from jixiao.findings import build_register
+from jixiao.project_profile import year_profile
+
+
+def test_results_come_back_in_the_order_given_whichever_finishes_first(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    finished = []
+
+    def step(name, pause):
+        def run():
+            time.sleep(pause)
+            finished.append(name)
+            return name
+
+        return run
+
+    assert side_by_side(step("slow", 0.2), step("quick", 0.0)) == ["slow", "quick"]
+    assert finished == ["quick", "slow"]  # they did run at the same time
+
+
+def test_the_first_failing_step_in_order_is_raised_after_all_have_ended(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    ended = []
+
+    def fails(message, pause):
+        def run():
+            time.sleep(pause)
+            ended.append(message)
+            raise ValueError(message)
+
+        return run
+
+    with pytest.raises(ValueError, match="first"):
+        side_by_side(fails("first", 0.2), fails("second", 0.0), lambda: ended.append("ok"))
+    assert sorted(ended) == ["first", "ok", "second"]
+
+
+def test_one_thread_runs_the_steps_inline_one_after_another(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    here = threading.get_ident()
+    assert side_by_side(threading.get_ident, threading.get_ident) == [here, here]
+
+
+def test_a_step_inside_a_step_runs_inline_in_its_thread(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+
+    def outer():
+        mine = threading.get_ident()
+        return mine, side_by_side(threading.get_ident, threading.get_ident)
+
+    for mine, inner in side_by_side(outer, outer):
+        assert inner == [mine, mine]
+
+
+@pytest.mark.parametrize("value", ["zero", "0", "-2", "1.5"])
+def test_a_bad_thread_count_is_an_error_naming_the_variable(monkeypatch, value):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, value)
+    with pytest.raises(ParameterError, match=concurrency.THREADS_VARIABLE):
+        thread_count()
+
+
+def test_without_the_variable_the_cores_are_used_up_to_the_cap(monkeypatch):
+    monkeypatch.delenv(concurrency.THREADS_VARIABLE, raising=False)
+    monkeypatch.setattr(concurrency.os, "cpu_count", lambda: 16)
+    assert thread_count() == concurrency.MAX_THREADS
+    monkeypatch.setattr(concurrency.os, "cpu_count", lambda: None)
+    assert thread_count() == 1
+
+
+def _all_checks(allocations, ledger, observations):
+    profile = year_profile(2017)
+    rules = load_scope_rules(year=2017)
+    ledger = prepare_ledger(ledger, allocations)
+    arrival = check_arrival(allocations, as_of="2019-10-31")
+    separate = check_separate_accounting(
+        ledger, allocations, rules, **profile.separate_accounting_options()
+    )
+    scope = check_scope(
+        ledger, allocations, rules, period_end="2018-12-31", **profile.scope_options()
+    )
+    analytics = run_ledger_analytics(
+        ledger, allocations=allocations, benford_min_count=50, round_min_fen=100_000
+    )
+    register = build_register(arrival, separate, scope, analytics.flags, observations=observations)
+    digits = (
+        analytics.benford.table,
+        analytics.second_digit.table,
+        analytics.last_two_digits.table,
+    )
+    return separate, scope, analytics.flags, register, *digits
+
+
+def test_the_2017_checks_give_the_same_frames_side_by_side_as_one_after_another(monkeypatch):
+    raw = paths.raw_dir(2017)
+    allocations = loading.load_allocations(next(raw.glob("资金下达*.xlsx"))).data
+    ledger = loading.load_ledgers(sorted(raw.glob("明细账*"))).data
+    observations = loading.load_observations(next(raw.glob("评价组观察记录*.xlsx"))).data
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    one = _all_checks(allocations, ledger, observations)
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "3")
+    several = _all_checks(allocations, ledger, observations)
+    assert len(one[2]) and len(one[3])  # the comparison is not between empty tables
+    for a, b in zip(one, several, strict=True):
+        pd.testing.assert_frame_equal(a, b)
