@@ -192,12 +192,18 @@ def flags_to_findings(
     )
     # Lines of one voucher often share a sentence: say it once.
     # Arrow's dictionary encoding: the distinct sentences stay Arrow text (no Python object each).
-    reasons = pa.array(pd.Series(f["reason"].fillna(""), dtype="str").array)
-    if isinstance(reasons, pa.ChunkedArray):
-        reasons = reasons.combine_chunks()
-    coded = pc.dictionary_encode(reasons)
-    reason_texts = pd.Series(pd.array(coded.dictionary, dtype="str"))
-    reason_code = coded.indices.to_numpy(zero_copy_only=False).astype(np.int64)[perm]
+    # A missing reason is coded as the empty one without copying every sentence first.
+    coded = pc.dictionary_encode(pa.array(pd.Series(f["reason"], dtype="str").array))
+    if isinstance(coded, pa.ChunkedArray):  # chunks share one dictionary after unification
+        coded = coded.unify_dictionaries()
+        dictionary = coded.chunk(0).dictionary if coded.num_chunks else pa.array([], pa.string())
+        indices = pa.chunked_array([c.indices for c in coded.chunks], pa.int32())
+    else:
+        dictionary, indices = coded.dictionary, coded.indices
+    reason_texts = pd.Series(
+        pd.array(pa.concat_arrays([dictionary, pa.array([""], dictionary.type)]), dtype="str")
+    )
+    reason_code = pc.fill_null(indices, len(dictionary)).to_numpy().astype(np.int64)[perm]
     first_time = ~pd.Series(group * (len(reason_texts) + 1) + reason_code).duplicated().to_numpy()
     not_blank = (reason_texts != "").to_numpy(dtype=bool)[reason_code]
     shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)

@@ -454,7 +454,8 @@ def run_ledger_analytics(
         amounts = one_side_amounts(ledger, account_prefixes=account_prefixes, period=period)
     else:
         amounts = ledger_amounts(ledger)
-    tested_lines = ledger.loc[amounts.index]
+    # Every line is tested unless the population is one side: no copy of the ledger then.
+    tested_lines = ledger if amounts.index.equals(ledger.index) else ledger.loc[amounts.index]
     benford = benford_test(amounts, min_count=benford_min_count)
     # Independent tests of the same lines, side by side; results in rule order.
     *tests, second, last_two = side_by_side(
