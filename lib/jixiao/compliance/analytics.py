@@ -84,9 +84,35 @@ def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
     )
 
 
-def _payments(ledger: pd.DataFrame, account_prefixes) -> pd.DataFrame:
+# What a payment test reads or cites: the filtered copy leaves the other columns behind.
+_PAYMENT_COLUMNS = (
+    "unit",
+    "community",
+    "grant_type",
+    "date",
+    "voucher",
+    "summary",
+    "counterparty",
+    "debit_fen",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "_voucher_id",
+    "voucher_type",  # with voucher_no, the voucher key when _voucher_id is not worked out
+    "voucher_no",
+)
+
+
+def _payments(ledger: pd.DataFrame, account_prefixes, also=(), amount_test=None) -> pd.DataFrame:
+    """The payment lines (debits to the accounts), with only the columns the tests use;
+    ``amount_test`` (a function of the debit column) narrows them before anything is copied."""
     require_columns(ledger, ("unit", "date", "account_code", "debit_fen"), "明细账")
-    return ledger.loc[(ledger["debit_fen"] > 0) & on_accounts(ledger, account_prefixes)]
+    debit = ledger["debit_fen"]
+    chosen = (debit > 0) & on_accounts(ledger, account_prefixes)
+    if amount_test is not None:
+        chosen &= amount_test(debit)
+    wanted = dict.fromkeys((*_PAYMENT_COLUMNS, *also))
+    return ledger.loc[chosen, [c for c in wanted if c in ledger.columns]]
 
 
 def duplicate_payments(
@@ -100,25 +126,26 @@ def duplicate_payments(
     ``window_days`` days, on different vouchers. Both lines are flagged."""
     if window_days < 0:
         raise ParameterError(f"window_days 不能为负：{window_days}")
-    pay = _payments(ledger, account_prefixes)
-    pay = pay.assign(_voucher=_voucher_key(pay))
+    pay = _payments(ledger, account_prefixes, also=keys)
+    voucher_ids = _voucher_key(pay).to_numpy()
     labels = {"counterparty": "往来单位", "summary": "摘要"}
     parts = []
     seen = pd.Index([])
     for key in keys:  # at most two passes
         if key not in pay.columns:
             continue
-        sub = pay.loc[~blank(pay[key])]
-        if len(sub) < 2:
+        # Positions of the lines with the key filled: arrays are taken, not a copy of the lines.
+        keep = np.flatnonzero(~blank(pay[key]).to_numpy(dtype=bool))
+        if len(keep) < 2:
             continue
         # Sorted by unit, key, amount, date and voucher on integer codes (text order).
-        unit, text = order_codes(sub["unit"]), order_codes(sub[key])
-        amount, dates = sub["debit_fen"].to_numpy(), sub["date"].to_numpy()
+        unit, text = order_codes(pay["unit"])[keep], order_codes(pay[key])[keep]
+        amount, dates = pay["debit_fen"].to_numpy()[keep], pay["date"].to_numpy()[keep]
         day = np.where(np.isnat(dates), np.iinfo(np.int64).max, dates.view(np.int64))  # NaT last
         day = pd.factorize(day, sort=True)[0]  # dense day ranks keep the merged keys small
-        order = sort_order(unit, text, amount, day, sub["_voucher"].to_numpy())
+        order = sort_order(unit, text, amount, day, voucher_ids[keep])
         unit, text, amount, dates = unit[order], text[order], amount[order], dates[order]
-        vouchers = sub["_voucher"].to_numpy()[order]
+        vouchers = voucher_ids[keep][order]
         same_prev = np.r_[
             False, (unit[1:] == unit[:-1]) & (text[1:] == text[:-1]) & (amount[1:] == amount[:-1])
         ]
@@ -133,9 +160,9 @@ def duplicate_payments(
         hit_next = np.r_[hit_prev[1:], False]
         hit = hit_prev | hit_next
         # The partner of each flagged line: the previous line if that one matched, else the next.
-        partner = np.where(hit_prev, np.arange(len(sub)) - 1, np.arange(len(sub)) + 1)[hit]
-        lines = sub.iloc[order[hit]]  # only the flagged lines are taken from the wide frame
-        other = sub.iloc[order[partner]]
+        partner = np.where(hit_prev, np.arange(len(keep)) - 1, np.arange(len(keep)) + 1)[hit]
+        lines = pay.iloc[keep[order[hit]]]  # only the flagged lines are taken from the frame
+        other = pay.iloc[keep[order[partner]]]
         fresh = ~lines.index.isin(seen)
         lines, other = lines.loc[fresh], other.loc[fresh]
         if lines.empty:
@@ -293,8 +320,11 @@ def round_amounts(
     (defaults: multiples of 1,000 元 from 10,000 元)."""
     if multiple_fen <= 0 or min_fen < 0:
         raise ParameterError(f"整数金额参数应为正：multiple_fen={multiple_fen}, min_fen={min_fen}")
-    pay = _payments(ledger, account_prefixes)
-    lines = pay.loc[(pay["debit_fen"] >= min_fen) & (pay["debit_fen"] % multiple_fen == 0)]
+    lines = _payments(
+        ledger,
+        account_prefixes,
+        amount_test=lambda debit: (debit >= min_fen) & (debit % multiple_fen == 0),
+    )
     if lines.empty:
         return empty_flags()
     reason = join_text(
@@ -322,8 +352,7 @@ def split_payments(
     """
     if threshold_fen <= 0:
         raise ParameterError(f"审批限额 threshold_fen 应为正数：{threshold_fen}")
-    pay = _payments(ledger, account_prefixes)
-    pay = pay.loc[pay["debit_fen"] < threshold_fen]
+    pay = _payments(ledger, account_prefixes, amount_test=lambda debit: debit < threshold_fen)
     if pay.empty:
         return empty_flags()
     payee, has_payee, names = coalesced_codes(pay, "counterparty", "summary")
@@ -334,18 +363,19 @@ def split_payments(
     )
     named = np.append(~names.str.strip().eq("").to_numpy(dtype=bool), False)[payee]
     hits = []
+    amounts, voucher_ids = pay["debit_fen"].to_numpy(), pay["_voucher"].to_numpy()
     for keys, label, mask in (
         (["unit", "date", "_payee"], "同日同一对象", named),
         (["unit", "_payee", "_period"], "同一往来单位同期", has_payee),
     ):
-        sub = pay.loc[mask]
-        ids = group_ids(*(sub[k] for k in keys))
-        sub, ids = sub.loc[ids >= 0], ids[ids >= 0]  # a missing key is no group
-        total = group_sums(ids, sub["debit_fen"])[ids]
-        vouchers = group_distinct_counts(ids, sub["_voucher"])[ids]
+        rows = np.flatnonzero(mask)  # positions: only the flagged lines are copied
+        ids = group_ids(*(pay[k].iloc[rows] for k in keys))
+        rows, ids = rows[ids >= 0], ids[ids >= 0]  # a missing key is no group
+        total = group_sums(ids, amounts[rows])[ids]
+        vouchers = group_distinct_counts(ids, voucher_ids[rows])[ids]
         count = np.bincount(ids)[ids] if len(ids) else ids
         hit = (total > threshold_fen) & (vouchers >= 2)
-        hits.append(sub.loc[hit].assign(_label=label, _total=total[hit], _count=count[hit]))
+        hits.append(pay.iloc[rows[hit]].assign(_label=label, _total=total[hit], _count=count[hit]))
     lines = pd.concat(hits).loc[lambda f: ~f.index.duplicated(keep="first")]
     if lines.empty:
         return empty_flags()
