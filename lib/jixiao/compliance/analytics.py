@@ -84,8 +84,8 @@ def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
     )
 
 
-# What a payment test reads or cites: the filtered copy leaves the other columns behind.
-_PAYMENT_COLUMNS = (
+# What a line-level test reads or cites: the filtered copy leaves the other columns behind.
+_LINE_COLUMNS = (
     "unit",
     "community",
     "grant_type",
@@ -111,7 +111,12 @@ def _payments(ledger: pd.DataFrame, account_prefixes, also=(), amount_test=None)
     chosen = (debit > 0) & on_accounts(ledger, account_prefixes)
     if amount_test is not None:
         chosen &= amount_test(debit)
-    wanted = dict.fromkeys((*_PAYMENT_COLUMNS, *also))
+    return _lines(ledger, chosen, also)
+
+
+def _lines(ledger: pd.DataFrame, chosen, also=()) -> pd.DataFrame:
+    """The chosen lines with only the columns the tests read or cite."""
+    wanted = dict.fromkeys((*_LINE_COLUMNS, *also))
     return ledger.loc[chosen, [c for c in wanted if c in ledger.columns]]
 
 
@@ -290,7 +295,7 @@ def off_day_postings(ledger: pd.DataFrame, *, use_holidays: bool = True) -> pd.D
     require_columns(ledger, ("unit", "date", "debit_fen"), "明细账")
     kinds = day_kinds(ledger["date"], use_holidays=use_holidays).set_index("date")
     off_dates = kinds.index[kinds["is_off"].to_numpy()]
-    lines = ledger.loc[ledger["date"].isin(off_dates)]
+    lines = _lines(ledger, ledger["date"].isin(off_dates))
     if lines.empty:
         return empty_flags()
     # The day's words, once per distinct date, spread to its lines.
