@@ -40,9 +40,9 @@ from .digits import (
 from .keys import (
     coalesced_codes,
     code_keys,
-    group_distinct_counts,
+    combined_key,
     group_ids,
-    group_sums,
+    group_totals,
     join_text,
     order_codes,
     sort_order,
@@ -70,12 +70,24 @@ def _label_parts(lines: pd.DataFrame) -> tuple:
     )
 
 
+def _numbered_by_appearance(ids: np.ndarray) -> bool:
+    """Whether ``ids`` already count 0, 1, 2, … in order of first appearance (then numbering
+    them again in order of appearance gives the same numbers)."""
+    if not len(ids):
+        return True
+    seen_before = np.maximum.accumulate(ids)
+    return bool(ids[0] == 0 and (np.diff(seen_before) <= 1).all())
+
+
 def _voucher_key(ledger: pd.DataFrame) -> pd.Series:
     """An integer id per voucher, numbered in order of first appearance. Numbers restart every
     month, so the date is part of the key. :func:`run_ledger_analytics` works the ids out once
     (``_voucher_id``) for all its tests."""
     if "_voucher_id" in ledger.columns:  # renumbered in order of appearance in these lines
-        return pd.Series(pd.factorize(ledger["_voucher_id"])[0], index=ledger.index)
+        ids = ledger["_voucher_id"].to_numpy()
+        if _numbered_by_appearance(ids):  # all the lines the ids were worked out on
+            return ledger["_voucher_id"]
+        return pd.Series(pd.factorize(ids)[0], index=ledger.index)
     cols = [
         c for c in ("unit", "voucher_type", "voucher_no", "voucher", "date") if c in ledger.columns
     ]
@@ -361,8 +373,10 @@ def split_payments(
     if pay.empty:
         return empty_flags()
     payee, has_payee, names = coalesced_codes(pay, "counterparty", "summary")
+    # Any number per voucher will do for telling vouchers apart: no renumbering needed.
+    vouchers = pay["_voucher_id"] if "_voucher_id" in pay.columns else _voucher_key(pay)
     pay = pay.assign(
-        _voucher=_voucher_key(pay),
+        _voucher=vouchers,
         _payee=payee,
         _period=pay["date"].dt.to_period(payee_period),
     )
@@ -374,12 +388,10 @@ def split_payments(
         (["unit", "_payee", "_period"], "同一往来单位同期", has_payee),
     ):
         rows = np.flatnonzero(mask)  # positions: only the flagged lines are copied
-        ids = group_ids(*(pay[k].iloc[rows] for k in keys))
-        rows, ids = rows[ids >= 0], ids[ids >= 0]  # a missing key is no group
-        total = group_sums(ids, amounts[rows])[ids]
-        vouchers = group_distinct_counts(ids, voucher_ids[rows])[ids]
-        count = np.bincount(ids)[ids] if len(ids) else ids
-        hit = (total > threshold_fen) & (vouchers >= 2)
+        key, missing = combined_key(*(pay[k].iloc[rows] for k in keys))
+        rows, key = rows[~missing], key[~missing]  # a missing key is no group
+        total, count, several = group_totals(key, amounts[rows], voucher_ids[rows])
+        hit = (total > threshold_fen) & several  # on at least two vouchers
         hits.append(pay.iloc[rows[hit]].assign(_label=label, _total=total[hit], _count=count[hit]))
     lines = pd.concat(hits).loc[lambda f: ~f.index.duplicated(keep="first")]
     if lines.empty:

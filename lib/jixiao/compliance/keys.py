@@ -134,15 +134,13 @@ def _small_codes(key, missing_is_value: bool) -> np.ndarray:
     return codes
 
 
-def group_ids(*keys, missing_is_value: bool = False) -> np.ndarray:
-    """Dense group numbers, in order of first appearance, for rows by several key columns
-    (coded, numeric, dates or text); -1 where any key is missing, as a group-by drops such rows
-    (or, with ``missing_is_value``, a missing key is one more value, as ``dropna=False``).
+def combined_key(*keys, missing_is_value: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """One integer per row standing for its values of several key columns (coded, numeric,
+    dates or text), equal exactly when all the keys are equal, and where any key is missing
+    (unless, with ``missing_is_value``, a missing key is one more value).
 
     Each column's small integer codes are combined arithmetically while their ranges fit 62
-    bits, so the rows are hashed once rather than once per column."""
-    if not keys:
-        return np.zeros(0, dtype=np.int64)
+    bits, so the rows are hashed at most once rather than once per column."""
     codes = [_small_codes(key, missing_is_value) for key in keys]
     missing = np.zeros(len(codes[0]), dtype=bool)
     for column in codes:
@@ -159,32 +157,42 @@ def group_ids(*keys, missing_is_value: bool = False) -> np.ndarray:
             combined = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
             span = int(combined.max(initial=0)) + 1
             combined, span = combined * width + column, span * width
+    return combined, missing
+
+
+def group_ids(*keys, missing_is_value: bool = False) -> np.ndarray:
+    """Dense group numbers, in order of first appearance, for rows by several key columns
+    (see :func:`combined_key`); -1 where any key is missing, as a group-by drops such rows
+    (or, with ``missing_is_value``, a missing key is one more value, as ``dropna=False``)."""
+    if not keys:
+        return np.zeros(0, dtype=np.int64)
+    combined, missing = combined_key(*keys, missing_is_value=missing_is_value)
     ids = np.asarray(pd.factorize(combined)[0], dtype=np.int64)
     return np.where(missing, -1, ids) if missing.any() else ids
 
 
-def group_sums(ids: np.ndarray, values) -> np.ndarray:
-    """Exact integer sums per group number (``ids`` from :func:`group_ids`, no -1)."""
-    if not len(ids):
-        return np.zeros(0, dtype=np.int64)
-    values = np.asarray(values, dtype=np.int64)
-    groups = int(ids.max()) + 1
-    if int(np.abs(values).sum()) < 1 << 53:  # every partial sum is exact in a double
-        return np.rint(np.bincount(ids, weights=values, minlength=groups)).astype(np.int64)
-    sums = pd.Series(values).groupby(ids, sort=True).sum()
-    out = np.zeros(groups, dtype=np.int64)
-    out[sums.index.to_numpy()] = sums.to_numpy()
-    return out
+def group_totals(key: np.ndarray, amounts, members) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each row, over the rows with the same ``key``: the exact sum of ``amounts``, how many
+    rows there are, and whether they hold more than one distinct ``members`` value (vouchers).
 
-
-def group_distinct_counts(ids: np.ndarray, values) -> np.ndarray:
-    """How many distinct ``values`` (non-negative integers) each group number has."""
-    if not len(ids):
-        return np.zeros(0, dtype=np.int64)
-    values = np.asarray(values, dtype=np.int64)
-    width = int(values.max(initial=0)) + 1
-    pairs = pd.unique(ids * width + values)  # hashing: numpy's unique is several times slower here
-    return np.bincount(pairs // width, minlength=int(ids.max()) + 1)
+    Rows are grouped by sorting the keys: sums and the member test then run over consecutive
+    slices, which stays fast on millions of rows where a hash table misses the cache on
+    nearly every row."""
+    n = len(key)
+    if not n:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool)
+    order = np.argsort(key)
+    sorted_key = key[order]
+    new = np.r_[True, sorted_key[1:] != sorted_key[:-1]]
+    starts = np.flatnonzero(new)
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.cumsum(new) - 1
+    ordered = np.asarray(members, dtype=np.int64)[order]
+    several = np.minimum.reduceat(ordered, starts) != np.maximum.reduceat(ordered, starts)
+    total = np.add.reduceat(np.asarray(amounts, dtype=np.int64)[order], starts)
+    count = np.diff(np.r_[starts, n])
+    return total[group], count[group], several[group]
 
 
 def order_codes(values: pd.Series) -> np.ndarray:
