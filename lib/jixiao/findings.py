@@ -194,12 +194,9 @@ def flags_to_findings(
     # Arrow's dictionary encoding: the distinct sentences stay Arrow text (no Python object each).
     # A missing reason is coded as the empty one without copying every sentence first.
     coded = pc.dictionary_encode(pa.array(pd.Series(f["reason"], dtype="str").array))
-    if isinstance(coded, pa.ChunkedArray):  # chunks share one dictionary after unification
-        coded = coded.unify_dictionaries()
-        dictionary = coded.chunk(0).dictionary if coded.num_chunks else pa.array([], pa.string())
-        indices = pa.chunked_array([c.indices for c in coded.chunks], pa.int32())
-    else:
-        dictionary, indices = coded.dictionary, coded.indices
+    if isinstance(coded, pa.ChunkedArray):  # chunks encoded in turn share one dictionary
+        coded = coded.combine_chunks()
+    dictionary, indices = coded.dictionary, coded.indices
     reason_texts = pd.Series(
         pd.array(pa.concat_arrays([dictionary, pa.array([""], dictionary.type)]), dtype="str")
     )
