@@ -33,6 +33,7 @@ KEY_COLUMNS = (
     "counterparty",
     "source_file",
     "source_sheet",
+    "community",
 )
 
 
