@@ -52,10 +52,17 @@ def leading_digits(amounts_fen) -> np.ndarray:
     """First significant digit of each integer amount, position for position; 0 where ≤ 0."""
     values = np.asarray(amounts_fen, dtype=np.int64)
     values = np.where(values > 0, values, 0)
-    # Divide down by 10 while any value has more than one digit: ≤ 18 vectorised passes.
-    while values.size and values.max() >= 10:
-        values = np.where(values >= 10, values // 10, values)
-    return values
+    return values // POWERS_OF_TEN[power_of_ten_exponent(values)]
+
+
+# 10**0 … 10**18: every positive int64 has its highest power of ten here.
+POWERS_OF_TEN = 10 ** np.arange(19, dtype=np.int64)
+
+
+def power_of_ten_exponent(values: np.ndarray) -> np.ndarray:
+    """For each non-negative integer, the exponent of its highest power of ten (0 for 0 to 9):
+    one binary search among the 19 powers, exact, however many digits the amounts have."""
+    return np.maximum(np.searchsorted(POWERS_OF_TEN, values, side="right") - 1, 0)
 
 
 def first_digits(amounts_fen) -> np.ndarray:

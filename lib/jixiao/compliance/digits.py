@@ -30,7 +30,7 @@ from jixiao.account_codes import on_accounts
 from jixiao.errors import ParameterError
 from jixiao.lazy import scipy_stats
 
-from .benford import Z_CRITICAL, conformity_level
+from .benford import POWERS_OF_TEN, Z_CRITICAL, conformity_level, power_of_ten_exponent
 from .common import require_columns
 from .keys import text_of
 
@@ -124,9 +124,8 @@ def second_digits(amounts_fen) -> np.ndarray:
     """Second significant digit of each integer amount of at least two digits (others dropped)."""
     values = np.asarray(amounts_fen, dtype=np.int64)
     values = values[values >= 10]
-    while values.size and values.max() >= 100:
-        values = np.where(values >= 100, values // 10, values)
-    return values % 10
+    # The first two digits: divided by the power of ten one below the highest.
+    return values // POWERS_OF_TEN[power_of_ten_exponent(values) - 1] % 10
 
 
 def second_digit_test(
