@@ -34,7 +34,7 @@ from .common import (
     require_columns,
     yuan_text,
 )
-from .keys import join_text, text_of
+from .keys import group_ids, join_text, text_of
 
 SCOPE_RULE_HEADERS = {
     "grant_type": "资金类型",
@@ -318,8 +318,12 @@ def spending_above_allocation(
     spend = spend.sort_values(
         ["community", "grant_type", "date", "source_file", "source_row"], kind="stable"
     )
-    spend = spend.join(allocated, on=["community", "grant_type"])
-    spend["allocated_fen"] = spend["allocated_fen"].fillna(0).astype("int64")
+    # The allocation looked up once per distinct (community, grant type), spread by position.
+    pair = group_ids(spend["community"], spend["grant_type"], missing_is_value=True)
+    _, first = np.unique(pair, return_index=True)
+    pairs = spend.iloc[first][["community", "grant_type"]].astype("str")
+    looked_up = pairs.join(allocated, on=["community", "grant_type"])["allocated_fen"]
+    spend["allocated_fen"] = looked_up.fillna(0).to_numpy(dtype="int64")[pair]
     spend["cum_fen"] = spend.groupby(["community", "grant_type"], sort=False, dropna=False)[
         "spend_fen"
     ].cumsum()
