@@ -120,7 +120,10 @@ def _join_first(
     counter: str,
 ) -> pd.Series:
     """Per group, the given texts joined (at most ``limit`` each), noting how many there were in all."""
-    values = pa.array(pd.Series(texts.to_numpy(), dtype="str").array).cast(pa.large_string())
+    values = pa.array(pd.Series(texts, dtype="str").array)
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    values = values.cast(pa.large_string())
     group = np.asarray(group, dtype=np.int64)
     # Rows come sorted by group: Arrow joins each group's slice (a list array over the texts).
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]]) if len(group) else group
@@ -133,6 +136,23 @@ def _join_first(
     joined = pc.fill_null(joined.take(pa.array(where, mask=where < 0)), "")
     tail = np.where(totals > limit, "……等共" + pd.Series(totals).astype("str") + counter, "")
     return pd.Series(pd.array(joined, dtype="str")) + pd.Series(tail, dtype="str")
+
+
+def _place_codes(community: pd.Series, unit: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each flag's place (its community, else its unit, else 全部) as codes into the places in
+    text order; the text is worked out once per distinct (community, unit) pair."""
+    community_code, communities = pd.factorize(community)  # -1: missing
+    unit_code, units = pd.factorize(unit)
+    width = len(units) + 1
+    pair_code, pairs = pd.factorize((community_code + 1) * width + (unit_code + 1))
+    pairs = np.asarray(pairs, dtype=np.int64)
+    in_community, of_unit = pairs // width - 1, pairs % width - 1
+    community_names = np.append(np.asarray(communities, dtype=object), None)[in_community]
+    unit_names = np.append(np.asarray(units, dtype=object), None)[of_unit]
+    labels = pd.Series(np.where(in_community >= 0, community_names, unit_names), dtype="str")
+    labels = labels.fillna("").replace("", "全部")
+    label_code, places = pd.factorize(labels, sort=True)
+    return label_code[pair_code], places
 
 
 def flags_to_findings(
@@ -155,10 +175,9 @@ def flags_to_findings(
         )
     order = {rule: i for i, rule in enumerate(RULES)}
     f = flags.reset_index(drop=True)
-    units = f["community"].fillna(f["unit"]).fillna("").astype("str").replace("", "全部")
     positions, distinct = pd.factorize(f["rule"])
     rule_code = np.array([order[r] for r in distinct], dtype="int64")[positions]
-    unit_code, unit_names = pd.factorize(units, sort=True)
+    unit_code, unit_names = _place_codes(f["community"], f["unit"])
     # Sort positions only: the text columns are never reordered as a whole.
     perm = sort_order(
         rule_code,
