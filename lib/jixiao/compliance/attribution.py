@@ -15,7 +15,7 @@ from jixiao.account_codes import on_accounts
 from jixiao.distinct import per_distinct, spread_text
 
 from .common import blank
-from .keys import code_keys
+from .keys import code_keys, is_coded
 
 _PAIRS_PER_BLOCK = 1 << 20  # unit × community tests per numpy call (bounded memory)
 
@@ -99,7 +99,22 @@ def prepare_ledger(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     """The ledger as every check works on it: with each line's community, and its text keys
     coded once (:func:`.keys.code_keys`). A ledger already prepared is returned as it is, so a
     notebook prepares it once and every check it calls reuses the codes."""
-    return code_keys(with_community(ledger, allocations))
+    if "community" in ledger.columns or allocations is None:
+        return code_keys(with_community(ledger, allocations))
+    coded = code_keys(ledger)
+    if not is_coded(coded["unit"]):  # a unit column that is not text: matched as with_community
+        return code_keys(with_community(coded, allocations))
+    # Each unit (a category) is matched once; the lines take their community's code straight
+    # from their unit's code, without spelling out the community on every line first.
+    units = pd.Series(coded["unit"].cat.categories, dtype="str")
+    mapping = community_map(units, allocations)
+    per_unit = mapping.set_index("unit")["community"].reindex(pd.Index(units)).to_numpy()
+    unit_community, communities = pd.factorize(pd.Series(per_unit, dtype="str"), sort=True)
+    codes = np.append(unit_community, -1)[coded["unit"].cat.codes.to_numpy()]
+    community = pd.Categorical.from_codes(
+        codes, dtype=pd.CategoricalDtype(pd.Index(communities, dtype="str"))
+    )
+    return coded.assign(community=pd.Series(community, index=coded.index))
 
 
 def map_distinct(values: pd.Series, lookup) -> pd.Series:
