@@ -90,9 +90,8 @@ def _as_flags(result) -> pd.DataFrame | None:
 
 def _sort_key(values: pd.Series) -> np.ndarray:
     """Integer codes that sort like ``values`` (missing last), for :func:`numpy.lexsort`."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        stamps = values.to_numpy("datetime64[us]").astype("int64")
-        return np.where(values.isna().to_numpy(), np.iinfo("int64").max, stamps)
+    # Dense ranks (dates too, rather than their microsecond stamps) keep the keys small, so
+    # sort_order merges them into one integer and sorts once.
     codes, _ = pd.factorize(values, sort=True, use_na_sentinel=True)
     return np.where(codes < 0, codes.max(initial=-1) + 1, codes)
 
@@ -216,12 +215,11 @@ def flags_to_findings(
     if isinstance(coded, pa.ChunkedArray):  # chunks encoded in turn share one dictionary
         coded = coded.combine_chunks()
     dictionary, indices = coded.dictionary, coded.indices
-    reason_texts = pd.Series(
-        pd.array(pa.concat_arrays([dictionary, pa.array([""], dictionary.type)]), dtype="str")
-    )
+    reason_texts = pd.Series(pd.array(dictionary, dtype="str"))
+    # A missing reason takes the code after the dictionary's last and counts as blank.
     reason_code = pc.fill_null(indices, len(dictionary)).to_numpy().astype(np.int64)[perm]
     first_time = ~pd.Series(group * (len(reason_texts) + 1) + reason_code).duplicated().to_numpy()
-    not_blank = (reason_texts != "").to_numpy(dtype=bool)[reason_code]
+    not_blank = np.append((reason_texts != "").to_numpy(dtype=bool), False)[reason_code]
     shown, reason_totals = _first_per_group(group, first_time & not_blank, max_reasons)
     reasons = _join_first(
         reason_texts.take(reason_code[shown]),
