@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jixiao.account_codes import on_accounts
-from jixiao.distinct import per_distinct, spread_text
+from jixiao.distinct import spread_text
 
 from .common import blank
 from .keys import code_keys, is_coded
@@ -117,19 +117,11 @@ def prepare_ledger(ledger: pd.DataFrame, allocations: pd.DataFrame | None) -> pd
     return coded.assign(community=pd.Series(community, index=coded.index))
 
 
-def map_distinct(values: pd.Series, lookup) -> pd.Series:
-    """``values`` mapped through ``lookup`` (a dict or Series, missing → NA), once per distinct value."""
-    return per_distinct(values, lambda distinct: distinct.astype("str").map(lookup).astype("str"))
-
-
-def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
-    """Map the ledger's 项目 aux text to a grant type: exact name, or one name containing the other.
-
-    Looked up over unique project texts only.
-    """
+def _project_lookup(distinct: pd.Series, grant_types) -> pd.Series:
+    """Each distinct 项目 aux text's grant type: exact name, or one name containing the other."""
     grant_types = [str(g) for g in grant_types]
-    distinct = pd.Series(pd.unique(project.dropna()), dtype="str").str.strip()
-    uniques = pd.Series(pd.unique(distinct), dtype="str")
+    texts = pd.Series(distinct, dtype="str").str.strip()
+    uniques = pd.Series(pd.unique(texts.dropna()), dtype="str")
     lookup: dict[str, str] = {}
     for g in sorted(grant_types, key=len, reverse=True):  # a handful of grant types
         exact = uniques == g
@@ -137,13 +129,19 @@ def grant_type_of_project(project: pd.Series, grant_types) -> pd.Series:
         loose = uniques.str.contains(g, regex=False) | (pd.Series(inside) & (uniques != ""))
         for p in uniques[exact | loose]:
             lookup.setdefault(p, g)
-    return per_distinct(project, lambda t: t.astype("str").str.strip().map(lookup).astype("str"))
+    return texts.map(lookup).astype("str")
+
+
+def _codes_into(values: pd.Series, categories: pd.Index) -> np.ndarray:
+    """Positions of ``values`` among ``categories`` (-1 for missing or absent)."""
+    return categories.get_indexer(pd.Index(values, dtype="str"))
 
 
 def resolve_grant_type(
     ledger: pd.DataFrame, allocations: pd.DataFrame | None, grant_types, project_prefixes
 ) -> pd.Series:
-    """The grant type each ledger line belongs to, or NA.
+    """The grant type each ledger line belongs to, or missing, as a categorical (the grant
+    types in text order): worked out once per distinct 项目 text and per community.
 
     From the 项目 aux first; a line on a project account (``project_prefixes``, e.g. 400102 /
     500102) with the aux left blank is attributed to the community's grant type when the
@@ -154,11 +152,30 @@ def resolve_grant_type(
         if "project" in ledger.columns
         else pd.Series(pd.NA, index=ledger.index, dtype="str")
     )
-    resolved = grant_type_of_project(project, grant_types)
-    if allocations is None or allocations.empty or "community" not in ledger.columns:
-        return resolved
-    types = allocations.groupby("community", sort=True)["grant_type"].agg(["nunique", "first"])
-    single = types.loc[types["nunique"] == 1, "first"].astype("str")
-    fallback = map_distinct(ledger["community"], single)
-    on_project_account = on_accounts(ledger, project_prefixes)
-    return resolved.where(resolved.notna() | ~on_project_account, fallback).astype("str")
+    project_codes, projects = _distinct_codes(project)
+    by_project = _project_lookup(pd.Series(projects, dtype="str"), grant_types)
+    single = pd.Series(dtype="str")
+    community_codes, communities = None, None
+    if allocations is not None and not allocations.empty and "community" in ledger.columns:
+        types = allocations.groupby("community", sort=True)["grant_type"].agg(["nunique", "first"])
+        single = types.loc[types["nunique"] == 1, "first"].astype("str")
+        community_codes, communities = _distinct_codes(ledger["community"])
+    by_community = pd.Series(communities, dtype="str").map(single).astype("str")
+    names = pd.concat([by_project, by_community]).dropna()
+    categories = pd.Index(sorted(set(names)), dtype="str")
+    codes = np.append(_codes_into(by_project, categories), -1)[project_codes]
+    if community_codes is not None:
+        fallback = np.append(_codes_into(by_community, categories), -1)[community_codes]
+        take_fallback = (codes < 0) & on_accounts(ledger, project_prefixes).to_numpy(dtype=bool)
+        codes = np.where(take_fallback, fallback, codes)
+    resolved = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+    return pd.Series(resolved, index=ledger.index)
+
+
+def _distinct_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each value's position among the distinct values (-1 for missing): a coded column's own
+    codes, else factorised."""
+    if is_coded(values):
+        return values.cat.codes.to_numpy().astype(np.int64), values.cat.categories
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), pd.Index(distinct)
