@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jixiao.compliance.rules import RULES, CheckRule  # noqa: F401  (re-exported)
-from jixiao.distinct import per_distinct
+from jixiao.distinct import per_distinct, spread_text
 from jixiao.errors import ParameterError
 
 from .keys import blank_text, is_coded, text_of
@@ -169,10 +169,28 @@ def _date_text_distinct(d: pd.Series) -> pd.Series:
     )
 
 
+_MICROSECONDS_A_DAY = 86_400_000_000
+# Past this many calendar days between the earliest and the latest date, the dates are written
+# once per distinct date instead of once per calendar day.
+_MAX_DAY_SPAN = 100_000
+
+
 def date_text(dates) -> pd.Series:
-    """Dates → "2018年5月16日" (blank for missing)."""
+    """Dates → "2018年5月16日" (blank for missing).
+
+    A ledger's dates lie within a few years: each calendar day from the earliest to the
+    latest is written once and the lines take their day's text by position (no hashing)."""
     d = pd.Series(pd.to_datetime(pd.Series(dates).reset_index(drop=True)))
-    return per_distinct(d, _date_text_distinct).fillna("").astype("str")
+    stamps = d.to_numpy("datetime64[us]")
+    missing = np.isnat(stamps)
+    days = stamps.view(np.int64) // _MICROSECONDS_A_DAY
+    known = days[~missing]
+    if not len(known) or known.max() - known.min() > _MAX_DAY_SPAN:
+        return per_distinct(d, _date_text_distinct).fillna("").astype("str")
+    first = known.min()
+    calendar = np.arange(first, known.max() + 1).astype("datetime64[D]")
+    texts = np.append(_date_text_distinct(pd.Series(calendar)).to_numpy(dtype=object), "")
+    return spread_text(np.where(missing, len(calendar), days - first), texts)
 
 
 def line_opening(lines: pd.DataFrame, amount_fen) -> tuple:
