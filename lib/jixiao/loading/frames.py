@@ -192,9 +192,11 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
-# Stacked CSV columns of at least this many rows are cleaned on two threads (Arrow's kernels
+# Stacked text columns of at least this many rows are cleaned on two threads (Arrow's kernels
 # release the GIL): each column's work is independent of the others'.
 _THREADED_ROWS = 200_000
+# What pandas infers for a workbook column holding text cells only (calamine's empty cell is "").
+_TEXT_ONLY = ("string", "empty")
 
 
 def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
@@ -208,7 +210,19 @@ def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
         )
     if len(pieces) == 1:
         return pieces[0].reset_index(drop=True)  # one file: its column as it is
-    return pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
+    if not pieces:
+        return pd.Series(dtype=object)
+    if any(isinstance(piece.dtype, pd.StringDtype) for piece in pieces):
+        # Beside a CSV's text, a workbook's column of text cells only (or a file without the
+        # column) is taken as text too: the stack stays Arrow text, cleaned by Arrow's kernels,
+        # instead of every CSV cell becoming a Python object. Both give as_text's result.
+        pieces = [
+            piece.astype(TEXT_DTYPE)
+            if piece.dtype == object and pd.api.types.infer_dtype(piece) in _TEXT_ONLY
+            else piece
+            for piece in pieces
+        ]
+    return pd.concat(pieces, ignore_index=True)
 
 
 def _clean_column(stacked: pd.Series, money: bool, blank_is_zero: bool) -> tuple[str, tuple]:
