@@ -90,7 +90,8 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
     where that text is empty), labelled 0…n-1.
 
     CSV text that is a plain amount as it stands (the fast pattern of :func:`.cells.parse_money`,
-    no spaces) is cast on the Arrow array at once. A workbook number ``x`` is taken as
+    no spaces) is cast on the Arrow array at once, also where it is stacked beside workbook
+    cells. A workbook number ``x`` is taken as
     ``rint(x * 100)`` fen when that, divided by 100, gives ``x`` back (and ``|x| < 10¹³``):
     ``x`` is then the double nearest a decimal with at most two decimals, whose text is exactly
     what ``str(x)`` prints, so the text route would cast that text and compute the same
@@ -105,11 +106,9 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
     grouped = np.zeros(n, dtype=bool)
     empty = np.zeros(n, dtype=bool)  # known empty without text
     arrow = getattr(cells.array, "_pa_array", None)
-    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
-        arr = pc.fill_null(arrow.combine_chunks(), "")
-        empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
-        filled = np.flatnonzero(~empty)
-        text = arr.take(pa.array(filled)) if len(filled) < n else arr
+
+    def plain_text(text: pa.Array, filled: np.ndarray) -> None:
+        """Text cells (at ``filled``, none empty) that are a plain amount as they stand."""
         fast = pc.fill_null(pc.match_substring_regex(text, _FAST_AMOUNT), False)
         at = filled[fast.to_numpy(zero_copy_only=False)]
         plain = text.filter(fast)
@@ -119,10 +118,21 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
         fen[at] = np.rint(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False) * 100)
         done[at] = True
         grouped[at] = commas
+
+    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
+        arr = pc.fill_null(arrow.combine_chunks(), "")
+        empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
+        filled = np.flatnonzero(~empty)
+        plain_text(arr.take(pa.array(filled)) if len(filled) < n else arr, filled)
     else:
         objects = cells.to_numpy(dtype=object)
         empty = cells.isna().to_numpy(dtype=bool) | (objects == "")  # calamine's empty cell: ""
-        number = cells.map(type).eq(float).to_numpy(dtype=bool)  # floats, not subclasses
+        types = cells.map(type)
+        number = types.eq(float).to_numpy(dtype=bool)  # floats, not subclasses
+        # Text cells beside the numbers (a CSV's, stacked with workbooks): as in a CSV column.
+        texts = np.flatnonzero(types.eq(str).to_numpy(dtype=bool) & ~empty)
+        if len(texts):
+            plain_text(pa.array(objects[texts], type=pa.large_string()), texts)
         at = np.flatnonzero(number)
         x = objects[at].astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
