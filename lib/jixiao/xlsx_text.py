@@ -38,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .scan_prefilter import NUMBER_SHAPE, name_candidates
+from .scan_prefilter import NUMBER_SHAPE, name_prefix_pattern
 from .xlsx_cells import _sheet_part
 
 # Package parts that hold no cell: their digits (styles, colours, sizes) would only add noise.
@@ -114,12 +114,13 @@ def _part_may_hold(xml: bytes, names: list[str]) -> bool:
     xml = _references_written_out(xml)
     if _REFERENCE.search(xml):
         return True
+    # The number shapes, what is not vouched for and the names' first two characters
+    # (name_candidates' prefixes) in one RE2 pass.
+    prefixes = name_prefix_pattern(names)
+    pattern = f"{_UNSURE}|{_NUMBER_START}" + (f"|{prefixes}" if prefixes else "")
     chunks = _chunks(xml)
-    for i in range(len(chunks)):  # a chunk at a time: the name filter's arrays stay small
-        chunk = chunks.slice(i, 1)
-        if pc.any(pc.match_substring_regex(chunk, f"{_UNSURE}|{_NUMBER_START}")).as_py():
-            return True
-        if name_candidates(pa.chunked_array([chunk]), names).any():
+    for i in range(len(chunks)):  # a chunk at a time: a hit ends the search early
+        if pc.any(pc.match_substring_regex(chunks.slice(i, 1), pattern)).as_py():
             return True
     return False
 
