@@ -228,10 +228,13 @@ def test_a_clean_workbook_is_passed_from_its_xml_alone(tmp_path):
     assert sheets_to_read(path, NAMES) == []
     assert privacy.find_personal_data(path, names=NAMES) == _cell_by_cell(path, NAMES) == []
     assert sheets_to_read(path, ["Li Na"]) is None  # an ASCII name: every sheet cell by cell
-    # Character references (openpyxl writes every non-ASCII character so) are not vouched for.
+    # Character references (openpyxl writes every non-ASCII character so) are read as the
+    # characters they stand for: a clean workbook written so passes on its XML too.
     referenced = _workbook(tmp_path / "write_only.xlsx", writer="write_only")
-    assert sheets_to_read(referenced, NAMES) == ["汇总", "明细"]
+    assert b"&#" in zipfile.ZipFile(referenced).read("xl/worksheets/sheet2.xml")
+    assert sheets_to_read(referenced, NAMES) == []
     assert privacy.find_personal_data(referenced, names=NAMES) == []
+    assert _cell_by_cell(referenced, NAMES) == []
 
 
 @pytest.mark.parametrize(
@@ -243,6 +246,11 @@ def test_a_clean_workbook_is_passed_from_its_xml_alone(tmp_path):
         '<c r="A1"><v>12999999999.9999999</v></c>',  # a float that shows as 13000000000
         '<c r="A1"><v>0013812345678</v></c>',
         '<c r="A1" t="inlineStr"><is><t>&#49;3812345678</t></is></c>',
+        '<c r="A1" t="inlineStr"><is><t>&#x31;&#51;812345678</t></is></c>',
+        '<c r="A1" t="inlineStr"><is><t>访谈&#29579;&#23567;&#26126;</t></is></c>',  # 王小明
+        '<c r="A1" t="inlineStr"><is><t>访谈&#x738B;&#x5C0F;明</t></is></c>',
+        '<c r="A1" t="inlineStr"><is><t>138&#09;12345678</t></is></c>',  # not as XML writes a tab
+        '<c r="A1" t="inlineStr"><is><t>&#38;#49;3812345678</t></is></c>',  # shows &#49;…
         '<c r="A1" t="inlineStr"><is><t>_x0031_3812345678</t></is></c>',
         '<c r="A1" t="inlineStr"><is><t>访谈王小明</t></is></c>',
         '<c r="A1" t="str"><f>B1</f><v>电话 139 1234 5678</v></c>',

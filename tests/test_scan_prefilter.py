@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 
 from jixiao import privacy
-from jixiao.scan_prefilter import name_candidates, number_candidates
+from jixiao.scan_prefilter import name_candidates, name_prefix_pattern, number_candidates
 
 NAMES = ["王小明", "欧阳娜娜", "李四", "Li Na"]
 
@@ -82,3 +82,25 @@ def test_scan_with_prefilters_equals_the_exact_scan_on_random_text():
     ]
     assert found == _exact_hits(frame, NAMES)
     assert len(found) > 50  # the random text really holds hits
+
+
+def test_the_name_prefix_pattern_marks_exactly_the_cells_holding_a_prefix():
+    import pyarrow.compute as pc
+
+    rng = random.Random(16)
+    names = ["王小明", "李娜", "欧阳修远", "a.b c", "(x)", "张"]
+    alphabet = "王小明李娜欧阳修远张三a.b c(x)-12 \n"
+    cells = pa.chunked_array(
+        [["".join(rng.choice(alphabet) for _ in range(rng.randrange(12))) for _ in range(3000)]],
+        type=pa.large_string(),
+    )
+    pattern = name_prefix_pattern(names)
+    by_pattern = pc.match_substring_regex(cells, pattern).to_numpy(zero_copy_only=False)
+    prefixes = [n[:2] for n in names if len(n) >= 2]
+    exact = [any(p in cell for p in prefixes) for cell in cells.to_pylist()]
+    np.testing.assert_array_equal(by_pattern, exact)
+    # name_candidates may also mark a cell whose last character begins a prefix the next
+    # cell completes; both keep every cell holding a name.
+    assert not (by_pattern & ~name_candidates(cells, names)).any()
+    assert by_pattern.any() and not by_pattern.all()
+    assert name_prefix_pattern(["张"]) is None

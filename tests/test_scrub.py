@@ -95,3 +95,43 @@ def test_weak_salts_are_refused(monkeypatch, salt):
 def test_a_long_random_salt_is_accepted(monkeypatch):
     monkeypatch.setenv(ingest.SALT_ENVIRONMENT_VARIABLE, "0f3c9a7e5b2d4c6a8e1f0b3d5c7a9e2f")
     assert ingest.privacy_salt(2017)[1] == ingest.SALT_FROM_ENVIRONMENT
+
+
+def test_a_repeating_column_is_scrubbed_once_per_distinct_text_with_the_same_result():
+    from jixiao import schema
+    from jixiao.scrub import scrub_table
+
+    names = {"王小明": "王**", "李娜娜": "李**"}
+    texts = [
+        "支付王小明劳务费",
+        "购买办公用品",
+        None,
+        "电话 139-1234-5678",
+        "购买办公用品",
+        "李娜娜",
+    ]
+    n = 60_000  # past the sample that decides whether a column repeats
+    ledger = pd.DataFrame(
+        {
+            "summary": pd.Series([texts[i % len(texts)] for i in range(n)], dtype="str"),
+            "counterparty": pd.Series([f"单位{i}" for i in range(n)], dtype="str"),  # no repeats
+            "source_file": pd.Series(["明细账_甲.csv", "明细账_乙.xlsx"] * (n // 2), dtype="str"),
+            "source_sheet": pd.Series([""] * n, dtype="str"),
+        }
+    )
+    ledger.loc[7, "counterparty"] = "王小明"
+    out, notes = scrub_table(schema.LEDGER, ledger, names)
+    for column in ("summary", "counterparty"):
+        cell_by_cell = [
+            scrub_series(pd.Series([v], dtype="string"), names).fillna("").iloc[0]
+            for v in ledger[column].iloc[:12]
+        ]
+        assert out[column].iloc[:12].fillna("").tolist() == cell_by_cell
+    assert out.loc[0, "summary"] == "支付王**劳务费" and out.loc[3, "summary"] == "电话 139****5678"
+    assert out.loc[7, "counterparty"] == "王**" and out["summary"].dtype == ledger["summary"].dtype
+    counts = notes.set_index(["column", "file"])["count"].to_dict()
+    assert counts == {
+        ("摘要", "明细账_甲.csv"): n // 6,  # rows 0, 3, 5 of every six: row 0 is 甲's, 3 and 5 乙's
+        ("摘要", "明细账_乙.xlsx"): 2 * n // 6,
+        ("往来单位", "明细账_乙.xlsx"): 1,
+    }

@@ -165,3 +165,19 @@ def test_flag_legend_of_a_hand_made_table():
         ("GL-05", "节假日记账", 1),
     )
     assert workpapers.flag_legend(flags.iloc[0:0]) == ()
+
+
+def test_flag_legend_takes_a_codes_meaning_from_its_last_row_and_blank_for_none():
+    flags = pd.DataFrame(
+        {
+            "rule": ["GL-05", "GL-02", "GL-05", "GL-02"],
+            "rule_name": ["旧名称", None, "节假日记账", "重复分录"],
+        }
+    )
+    assert workpapers.flag_legend(flags) == (
+        ("标记说明", "含义", "标记行数"),
+        ("GL-05", "节假日记账", 2),
+        ("GL-02", "重复分录", 2),
+    )
+    no_names = workpapers.flag_legend(flags.drop(columns="rule_name"))
+    assert no_names[1:] == (("GL-05", "", 2), ("GL-02", "", 2))

@@ -30,6 +30,18 @@ def number_candidates(cells: pa.ChunkedArray) -> np.ndarray:
     return pc.match_substring_regex(cells, NUMBER_SHAPE).to_numpy(zero_copy_only=False)
 
 
+def name_prefix_pattern(names: list[str]) -> str | None:
+    """The prefixes :func:`name_candidates` looks for, as one RE2 alternation (None without
+    any): to be searched together with other shapes in a single pass over a long text."""
+    prefixes = sorted({n[:_PREFIX_CHARS] for n in names if len(n) >= _PREFIX_CHARS})
+    return "|".join("".join(map(_literal, p)) for p in prefixes) or None
+
+
+def _literal(char: str) -> str:
+    """One character as an RE2 literal (ASCII punctuation and spaces by their code)."""
+    return char if not char.isascii() or char.isalnum() else f"\\x{ord(char):02x}"
+
+
 def _window_keys(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
     """The ``width`` bytes from each of ``starts``, packed into one integer each."""
     keys = np.zeros(len(starts), dtype=np.uint64)

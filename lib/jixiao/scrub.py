@@ -16,6 +16,7 @@ import re
 import pandas as pd
 
 from . import schema
+from .distinct import encode, spread
 from .privacy import _NOT_FREE_TEXT, ID_PATTERN, _mask_number
 
 SCRUB_ACTION = "隐去个人信息（手机号、身份证号、受访者姓名）"
@@ -104,8 +105,15 @@ def scrub_table(
     notes: list[pd.DataFrame] = []
     for column in free_text_columns(table, frame):
         before = frame[column].astype("string")
-        after = scrub_series(before, names)
-        changed = (before.fillna("") != after.fillna("")).to_numpy()
+        coded = encode(before)
+        if coded is None:  # hardly a value repeats: every cell scrubbed
+            after = scrub_series(before, names)
+            changed = (before.fillna("") != after.fillna("")).to_numpy()
+        else:  # a ledger's 摘要, 往来单位, 制单人 repeat: each distinct text scrubbed once
+            positions, distinct = coded
+            done = scrub_series(distinct, names)
+            changed = (distinct.fillna("") != done.fillna("")).to_numpy()[positions]
+            after = spread(done, positions, frame.index) if changed.any() else before
         if not changed.any():
             continue
         out[column] = after.astype(frame[column].dtype)

@@ -249,8 +249,11 @@ def flag_legend(flags: pd.DataFrame) -> tuple[tuple[object, ...], ...]:
     if flags.empty or "rule" not in flags.columns:
         return ()
     names = flags.get("rule_name", pd.Series("", index=flags.index)).fillna("").astype(str)
-    counts = flags.groupby(flags["rule"].astype(str), sort=False).size()
-    meaning = dict(zip(flags["rule"].astype(str), names, strict=True))
+    codes = flags["rule"].astype(str)
+    counts = flags.groupby(codes, sort=False).size()
+    # A code's meaning as its last row gives it, looked up for the few codes only.
+    meaning = pd.Series(names.to_numpy(), index=codes.to_numpy())
+    meaning = meaning[~meaning.index.duplicated(keep="last")]
     rows = [(code, meaning[code], int(n)) for code, n in counts.items()]
     return ((LEGEND_TITLE, "含义", "标记行数"), *rows)
 

@@ -10,17 +10,21 @@ characters of a respondent's name, or anything this reading cannot vouch for:
 
 - a number written with an exponent or an integer part of 10 digits or more (what pandas shows
   of it may have other digits than the XML; below that, rounding cannot make a run of 11);
-- a character reference other than a tab or line break, an ``_xHHHH_`` escape, a CDATA section
-  or comment (the text shown is not the text written);
+- an ``_xHHHH_`` escape, a CDATA section or comment (the text shown is not the text written);
+  a character reference (``&#29579;``) is written out as the character it stands for before
+  anything is looked at, so the text searched is the text a cell shows — except a tab or line
+  break (``&#9;``, ``&#10;``, ``&#13;``, ``&#xA;``…), which splits text as a tag does and is left
+  as it is, and a reference this reading cannot vouch for (another spelling of those three, a
+  code point XML does not allow), which is still not vouched for;
 - a scan name with an ASCII character in it: dates, booleans, error codes and column numbers are
   shown in ASCII, and a name made of those characters could hide in them (this also keeps XML's
   escapes, all ASCII, out of the way: they can split neither a name nor a digit run).
 
 (A flagged shared string sends every sheet.) A sheet that passes cannot give the cell-by-cell
 scan a hit; one that does not is scanned cell by cell, so the findings are the same either way.
-openpyxl's write-only sheets write every non-ASCII character as a reference (&#29579;), so their
-rows with Chinese text are read cell by cell; the long sheets built in bulk
-(:mod:`jixiao.xlsx_rows`) and shared strings hold UTF-8 and pass on their XML.
+openpyxl's write-only sheets write every non-ASCII character as a reference (&#29579;): those are
+read as the characters they stand for, like the UTF-8 of the long sheets built in bulk
+(:mod:`jixiao.xlsx_rows`) and of shared strings.
 """
 
 from __future__ import annotations
@@ -34,7 +38,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .scan_prefilter import NUMBER_SHAPE, name_candidates
+from .scan_prefilter import NUMBER_SHAPE, name_prefix_pattern
 from .xlsx_cells import _sheet_part
 
 # Package parts that hold no cell: their digits (styles, colours, sizes) would only add noise.
@@ -49,6 +53,28 @@ _UNSURE = (
 )
 # A character reference other than a tab or line break (those split text as a tag does).
 _REFERENCE = re.compile(rb"&#(?!(?:9|10|13|x9|x[aAdD]);)")
+# Any well-formed character reference, decimal or hexadecimal.
+_ANY_REFERENCE = re.compile(rb"&#(?:([0-9]{1,7})|x([0-9A-Fa-f]{1,6}));")
+
+
+def _is_xml_char(code: int) -> bool:
+    """A character XML 1.0 allows, other than tab, line feed and carriage return."""
+    return 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _written_out(match: re.Match) -> bytes:
+    code = int(match[1]) if match[1] is not None else int(match[2], 16)
+    if not _is_xml_char(code):
+        return match[0]  # tab / line break (kept as a split), or not vouched for (_REFERENCE)
+    return chr(code).encode("utf-8")
+
+
+def _references_written_out(xml: bytes) -> bytes:
+    """The part with every character reference but tab / line break written as its character
+    (UTF-8), so that what is searched is the text a cell shows."""
+    return _ANY_REFERENCE.sub(_written_out, xml) if b"&#" in xml else xml
+
+
 # The exact patterns match a digit run only from its first digit, and not after a decimal point.
 _NUMBER_START = f"(?:^|[^0-9.])(?:{NUMBER_SHAPE})"
 _CHUNK_BYTES = 1 << 24
@@ -85,14 +111,16 @@ def _part_may_hold(xml: bytes, names: list[str]) -> bool:
 
     Tags are not stripped: inside a cell's ``<t>`` or ``<v>`` its text is contiguous (rich-text
     runs and escapes are among the things not vouched for), and tags only keep cells apart."""
+    xml = _references_written_out(xml)
     if _REFERENCE.search(xml):
         return True
+    # The number shapes, what is not vouched for and the names' first two characters
+    # (name_candidates' prefixes) in one RE2 pass.
+    prefixes = name_prefix_pattern(names)
+    pattern = f"{_UNSURE}|{_NUMBER_START}" + (f"|{prefixes}" if prefixes else "")
     chunks = _chunks(xml)
-    for i in range(len(chunks)):  # a chunk at a time: the name filter's arrays stay small
-        chunk = chunks.slice(i, 1)
-        if pc.any(pc.match_substring_regex(chunk, f"{_UNSURE}|{_NUMBER_START}")).as_py():
-            return True
-        if name_candidates(pa.chunked_array([chunk]), names).any():
+    for i in range(len(chunks)):  # a chunk at a time: a hit ends the search early
+        if pc.any(pc.match_substring_regex(chunks.slice(i, 1), pattern)).as_py():
             return True
     return False
 

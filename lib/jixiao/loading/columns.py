@@ -1,4 +1,5 @@
-"""Stacked columns: their text cells, built only when asked for, and amount columns converted
+"""Stacked columns: each column of every file stacked and cleaned once (:func:`stack_pieces`,
+:func:`clean_column`), its text cells built only when asked for, and amount columns converted
 straight from the cells a file holds.
 
 A ledger's amounts hardly repeat, so turning every amount cell into text (``str()`` of each
@@ -18,9 +19,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, spread
+from jixiao.distinct import REPEAT_SAMPLE, REPEAT_SHARE, encode, spread
 
 from .cells import _FAST_AMOUNT, Converted, as_text, parse_money
+from .result import TEXT_DTYPE
 
 _THOUSANDS = "去除千位分隔符"
 _BLANK_AS_ZERO = "空白金额按 0 处理"
@@ -90,7 +92,8 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
     where that text is empty), labelled 0…n-1.
 
     CSV text that is a plain amount as it stands (the fast pattern of :func:`.cells.parse_money`,
-    no spaces) is cast on the Arrow array at once. A workbook number ``x`` is taken as
+    no spaces) is cast on the Arrow array at once, also where it is stacked beside workbook
+    cells. A workbook number ``x`` is taken as
     ``rint(x * 100)`` fen when that, divided by 100, gives ``x`` back (and ``|x| < 10¹³``):
     ``x`` is then the double nearest a decimal with at most two decimals, whose text is exactly
     what ``str(x)`` prints, so the text route would cast that text and compute the same
@@ -105,11 +108,9 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
     grouped = np.zeros(n, dtype=bool)
     empty = np.zeros(n, dtype=bool)  # known empty without text
     arrow = getattr(cells.array, "_pa_array", None)
-    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
-        arr = pc.fill_null(arrow.combine_chunks(), "")
-        empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
-        filled = np.flatnonzero(~empty)
-        text = arr.take(pa.array(filled)) if len(filled) < n else arr
+
+    def plain_text(text: pa.Array, filled: np.ndarray) -> None:
+        """Text cells (at ``filled``, none empty) that are a plain amount as they stand."""
         fast = pc.fill_null(pc.match_substring_regex(text, _FAST_AMOUNT), False)
         at = filled[fast.to_numpy(zero_copy_only=False)]
         plain = text.filter(fast)
@@ -119,10 +120,21 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
         fen[at] = np.rint(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False) * 100)
         done[at] = True
         grouped[at] = commas
+
+    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
+        arr = pc.fill_null(arrow.combine_chunks(), "")
+        empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
+        filled = np.flatnonzero(~empty)
+        plain_text(arr.take(pa.array(filled)) if len(filled) < n else arr, filled)
     else:
         objects = cells.to_numpy(dtype=object)
         empty = cells.isna().to_numpy(dtype=bool) | (objects == "")  # calamine's empty cell: ""
-        number = cells.map(type).eq(float).to_numpy(dtype=bool)  # floats, not subclasses
+        types = cells.map(type)
+        number = types.eq(float).to_numpy(dtype=bool)  # floats, not subclasses
+        # Text cells beside the numbers (a CSV's, stacked with workbooks): as in a CSV column.
+        texts = np.flatnonzero(types.eq(str).to_numpy(dtype=bool) & ~empty)
+        if len(texts):
+            plain_text(pa.array(objects[texts], type=pa.large_string()), texts)
         at = np.flatnonzero(number)
         x = objects[at].astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
@@ -219,3 +231,49 @@ def cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Ser
     text = spread(cleaned, positions, cells.index)
     text[one_by_one] = as_text(cells[one_by_one])
     return text, None
+
+
+# What pandas infers for a workbook column holding text cells only (calamine's empty cell is "").
+_TEXT_ONLY = ("string", "empty")
+
+
+def stack_pieces(pieces: list[pd.Series]) -> pd.Series:
+    """One column's cells of every file (a file lacking the column: its rows as ``None``), stacked."""
+    if len(pieces) == 1:
+        return pieces[0].reset_index(drop=True)  # one file: its column as it is
+    if not pieces:
+        return pd.Series(dtype=object)
+    if any(isinstance(piece.dtype, pd.StringDtype) for piece in pieces):
+        # Beside a CSV's text, a workbook's column of text cells only (or a file without the
+        # column) is taken as text too: the stack stays Arrow text, cleaned by Arrow's kernels,
+        # instead of every CSV cell becoming a Python object. Both give as_text's result.
+        pieces = [
+            piece.astype(TEXT_DTYPE)
+            if piece.dtype == object and pd.api.types.infer_dtype(piece) in _TEXT_ONLY
+            else piece
+            for piece in pieces
+        ]
+    return pd.concat(pieces, ignore_index=True)
+
+
+def clean_column(stacked: pd.Series, money: bool, blank_is_zero: bool) -> tuple[str, tuple]:
+    """One stacked column → ("text", (text,)), ("coded", (positions, distinct texts)) or
+    ("money", (converted amounts, where empty, a function building the text))."""
+    if not len(stacked):
+        return "text", (pd.Series(dtype=TEXT_DTYPE),)
+    if money:
+        # Amounts hardly repeat: converted from the cells at once, their text built only
+        # for a reject.
+        cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
+        converted, empty = money_column(cells, blank_is_zero=blank_is_zero)
+        return "money", (converted, empty, lambda: as_text(cells))
+    if isinstance(stacked.dtype, pd.StringDtype):
+        # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
+        # positions kept for the conversions.
+        coded = encode(stacked)
+        if coded is None:
+            return "text", (as_text(stacked),)
+        positions, distinct = coded
+        return "coded", (positions, as_text(distinct))
+    text, coded = cells_as_text(stacked.astype(object))
+    return ("text", (text,)) if coded is None else ("coded", coded)

@@ -14,20 +14,19 @@ import numpy as np
 import pandas as pd
 
 from jixiao import schema
-from jixiao.distinct import encode, spread, spread_text
+from jixiao.distinct import spread, spread_text
 from jixiao.readers import RawGrid
 from jixiao.xlsx_cells import column_letters
 
 from .cells import (
     SPACES,
     Converted,
-    as_text,
     convert_column,
     dtype_for,
     excel_display,
     shortest_text,
 )
-from .columns import Texts, cells_as_text, money_column, take_converted
+from .columns import Texts, clean_column, stack_pieces, take_converted
 from .headers import HeaderMatch, header_lookup, require_header
 from .result import (
     MASKED_VALUE,
@@ -192,7 +191,7 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
-# Stacked CSV columns of at least this many rows are cleaned on two threads (Arrow's kernels
+# Stacked text columns of at least this many rows are cleaned on two threads (Arrow's kernels
 # release the GIL): each column's work is independent of the others'.
 _THREADED_ROWS = 200_000
 
@@ -206,32 +205,7 @@ def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
             if j is not None and j in p.body.columns
             else pd.Series([None] * n, dtype=object)
         )
-    if len(pieces) == 1:
-        return pieces[0].reset_index(drop=True)  # one file: its column as it is
-    return pd.concat(pieces, ignore_index=True) if pieces else pd.Series(dtype=object)
-
-
-def _clean_column(stacked: pd.Series, money: bool, blank_is_zero: bool) -> tuple[str, tuple]:
-    """One stacked column → ("text", (text,)), ("coded", (positions, distinct texts)) or
-    ("money", (converted amounts, where empty, a function building the text))."""
-    if not len(stacked):
-        return "text", (pd.Series(dtype=TEXT_DTYPE),)
-    if money:
-        # Amounts hardly repeat: converted from the cells at once, their text built only
-        # for a reject.
-        cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
-        converted, empty = money_column(cells, blank_is_zero=blank_is_zero)
-        return "money", (converted, empty, lambda: as_text(cells))
-    if isinstance(stacked.dtype, pd.StringDtype):
-        # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
-        # positions kept for the conversions.
-        coded = encode(stacked)
-        if coded is None:
-            return "text", (as_text(stacked),)
-        positions, distinct = coded
-        return "coded", (positions, as_text(distinct))
-    text, coded = cells_as_text(stacked.astype(object))
-    return ("text", (text,)) if coded is None else ("coded", coded)
+    return stack_pieces(pieces)
 
 
 def stack(parts: list[Part], table: schema.Table) -> Frame:
@@ -251,9 +225,9 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         isinstance(cells.dtype, pd.StringDtype) for cells in stacked
     ):
         with ThreadPoolExecutor(max_workers=2) as pool:
-            cleaned = list(pool.map(lambda job: _clean_column(*job), jobs))
+            cleaned = list(pool.map(lambda job: clean_column(*job), jobs))
     else:
-        cleaned = [_clean_column(*job) for job in jobs]
+        cleaned = [clean_column(*job) for job in jobs]
     for name, (kind, result) in zip(names, cleaned, strict=True):
         if kind == "money":
             converted[name], empty, build = result

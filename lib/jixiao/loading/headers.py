@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,13 @@ _UNIT_SUFFIX = re.compile(r"\((?:单位:)?(?:人民币)?元\)$")
 
 def normalise_header(text: object) -> str:
     """Header text as compared with the schema: NFKC, no spaces, no ``（元）`` / ``*`` markers."""
-    s = "".join(nfkc(str(text)).split()).strip("*:")
+    return _normalised(str(text))
+
+
+@lru_cache(maxsize=1 << 14)
+def _normalised(text: str) -> str:
+    # Every file of a batch has the same few header texts (and the same title lines above).
+    s = "".join(nfkc(text).split()).strip("*:")
     s = _UNIT_SUFFIX.sub("", s)
     return s.lower()
 
@@ -123,7 +130,9 @@ def find_header(
     if n == 0:
         return None
     area = _fill_merged(grid.cells, grid.merged, min(n + 1, len(grid.cells)))
-    texts = [[cell_text(v) for v in area.iloc[i]] for i in range(len(area))]
+    # Column by column (a row of Arrow-backed text columns is a slow cross-section).
+    columns = [area.iloc[:, j].to_numpy(dtype=object) for j in range(area.shape[1])]
+    texts = [[cell_text(column[i]) for column in columns] for i in range(len(area))]
     best: HeaderMatch | None = None
     for i in range(n):
         repeated: dict[int, tuple[str, str]] = {}

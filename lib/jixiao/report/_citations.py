@@ -53,15 +53,16 @@ class Citations:
 
 
 def read_citations(year: int | str, output_dir: Path) -> Citations:
-    """The 索引号 of every sheet of ``<output_dir>/workpapers.xlsx`` (in workbook order)."""
+    """The 索引号 of every sheet of ``<output_dir>/workpapers.xlsx`` (in workbook order).
+
+    Only the workbook's list of sheets is read (calamine reads ``xl/workbook.xml``), never the
+    sheets themselves: openpyxl's read-only mode parses every sheet to size it, which is minutes
+    for a flag sheet of a few hundred thousand rows."""
     book = Path(output_dir) / WORKPAPERS_FILE
     if not book.is_file():
         return Citations()
-    from openpyxl import load_workbook
+    import pandas as pd
 
-    workbook = load_workbook(book, read_only=True)
-    try:
-        names = list(workbook.sheetnames)
-    finally:
-        workbook.close()
+    with pd.ExcelFile(book, engine="calamine") as workbook:
+        names = list(workbook.sheet_names)
     return Citations({name: workpaper_index(year, n) for n, name in enumerate(names, start=1)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from copy import deepcopy
 from pathlib import Path
 
 from docx import Document
@@ -97,10 +98,20 @@ def _add_table(document, styles: _ParagraphStyles, block: Block) -> None:
     for cell, header in zip(table.rows[0].cells, block.headers, strict=True):
         paragraph = styles.apply(cell.paragraphs[0], "table_text", "body")
         paragraph.add_run(plain(header)).bold = True
+    if not block.rows:
+        return
+    # One empty row made by python-docx (cells, widths, paragraph style, an empty run each);
+    # every data row is a copy of it with its runs' text set. python-docx resolves a row's
+    # grid, cells and styles anew on every call: seconds for an annex of a few hundred rows.
+    template = table.add_row()
+    for cell in template.cells:
+        styles.apply(cell.paragraphs[0], "table_text", "body").add_run()
     for row in block.rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            styles.apply(cell.paragraphs[0], "table_text", "body").add_run(plain(value))
+        tr = deepcopy(template._tr)
+        for run, value in zip(tr.iter(qn("w:r")), row, strict=True):
+            run.text = plain(value)
+        template._tr.addprevious(tr)
+    template._tr.getparent().remove(template._tr)
 
 
 def render_docx(model: ReportModel, target: Path, *, template: Path | None = None) -> Path:
