@@ -1,5 +1,10 @@
 """Shared set-up for the runner tests: toy notebooks, a raw/processed folder of the test's own,
-and the one full 2017 run that the run and report tests read (run once per session)."""
+and the full runs of the 2017 and 2018 cases that the run, report and comparison tests read.
+
+A full run costs most of a minute, so each case year runs once per session: ``run_2017`` and
+``run_2018`` write their reports into one folder of the session's own (the comparison notebook
+reads both years from it) and their processed tables into ``data/processed``, with the year's
+default parameters, exactly as ``jixiao run --year <year>`` does."""
 
 from pathlib import Path
 
@@ -36,6 +41,21 @@ def toy_project(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
+def case_reports(tmp_path_factory):
+    """The reports root of the session's case runs (``<root>/2017``, ``<root>/2018``)."""
+    return tmp_path_factory.mktemp("reports")
+
+
+def _run_case(year: int, reports: Path):
+    from jixiao import run as runner
+
+    result = runner.run_year(
+        year, notebooks=runner.year_notebooks(), reports_root=reports, log=lambda *_: None
+    )
+    return result, reports / str(year)
+
+
+@pytest.fixture(scope="session")
 def raw_hashes_2017():
     from jixiao import manifest
 
@@ -43,12 +63,19 @@ def raw_hashes_2017():
 
 
 @pytest.fixture(scope="session")
-def run_2017(tmp_path_factory, raw_hashes_2017):
-    """``jixiao run --year 2017`` into a folder of the session's own: (result, output folder)."""
-    from jixiao import run as runner
+def run_2017(case_reports, raw_hashes_2017):
+    """``jixiao run --year 2017`` into the session's reports folder: (result, output folder)."""
+    return _run_case(2017, case_reports)
 
-    reports = tmp_path_factory.mktemp("reports")
-    result = runner.run_year(
-        2017, notebooks=runner.year_notebooks(), reports_root=reports, log=lambda *_: None
-    )
-    return result, reports / "2017"
+
+@pytest.fixture(scope="session")
+def raw_hashes_2018():
+    from jixiao import manifest
+
+    return manifest.folder_hashes(paths.raw_dir(2018))
+
+
+@pytest.fixture(scope="session")
+def run_2018(case_reports, raw_hashes_2018):
+    """``jixiao run --year 2018`` into the session's reports folder: (result, output folder)."""
+    return _run_case(2018, case_reports)
