@@ -79,3 +79,21 @@ def raw_hashes_2018():
 def run_2018(case_reports, raw_hashes_2018):
     """``jixiao run --year 2018`` into the session's reports folder: (result, output folder)."""
     return _run_case(2018, case_reports)
+
+
+@pytest.fixture(scope="session")
+def ingested_2017(tmp_path_factory):
+    """The 2017 case through ``ingest.load_year`` and ``ingest.write_processed`` into a folder of
+    the session's own (not data/processed), once for every test that reads it: (results, folder).
+
+    Written with the case's public salt, as a reconstructed case may be (no JIXIAO_PRIVACY_SALT),
+    so the keys do not depend on the machine. Tests copy the folder before writing into it and
+    copy a frame before changing it."""
+    from jixiao import ingest
+
+    folder = tmp_path_factory.mktemp("ingested") / "2017"
+    with pytest.MonkeyPatch.context() as env:
+        env.delenv(ingest.SALT_ENVIRONMENT_VARIABLE, raising=False)
+        results = ingest.load_year(2017)
+        ingest.write_processed(2017, results, folder)
+    return results, folder
