@@ -4,8 +4,8 @@ case file's answers.
 The expected counts are worked out here straight from the workbook (openpyxl, none of the
 library's parsing), the interval by the Wilson formula written out with the standard library.
 The processed data are made by the ingest functions (once for the session, conftest.py) and
-copied into a temporary project folder (``JIXIAO_ROOT``), and notebook 04 runs there through papermill with the year's parameters, so
-nothing in ``data/processed`` is relied on or changed.
+copied into a temporary project folder (``JIXIAO_ROOT``), and notebook 04 runs there through
+papermill with the year's parameters, so nothing in ``data/processed`` is relied on or changed.
 """
 
 from __future__ import annotations
