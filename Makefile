@@ -21,7 +21,7 @@ report: $(STAMP)
 LINTED := lib tests scripts benchmarks notebooks
 
 test: lint
-	$(BIN)/python -X warn_default_encoding -m pytest
+	$(BIN)/python -X warn_default_encoding -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)

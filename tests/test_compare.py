@@ -312,19 +312,16 @@ def test_comparison_notebook_is_committed_without_outputs_and_with_tagged_parame
 
 
 @pytest.fixture(scope="module")
-def executed_comparison(tmp_path_factory):
+def executed_comparison(run_2017, run_2018, tmp_path_factory):
     import papermill
 
-    # Both years run afresh with their default parameters, into folders of the test's own: what an
-    # evaluator last ran in data/processed and reports/ (other parameters, say) must not matter.
-    processed_root, reports_root = (
-        tmp_path_factory.mktemp("processed"),
-        tmp_path_factory.mktemp("reports"),
-    )
-    for year in (2017, 2018):
-        runner.run_year(
-            year, reports_root=reports_root, processed_root=processed_root, log=lambda *_: None
-        )
+    # Both years run afresh in this session with their default parameters (the session's runs,
+    # conftest.py), their reports in a folder of the session's own: what an evaluator last ran
+    # into reports/ (other parameters, say) must not matter. The notebook is pointed at exactly
+    # the folders those runs wrote.
+    (first, _), (second, _) = run_2017, run_2018
+    processed_root, reports_root = first.processed_dir.parent, first.output_dir.parent
+    assert (second.processed_dir.parent, second.output_dir.parent) == (processed_root, reports_root)
     out = tmp_path_factory.mktemp("comparison")
     parameters = {
         "years": [2017, 2018], "output_dir": str(out),

@@ -144,13 +144,12 @@ YANHE_PAYMENTS = {
 
 
 @pytest.fixture(scope="module")
-def processed_case(tmp_path_factory):
-    """The 2017 case ingested by the library into a fresh folder (not data/processed)."""
-    from jixiao import ingest, processed
+def processed_case(ingested_2017):
+    """The 2017 case ingested by the library into a fresh folder (not data/processed), once for
+    the session (conftest.py)."""
+    from jixiao import processed
 
-    folder = ingest.write_processed(
-        2017, ingest.load_year(2017), tmp_path_factory.mktemp("processed_2017")
-    )
+    folder = ingested_2017[1]
     return {
         name: processed.read_table(2017, name, folder=folder) for name in ("allocations", "ledger")
     }

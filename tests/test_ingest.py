@@ -409,8 +409,8 @@ CASE_READY = (
 
 
 @pytest.mark.skipif(not CASE_READY, reason="the 2017 case files are not generated yet")
-def test_case_2017_ingests_with_the_published_grant_totals(tmp_path):
-    results = ingest.load_year(2017)
+def test_case_2017_ingests_with_the_published_grant_totals(ingested_2017):
+    results, written = ingested_2017  # load_year(2017), then write_processed (conftest.py)
     allocations = results["allocations"].data
     assert len(allocations) == 28
     assert allocations.groupby("grant_type")["amount_fen"].sum().to_dict() == {
@@ -421,7 +421,9 @@ def test_case_2017_ingests_with_the_published_grant_totals(tmp_path):
     assert results["ledger"].data["unit"].nunique() == 27
     assert results["ledger"].counts["rejected"] == 0
     assert results["survey_plan"].data["planned"].tolist() == [385, 100, 60]
-    ingest.write_processed(2017, results, tmp_path / "processed")
+    assert {f"{kind}.parquet" for kind in results} | {"manifest.json"} <= {
+        p.name for p in written.iterdir()
+    }
 
 
 def test_run_record_hashes_every_raw_file_but_skips_excel_lock_files(raw_year):

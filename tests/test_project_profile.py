@@ -196,12 +196,12 @@ def test_a_non_profit_operator_ledger_is_checked_on_its_own_chart(tmp_path):
     assert (metric.metric, metric.label) == ("budget_execution_rate", "预算执行率")
 
 
-def test_the_2017_execution_rate_is_project_spending_over_arrived_money():
+def test_the_2017_execution_rate_is_project_spending_over_arrived_money(ingested_2017):
     from jixiao import paths
 
-    results = ingest.load_year(2017)
+    results = ingested_2017[0]  # ingest.load_year(2017), shared (conftest.py)
     profile = year_profile(2017)
-    ledger, allocations = results["ledger"].data, results["allocations"].data
+    ledger, allocations = results["ledger"].data.copy(), results["allocations"].data.copy()
     table = compliance.budget_execution(
         ledger, allocations, **profile.separate_accounting_options()
     )

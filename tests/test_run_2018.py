@@ -6,17 +6,14 @@ import pandas as pd
 import pytest
 
 from jixiao import manifest, paths, scoring
-from jixiao import run as runner
 
 YEAR = 2018
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    before = manifest.folder_hashes(paths.raw_dir(YEAR))
-    reports = tmp_path_factory.mktemp("reports")
-    runner.run_year(YEAR, reports_root=reports, log=lambda *_: None)
-    return reports / str(YEAR), before
+def run(run_2018, raw_hashes_2018):
+    """The session's one run of 2018 (conftest.py): its output folder and the raw hashes before."""
+    return run_2018[1], raw_hashes_2018
 
 
 def test_2018_gets_its_own_score_from_its_own_evidence(run):

@@ -3,9 +3,9 @@ case file's answers.
 
 The expected counts are worked out here straight from the workbook (openpyxl, none of the
 library's parsing), the interval by the Wilson formula written out with the standard library.
-The processed data are made by the ingest functions in a temporary project folder
-(``JIXIAO_ROOT``), and notebook 04 runs there through papermill with the year's parameters, so
-nothing in ``data/processed`` is relied on or changed.
+The processed data are made by the ingest functions (once for the session, conftest.py) and
+copied into a temporary project folder (``JIXIAO_ROOT``), and notebook 04 runs there through
+papermill with the year's parameters, so nothing in ``data/processed`` is relied on or changed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import unicodedata
 from collections import Counter
 from statistics import NormalDist
@@ -124,7 +125,7 @@ def test_the_hand_count_agrees_with_what_the_case_file_readme_states(by_hand):
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
+def project(tmp_path_factory, ingested_2017):
     """A scratch project root: the real raw 2017 folder, processed data ingested afresh."""
     import papermill
 
@@ -138,7 +139,8 @@ def project(tmp_path_factory):
         env.delenv(
             ingest.SALT_ENVIRONMENT_VARIABLE, raising=False
         )  # the case declares itself reconstructed
-        ingest.write_processed(YEAR, ingest.load_year(YEAR, RAW), processed)
+        # The year ingested afresh (once for the session, conftest.py), copied into the project.
+        shutil.copytree(ingested_2017[1], processed)
         parameters = runner.resolve_parameters(YEAR)[NOTEBOOK.name] | {"output_dir": str(reports)}
         env.setenv(
             "JIXIAO_ROOT", str(root)
