@@ -16,7 +16,7 @@ from jixiao.compliance import (
     run_ledger_analytics,
 )
 from jixiao.concurrency import side_by_side, thread_count
-from jixiao.errors import ParameterError
+from jixiao.errors import InputError, ParameterError
 from jixiao.findings import build_register
 from jixiao.project_profile import year_profile
 
@@ -121,3 +121,39 @@ def test_the_2017_checks_give_the_same_frames_side_by_side_as_one_after_another(
     assert len(one[2]) and len(one[3])  # the comparison is not between empty tables
     for a, b in zip(one, several, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def _same_load(a: loading.LoadResult, b: loading.LoadResult) -> None:
+    for part in ("data", "rejects", "dropped", "normalisations"):
+        pd.testing.assert_frame_equal(getattr(a, part), getattr(b, part))
+    assert a.counts == b.counts and a.sources == b.sources
+
+
+@pytest.mark.parametrize("year", [2017, 2018])
+def test_ledger_files_read_side_by_side_load_as_one_after_another(monkeypatch, year):
+    files = sorted(paths.raw_dir(year).glob("明细账*"))
+    assert len(files) > 1
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    one = loading.load_ledgers(files)
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "3")
+    several = loading.load_ledgers(files)
+    assert one.counts["loaded"] > 0
+    _same_load(one, several)
+
+
+def test_of_several_unreadable_ledgers_the_first_by_name_is_reported(monkeypatch, tmp_path):
+    good = sorted(paths.raw_dir(2017).glob("明细账*.xlsx"))[0]
+    files = [tmp_path / "明细账_甲社区.xlsx", tmp_path / "明细账_乙社区.xlsx"]
+    for broken in files:
+        broken.write_bytes(b"PK\x03\x04 not a workbook")
+    copy = tmp_path / "明细账_丙社区.xlsx"
+    copy.write_bytes(good.read_bytes())
+    messages = set()
+    for threads in ("1", "3"):
+        monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)
+        with pytest.raises(InputError) as raised:
+            loading.load_ledgers([files[1], copy, files[0]])
+        messages.add(str(raised.value))
+    assert len(messages) == 1
+    # sorted by name: 乙 (U+4E59) before 甲 (U+7532)
+    assert files[1].name in messages.pop()

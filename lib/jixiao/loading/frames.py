@@ -7,13 +7,14 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from jixiao import schema
+from jixiao.concurrency import side_by_side
 from jixiao.distinct import spread, spread_text
 from jixiao.readers import RawGrid
 from jixiao.xlsx_cells import column_letters
@@ -221,11 +222,8 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
         (cells, name in money, name in ("debit_fen", "credit_fen"))
         for cells, name in zip(stacked, names, strict=True)
     ]
-    if sum(lengths) >= _THREADED_ROWS and all(
-        isinstance(cells.dtype, pd.StringDtype) for cells in stacked
-    ):
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            cleaned = list(pool.map(lambda job: clean_column(*job), jobs))
+    if sum(lengths) >= _THREADED_ROWS:
+        cleaned = side_by_side(*(partial(clean_column, *job) for job in jobs))
     else:
         cleaned = [clean_column(*job) for job in jobs]
     for name, (kind, result) in zip(names, cleaned, strict=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pandas as pd
 
 from jixiao import schema
 from jixiao.account_codes import account_key
+from jixiao.concurrency import side_by_side
 from jixiao.delimited import read_csv
 from jixiao.distinct import encode, spread, spread_text
 from jixiao.errors import InputError
@@ -241,8 +243,10 @@ def load_ledgers(paths: Iterable, *, unit_names: Mapping[str, str] | None = None
     paths = sorted((Path(p) for p in paths), key=lambda p: p.name)
     if not paths:
         raise InputError("没有找到任何明细账文件")
+    # The parsers (calamine, pyarrow) release the GIL, so the files are read side by side.
+    grids = side_by_side(*(partial(_read_ledger_grid, path, None) for path in paths))
     return _load_ledger_batch(
-        [(path, *_read_ledger_grid(path, None), None) for path in paths], unit_names or {}
+        [(path, *read, None) for path, read in zip(paths, grids, strict=True)], unit_names or {}
     )
 
 
