@@ -192,8 +192,8 @@ class Frame:
         return notes_frame([{k: v for k, v in n.items() if k != "part"} for n in records])
 
 
-# Stacked text columns of at least this many rows are cleaned on two threads (Arrow's kernels
-# release the GIL): each column's work is independent of the others'.
+# Stacked columns of at least this many rows are cleaned side by side (Arrow's kernels release
+# the GIL): each column's work is independent of the others'.
 _THREADED_ROWS = 200_000
 
 
