@@ -146,8 +146,9 @@ def test_of_several_unreadable_ledgers_the_first_by_name_is_reported(monkeypatch
     files = [tmp_path / "明细账_甲社区.xlsx", tmp_path / "明细账_乙社区.xlsx"]
     for broken in files:
         broken.write_bytes(b"PK\x03\x04 not a workbook")
-    copy = tmp_path / "明细账_丙社区.xlsx"
+    copy = tmp_path / good.name
     copy.write_bytes(good.read_bytes())
+    assert copy.name < files[1].name < files[0].name  # read first, but it is good
     messages = set()
     for threads in ("1", "3"):
         monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)

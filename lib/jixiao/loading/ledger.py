@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -227,9 +228,7 @@ def load_ledger(
     and listed in ``dropped``; exact duplicate lines are kept (the compliance step flags them)
     and counted in ``normalisations``.
     """
-    path = Path(path)
-    grid, why = _read_ledger_grid(path, sheet)
-    return _load_ledger_batch([(path, grid, why, unit)], unit_names or {})
+    return _load_ledger_batch([_read_ledger_file(Path(path), sheet, unit, unit_names or {})])
 
 
 def load_ledgers(paths: Iterable, *, unit_names: Mapping[str, str] | None = None) -> LoadResult:
@@ -243,11 +242,30 @@ def load_ledgers(paths: Iterable, *, unit_names: Mapping[str, str] | None = None
     paths = sorted((Path(p) for p in paths), key=lambda p: p.name)
     if not paths:
         raise InputError("没有找到任何明细账文件")
-    # The parsers (calamine, pyarrow) release the GIL, so the files are read side by side.
-    grids = side_by_side(*(partial(_read_ledger_grid, path, None) for path in paths))
-    return _load_ledger_batch(
-        [(path, *read, None) for path, read in zip(paths, grids, strict=True)], unit_names or {}
-    )
+    # The parsers (calamine, pyarrow) release the GIL: the files are read side by side, each
+    # file's header found while another file is parsed.
+    read = partial(_read_ledger_file, sheet=None, unit=None, unit_names=unit_names or {})
+    return _load_ledger_batch(side_by_side(*(partial(read, path) for path in paths)))
+
+
+@dataclass(frozen=True)
+class _LedgerFile:
+    path: Path
+    grid: RawGrid
+    why: str | None  # why a sheet other than 明细账 was read
+    part: Part
+    unit: tuple[str, str]  # the unit and where it was taken from
+
+
+def _read_ledger_file(
+    path: Path, sheet: str | None, unit: str | None, unit_names: Mapping[str, str]
+) -> _LedgerFile:
+    """One ledger file read, its header found and its unit settled (structural problems of the
+    file raise here)."""
+    grid, why = _read_ledger_grid(path, sheet)
+    part = prepare(grid, schema.LEDGER, _VOUCHER_TYPE_HEADERS)
+    title = grid.cells.iloc[: part.header.row]
+    return _LedgerFile(path, grid, why, part, ledger_unit(path, title, unit, unit_names))
 
 
 def _mapped(name: str, unit_names: Mapping[str, str]) -> str:
@@ -347,22 +365,16 @@ def _duplicated_lines(data: pd.DataFrame, columns: list[str]) -> pd.Series:
     return pd.Series(dupes, index=data.index)
 
 
-def _load_ledger_batch(
-    items: list[tuple[Path, RawGrid, str | None, str | None]], unit_names: Mapping[str, str]
-) -> LoadResult:
-    """``(path, grid, why this sheet, unit)`` per file → one LoadResult, files in the given order."""
-    parts: list[Part] = []
-    units: list[tuple[str, str]] = []
-    for path, grid, _, unit in items:  # structural problems surface file by file, in order
-        parts.append(prepare(grid, schema.LEDGER, _VOUCHER_TYPE_HEADERS))
-        title = grid.cells.iloc[: parts[-1].header.row]
-        units.append(ledger_unit(path, title, unit, unit_names))
-    _no_second_file_per_unit([path for path, *_ in items], units)
+def _load_ledger_batch(files: list[_LedgerFile]) -> LoadResult:
+    """The files read → one LoadResult, files in the given order."""
+    parts = [f.part for f in files]
+    units = [f.unit for f in files]
+    _no_second_file_per_unit([f.path for f in files], units)
     frame = stack(parts, schema.LEDGER)
     data, rejects, dropped, counts = load_frame(frame, drop_rule=_ledger_drop_rule)
-    for k, (_, grid, why, _) in enumerate(items):
-        if why:
-            frame.note(k, "", f"明细账读自工作表「{grid.sheet}」（{why}）", 1)
+    for k, f in enumerate(files):
+        if f.why:
+            frame.note(k, "", f"明细账读自工作表「{f.grid.sheet}」（{f.why}）", 1)
 
     part = data["_part"].to_numpy()
     type_text = data.pop("voucher_type_text") if "voucher_type_text" in data.columns else None
@@ -430,5 +442,5 @@ def _load_ledger_batch(
         dropped=dropped,
         normalisations=frame.notes_frame(),
         counts=counts,
-        sources=tuple(str(path) for path, *_ in items),
+        sources=tuple(str(f.path) for f in files),
     )
