@@ -32,7 +32,7 @@ from jixiao.lazy import scipy_stats
 
 from .benford import POWERS_OF_TEN, Z_CRITICAL, conformity_level, power_of_ten_exponent
 from .common import require_columns
-from .keys import text_of
+from .keys import blank_text, text_of
 
 SECOND_DIGITS = np.arange(10)
 SECOND_EXPECTED = np.array(
@@ -57,17 +57,19 @@ def one_side_amounts(
     """
     require_columns(ledger, ("debit_fen", "summary"), "明细账")
     keep = on_accounts(ledger, account_prefixes) & (ledger["debit_fen"].fillna(0) > 0)
-    summary = text_of(ledger["summary"]).fillna("")
-    keep &= ~summary.str.contains("|".join(NOT_AMOUNT_WORDS), regex=True)
     if "voucher" in ledger.columns:
-        keep &= ledger["voucher"].notna() & (ledger["voucher"].astype("string").str.strip() != "")
+        keep &= ~blank_text(ledger["voucher"])
     if period is not None:
         start, end = (pd.Timestamp(x) for x in period)
         if end < start:
             raise ParameterError(f"检验期间的结束日 {end:%Y-%m-%d} 早于开始日 {start:%Y-%m-%d}")
         dates = pd.to_datetime(ledger["date"])
         keep &= (dates >= start) & (dates <= end)
-    return ledger.loc[keep, "debit_fen"].astype("int64")
+    # The summaries are read only on the lines kept so far.
+    rows = np.flatnonzero(keep.to_numpy(dtype=bool))
+    summary = text_of(ledger["summary"].iloc[rows]).fillna("")
+    subtotal = summary.str.contains("|".join(NOT_AMOUNT_WORDS), regex=True).to_numpy(dtype=bool)
+    return ledger["debit_fen"].iloc[rows[~subtotal]].astype("int64")
 
 
 @dataclass(frozen=True)
