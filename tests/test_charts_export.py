@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from jixiao import charts, export
+from jixiao import charts, concurrency, export
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +43,21 @@ def test_figure_is_saved_as_png_svg_pdf_with_the_cjk_font_embedded(tmp_path, chi
     assert re.search(rb"/BaseFont /(?:[A-Z]{6}\+)?NotoSansCJKsc", pdf)
     svg = written["svg"].read_text(encoding="utf-8")
     assert "<text" not in svg  # text drawn as paths: viewable with no font installed
+
+
+def test_the_png_written_beside_the_vector_drawings_is_the_one_written_alone(
+    tmp_path, chinese_figure, monkeypatch
+):
+    """The PNG is compressed on a second thread while SVG and PDF are drawn: once save_figure
+    returns it is complete, and byte for byte the file JIXIAO_THREADS=1 writes before them."""
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    together = charts.save_figure(chinese_figure, "a", tmp_path / "2")
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    alone = charts.save_figure(chinese_figure, "a", tmp_path / "1")
+    assert list(together) == list(alone) == ["png", "svg", "pdf"]
+    for fmt in together:
+        assert together[fmt].read_bytes() == alone[fmt].read_bytes()
+    assert together["png"].read_bytes().endswith(b"IEND\xaeB`\x82")
 
 
 def test_a_character_outside_the_font_is_refused_not_drawn_as_a_box(tmp_path):

@@ -10,11 +10,13 @@ draws in the kernel, under ``jixiao run`` as in JupyterLab.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import matplotlib
 
 from . import paths
+from .concurrency import thread_count
 
 FONT_FILE = paths.FONTS_DIR / "NotoSansCJKsc-Regular.otf"
 FORMATS = ("png", "svg", "pdf")
@@ -115,19 +117,36 @@ def write_figure_files(
 def _write_formats(
     fig, name: str, folder: Path, formats, dpi: int, bbox, pixels, written: dict
 ) -> None:
-    """Write each format from the one drawing (PNG) or with its bounding box (SVG, PDF)."""
-    for fmt in formats:
-        target = folder / f"{name}.{fmt}"
-        if fmt == "png" and pixels is not None:
-            _write_png(pixels, target, dpi)
-        else:
+    """Write each format from the one drawing (PNG) or with its bounding box (SVG, PDF).
+
+    The PNG of the drawing is compressed on a second thread (Pillow's encoder releases the GIL)
+    while this one draws the SVG and the PDF; it is on disk when this returns.
+    """
+    from_drawing = "png" in formats and pixels is not None
+
+    def drawn_again() -> None:
+        for fmt in formats:
+            if fmt == "png" and from_drawing:
+                continue
             metadata = {"Software": None}
             if fmt == "svg":
                 metadata = {"Date": None}
             elif fmt == "pdf":
                 metadata = {"CreationDate": None, "Producer": None, "Creator": None}
+            target = folder / f"{name}.{fmt}"
             fig.savefig(target, format=fmt, dpi=dpi, metadata=metadata, bbox_inches=bbox)
-        written[fmt] = target
+
+    if not from_drawing:
+        drawn_again()
+    elif thread_count() == 1:  # JIXIAO_THREADS=1: one thing after another
+        _write_png(pixels, folder / f"{name}.png", dpi)
+        drawn_again()
+    else:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao-png") as pool:
+            png = pool.submit(_write_png, pixels, folder / f"{name}.png", dpi)
+            drawn_again()
+        png.result()  # the PNG's own error, if it had one
+    written.update((fmt, folder / f"{name}.{fmt}") for fmt in formats)
 
 
 def missing_glyphs(fig) -> list[str]:
