@@ -14,12 +14,14 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from jixiao import manifest, paths, schema
 from jixiao.case import unit_names
+from jixiao.concurrency import side_by_side
 from jixiao.errors import InputError, ParameterError
 from jixiao.loading import (
     DATE_DTYPE,
@@ -476,7 +478,7 @@ def write_processed(
     for kind in PERSONAL_TABLES:
         if kind in results and "name" in results[kind].data:
             names.update(name_masks(results[kind].data["name"]))
-    written: list[Path] = []
+    tables: list[tuple[Path, pd.DataFrame]] = []
     scrub_notes: list[pd.DataFrame] = []
     for kind, result in results.items():
         data = result.data
@@ -485,9 +487,7 @@ def write_processed(
         if kind in schema.RAW_TABLES and not data.empty:
             data, notes = scrub_table(schema.RAW_TABLES[kind], data, names)
             scrub_notes.append(notes.assign(table=kind))
-        target = folder / f"{kind}.parquet"
-        data.to_parquet(target, index=False, engine="pyarrow")
-        written.append(target)
+        tables.append((folder / f"{kind}.parquet", data))
     for part, name in (
         ("rejects", "rejects"),
         ("dropped", "dropped"),
@@ -501,13 +501,16 @@ def write_processed(
         elif scrub_notes:
             found = pd.concat(scrub_notes, ignore_index=True)[list(frame.columns)]
             frame = pd.concat([frame, found.astype(frame.dtypes.to_dict())], ignore_index=True)
-        target = folder / f"{name}.parquet"
-        frame.to_parquet(target, index=False, engine="pyarrow")
-        written.append(target)
-
-    target = folder / "unit_check.parquet"
-    unit_check(results).to_parquet(target, index=False, engine="pyarrow")
-    written.append(target)
+        tables.append((folder / f"{name}.parquet", frame))
+    tables.append((folder / "unit_check.parquet", unit_check(results)))
+    # pyarrow writes without the GIL: the tables are written side by side.
+    side_by_side(
+        *(
+            partial(frame.to_parquet, target, index=False, engine="pyarrow")
+            for target, frame in tables
+        )
+    )
+    written = [target for target, _ in tables]
 
     raw_files = sorted(
         {Path(s) for r in results.values() for s in r.sources}, key=lambda p: p.as_posix()
