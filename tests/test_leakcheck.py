@@ -3,13 +3,16 @@ respondent's name in clear fails the run naming file and place; last good output
 
 import base64
 import json
+import os
 import zipfile
 
 import pandas as pd
 import pytest
 
 from conftest import write_notebook
+from jixiao import concurrency
 from jixiao import run as runner
+from jixiao.run.early_scan import EarlyScan
 from jixiao.run.leakcheck import PersonalDataLeak, check_outputs
 
 
@@ -88,3 +91,92 @@ def test_digit_runs_inside_hashes_are_not_phone_numbers(tmp_path):
     sha = "ab" + "15212347038" + "cd" * 25
     (tmp_path / "manifest.json").write_text(f'{{"sha256": "{sha}"}}', encoding="utf-8")
     check_outputs([tmp_path], [])
+
+
+def _early_scan_verdict(folder, names, monkeypatch, threads, between=None):
+    """EarlyScan's verdict (None or the leak message), with a notebook finishing before and
+    ``between`` run after the background scan of what was there."""
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)
+    with EarlyScan([folder], lambda: names) as scan:
+        scan.notebook_finished()
+        if between is not None:
+            for pending in scan._pending:
+                pending.result()  # the background scan has read the first version
+            between()
+        try:
+            scan.check()
+        except PersonalDataLeak as leak:
+            return str(leak)
+    return None
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_scanning_while_notebooks_run_gives_the_verdict_of_one_scan_at_the_end(
+    tmp_path, monkeypatch, threads
+):
+    (tmp_path / "a.csv").write_text("电话\n13912345678\n", encoding="utf-8")
+    pd.DataFrame({"summary": ["支付王小明劳务费", "办公用品"]}).to_parquet(tmp_path / "b.parquet")
+    (tmp_path / "c.csv").write_text("无\n", encoding="utf-8")
+    with pytest.raises(PersonalDataLeak) as once:
+        check_outputs([tmp_path], ["王小明"])
+    assert _early_scan_verdict(tmp_path, ["王小明"], monkeypatch, threads) == str(once.value)
+
+
+def test_a_file_rewritten_after_the_early_scan_is_scanned_again(tmp_path, monkeypatch):
+    clean, leaking = "电话 139****5678 已脱敏\n", "电话 13912345678 未脱敏\n"
+    assert len(clean.encode()) == len(leaking.encode())  # same size: only the bytes tell
+    note = tmp_path / "note.csv"
+    note.write_text(clean, encoding="utf-8")
+    stamp = note.stat().st_mtime_ns
+
+    def rewrite():
+        note.write_text(leaking, encoding="utf-8")
+        os.utime(note, ns=(stamp, stamp))  # same size, same time: only the bytes differ
+
+    verdict = _early_scan_verdict(tmp_path, [], monkeypatch, "2", between=rewrite)
+    assert verdict is not None and "note.csv" in verdict and "139****5678" in verdict
+
+
+def test_names_unreadable_in_the_background_are_asked_for_again_at_the_check(tmp_path, monkeypatch):
+    (tmp_path / "a.csv").write_text("受访者王小明\n", encoding="utf-8")
+    calls = []
+
+    def names():
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("问卷文件正被占用")
+        return ["王小明"]
+
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    with EarlyScan([tmp_path], names) as scan:
+        scan.notebook_finished()
+        with pytest.raises(PersonalDataLeak, match="王\\*\\*"):
+            scan.check()
+    assert len(calls) == 2
+
+
+def test_a_later_notebook_that_rewrites_a_scanned_file_with_a_leak_fails_the_run(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    params = "year = 2017\noutput_dir = None\nprocessed_root = None"
+    first = write_notebook(
+        folder / "01_clean.ipynb",
+        params,
+        "from pathlib import Path\nPath(output_dir, 'note.csv').write_text('无', encoding='utf-8')",
+    )
+    second = write_notebook(
+        folder / "02_leak.ipynb",
+        params,
+        "import time\nfrom pathlib import Path\ntime.sleep(1)\n"  # the early scan has read 01's
+        "Path(output_dir, 'note.csv').write_text('联系人 139' + '12345678', encoding='utf-8')",
+    )
+    with pytest.raises(PersonalDataLeak, match="note.csv"):
+        runner.run_year(
+            2017,
+            {},
+            notebooks=[first, second],
+            reports_root=tmp_path / "reports",
+            processed_root=tmp_path / "processed",
+            log=lambda *_: None,
+        )
+    assert not (tmp_path / "reports" / "2017").exists()

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from .. import paths
 from ..errors import ParameterError
-from .leakcheck import PersonalDataLeak, check_outputs, respondent_names
+from .early_scan import EarlyScan
+from .leakcheck import PersonalDataLeak, respondent_names
 from .parameters import declared_parameters, resolve_parameters, year_notebooks
 from .record import KERNEL_NAME, RunResult, StepResult, score_summary, write_manifest
 from .staging import RunLocked, YearStaging
@@ -105,13 +106,17 @@ def run_year(
         parameters=parameters,
         processed_dir=processed_root / str(year),
     )
-    with YearStaging(year, reports_root, processed_root, log=log) as staging:
+    with (
+        YearStaging(year, reports_root, processed_root, log=log) as staging,
+        EarlyScan(
+            [staging.work_dir, staging.staged], lambda: respondent_names(paths.raw_dir(year))
+        ) as scan,
+    ):
         log(f"jixiao run --year {year}: {len(notebooks)} notebooks → {staging.final_dir}")
-        _run_notebooks(staging, notebooks, parameters, result, log)
+        _run_notebooks(staging, notebooks, parameters, result, log, scan.notebook_finished)
         write_manifest(result, staging.work_dir)
         started = time.perf_counter()
-        names = respondent_names(paths.raw_dir(year))
-        check_outputs([staging.work_dir, staging.staged], names)
+        scan.check()
         log(f"  ✓ 个人信息检查 / personal-data scan {time.perf_counter() - started:.1f} s")
         staging.commit()
     log(f"完成 / done in {result.total_seconds:.1f} s: {staging.final_dir}")
@@ -121,7 +126,9 @@ def run_year(
     return result
 
 
-def _run_notebooks(staging: YearStaging, notebooks, parameters, result: RunResult, log) -> None:
+def _run_notebooks(
+    staging: YearStaging, notebooks, parameters, result: RunResult, log, finished=lambda: None
+) -> None:
     # Everything a notebook gets from the runner is a papermill parameter, so the executed copy
     # records it; paths are project-relative, never this machine's absolute staging path.
     given = {
@@ -169,6 +176,7 @@ def _run_notebooks(staging: YearStaging, notebooks, parameters, result: RunResul
         seconds = time.perf_counter() - started
         result.steps.append(StepResult(notebook.name, seconds))
         log(f"  ✓ {notebook.name} {seconds:.1f} s")
+        finished()
 
 
 def main_run(year: int, overrides: dict[str, object]) -> int:

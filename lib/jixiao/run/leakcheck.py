@@ -98,17 +98,20 @@ def _placed(hit: PersonalDataHit, path: Path, prefix: str = "") -> PersonalDataH
     return PersonalDataHit(hit.kind, where, hit.masked)
 
 
-def check_outputs(folders: list[Path], names: list[str]) -> None:
-    """Raise :class:`PersonalDataLeak` naming every hit in the files under ``folders``."""
-    files = [
+def output_files(folders: list[Path]) -> list[tuple[Path, Path]]:
+    """(folder, file) of every file under ``folders``, in the order the scan reports them."""
+    return [
         (folder, path)
         for folder in folders
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file())
     ]
-    found = scan_files([path for _, path in files], names)
+
+
+def raise_on_hits(scanned: list[tuple[Path, Path, list[PersonalDataHit]]]) -> None:
+    """Raise :class:`PersonalDataLeak` naming every hit of the (folder, file, hits) given."""
     hits = [
         f"{path.relative_to(folder).as_posix()}：{h}"
-        for (folder, path), file_hits in zip(files, found, strict=True)
+        for folder, path, file_hits in scanned
         for h in file_hits
     ]
     if hits:
@@ -118,3 +121,10 @@ def check_outputs(folders: list[Path], names: list[str]) -> None:
             + "\n  ".join(hits[:50])
             + (f"\n  …共 {len(hits)} 处" if len(hits) > 50 else "")
         )
+
+
+def check_outputs(folders: list[Path], names: list[str]) -> None:
+    """Raise :class:`PersonalDataLeak` naming every hit in the files under ``folders``."""
+    files = output_files(folders)
+    found = scan_files([path for _, path in files], names)
+    raise_on_hits([(folder, path, hits) for (folder, path), hits in zip(files, found, strict=True)])
