@@ -175,3 +175,31 @@ def test_one_thread_produces_ahead_inline(monkeypatch):
         yield threading.get_ident()
 
     assert list(concurrency.ahead(produce())) == [here]
+
+
+def test_a_background_step_runs_at_once_and_gives_its_result_or_error_when_asked(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    started = threading.Event()
+
+    def step():
+        started.set()
+        return threading.get_ident()
+
+    result = concurrency.in_background(step)
+    assert started.wait(5)  # running before anyone asked
+    assert result() != threading.get_ident()
+
+    def fails():
+        raise ValueError("no questionnaire")
+
+    failed = concurrency.in_background(fails)
+    with pytest.raises(ValueError, match="no questionnaire"):
+        failed()
+
+
+def test_one_thread_runs_a_background_step_when_its_result_is_asked_for(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    calls = []
+    result = concurrency.in_background(lambda: calls.append(threading.get_ident()) or "done")
+    assert calls == []
+    assert result() == "done" and calls == [threading.get_ident()]

@@ -114,3 +114,15 @@ def ahead(items: Iterable[T], depth: int = 2) -> Iterator[T]:
     finally:
         stopped.set()
         producer.join()
+
+
+def in_background(step: Callable[[], T]) -> Callable[[], T]:
+    """Start the zero-argument ``step`` in a second thread now; the function returned waits for
+    its result (or raises its exception). With one thread the step runs when its result is asked
+    for, as if it had been called there."""
+    if thread_count() <= 1 or getattr(_inside, "active", False):
+        return step
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jixiao")
+    future = pool.submit(_run_marked, step)
+    pool.shutdown(wait=False)
+    return future.result
