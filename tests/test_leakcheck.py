@@ -88,3 +88,23 @@ def test_digit_runs_inside_hashes_are_not_phone_numbers(tmp_path):
     sha = "ab" + "15212347038" + "cd" * 25
     (tmp_path / "manifest.json").write_text(f'{{"sha256": "{sha}"}}', encoding="utf-8")
     check_outputs([tmp_path], [])
+
+
+def test_files_scanned_side_by_side_give_the_hits_of_one_thread_in_file_order(
+    tmp_path, monkeypatch
+):
+    from jixiao import concurrency
+
+    for k, size in enumerate([3, 2000, 40, 500, 1]):
+        lines = ["无关内容 12.50"] * size + [f"联系人 1391234{k:04d}", f"支付王小明劳务费{k}"]
+        pd.DataFrame({"摘要": lines}).to_parquet(tmp_path / f"t{k}.parquet")
+        (tmp_path / f"t{k}.csv").write_text("\n".join(lines[::-1]), encoding="utf-8")
+    messages = []
+    for threads in ("1", "2", "3"):
+        monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)
+        with pytest.raises(PersonalDataLeak) as leak:
+            check_outputs([tmp_path], ["王小明"])
+        messages.append(str(leak.value))
+    assert messages[0] == messages[1] == messages[2]
+    places = [line.split("：")[0].strip() for line in messages[0].splitlines()[1:]]
+    assert places == sorted(places) and len(places) == 20
