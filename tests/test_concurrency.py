@@ -158,3 +158,57 @@ def test_of_several_unreadable_ledgers_the_first_by_name_is_reported(monkeypatch
     assert len(messages) == 1
     # sorted by name: 乙 (U+4E59) before 甲 (U+7532)
     assert files[1].name in messages.pop()
+
+
+def test_items_produced_ahead_come_in_order_from_another_thread(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    here = threading.get_ident()
+    threads = []
+
+    def produce():
+        for i in range(50):
+            threads.append(threading.get_ident())
+            yield i
+
+    assert list(concurrency.ahead(produce(), depth=2)) == list(range(50))
+    assert set(threads) != {here}
+
+
+def test_a_failure_while_producing_ahead_reaches_the_consumer_after_the_items_before(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+
+    def produce():
+        yield 1
+        yield 2
+        raise ValueError("broken block")
+
+    got = []
+    with pytest.raises(ValueError, match="broken block"):
+        for item in concurrency.ahead(produce()):
+            got.append(item)
+    assert got == [1, 2]
+
+
+def test_a_consumer_that_stops_early_stops_the_producer(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    made = []
+
+    def produce():
+        for i in range(1000):
+            made.append(i)
+            yield i
+
+    items = concurrency.ahead(produce(), depth=2)
+    assert next(items) == 0
+    items.close()  # joins the producer
+    assert len(made) <= 5
+
+
+def test_one_thread_produces_ahead_inline(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    here = threading.get_ident()
+
+    def produce():
+        yield threading.get_ident()
+
+    assert list(concurrency.ahead(produce())) == [here]

@@ -180,3 +180,23 @@ def test_a_later_notebook_that_rewrites_a_scanned_file_with_a_leak_fails_the_run
             log=lambda *_: None,
         )
     assert not (tmp_path / "reports" / "2017").exists()
+
+
+def test_files_scanned_side_by_side_give_the_hits_of_one_thread_in_file_order(
+    tmp_path, monkeypatch
+):
+    from jixiao import concurrency
+
+    for k, size in enumerate([3, 2000, 40, 500, 1]):
+        lines = ["无关内容 12.50"] * size + [f"联系人 1391234{k:04d}", f"支付王小明劳务费{k}"]
+        pd.DataFrame({"摘要": lines}).to_parquet(tmp_path / f"t{k}.parquet")
+        (tmp_path / f"t{k}.csv").write_text("\n".join(lines[::-1]), encoding="utf-8")
+    messages = []
+    for threads in ("1", "2", "3"):
+        monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)
+        with pytest.raises(PersonalDataLeak) as leak:
+            check_outputs([tmp_path], ["王小明"])
+        messages.append(str(leak.value))
+    assert messages[0] == messages[1] == messages[2]
+    places = [line.split("：")[0].strip() for line in messages[0].splitlines()[1:]]
+    assert places == sorted(places) and len(places) == 20

@@ -3,6 +3,8 @@ exactly what reading every cell with the exact patterns finds."""
 
 from __future__ import annotations
 
+import random
+import re
 import zipfile
 from pathlib import Path
 
@@ -15,7 +17,12 @@ import pytest
 from jixiao import privacy
 from jixiao.export import Sheet, write_workbook
 from jixiao.scan_distinct import column_text
-from jixiao.xlsx_text import may_hold_personal_data, sheets_to_read
+from jixiao.xlsx_text import (
+    _references_written_out,
+    _unsure_reference,
+    may_hold_personal_data,
+    sheets_to_read,
+)
 
 NAMES = ["王小明", "欧阳娜娜", "李四"]
 ROWS = 30_000
@@ -271,3 +278,50 @@ def test_cells_are_kept_apart_and_line_breaks_written_as_references_allowed(tmp_
     path = _hand_workbook(tmp_path, cells)
     assert not may_hold_personal_data(path, NAMES)
     assert _cell_by_cell(path, NAMES) == []
+
+
+_ANY_REFERENCE = re.compile(rb"&#(?:([0-9]{1,7})|x([0-9A-Fa-f]{1,6}));")
+_UNSURE_REFERENCE = re.compile(rb"&#(?!(?:9|10|13|x9|x[aAdD]);)")
+
+
+def _references_by_regex(xml: bytes) -> bytes:
+    """The definition: every well-formed reference to a character XML allows (tab and line
+    breaks excepted) written as that character in UTF-8, the rest left as they are."""
+
+    def written(match: re.Match) -> bytes:
+        code = int(match[1]) if match[1] is not None else int(match[2], 16)
+        allowed = 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+        return chr(code).encode("utf-8") if allowed else match[0]
+
+    return _ANY_REFERENCE.sub(written, xml)
+
+
+def _agrees_with_the_regexes(xml: bytes) -> None:
+    shown = _references_written_out(xml)
+    assert shown == _references_by_regex(xml), xml
+    assert _unsure_reference(shown) == bool(_UNSURE_REFERENCE.search(shown)), shown
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b"no references at all",
+        "<t>&#29579;&#x5C0F;&#X5C0F;明&#10;&#9;&#13;&#xA;&#xd;</t>".encode(),
+        b"&#&#49;3&#;&#x;&#1234567;&#12345678;&#x110000;&#xFFFE;&#55296;&#x10FFFF;",
+        b"&#38;#49;&amp;&#49&#49;;&#x31x;&#x0031;&#0000049;&#",
+        b"&#" * 3 + b"&#65;" + b"&#",
+        b"&#10;&#x9;&#xD;",
+    ],
+)
+def test_references_are_written_out_as_the_regex_definition_does(xml):
+    _agrees_with_the_regexes(xml)
+
+
+@pytest.mark.parametrize("one_by_one", [1_000, 3, 0])
+def test_references_written_out_agree_with_the_definition_on_random_text(monkeypatch, one_by_one):
+    # A part with many ampersands is handed to the regex after the first ones: same text.
+    monkeypatch.setattr("jixiao.xlsx_text._AMPERSANDS_ONE_BY_ONE", one_by_one)
+    rng = random.Random(16)
+    alphabet = [b"&#", b"x", b"X", b";", b"1", b"9", b"0", b"A", b"f", b"&", b"#", b"\xe7\x8e\x8b"]
+    for _ in range(3000):
+        _agrees_with_the_regexes(b"".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))))

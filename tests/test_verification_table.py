@@ -139,3 +139,29 @@ def test_statement_spot_values(folder: Path) -> None:
     assert table.loc["资金3.xlsx", "dropped"] == 1
     assert table["units"].dtype == "Int64"
     assert "x.csv" not in table.index  # no survey table was loaded
+
+
+def _blank_as_text(values: pd.Series) -> pd.Series:
+    """The definition: a value is blank when missing or when its text is only white space."""
+    text = values.astype("string")
+    return values.isna() | text.str.strip().eq("").fillna(False)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        pd.Series(["记-1", " ", "", None, "\u3000", "\t\n", " a "], dtype="str"),
+        pd.Series(["记-1", " ", "", None, "\u3000"], dtype="string"),
+        pd.Series(["记-1", " ", "", None, 5], dtype=object),
+        pd.Series(pd.to_datetime(["2017-01-01", None])),
+        pd.array([0, None, -3], dtype="Int64"),
+        pd.Series([0.0, float("nan"), -0.5]),
+        pd.Series([True, False]),
+        pd.Series(["甲", " ", None], dtype="category"),
+    ],
+)
+def test_blank_cells_are_missing_or_white_space_whatever_the_column_type(values) -> None:
+    from jixiao.verification import _blank
+
+    values = pd.Series(values)
+    assert _blank(values).astype(bool).tolist() == _blank_as_text(values).astype(bool).tolist()

@@ -160,3 +160,12 @@ def test_mixed_columns_fall_back_to_openpyxl(tmp_path: Path) -> None:
     slow = write_workbook(tmp_path / "slow.xlsx", {"表": Sheet(frame)}, bulk_rows=None)
     fast = write_workbook(tmp_path / "fast.xlsx", {"表": Sheet(frame)}, bulk_rows=0)
     assert _cells(fast) == _cells(slow)
+
+
+def test_the_first_unwritable_text_is_named_as_cell_by_cell(tmp_path: Path) -> None:
+    # Texts are checked once each: the one reported is still the first row's that fails.
+    texts = ["好", "好", "z\x02", "好", "a\x01", "z\x02"] * 5
+    frame = pd.DataFrame({"原因": pd.Series(texts, dtype="str")})
+    for bulk in (None, 0):
+        with pytest.raises(IllegalCharacterError, match="^z\x02 cannot"):
+            write_workbook(tmp_path / "x.xlsx", {"表": Sheet(frame)}, bulk_rows=bulk)

@@ -6,7 +6,8 @@ Most of their time is spent in Arrow kernels, numpy sorts and pandas' hash table
 the GIL, so threads share the cores without copying the ledger (processes would).
 
 Results come back in the order the steps were given, whichever finishes first, so the output is
-the same as one step after another. ``JIXIAO_THREADS=1`` runs them one after another (for
+the same as one step after another. :func:`ahead` overlaps a producer with its consumer (the rows
+of a long sheet built while the previous block is compressed), items in the order produced. ``JIXIAO_THREADS=1`` runs them one after another (for
 debugging, or to compare); a step started from inside another step runs inline rather than
 opening a second pool.
 """
@@ -14,10 +15,11 @@ opening a second pool.
 from __future__ import annotations
 
 import os
+import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from jixiao.errors import ParameterError
 
@@ -26,6 +28,7 @@ THREADS_VARIABLE = "JIXIAO_THREADS"
 MAX_THREADS = 4
 
 _inside = threading.local()
+T = TypeVar("T")
 
 
 def thread_count() -> int:
@@ -62,3 +65,52 @@ def side_by_side(*steps: Callable[[], Any]) -> list:
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jixiao") as pool:
         futures = [pool.submit(_run_marked, step) for step in steps]
     return [future.result() for future in futures]
+
+
+_END = object()
+
+
+def ahead(items: Iterable[T], depth: int = 2) -> Iterator[T]:
+    """The items of ``items`` in their order, produced in a second thread at most ``depth`` items
+    ahead of the consumer, so producing one and consuming the previous overlap (both spend their
+    time in code that releases the GIL: Arrow kernels, zlib). An exception while producing is
+    raised to the consumer at that point; a consumer that stops early stops the producer. With
+    one thread, or inside a side-by-side step, the items are produced inline."""
+    if thread_count() <= 1 or getattr(_inside, "active", False):
+        yield from items
+        return
+    buffer: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stopped = threading.Event()
+
+    def put(entry: tuple[bool, object]) -> bool:
+        while not stopped.is_set():
+            try:
+                buffer.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        _inside.active = True
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((True, _END))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((False, exc))
+
+    producer = threading.Thread(target=produce, name="jixiao-ahead", daemon=True)
+    producer.start()
+    try:
+        while True:
+            produced, item = buffer.get()
+            if not produced:
+                raise item
+            if item is _END:
+                return
+            yield item
+    finally:
+        stopped.set()
+        producer.join()

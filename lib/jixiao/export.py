@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import xlsx_rows
+from .concurrency import ahead
 from .errors import ParameterError
 from .xlsx_rows import FORMULA_TRIGGERS
 
@@ -82,8 +83,9 @@ def save_workbook(
             level = "compress_level" if hasattr(entry, "compress_level") else "_compresslevel"
             setattr(entry, level, 3)
             # A zip member is bytes (ZipFile.open has no text mode): the parts are UTF-8 XML.
+            # The next block of rows is built while this one is deflated.
             with target.open(entry, mode="w", force_zip64=True) as stream:
-                for part in parts:
+                for part in ahead(parts):
                     stream.write(part)
     return path
 

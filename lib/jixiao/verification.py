@@ -48,6 +48,16 @@ def _read(folder: Path, name: str, columns: list[str] | None = None) -> pd.DataF
 
 
 def _blank(values: pd.Series) -> pd.Series:
+    """Missing, or text that is empty or only white space. A number, date or boolean is written
+    with at least one character that is not white space, so only missing ones are blank; text
+    held in Arrow is trimmed by the same Arrow kernel the conversion to ``string`` would use."""
+    dtype = values.dtype
+    if (
+        pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+    ) and not isinstance(dtype, pd.CategoricalDtype):
+        return values.isna()
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        return values.isna() | values.str.strip().eq("").fillna(False).astype(bool)
     text = values.astype("string")
     return values.isna() | text.str.strip().eq("").fillna(False)
 
@@ -70,22 +80,31 @@ def _per_file(kind: str, data: pd.DataFrame) -> dict[str, pd.Series]:
         return {}
     # rows without a source file belong to no file (a group-by drops missing keys)
     files = data["source_file"].astype(str)
-    figures: dict[str, pd.Series] = {"loaded": files.groupby(files, sort=True).size()}
+    # Every figure is a column of one frame grouped once: the files are hashed a single time.
+    values: dict[str, pd.Series] = {"loaded": pd.Series(0, index=data.index)}
     dates = [c.name for c in table.columns if c.type == "date" and c.name in data.columns]
     if dates:
-        grouped = pd.to_datetime(data[dates[0]], errors="coerce").groupby(files)
-        figures["first_date"], figures["last_date"] = grouped.min(), grouped.max()
+        values["date"] = pd.to_datetime(data[dates[0]], errors="coerce")
     for money in ("debit_fen", "credit_fen", "amount_fen"):
         if money in data.columns:
-            figures[money] = pd.to_numeric(data[money]).fillna(0).groupby(files).sum()
+            values[money] = pd.to_numeric(data[money]).fillna(0)
     unit = UNIT_COLUMNS.get(kind)
     if unit and unit in data.columns:
-        figures["units"] = data[unit].groupby(files).nunique()
+        values["units"] = data[unit]
     if "account_code" in data.columns:
-        figures["accounts"] = data["account_code"].groupby(files).nunique()
+        values["accounts"] = data["account_code"]
     for column in table.columns:
         if column.required and column.name in data.columns:
-            figures[f"blank:{column.name}"] = _blank(data[column.name]).groupby(files).sum()
+            values[f"blank:{column.name}"] = _blank(data[column.name])
+    grouped = pd.DataFrame(values).groupby(files, sort=True)
+    figures: dict[str, pd.Series] = {"loaded": grouped["loaded"].size()}
+    if dates:
+        figures["first_date"], figures["last_date"] = grouped["date"].min(), grouped["date"].max()
+    for name in values:
+        if name in ("debit_fen", "credit_fen", "amount_fen") or name.startswith("blank:"):
+            figures[name] = grouped[name].sum()
+        elif name in ("units", "accounts"):
+            figures[name] = grouped[name].nunique()
     return figures
 
 

@@ -17,8 +17,8 @@ objects, time zones) makes :func:`plan_rows` return None and the sheet is writte
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -54,6 +54,9 @@ class Plan:
     frame: pd.DataFrame
     columns: tuple[Column, ...]
     first_row: int  # the worksheet row of the frame's first row
+    # Each text column dictionary-encoded: its distinct texts (in order of first appearance) and,
+    # per row, which one (null where the value is missing).
+    texts: Mapping[str, pa.DictionaryArray] = field(default_factory=dict)
 
 
 def _kind(values: pd.Series) -> str | None:
@@ -105,6 +108,7 @@ def plan_rows(worksheet, frame: pd.DataFrame, formats: list[str | None], first_r
     if None in kinds:
         return None
     columns = []
+    texts: dict[str, pa.DictionaryArray] = {}
     for index, (name, kind, number_format) in enumerate(
         zip(frame.columns, kinds, formats, strict=True), start=1
     ):
@@ -114,11 +118,15 @@ def plan_rows(worksheet, frame: pd.DataFrame, formats: list[str | None], first_r
             cell.number_format = number_format
             style = cell.style_id
         if kind == "text":
-            text = _text(frame[name])
-            for pattern, error in ((_ILLEGAL, IllegalCharacterError), (_NOT_XML, ValueError)):
-                bad = pc.match_substring_regex(text, pattern).fill_null(False)
-                if pc.any(bad).as_py():
-                    raise error(f"{text.filter(bad)[0]} cannot be used in worksheets.")
+            texts[name] = pc.dictionary_encode(_text(frame[name]))
+            # Distinct texts come in order of first appearance: the first bad one is the first
+            # bad row's, as a check of every row would report.
+            text = texts[name].dictionary
+            if pc.any(pc.match_substring_regex(text, f"{_ILLEGAL}|{_NOT_XML}")).as_py():
+                for pattern, error in ((_ILLEGAL, IllegalCharacterError), (_NOT_XML, ValueError)):
+                    bad = pc.match_substring_regex(text, pattern)
+                    if pc.any(bad).as_py():
+                        raise error(f"{text.filter(bad)[0]} cannot be used in worksheets.")
             if pc.any(_first_or_last(text, "".join(FORMULA_TRIGGERS))).as_py():
                 cell = WriteOnlyCell(worksheet)
                 if number_format:
@@ -126,7 +134,7 @@ def plan_rows(worksheet, frame: pd.DataFrame, formats: list[str | None], first_r
                 cell.quotePrefix = True
                 quoted = cell.style_id
         columns.append(Column(kind, get_column_letter(index), style, quoted))
-    return Plan(frame, tuple(columns), first_row)
+    return Plan(frame, tuple(columns), first_row, texts)
 
 
 def _float_text(values: np.ndarray) -> pa.Array:
@@ -182,49 +190,79 @@ def _date_serials(values: pd.Series) -> np.ndarray:
 
 
 def _escape(text: pa.Array) -> pa.Array:
+    """``& < > CR`` as XML writes them; only the texts holding one are rewritten."""
+    escaping = pc.match_substring_regex(text, "[" + "".join(raw for raw, _ in _ESCAPES) + "]")
+    if not pc.any(escaping).as_py():
+        return text
+    escaped = text.filter(escaping)
     for raw, entity in _ESCAPES:
-        text = pc.replace_substring(text, raw, entity)
-    return text
+        escaped = pc.replace_substring(escaped, raw, entity)
+    return pc.replace_with_mask(text, escaping, escaped)
 
 
 def _join(*parts) -> pa.Array:
     return pc.binary_join_element_wise(*parts, "")
 
 
-def _cells(values: pd.Series, column: Column) -> pa.Array:
+def _text_cells(text: pa.Array, column: Column) -> pa.Array:
+    """Each text's ``<c>`` element after its ``r="A`` + row number (``text``: no nulls)."""
+    style = f' s="{column.style}"' if column.style is not None else ""
+    longest = pc.max(pc.binary_length(text)).as_py() or 0  # bytes: at least the characters
+    raw = pc.utf8_slice_codeunits(text, 0, MAX_TEXT) if longest > MAX_TEXT else text
+    risky = _first_or_last(text, "".join(FORMULA_TRIGGERS))
+    outer = pc.or_(_first_or_last(raw, _SPACE), _first_or_last(raw, _SPACE, last=True))
+    keep = pc.if_else(outer, ' xml:space="preserve"', "")
+    escaped = _escape(raw)
+    inline = _join(' t="inlineStr"><is><t', keep, ">", escaped, "</t></is></c>")
+    cells = _join(f'"{style}', inline)
+    if column.quoted is not None:
+        cells = pc.if_else(risky, _join(f'" s="{column.quoted}"', inline), cells)
+    plain = pc.invert(risky)
+    errors = _join(f'"{style} t="e"><v>', escaped, "</v></c>")
+    cells = pc.if_else(pc.and_(plain, pc.is_in(raw, pa.array(ERROR_CODES))), errors, cells)
+    empty = pa.scalar(f'"{style} t="inlineStr"/>')
+    return pc.if_else(pc.and_(plain, pc.equal(raw, "")), empty, cells)
+
+
+def _absent(column: Column) -> pa.Scalar:
+    """What a missing value writes: an empty styled cell, or no cell (null) in an unstyled column."""
+    style = f' s="{column.style}"' if column.style is not None else ""
+    return pa.scalar(f'"{style} t="n"/>' if column.style is not None else None, pa.string())
+
+
+@dataclass(frozen=True)
+class _DistinctText:
+    """A text column as the ``<c>`` element of each distinct text and, per row, which one (null
+    where the value is missing): a column repeats its units, rules and accounts, so each text is
+    escaped and checked once."""
+
+    cells: pa.Array
+    codes: pa.Array
+
+    def take(self, start: int, stop: int) -> pa.Array:
+        return self.cells.take(self.codes.slice(start, stop - start))
+
+
+def _distinct_text(coded: pa.DictionaryArray, column: Column) -> _DistinctText:
+    return _DistinctText(_text_cells(coded.dictionary, column), coded.indices)
+
+
+def _value_cells(values: pd.Series, column: Column) -> pa.Array:
     """Each value's ``<c>`` element after its ``r="A`` + row number, null where no cell is
-    written (a missing value in an unstyled column)."""
+    written (a missing value in an unstyled column); for a column of numbers, dates or booleans."""
     style = f' s="{column.style}"' if column.style is not None else ""
     missing = pa.array(values.isna().to_numpy())
-    if column.kind == "text":
-        text = _text(values)
-        raw = pc.utf8_slice_codeunits(text, 0, MAX_TEXT)
-        risky = _first_or_last(text, "".join(FORMULA_TRIGGERS))
-        outer = pc.or_(_first_or_last(raw, _SPACE), _first_or_last(raw, _SPACE, last=True))
-        keep = pc.if_else(outer, ' xml:space="preserve"', "")
-        escaped = _escape(raw)
-        inline = _join(' t="inlineStr"><is><t', keep, ">", escaped, "</t></is></c>")
-        text = _join(f'"{style}', inline)
-        if column.quoted is not None:
-            text = pc.if_else(risky, _join(f'" s="{column.quoted}"', inline), text)
-        plain = pc.invert(risky)
-        errors = _join(f'"{style} t="e"><v>', escaped, "</v></c>")
-        text = pc.if_else(pc.and_(plain, pc.is_in(raw, pa.array(ERROR_CODES))), errors, text)
-        empty = pa.scalar(f'"{style} t="inlineStr"/>')
-        text = pc.if_else(pc.and_(plain, pc.equal(raw, "")), empty, text)
+    if column.kind == "bool":
+        numbers = pc.cast(pa.array(values.fillna(False).astype(bool).to_numpy()), pa.int8())
+        text, kind = pc.cast(numbers, pa.string()), "b"
+    elif column.kind == "int":
+        text, kind = _int_text(values.fillna(0).to_numpy(dtype=np.int64)), "n"
+    elif column.kind == "float":
+        text, kind = _float_text(values.to_numpy(dtype=np.float64, na_value=np.nan)), "n"
     else:
-        if column.kind == "bool":
-            numbers = pc.cast(pa.array(values.fillna(False).astype(bool).to_numpy()), pa.int8())
-            text, kind = pc.cast(numbers, pa.string()), "b"
-        elif column.kind == "int":
-            text, kind = _int_text(values.fillna(0).to_numpy(dtype=np.int64)), "n"
-        elif column.kind == "float":
-            text, kind = _float_text(values.to_numpy(dtype=np.float64, na_value=np.nan)), "n"
-        else:
-            text, kind = _float_text(_date_serials(values)), "n"
-        text = _join(f'"{style} t="{kind}"><v>', text, "</v></c>")
-    absent = pa.scalar(f'"{style} t="n"/>' if column.style is not None else None, pa.string())
-    return pc.if_else(missing, absent, text)
+        text, kind = _float_text(_date_serials(values)), "n"
+    text = _join(f'"{style} t="{kind}"><v>', text, "</v></c>")
+    return pc.if_else(missing, _absent(column), text)
 
 
 def _joined_bytes(rows: pa.Array) -> bytes:
@@ -236,15 +274,28 @@ def _joined_bytes(rows: pa.Array) -> bytes:
 
 def row_chunks(plan: Plan, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
     """The ``<row>`` elements of the plan's frame, ``chunk_rows`` rows at a time."""
-    for start in range(0, len(plan.frame), chunk_rows):
-        block = plan.frame.iloc[start : start + chunk_rows]
-        numbers = np.arange(len(block), dtype=np.int64) + plan.first_row + start
+    frame = plan.frame
+    texts = {
+        name: _distinct_text(plan.texts[name], column)
+        for name, column in zip(frame.columns, plan.columns, strict=True)
+        if column.kind == "text"
+    }
+    for start in range(0, len(frame), chunk_rows):
+        stop = min(start + chunk_rows, len(frame))
+        numbers = np.arange(start, stop, dtype=np.int64) + plan.first_row
         row = pc.cast(pa.array(numbers), pa.string())
-        cells = []
-        for name, column in zip(block.columns, plan.columns, strict=True):
-            cell = _join(f'<c r="{column.letter}', row, _cells(block[name], column))
-            cells.append(cell.fill_null(""))
-        yield _joined_bytes(_join('<row r="', row, '">', *cells, "</row>"))
+        parts: list = ['<row r="', row, '">']
+        for name, column in zip(frame.columns, plan.columns, strict=True):
+            if name in texts:
+                cells = texts[name].take(start, stop)
+                cells = cells.fill_null(_absent(column)) if column.style is not None else cells
+            else:
+                cells = _value_cells(frame[name].iloc[start:stop], column)
+            if cells.null_count:  # no cell for a missing value: its reference goes too
+                parts.append(_join(f'<c r="{column.letter}', row, cells).fill_null(""))
+            else:
+                parts += [f'<c r="{column.letter}', row, cells]
+        yield _joined_bytes(_join(*parts, "</row>"))
 
 
 _ROW_REF = re.compile(rb'(<row r="|<c r="[A-Z]+)([0-9]+)"')

@@ -55,11 +55,22 @@ _UNSURE = (
 _REFERENCE = re.compile(rb"&#(?!(?:9|10|13|x9|x[aAdD]);)")
 # Any well-formed character reference, decimal or hexadecimal.
 _ANY_REFERENCE = re.compile(rb"&#(?:([0-9]{1,7})|x([0-9A-Fa-f]{1,6}));")
+# Up to this many ``&`` are looked at one by one; a part with more goes through the regex.
+_AMPERSANDS_ONE_BY_ONE = 1_000
 
 
 def _is_xml_char(code: int) -> bool:
     """A character XML 1.0 allows, other than tab, line feed and carriage return."""
     return 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _ampersands(data: bytes, start: int = 0):
+    """The positions of ``&`` in ``data`` from ``start``: one byte found by ``memchr``, much
+    faster on a long part than a regex or a two-byte search (a reference begins with one)."""
+    at = data.find(b"&", start)
+    while at >= 0:
+        yield at
+        at = data.find(b"&", at + 1)
 
 
 def _written_out(match: re.Match) -> bytes:
@@ -71,8 +82,36 @@ def _written_out(match: re.Match) -> bytes:
 
 def _references_written_out(xml: bytes) -> bytes:
     """The part with every character reference but tab / line break written as its character
-    (UTF-8), so that what is searched is the text a cell shows."""
-    return _ANY_REFERENCE.sub(_written_out, xml) if b"&#" in xml else xml
+    (UTF-8), so that what is searched is the text a cell shows (a reference not vouched for,
+    or to a character XML does not allow, is left as it is).
+
+    A long part written in UTF-8 has its few references in its header and legend rows: each
+    ``&`` is found by ``memchr`` and tried in turn, as the regex substitution would (a
+    reference holds no ``&``, so the next one cannot begin inside it). A part with many
+    (openpyxl writes every non-ASCII character as one) is left to the regex after the first."""
+    view, pieces, done = memoryview(xml), [], 0
+    for count, at in enumerate(_ampersands(xml)):
+        if count == _AMPERSANDS_ONE_BY_ONE:
+            return b"".join([*pieces, _ANY_REFERENCE.sub(_written_out, view[done:])])
+        if xml[at + 1 : at + 2] != b"#":
+            continue
+        match = _ANY_REFERENCE.match(xml, at)
+        if match is not None:
+            pieces += [view[done:at], _written_out(match)]
+            done = match.end()
+    if not pieces:
+        return xml
+    return b"".join([*pieces, view[done:]])
+
+
+def _unsure_reference(xml: bytes) -> bool:
+    """Whether ``xml`` holds a reference this reading cannot vouch for (:data:`_REFERENCE`)."""
+    for count, at in enumerate(_ampersands(xml)):
+        if count == _AMPERSANDS_ONE_BY_ONE:
+            return _REFERENCE.search(xml, at) is not None
+        if xml[at + 1 : at + 2] == b"#" and _REFERENCE.match(xml, at):
+            return True
+    return False
 
 
 # The exact patterns match a digit run only from its first digit, and not after a decimal point.
@@ -112,7 +151,7 @@ def _part_may_hold(xml: bytes, names: list[str]) -> bool:
     Tags are not stripped: inside a cell's ``<t>`` or ``<v>`` its text is contiguous (rich-text
     runs and escapes are among the things not vouched for), and tags only keep cells apart."""
     xml = _references_written_out(xml)
-    if _REFERENCE.search(xml):
+    if _unsure_reference(xml):
         return True
     # The number shapes, what is not vouched for and the names' first two characters
     # (name_candidates' prefixes) in one RE2 pass.
