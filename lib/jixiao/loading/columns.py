@@ -250,13 +250,17 @@ def stack_pieces(pieces: list[pd.Series]) -> pd.Series:
     if any(isinstance(piece.dtype, pd.StringDtype) for piece in pieces):
         # Beside a CSV's text, a workbook's column of text cells only (or a file without the
         # column) is taken as text too: the stack stays Arrow text, cleaned by Arrow's kernels,
-        # instead of every CSV cell becoming a Python object. Both give as_text's result.
-        pieces = [
-            piece.astype(TEXT_DTYPE)
-            if piece.dtype == object and pd.api.types.infer_dtype(piece) in _TEXT_ONLY
-            else piece
+        # instead of every CSV cell becoming a Python object. Both give as_text's result. A
+        # workbook's column with numbers or dates makes the stack Python objects anyway, so
+        # then no piece is converted to text first.
+        text_only = [
+            piece.dtype != object or pd.api.types.infer_dtype(piece) in _TEXT_ONLY
             for piece in pieces
         ]
+        if all(text_only):
+            pieces = [
+                piece.astype(TEXT_DTYPE) if piece.dtype == object else piece for piece in pieces
+            ]
     return pd.concat(pieces, ignore_index=True)
 
 
