@@ -13,7 +13,7 @@ from conftest import write_notebook
 from jixiao import concurrency
 from jixiao import run as runner
 from jixiao.run.early_scan import EarlyScan
-from jixiao.run.leakcheck import PersonalDataLeak, check_outputs
+from jixiao.run.leakcheck import PersonalDataLeak, check_outputs, output_files
 
 
 @pytest.fixture(autouse=True)
@@ -200,3 +200,24 @@ def test_files_scanned_side_by_side_give_the_hits_of_one_thread_in_file_order(
     assert messages[0] == messages[1] == messages[2]
     places = [line.split("：")[0].strip() for line in messages[0].splitlines()[1:]]
     assert places == sorted(places) and len(places) == 20
+
+
+def test_a_folder_unlistable_in_the_background_is_scanned_at_the_check(tmp_path, monkeypatch):
+    from jixiao.run import early_scan
+
+    (tmp_path / "a.csv").write_text("电话\n13912345678\n", encoding="utf-8")
+    listed = []
+
+    def flaky(folders):
+        listed.append(1)
+        if len(listed) == 1:
+            raise FileNotFoundError("文件夹正在变动")
+        return output_files(folders)
+
+    monkeypatch.setattr(early_scan, "output_files", flaky)
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    with EarlyScan([tmp_path], lambda: []) as scan:
+        scan.notebook_finished()
+        with pytest.raises(PersonalDataLeak, match="a.csv"):
+            scan.check()
+    assert len(listed) == 2

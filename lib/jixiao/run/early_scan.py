@@ -74,7 +74,11 @@ class EarlyScan:
                 self._names = list(self._names_of())
             except Exception:  # noqa: BLE001 - reported by check(), where it is called again
                 return
-        for _, path in output_files(self.folders):
+        try:
+            written = output_files(self.folders)
+        except OSError:  # a folder changing while it is listed: everything is scanned at the end
+            return
+        for _, path in written:
             digest = file_digest(path)
             if digest is None or self._scanned.get(path, ("",))[0] == digest:
                 continue
