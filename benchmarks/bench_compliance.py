@@ -48,12 +48,10 @@ from jixiao.compliance import (
     benford_flags,
     benford_test,
     check_arrival,
-    check_scope,
-    check_separate_accounting,
     ledger_amounts,
     load_scope_rules,
     prepare_ledger,
-    run_ledger_analytics,
+    run_ledger_checks,
     voucher_evidence_findings,
 )
 from jixiao.compliance.analytics import (
@@ -269,9 +267,8 @@ def run_all(
     prepared ledger only, so its text columns are freed once coded."""
     ledger = prepare_ledger(handed.pop(), allocations)  # community and coded keys, once
     arrival = check_arrival(allocations, as_of="2019-10-31")
-    separate = check_separate_accounting(ledger, allocations, rules)
-    scope = check_scope(ledger, allocations, rules, period_end="2018-12-31")
-    analytics = run_ledger_analytics(ledger, allocations=allocations)
+    checks = run_ledger_checks(ledger, allocations, rules, period_end="2018-12-31")
+    separate, scope, analytics = checks.separate, checks.scope, checks.analytics
     evidence = voucher_evidence_findings(fieldwork, allocations)
     register = build_register(
         arrival, separate, scope, analytics.flags, evidence, observations=OBSERVATIONS

@@ -2,6 +2,7 @@
 
 import threading
 import time
+from functools import partial
 
 import pandas as pd
 import pytest
@@ -14,6 +15,7 @@ from jixiao.compliance import (
     load_scope_rules,
     prepare_ledger,
     run_ledger_analytics,
+    run_ledger_checks,
 )
 from jixiao.concurrency import side_by_side, thread_count
 from jixiao.errors import InputError, ParameterError
@@ -60,15 +62,52 @@ def test_one_thread_runs_the_steps_inline_one_after_another(monkeypatch):
     assert side_by_side(threading.get_ident, threading.get_ident) == [here, here]
 
 
-def test_a_step_inside_a_step_runs_inline_in_its_thread(monkeypatch):
+def test_steps_inside_a_step_are_shared_out_to_a_thread_that_is_free(monkeypatch):
     monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
 
-    def outer():
-        mine = threading.get_ident()
-        return mine, side_by_side(threading.get_ident, threading.get_ident)
+    def part():
+        time.sleep(0.1)
+        return threading.get_ident()
 
-    for mine, inner in side_by_side(outer, outer):
-        assert inner == [mine, mine]
+    def outer():
+        return side_by_side(part, part)
+
+    inner, quick = side_by_side(outer, lambda: "quick")
+    assert quick == "quick"
+    assert len(set(inner)) == 2  # the thread done with "quick" took a part of "outer"
+
+
+def _tree(depth: int) -> int:
+    """Leaves of a binary tree of nested side-by-side steps, counted by the steps themselves."""
+    if depth == 0:
+        time.sleep(0.001)
+        return 1
+    return sum(side_by_side(*(partial(_tree, depth - 1) for _ in range(2))))
+
+
+@pytest.mark.parametrize("threads", ["2", "3", "4"])
+def test_deeply_nested_steps_all_finish_with_their_results(monkeypatch, threads):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)
+    outcome = []
+    runner = threading.Thread(target=lambda: outcome.append(_tree(7)), daemon=True)
+    runner.start()
+    runner.join(timeout=60)
+    assert not runner.is_alive(), "nested steps did not finish: threads wait for each other"
+    assert outcome == [2**7]
+
+
+def test_a_failure_deep_inside_nested_steps_reaches_the_caller(monkeypatch):
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+
+    def inner_fails():
+        raise ValueError("inner")
+
+    def outer():
+        return side_by_side(lambda: 1, inner_fails)
+
+    with pytest.raises(ValueError, match="inner"):
+        side_by_side(outer, lambda: 2)
+    assert side_by_side(lambda: 3, lambda: 4) == [3, 4]  # the threads are still there
 
 
 @pytest.mark.parametrize("value", ["zero", "0", "-2", "1.5"])
@@ -121,6 +160,54 @@ def test_the_2017_checks_give_the_same_frames_side_by_side_as_one_after_another(
     assert len(one[2]) and len(one[3])  # the comparison is not between empty tables
     for a, b in zip(one, several, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_the_ledger_checks_run_together_give_each_check_s_own_frames(monkeypatch, threads):
+    raw = paths.raw_dir(2017)
+    allocations = loading.load_allocations(next(raw.glob("资金下达*.xlsx"))).data
+    ledger = loading.load_ledgers(sorted(raw.glob("明细账*"))).data
+    profile = year_profile(2017)
+    rules = load_scope_rules(year=2017)
+    analytics_options = dict(benford_min_count=50, round_min_fen=100_000, window_days=10)
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "1")
+    separate = check_separate_accounting(
+        ledger, allocations, rules, **profile.separate_accounting_options()
+    )
+    scope = check_scope(
+        ledger, allocations, rules, period_end="2017-06-30", **profile.scope_options()
+    )
+    analytics = run_ledger_analytics(ledger, allocations=allocations, **analytics_options)
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, threads)
+    together = run_ledger_checks(
+        ledger,
+        allocations,
+        rules,
+        period_end="2017-06-30",
+        separate_options=profile.separate_accounting_options(),
+        scope_options=profile.scope_options(),
+        analytics_options=analytics_options,
+    )
+    assert len(separate) and len(scope) and len(analytics.flags)
+    pd.testing.assert_frame_equal(together.separate, separate)
+    pd.testing.assert_frame_equal(together.scope, scope)
+    pd.testing.assert_frame_equal(together.analytics.flags, analytics.flags)
+    pd.testing.assert_frame_equal(together.analytics.benford.table, analytics.benford.table)
+
+
+def test_an_option_a_check_does_not_take_is_an_error_naming_it(monkeypatch):
+    raw = paths.raw_dir(2017)
+    allocations = loading.load_allocations(next(raw.glob("资金下达*.xlsx"))).data
+    ledger = loading.load_ledgers(sorted(raw.glob("明细账*"))).data
+    monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
+    with pytest.raises(TypeError, match="window_day"):
+        run_ledger_checks(
+            ledger,
+            allocations,
+            load_scope_rules(year=2017),
+            period_end="2018-06-30",
+            analytics_options={"window_day": 7},
+        )
 
 
 def _same_load(a: loading.LoadResult, b: loading.LoadResult) -> None:

@@ -7,9 +7,15 @@ the GIL, so threads share the cores without copying the ledger (processes would)
 
 Results come back in the order the steps were given, whichever finishes first, so the output is
 the same as one step after another. :func:`ahead` overlaps a producer with its consumer (the rows
-of a long sheet built while the previous block is compressed), items in the order produced. ``JIXIAO_THREADS=1`` runs them one after another (for
-debugging, or to compare); a step started from inside another step runs inline rather than
-opening a second pool.
+of a long sheet built while the previous block is compressed), items in the order produced.
+``JIXIAO_THREADS=1`` runs them one after another (for debugging, or to compare).
+
+Steps may start steps of their own (a check run beside other checks runs its rules side by
+side). All of them share one set of threads: the thread that starts steps runs them too, and
+while it waits for one that another thread took, it runs whatever step is waiting to be taken.
+So a core never idles while any step is ready, and a step waiting for its own never blocks the
+steps it waits for (every thread only ever waits for steps started after the one it is in, so
+no two threads can wait for each other).
 """
 
 from __future__ import annotations
@@ -17,8 +23,8 @@ from __future__ import annotations
 import os
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from jixiao.errors import ParameterError
@@ -48,23 +54,128 @@ def thread_count() -> int:
     return count
 
 
-def _run_marked(step: Callable[[], Any]) -> Any:
-    _inside.active = True
-    try:
-        return step()
-    finally:
-        _inside.active = False
+class _Step:
+    """One zero-argument call, run once by whichever thread takes it."""
+
+    __slots__ = ("call", "taken", "finished", "result", "error")
+
+    def __init__(self, call: Callable[[], Any]) -> None:
+        self.call = call
+        self.taken = False
+        self.finished = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        before = getattr(_inside, "active", False)
+        _inside.active = True
+        try:
+            self.result = self.call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller, raised there
+            self.error = exc
+        finally:
+            _inside.active = before
+
+
+class _Threads:
+    """``helpers`` threads that, with the threads that start steps, run every step waiting."""
+
+    def __init__(self, helpers: int) -> None:
+        self.helpers = helpers
+        self.changed = threading.Condition()
+        self.waiting: deque[_Step] = deque()
+        self.closed = False
+        for number in range(helpers):
+            name = f"jixiao-{number + 1}"
+            threading.Thread(target=self._help, name=name, daemon=True).start()
+
+    def close(self) -> None:
+        """Let the helpers end once nothing is waiting (the thread count was changed)."""
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def _help(self) -> None:
+        while True:
+            with self.changed:
+                while not self.waiting and not self.closed:
+                    self.changed.wait()
+                if not self.waiting:
+                    return
+                step = self.waiting.popleft()  # the oldest: steps are given biggest first
+                step.taken = True
+            self._run(step)
+
+    def _run(self, step: _Step) -> None:
+        step.run()
+        with self.changed:
+            step.finished = True
+            self.changed.notify_all()
+
+    def _next(self, steps: list[_Step]) -> _Step | None:
+        """Under the lock: the first of ``steps`` not yet taken, else the newest step waiting
+        (most often a part of a step this thread waits for), else None."""
+        for step in steps:
+            if not step.taken:
+                self.waiting.remove(step)
+                break
+        else:
+            if not self.waiting:
+                return None
+            step = self.waiting.pop()
+        step.taken = True
+        return step
+
+    def run_all(self, calls: tuple[Callable[[], Any], ...]) -> list[_Step]:
+        steps = [_Step(call) for call in calls]
+        with self.changed:
+            self.waiting.extend(steps)
+            self.changed.notify(len(steps))
+        try:
+            while True:
+                with self.changed:
+                    step = self._next(steps)
+                    while step is None and not all(s.finished for s in steps):
+                        self.changed.wait()
+                        step = self._next(steps)
+                    if step is None:
+                        return steps
+                self._run(step)
+        except BaseException:  # interrupted (KeyboardInterrupt): withdraw what is not taken
+            with self.changed:
+                for step in steps:
+                    if not step.taken:
+                        step.taken = True
+                        self.waiting.remove(step)
+            raise
+
+
+_threads_lock = threading.Lock()
+_threads: _Threads | None = None
+
+
+def _shared_threads(count: int) -> _Threads:
+    global _threads
+    with _threads_lock:
+        if _threads is None or _threads.helpers != count - 1:
+            if _threads is not None:
+                _threads.close()
+            _threads = _Threads(count - 1)
+        return _threads
 
 
 def side_by_side(*steps: Callable[[], Any]) -> list:
     """The results of the zero-argument ``steps``, in the order given. When steps fail, the
-    first failed step's exception (in that order) is raised once every step has ended."""
-    workers = min(thread_count(), len(steps))
-    if workers <= 1 or getattr(_inside, "active", False):
+    first failed step's exception (in that order) is raised once every step has ended. Give
+    the longest steps first: the other threads take them in that order."""
+    count = thread_count()
+    if count <= 1 or len(steps) <= 1:
         return [step() for step in steps]
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jixiao") as pool:
-        futures = [pool.submit(_run_marked, step) for step in steps]
-    return [future.result() for future in futures]
+    done = _shared_threads(count).run_all(steps)
+    for step in done:
+        if step.error is not None:
+            raise step.error
+    return [step.result for step in done]
 
 
 _END = object()

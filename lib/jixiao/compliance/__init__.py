@@ -15,6 +15,7 @@ Where things are:
 - :mod:`.benford` — first-digit test with Nigrini's MAD levels (GL-07, run by :func:`.run_ledger_analytics`)
 - :mod:`.digits` — the amounts to test (one side of each entry), second-digit and last-two-digits tests
 - :mod:`.workdays` — the Chinese working-day calendar (调休 aware)
+- :mod:`.ledger_checks` — the three whole-ledger checks above run together, side by side
 - :mod:`.evidence` — sampled vouchers lacking 原始凭证, non-compliant or unapproved (EVD-01 … EVD-03)
 """
 
@@ -73,6 +74,7 @@ from .execution import (
     execution_metric,
     unspent_balance_flags,
 )
+from .ledger_checks import LedgerChecks, run_ledger_checks
 from .scope import (
     check_scope,
     load_scope_rules,
@@ -97,6 +99,7 @@ __all__ = [
     "ArrivalSummary",
     "BenfordResult",
     "LedgerAnalytics",
+    "LedgerChecks",
     "CheckRule",
     "DigitTestResult",
     "account_mixing_by_unit",
@@ -130,6 +133,7 @@ __all__ = [
     "project_spending",
     "round_amounts",
     "run_ledger_analytics",
+    "run_ledger_checks",
     "second_digit_test",
     "scope_rules_path",
     "special_spending_in_basic",
