@@ -443,6 +443,23 @@ def _scrub_personal_rows(frame: pd.DataFrame, column: str, names: dict[str, str]
     return out
 
 
+def _write_table(
+    kind: str, data: pd.DataFrame, target: Path, salt: str, names: dict[str, str]
+) -> pd.DataFrame | None:
+    """Write one canonical table: personal columns masked (survey, interviews), raw text
+    scrubbed; returns what the scrubbing changed (None for a kind not scrubbed)."""
+    from jixiao.privacy import mask_personal_data
+
+    notes = None
+    if kind in PERSONAL_TABLES:
+        data = mask_personal_data(data, salt=salt)
+    if kind in schema.RAW_TABLES and not data.empty:
+        data, notes = scrub_table(schema.RAW_TABLES[kind], data, names)
+        notes = notes.assign(table=kind)
+    data.to_parquet(target, index=False, engine="pyarrow")
+    return notes
+
+
 def write_processed(
     year: int,
     results: dict[str, LoadResult],
@@ -459,10 +476,7 @@ def write_processed(
     The dropped-row text and rejected values of those tables are scrubbed of phones, ID
     numbers and the respondents' names too.
     """
-    from jixiao.privacy import (  # written alongside; imported where it is needed
-        mask_personal_data,
-        name_masks,
-    )
+    from jixiao.privacy import name_masks  # written alongside; imported where it is needed
 
     if _holds_people(results):
         salt, salt_origin = privacy_salt(year, _raw_folder(year, results))
@@ -478,16 +492,31 @@ def write_processed(
     for kind in PERSONAL_TABLES:
         if kind in results and "name" in results[kind].data:
             names.update(name_masks(results[kind].data["name"]))
+    # Each kind is masked, scrubbed and written in its own step, side by side: the deliberately
+    # slow pseudonym keys of the survey (scrypt) and pyarrow's writing release the GIL, so they
+    # overlap the scrubbing of the ledger. The biggest tables are started first.
+    kinds = sorted(results, key=lambda kind: -len(results[kind].data))
+    notes_of = dict(
+        zip(
+            kinds,
+            side_by_side(
+                *(
+                    partial(
+                        _write_table,
+                        kind,
+                        results[kind].data,
+                        folder / f"{kind}.parquet",
+                        salt,
+                        names,
+                    )
+                    for kind in kinds
+                )
+            ),
+            strict=True,
+        )
+    )
+    scrub_notes = [notes_of[kind] for kind in results if notes_of[kind] is not None]
     tables: list[tuple[Path, pd.DataFrame]] = []
-    scrub_notes: list[pd.DataFrame] = []
-    for kind, result in results.items():
-        data = result.data
-        if kind in PERSONAL_TABLES:
-            data = mask_personal_data(data, salt=salt)
-        if kind in schema.RAW_TABLES and not data.empty:
-            data, notes = scrub_table(schema.RAW_TABLES[kind], data, names)
-            scrub_notes.append(notes.assign(table=kind))
-        tables.append((folder / f"{kind}.parquet", data))
     for part, name in (
         ("rejects", "rejects"),
         ("dropped", "dropped"),
@@ -510,7 +539,7 @@ def write_processed(
             for target, frame in tables
         )
     )
-    written = [target for target, _ in tables]
+    written = [folder / f"{kind}.parquet" for kind in results] + [t for t, _ in tables]
 
     raw_files = sorted(
         {Path(s) for r in results.values() for s in r.sources}, key=lambda p: p.as_posix()
