@@ -391,6 +391,19 @@ def test_opening_balance_and_month_and_year_totals_are_dropped_not_loaded():
     assert result.data["debit_fen"].sum() == RECEIPT + PAYMENT
 
 
+def test_a_dropped_row_s_text_shows_whole_numbers_without_the_float_suffix_and_keeps_the_rest():
+    from jixiao.loading.frames import _row_text
+
+    body = pd.DataFrame(
+        {
+            0: pd.Series([" 12.0 ", "\u300012.0", "12.05", None], dtype=object),
+            1: pd.Series([7.0, "1.0.0", "-3.0", "合计"], dtype=object),
+            2: pd.Series(["本月合计", "a.0", "", "0.0"], dtype="str"),
+        }
+    )
+    assert _row_text(body).tolist() == ["12 7 本月合计", "12 1.0.0 a.0", "12.05 -3", "合计 0"]
+
+
 def test_blank_rows_are_dropped_with_their_row_numbers():
     result = load_ledger(corpus("blank_rows.xlsx"), unit="测试")
     assert result.counts == counts(6, 3, 0, 3)

@@ -6,6 +6,7 @@ whole batch; each row keeps its file, sheet and Excel row for the rejects and th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -264,16 +265,23 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
     return frame
 
 
+_WHOLE_NUMBER = re.compile(r"^\s*(-?[0-9]+)\.0\s*$")
+
+
 def _row_text(body: pd.DataFrame) -> pd.Series:
     if body.empty:
         return pd.Series(dtype=TEXT_DTYPE)
-    # Frame-wide operations (not one as_text per column): this runs once per batch on the few
-    # dropped rows, where per-column overhead would dominate.
-    text = (
-        body.where(body.notna(), "")
-        .astype(TEXT_DTYPE)
-        .replace(r"^\s*(-?[0-9]+)\.0\s*$", r"\1", regex=True)
-    )
+    # Runs once per batch on the dropped rows (a few, or thousands of 合计 lines in a province's
+    # ledgers): Arrow's kernels over whole columns, Python only where a cell may need it.
+    text = body.where(body.notna(), "").astype(TEXT_DTYPE)
+    for c in text.columns:
+        # "12.0" (a whole number read as a float) → "12". Only a cell containing ".0" can
+        # match, so Python's regex (its \s is Unicode whitespace) runs on those cells alone.
+        column = text[c]
+        maybe = column.str.contains(".0", regex=False).to_numpy(dtype=bool)
+        if maybe.any():
+            fixed = column[maybe].astype(object).str.replace(_WHOLE_NUMBER, r"\1", regex=True)
+            text[c] = column.where(~maybe, fixed.astype(TEXT_DTYPE))
     joined = (
         text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=" ")
         if len(text.columns) > 1
