@@ -10,8 +10,6 @@ secret salt of ``JIXIAO_PRIVACY_SALT`` (:func:`privacy_salt`).
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -22,7 +20,7 @@ import pandas as pd
 from jixiao import manifest, paths, schema
 from jixiao.case import unit_names
 from jixiao.concurrency import side_by_side
-from jixiao.errors import InputError, ParameterError
+from jixiao.errors import InputError
 from jixiao.loading import (
     DATE_DTYPE,
     PERSONAL_COLUMNS,
@@ -40,15 +38,20 @@ from jixiao.loading import (
     load_table,
 )
 from jixiao.project_profile import project_tables
+from jixiao.salt import (  # noqa: F401 - part of the ingest step's interface
+    MIN_SALT_LENGTH,
+    SALT_ENVIRONMENT_VARIABLE,
+    SALT_FROM_ENVIRONMENT,
+    SALT_NOT_NEEDED,
+    SALT_PUBLIC_FOR_RECONSTRUCTED_CASE,
+    check_salt_strength,
+    privacy_salt,
+    public_salt,
+)
 from jixiao.scrub import scrub_table
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".txt")
 PERSONAL_TABLES = ("survey", "interviews")
-SALT_ENVIRONMENT_VARIABLE = "JIXIAO_PRIVACY_SALT"
-# Salt origins recorded in the manifest (never the salt itself).
-SALT_FROM_ENVIRONMENT = "environment"
-SALT_PUBLIC_FOR_RECONSTRUCTED_CASE = "public (reconstructed_case)"
-SALT_NOT_NEEDED = "not needed (no respondents)"
 COUNT_HEADERS = {
     "table": "数据表",
     "title": "名称",
@@ -207,6 +210,21 @@ def _load_allocations(path: Path, folder: Path) -> LoadResult:
     return load_table(path, profile.table(schema.ALLOCATIONS))
 
 
+def _load_kind(kind: str, files: list[Path], folder: Path, own: dict) -> dict[str, LoadResult]:
+    """One raw kind's files loaded (the survey gives its three tables)."""
+    if kind == "ledger":
+        return {"ledger": load_ledgers(files, unit_names=unit_names(folder))}
+    if kind == "allocations":
+        # read plainly first: a year of blank templates is one message naming every empty
+        # table (below) before the profile is asked for its grant types
+        return {"allocations": load_table(files[0], own["allocations"])}
+    if kind == "survey":
+        return dict(load_survey(files[0], tables=own))
+    if kind == "interviews":
+        return {kind: load_table(files[0], own["interviews"])}
+    return {kind: _SINGLE_LOADERS[kind](files[0])}
+
+
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
     """Load every raw kind of a year: ``{"allocations", "ledger", "outputs", "survey",
     "survey_items", "survey_plan", "interviews", "observations"}``.
@@ -220,6 +238,9 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
         raise InputError(f"{year} 年的原始数据文件夹不存在：{folder}")
     results: dict[str, LoadResult] = {}
     own = project_tables(folder)  # the project's own place header and respondent groups
+    # Every kind's files are settled first (a missing or doubled file is reported before any
+    # loading); then the kinds load side by side, the ledgers' reading overlapping the rest.
+    loads: dict[str, Callable[[], dict[str, LoadResult]]] = {}
     for raw in RAW_KINDS:
         files = find_files(folder, raw)
         if not files:
@@ -238,18 +259,11 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
                 f"{raw.table.title}只应有一个文件，但「{raw.table.file_glob}」匹配到 {len(files)} 个：{names}",
                 file=folder,
             )
-        if raw.kind == "ledger":
-            results["ledger"] = load_ledgers(files, unit_names=unit_names(folder))
-        elif raw.kind == "allocations":
-            # read plainly first: a year of blank templates is one message naming every empty
-            # table (below) before the profile is asked for its grant types
-            results["allocations"] = load_table(files[0], own["allocations"])
-        elif raw.kind == "survey":
-            results.update(load_survey(files[0], tables=own))
-        elif raw.kind == "interviews":
-            results[raw.kind] = load_table(files[0], own["interviews"])
-        else:
-            results[raw.kind] = _SINGLE_LOADERS[raw.kind](files[0])
+        loads[raw.kind] = partial(_load_kind, raw.kind, files, folder, own)
+    # The ledgers take longest: started first.
+    order = sorted(loads, key=lambda kind: kind != "ledger")
+    for loaded in side_by_side(*(loads[kind] for kind in order)):
+        results.update(loaded)
     results = {k: results[k] for k in TABLE_ORDER if k in results}
     check_required_tables_have_rows(results, folder)
     if results["allocations"].sources:
@@ -345,54 +359,6 @@ def dropped_summary(results: dict[str, LoadResult]) -> pd.DataFrame:
     dropped = combined(results, "dropped")
     summary = dropped.groupby(["table", "kind"], sort=True).size().rename("count").reset_index()
     return summary.rename(columns={"table": "数据表", "kind": "类型", "count": "行数"})
-
-
-def public_salt(year: int) -> str:
-    """The salt a fictional or reconstructed case may use: printed here, so it protects nobody."""
-    return f"jixiao-{year}"
-
-
-MIN_SALT_LENGTH = 16
-
-
-def check_salt_strength(secret: str) -> None:
-    """A salt anyone could guess protects nobody: too short, or the public case pattern."""
-    if len(secret.strip()) < MIN_SALT_LENGTH or re.fullmatch(r"\s*jixiao-\d{4}\s*", secret):
-        raise ParameterError(
-            f"隐私盐值 {SALT_ENVIRONMENT_VARIABLE} 太弱：至少 {MIN_SALT_LENGTH} 个字符，且不能是公开的案例盐值"
-            "（jixiao-<年度>）。请改用一串只有评价组知道的随机文字，例如 "
-            'python -c "import secrets; print(secrets.token_hex(16))" 生成的 32 位文字。'
-        )
-
-
-def privacy_salt(year: int, raw_folder: Path | None = None) -> tuple[str, str]:
-    """The salt for the pseudonyms and where it came from (``environment`` or the public one).
-
-    Real data must use a secret salt from ``JIXIAO_PRIVACY_SALT``: with the public one, anyone
-    could try the 10,000 numbers a masked phone (156****6328) leaves open against
-    ``person_key``. Only a case whose ``parameters.toml`` declares ``reconstructed_case = true``
-    (fictional people) may go without it. Anything else is a :class:`ParameterError` that says
-    how to set the variable.
-    """
-    from jixiao.case import RECONSTRUCTED_CASE, declares_reconstructed_case
-
-    secret = os.environ.get(SALT_ENVIRONMENT_VARIABLE, "")
-    if secret.strip():
-        check_salt_strength(secret)
-        return secret, SALT_FROM_ENVIRONMENT
-    folder = Path(raw_folder) if raw_folder is not None else paths.raw_dir(year)
-    if declares_reconstructed_case(folder):
-        return public_salt(year), SALT_PUBLIC_FOR_RECONSTRUCTED_CASE
-    raise ParameterError(
-        f"未设置隐私盐值 {SALT_ENVIRONMENT_VARIABLE}：问卷和电话访谈含有姓名、手机号、身份证号，写出前要用只有评价组知道的"
-        "盐值生成受访者代码（person_key）；没有它，凭脱敏后的手机号（如 156****6328）只需试 1 万个号码就能反推出完整号码。\n"
-        f"请先设置环境变量 {SALT_ENVIRONMENT_VARIABLE} 为一串随机文字，再重新运行：\n"
-        f"  Linux / macOS：export {SALT_ENVIRONMENT_VARIABLE}=\"$(python -c 'import secrets; print(secrets.token_hex(16))')\"\n"
-        f'  Windows PowerShell：$env:{SALT_ENVIRONMENT_VARIABLE} = "<随机文字>"（可用 python -c "import secrets; print(secrets.token_hex(16))" 生成）\n'
-        "盐值要妥善保管、不要写进项目文件或提交到代码库；同一盐值下各次运行、各台机器的受访者代码相同，换了盐值代码就全部改变。\n"
-        f"只有虚构或重构的案例数据（人员信息均为虚构）才可以在 {folder / schema.PARAMETERS_FILE} 中写 "
-        f"{RECONSTRUCTED_CASE} = true，改用公开的默认盐值。"
-    )
 
 
 def _raw_folder(year: int, results: dict[str, LoadResult]) -> Path:
