@@ -208,10 +208,19 @@ def _parse_text_table(
             joined = pa.chunked_array(chunks, type=pa.large_string())
             assembled.append(joined if len(chunks) <= 64 else joined.combine_chunks())
         columns = assembled
-    cells = pd.DataFrame(
-        {j: pd.Series(pd.array(column, dtype="str")) for j, column in enumerate(columns)}
-    )
+    # Columns with no text at all (trailing delimiters) are left out; the first always stays.
+    kept = [column for j, column in enumerate(columns) if j < 1 or _has_text(column)]
+    names = [str(j) for j in range(len(kept))]
+    cells = pa.table(kept, names=names).to_pandas(types_mapper=_as_text_dtype)
+    cells.columns = range(len(kept))
     return cells
+
+
+def _as_text_dtype(arrow_type: pa.DataType) -> pd.StringDtype | None:
+    """pandas' text dtype (``"str"``) for Arrow text, as ``pd.array(…, dtype="str")`` gives."""
+    if pa.types.is_large_string(arrow_type) or pa.types.is_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    return None
 
 
 _HEAD = 1 << 16  # characters looked at for the delimiter and the usual number of fields
@@ -269,19 +278,15 @@ def read_csv(path: Path) -> RawGrid:
     return _csv_grid(path, cells, encoding, delimiter)
 
 
-def _has_text(column: pd.Series) -> bool:
-    """Whether a column of text cells has a cell other than ``""`` (on its Arrow array: the
-    longest cell's length, not a comparison of every cell)."""
-    arrow = getattr(column.array, "_pa_array", None)
-    if arrow is None or arrow.null_count:
-        return bool((column != "").any())
-    return (pc.max(pc.binary_length(arrow)).as_py() or 0) > 0
+def _has_text(column: pa.ChunkedArray) -> bool:
+    """Whether a column of text cells has a cell other than ``""`` (the longest cell's length,
+    not a comparison of every cell)."""
+    if column.null_count:  # never from the parse (no cell is null); a missing cell is not ""
+        return True
+    return (pc.max(pc.binary_length(column)).as_py() or 0) > 0
 
 
 def _csv_grid(path: Path, cells: pd.DataFrame, encoding: str, delimiter: str) -> RawGrid:
-    filled = [_has_text(cells[j]) for j in cells.columns]
-    cells = cells.loc[:, np.array(filled, dtype=bool) | (cells.columns < 1)]
-    cells.columns = range(cells.shape[1])
     return RawGrid(file=path.name, sheet=None, cells=cells, encoding=encoding, delimiter=delimiter)
 
 

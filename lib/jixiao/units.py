@@ -46,7 +46,11 @@ def same_unit(first: str, second: str) -> bool:
     明细账_浏河社区.xlsx with the title line 核算单位：浏河社区居民委员会 is one unit;
     中天社区 and 兴隆社区 are two.
     """
-    a, b = comparison_key(first), comparison_key(second)
+    return same_keys(comparison_key(first), comparison_key(second))
+
+
+def same_keys(a: str, b: str) -> bool:
+    """:func:`same_unit` of two names' :func:`comparison_key`."""
     return bool(a) and bool(b) and (a == b or a in b or b in a)
 
 

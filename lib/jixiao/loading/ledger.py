@@ -22,7 +22,7 @@ from jixiao.delimited import read_csv
 from jixiao.distinct import encode, spread, spread_text
 from jixiao.errors import InputError
 from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_sheet
-from jixiao.units import same_unit
+from jixiao.units import comparison_key, same_keys, same_unit
 
 from .cells import squeeze
 from .frames import Frame, Part, load_frame, per_column, prepare, stack
@@ -324,9 +324,12 @@ def ledger_unit(
 def _no_second_file_per_unit(paths: list[Path], units: list[tuple[str, str]]) -> None:
     """Two files naming one unit (a copy, or 明细账_浏河社区 beside 明细账_浏河社区居委会) would
     count its entries twice."""
+    # Each name's comparison key once: a province's hundreds of files make many pairs.
+    keys = [comparison_key(unit) for unit, _ in units]
     for i, (path, (unit, _)) in enumerate(zip(paths, units, strict=True)):
-        for earlier, (other, _) in zip(paths[:i], units[:i], strict=False):
-            if same_unit(unit, other):
+        key = keys[i]
+        for k, (earlier, (other, _)) in enumerate(zip(paths[:i], units[:i], strict=False)):
+            if same_keys(key, keys[k]):
                 shown = unit if unit == other else f"{other}」与「{unit}"
                 raise InputError(
                     f"两个明细账文件属于同一个核算单位「{shown}」：「{earlier.name}」和「{path.name}」；"
