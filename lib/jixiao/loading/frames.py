@@ -405,27 +405,33 @@ def load_frame(
     def kept(text: pd.Series) -> pd.Series:
         return text if everything else text[keep]
 
+    def converted(col: schema.Column) -> tuple[Converted, pd.Series | None]:
+        """The column converted, and its kept cells where the conversion needed them."""
+        coded = frame.encoded.get(col.name)
+        if col.name in frame.converted:
+            # Amounts converted while stacking; their text is built only for rejects.
+            conv = frame.converted[col.name]
+            return (conv if everything else take_converted(conv, keep, index)), None
+        # A column converted per distinct value needs its cells only for rejects.
+        text = None if coded is not None else kept(frame.texts[col.name])
+        encoded = (coded[0][keep], coded[1]) if coded is not None else None
+        return convert_column(
+            text, col, validate_choices=validate_choices, encoded=encoded, index=index
+        ), text
+
+    # The columns' conversions are independent: side by side for a long batch (spreading the
+    # distinct values back is Arrow's take, which releases the GIL).
+    present = [col for col in table.columns if col.name in frame.texts]
+    jobs = [partial(converted, col) for col in present]
+    results = side_by_side(*jobs) if len(index) >= _THREADED_ROWS else [job() for job in jobs]
+    conversions = dict(zip([col.name for col in present], results, strict=True))
     for col in table.columns:
         if col.name not in frame.texts:
             columns[col.name] = pd.Series(pd.NA, index=index).astype(dtype_for(col))
             continue
         coded = frame.encoded.get(col.name)
         positions = coded[0][keep] if coded is not None else None
-        if col.name in frame.converted:
-            # Amounts converted while stacking; their text is built only for rejects.
-            conv = frame.converted[col.name]
-            conv = conv if everything else take_converted(conv, keep, index)
-            text = None
-        else:
-            # A column converted per distinct value needs its cells only for rejects.
-            text = None if coded is not None else kept(frame.texts[col.name])
-            conv = convert_column(
-                text,
-                col,
-                validate_choices=validate_choices,
-                encoded=(positions, coded[1]) if coded is not None else None,
-                index=index,
-            )
+        conv, text = conversions[col.name]
         headers = frame.found[col.name]
         for action, mask in conv.actions.items():
             frame.note_rows(headers, action, part[mask.to_numpy(dtype=bool)])
