@@ -395,3 +395,18 @@ def test_ledgers_loaded_together_equal_each_file_loaded_alone(tmp_path):
     assert together.rejects["file"].nunique() >= 2 and together.normalisations[
         "file"
     ].nunique() == len(files)
+
+
+@pytest.mark.parametrize("with_numbers", [False, True])
+def test_workbook_pieces_judged_while_read_stack_as_when_judged_at_stacking(with_numbers):
+    from jixiao.loading.columns import as_text_piece, stack_pieces
+
+    csv_piece = pd.Series(["付-1", "", "记-3"], dtype="str")
+    text_piece = pd.Series(["付-2", "", "收-7"], dtype=object)
+    other = pd.Series([12.0, "记-9", None] if with_numbers else ["记-9", "", "记-10"], dtype=object)
+    missing = pd.Series([None, None], dtype=object)  # a file without the column
+    pieces = [csv_piece, text_piece, missing, other]
+    judged = [None, as_text_piece(text_piece), None, as_text_piece(other)]
+    at_stacking = stack_pieces(pieces)
+    assert at_stacking.dtype == (object if with_numbers else "str")
+    pd.testing.assert_series_equal(stack_pieces(pieces, judged), at_stacking)

@@ -241,8 +241,23 @@ def cells_as_text(cells: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, pd.Ser
 _TEXT_ONLY = ("string", "empty")
 
 
-def stack_pieces(pieces: list[pd.Series]) -> pd.Series:
-    """One column's cells of every file (a file lacking the column: its rows as ``None``), stacked."""
+def _text_only(piece: pd.Series) -> bool:
+    return piece.dtype != object or pd.api.types.infer_dtype(piece) in _TEXT_ONLY
+
+
+def as_text_piece(piece: pd.Series) -> tuple[bool, pd.Series | None]:
+    """Whether a workbook's column piece holds text cells only and, if so, the piece as text
+    (what :func:`stack_pieces` uses beside a CSV's text): worked out per file as it is read."""
+    if piece.dtype != object or not _text_only(piece):
+        return piece.dtype != object, None
+    return True, piece.astype(TEXT_DTYPE)
+
+
+def stack_pieces(
+    pieces: list[pd.Series], judged: list[tuple[bool, pd.Series | None] | None] | None = None
+) -> pd.Series:
+    """One column's cells of every file (a file lacking the column: its rows as ``None``), stacked.
+    ``judged``: per piece, :func:`as_text_piece` of it where already worked out (else None)."""
     if len(pieces) == 1:
         return pieces[0].reset_index(drop=True)  # one file: its column as it is
     if not pieces:
@@ -253,13 +268,17 @@ def stack_pieces(pieces: list[pd.Series]) -> pd.Series:
         # instead of every CSV cell becoming a Python object. Both give as_text's result. A
         # workbook's column with numbers or dates makes the stack Python objects anyway, so
         # then no piece is converted to text first.
+        judged = judged or [None] * len(pieces)
         text_only = [
-            piece.dtype != object or pd.api.types.infer_dtype(piece) in _TEXT_ONLY
-            for piece in pieces
+            known[0] if known is not None else _text_only(piece)
+            for piece, known in zip(pieces, judged, strict=True)
         ]
         if all(text_only):
             pieces = [
-                piece.astype(TEXT_DTYPE) if piece.dtype == object else piece for piece in pieces
+                known[1]
+                if known is not None and known[1] is not None
+                else (piece.astype(TEXT_DTYPE) if piece.dtype == object else piece)
+                for piece, known in zip(pieces, judged, strict=True)
             ]
     return pd.concat(pieces, ignore_index=True)
 

@@ -28,7 +28,7 @@ from .cells import (
     excel_display,
     shortest_text,
 )
-from .columns import Texts, clean_column, stack_pieces, take_converted
+from .columns import Texts, as_text_piece, clean_column, stack_pieces, take_converted
 from .headers import HeaderMatch, header_lookup, require_header
 from .result import (
     MASKED_VALUE,
@@ -51,6 +51,16 @@ class Part:
     body: pd.DataFrame  # all grid columns, rows below the header
     found: dict[str, str]  # canonical (or extra) name → header as found, in sheet order
     notes: list[tuple[str, str, int]]  # (column, action, count) recorded while preparing
+    # Workbook columns judged while the file was read (grid column → as_text_piece), for
+    # stacking beside CSV text without doing it for every file at once afterwards.
+    judged: dict[int, tuple[bool, pd.Series | None]] = field(default_factory=dict)
+
+    def judge_text_columns(self) -> None:
+        """Work out now, for each mapped column of Python objects, whether it holds text only
+        (and its cells as text): done in the thread that read the file."""
+        for j in self.header.columns:
+            if j in self.body.columns and self.body[j].dtype == object:
+                self.judged[j] = as_text_piece(self.body[j])
 
 
 def prepare(grid: RawGrid, table: schema.Table, extra: dict[str, str] | None = None) -> Part:
@@ -199,15 +209,13 @@ _THREADED_ROWS = 200_000
 
 
 def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
-    pieces = []
+    pieces, judged = [], []
     for p, n in zip(parts, lengths, strict=True):
         j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
-        pieces.append(
-            p.body[j]
-            if j is not None and j in p.body.columns
-            else pd.Series([None] * n, dtype=object)
-        )
-    return stack_pieces(pieces)
+        present = j is not None and j in p.body.columns
+        pieces.append(p.body[j] if present else pd.Series([None] * n, dtype=object))
+        judged.append(p.judged.get(j) if present else None)
+    return stack_pieces(pieces, judged)
 
 
 def stack(parts: list[Part], table: schema.Table) -> Frame:

@@ -21,7 +21,7 @@ from jixiao.concurrency import side_by_side
 from jixiao.delimited import read_csv
 from jixiao.distinct import encode, spread, spread_text
 from jixiao.errors import InputError
-from jixiao.readers import RawGrid, detect_format, find_sheet, nfkc, read_sheet
+from jixiao.readers import CSV_SUFFIXES, RawGrid, detect_format, find_sheet, nfkc, read_sheet
 from jixiao.units import comparison_key, same_keys, same_unit
 
 from .cells import squeeze
@@ -244,7 +244,16 @@ def load_ledgers(paths: Iterable, *, unit_names: Mapping[str, str] | None = None
         raise InputError("没有找到任何明细账文件")
     # The parsers (calamine, pyarrow) release the GIL: the files are read side by side, each
     # file's header found while another file is parsed.
-    read = partial(_read_ledger_file, sheet=None, unit=None, unit_names=unit_names or {})
+    # Beside a CSV, a workbook's text columns are stacked as Arrow text: each file's are
+    # judged and converted in its reading thread (by the names: only a hint, same result).
+    beside_csv = any(path.suffix.lower() in CSV_SUFFIXES for path in paths)
+    read = partial(
+        _read_ledger_file,
+        sheet=None,
+        unit=None,
+        unit_names=unit_names or {},
+        judge_text=beside_csv and len(paths) > 1,
+    )
     return _load_ledger_batch(side_by_side(*(partial(read, path) for path in paths)))
 
 
@@ -258,12 +267,18 @@ class _LedgerFile:
 
 
 def _read_ledger_file(
-    path: Path, sheet: str | None, unit: str | None, unit_names: Mapping[str, str]
+    path: Path,
+    sheet: str | None,
+    unit: str | None,
+    unit_names: Mapping[str, str],
+    judge_text: bool = False,
 ) -> _LedgerFile:
     """One ledger file read, its header found and its unit settled (structural problems of the
-    file raise here)."""
+    file raise here); with ``judge_text``, its workbook text columns judged for stacking."""
     grid, why = _read_ledger_grid(path, sheet)
     part = prepare(grid, schema.LEDGER, _VOUCHER_TYPE_HEADERS)
+    if judge_text:
+        part.judge_text_columns()
     title = grid.cells.iloc[: part.header.row]
     return _LedgerFile(path, grid, why, part, ledger_unit(path, title, unit, unit_names))
 
