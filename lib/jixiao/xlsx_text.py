@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -38,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .concurrency import side_by_side
 from .scan_prefilter import NUMBER_SHAPE, name_prefix_pattern
 from .xlsx_cells import _sheet_part
 
@@ -164,6 +166,10 @@ def _part_may_hold(xml: bytes, names: list[str]) -> bool:
     return False
 
 
+def _read_part_may_hold(archive: zipfile.ZipFile, part: str, names: list[str]) -> bool:
+    return _part_may_hold(archive.read(part), names)
+
+
 def _sheets_of_parts(archive: zipfile.ZipFile, sheet_names: list[str]) -> dict[str, str]:
     """Sheet part → sheet name, for the sheets the workbook lists."""
     found = {}
@@ -191,7 +197,12 @@ def sheets_to_read(path: Path, names) -> list[str] | None:
             sheet_of = _sheets_of_parts(archive, sheet_names)
             if set(sheet_of.values()) != set(sheet_names) or not set(sheet_of) <= set(parts):
                 return None  # a sheet whose cells this reading would not see
-            flagged = [part for part in parts if _part_may_hold(archive.read(part), names)]
+            # Parts are read side by side, the longest first (inflating and RE2 release the GIL).
+            parts = sorted(parts, key=lambda part: -archive.getinfo(part).file_size)
+            verdicts = side_by_side(
+                *(partial(_read_part_may_hold, archive, part, names) for part in parts)
+            )
+            flagged = [part for part, hit in zip(parts, verdicts, strict=True) if hit]
     except (zipfile.BadZipFile, pa.ArrowInvalid, OSError, KeyError, ElementTree.ParseError):
         return None
     if any(part not in sheet_of for part in flagged):
