@@ -65,8 +65,12 @@ def test_one_thread_runs_the_steps_inline_one_after_another(monkeypatch):
 def test_steps_inside_a_step_are_shared_out_to_a_thread_that_is_free(monkeypatch):
     monkeypatch.setenv(concurrency.THREADS_VARIABLE, "2")
 
+    # Both parts must be running at once to pass the barrier: run one after another in the
+    # thread of "outer" (the old inline rule), the first part would wait in vain and fail.
+    both_running = threading.Barrier(2, timeout=20)
+
     def part():
-        time.sleep(0.1)
+        both_running.wait()
         return threading.get_ident()
 
     def outer():
