@@ -585,3 +585,16 @@ def test_dropped_rows_of_the_questionnaire_keep_no_name_phone_or_id_number(raw_y
     assert (
         ledger_rows["text"].tolist() == results["ledger"].dropped["text"].tolist()
     )  # other tables untouched
+
+
+def test_of_several_broken_kinds_the_first_in_the_kinds_order_is_reported(raw_year):
+    # Kinds load side by side (the ledgers first, for speed), but the error is the one loading
+    # them one after another reports: the allocations come before the ledgers.
+    allocations = next(raw_year.glob("资金下达*"))
+    allocations.write_text("not a workbook", encoding="utf-8")
+    ledger = sorted(raw_year.glob("明细账*.xlsx"))[0]
+    ledger.write_text("not a workbook either", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        ingest.load_year(2017, raw_year)
+    assert allocations.name in str(raised.value)
+    assert ledger.name not in str(raised.value)

@@ -225,6 +225,14 @@ def _load_kind(kind: str, files: list[Path], folder: Path, own: dict) -> dict[st
     return {kind: _SINGLE_LOADERS[kind](files[0])}
 
 
+def _outcome(load: Callable[[], dict[str, LoadResult]]):
+    """(what ``load`` gave, None), or (None, the exception it raised)."""
+    try:
+        return load(), None
+    except Exception as exc:  # noqa: BLE001 - raised by load_year, in the kinds' order
+        return None, exc
+
+
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
     """Load every raw kind of a year: ``{"allocations", "ledger", "outputs", "survey",
     "survey_items", "survey_plan", "interviews", "observations"}``.
@@ -260,9 +268,15 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
                 file=folder,
             )
         loads[raw.kind] = partial(_load_kind, raw.kind, files, folder, own)
-    # The ledgers take longest: started first.
+    # The ledgers take longest: started first. A kind that fails is reported as loading one
+    # kind after another would report it: the first failure in the kinds' own order.
     order = sorted(loads, key=lambda kind: kind != "ledger")
-    for loaded in side_by_side(*(loads[kind] for kind in order)):
+    tried = side_by_side(*(partial(_outcome, loads[kind]) for kind in order))
+    outcomes = dict(zip(order, tried, strict=True))
+    for kind in loads:  # RAW_KINDS order
+        loaded, error = outcomes[kind]
+        if error is not None:
+            raise error
         results.update(loaded)
     results = {k: results[k] for k in TABLE_ORDER if k in results}
     check_required_tables_have_rows(results, folder)
