@@ -225,12 +225,25 @@ def _load_kind(kind: str, files: list[Path], folder: Path, own: dict) -> dict[st
     return {kind: _SINGLE_LOADERS[kind](files[0])}
 
 
-def _outcome(load: Callable[[], dict[str, LoadResult]]):
-    """(what ``load`` gave, None), or (None, the exception it raised)."""
+def _outcome(step: Callable[[], object]) -> tuple[object, Exception | None]:
     try:
-        return load(), None
-    except Exception as exc:  # noqa: BLE001 - raised by load_year, in the kinds' order
+        return step(), None
+    except Exception as exc:  # noqa: BLE001 - raised by _side_by_side_in_order, in order
         return None, exc
+
+
+def _side_by_side_in_order(steps: dict[str, Callable[[], object]], start: list[str]) -> dict:
+    """Each of ``steps``' results by key, the steps run side by side and started in the order
+    ``start`` (longest first); a failure is raised as running them one after another in their
+    own order would raise it: the first failed step in ``steps``' order."""
+    tried = side_by_side(*(partial(_outcome, steps[key]) for key in start))
+    outcomes = dict(zip(start, tried, strict=True))
+    done = {}
+    for key in steps:
+        done[key], error = outcomes[key]
+        if error is not None:
+            raise error
+    return done
 
 
 def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult]:
@@ -268,15 +281,9 @@ def load_year(year: int, raw_folder: Path | None = None) -> dict[str, LoadResult
                 file=folder,
             )
         loads[raw.kind] = partial(_load_kind, raw.kind, files, folder, own)
-    # The ledgers take longest: started first. A kind that fails is reported as loading one
-    # kind after another would report it: the first failure in the kinds' own order.
-    order = sorted(loads, key=lambda kind: kind != "ledger")
-    tried = side_by_side(*(partial(_outcome, loads[kind]) for kind in order))
-    outcomes = dict(zip(order, tried, strict=True))
-    for kind in loads:  # RAW_KINDS order
-        loaded, error = outcomes[kind]
-        if error is not None:
-            raise error
+    # The ledgers take longest: started first.
+    started = sorted(loads, key=lambda kind: kind != "ledger")
+    for loaded in _side_by_side_in_order(loads, started).values():
         results.update(loaded)
     results = {k: results[k] for k in TABLE_ORDER if k in results}
     check_required_tables_have_rows(results, folder)
@@ -475,26 +482,14 @@ def write_processed(
     # Each kind is masked, scrubbed and written in its own step, side by side: the deliberately
     # slow pseudonym keys of the survey (scrypt) and pyarrow's writing release the GIL, so they
     # overlap the scrubbing of the ledger. The biggest tables are started first.
-    kinds = sorted(results, key=lambda kind: -len(results[kind].data))
-    notes_of = dict(
-        zip(
-            kinds,
-            side_by_side(
-                *(
-                    partial(
-                        _write_table,
-                        kind,
-                        results[kind].data,
-                        folder / f"{kind}.parquet",
-                        salt,
-                        names,
-                    )
-                    for kind in kinds
-                )
-            ),
-            strict=True,
+    writes = {
+        kind: partial(
+            _write_table, kind, results[kind].data, folder / f"{kind}.parquet", salt, names
         )
-    )
+        for kind in results
+    }
+    started = sorted(results, key=lambda kind: -len(results[kind].data))
+    notes_of = _side_by_side_in_order(writes, started)
     scrub_notes = [notes_of[kind] for kind in results if notes_of[kind] is not None]
     tables: list[tuple[Path, pd.DataFrame]] = []
     for part, name in (
