@@ -56,3 +56,47 @@ def test_group_ids_count_in_order_of_first_appearance():
     assert ids.tolist() == [0, 1, 0, -1, 2, 1]
     with_missing = group_ids(pd.Series(["乙", None, "乙"], dtype="str"), missing_is_value=True)
     assert with_missing.tolist() == [0, 1, 0]
+
+
+def test_text_of_a_coded_column_is_the_column_as_text():
+    from jixiao.compliance.keys import text_of
+
+    plain = pd.Series(["乙社区", None, "甲社区", "乙社区", "=HYPERLINK(1)"], dtype="str")
+    coded = plain.astype("category")
+    assert text_of(coded).dtype == "str"
+    pd.testing.assert_series_equal(text_of(coded), plain)
+    numbers = pd.Series([3, None, 3], dtype="Int64").astype("category")  # categories not text
+    written = text_of(numbers)
+    assert written.dtype == "str" and written.isna().tolist() == [False, True, False]
+    assert written.dropna().tolist() == ["3", "3"]
+
+
+def test_an_empty_flag_table_handed_out_is_the_callers_own():
+    from jixiao.compliance.common import FLAG_COLUMNS, empty_flags
+
+    first = empty_flags()
+    first["rule"] = pd.Series(["GL-01"], dtype="str")  # a caller filling it in
+    first.loc[0, "amount_fen"] = 5
+    again = empty_flags()
+    assert again.empty and list(again.columns) == list(FLAG_COLUMNS)
+    assert (
+        str(again["amount_fen"].dtype) == "int64" and str(again["date"].dtype) == "datetime64[us]"
+    )
+
+
+def test_dates_are_written_right_in_every_period_asked_for():
+    from jixiao.compliance.common import date_text
+
+    # Periods overlapping and repeated: the written calendar is reused only for its own period.
+    for dates in (
+        ["2017-01-01", "2017-12-31", None],
+        ["2016-02-28", "2016-02-29", "2016-03-01"],
+        ["2017-01-01", "2017-12-31"],
+        ["2018-05-16", None, "2017-12-31"],
+    ):
+        text = date_text(pd.Series(pd.to_datetime(dates)))
+        expected = [
+            f"{d.year}年{d.month}月{d.day}日" if d is not None else ""
+            for d in (pd.Timestamp(x) if x else None for x in dates)
+        ]
+        assert text.tolist() == expected

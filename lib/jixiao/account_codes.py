@@ -9,6 +9,8 @@ removed; every rule that selects accounts by prefix compares keys with keys, so 
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -33,7 +35,14 @@ def account_key(codes: pd.Series) -> pd.Series:
 
 
 def key_of_prefix(prefix: object) -> str:
-    return account_key(pd.Series([str(prefix)])).iloc[0]
+    return _key_of_text(str(prefix))
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_of_text(text: str) -> str:
+    # A rule names a few prefixes and every check asks for them again: worked out once, the
+    # same way as the ledger's keys (so the two always compare alike).
+    return account_key(pd.Series([text])).iloc[0]
 
 
 class ChartPrefixes(tuple):

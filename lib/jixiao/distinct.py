@@ -22,15 +22,22 @@ REPEAT_SHARE = 0.9
 def spread_text(positions: np.ndarray, texts, index=None) -> pd.Series:
     """``texts[positions]`` as a ``str`` Series; a negative position (a missing value) gives NA."""
     positions = np.asarray(positions, dtype=np.int64)
-    dictionary = pa.array(
-        pd.Series(texts, dtype="object").where(pd.notna(pd.Series(texts, dtype="object")), None),
-        type=pa.large_string(),
-    )
+    dictionary = _arrow_dictionary(texts)
     if len(dictionary) == 1 and len(positions) and positions.min() >= 0:
         taken = pa.repeat(dictionary[0], len(positions))  # one file: no gather
     else:
         taken = dictionary.take(pa.array(positions, mask=positions < 0))
     return pd.Series(pd.array(taken, dtype="str"), index=index)
+
+
+def _arrow_dictionary(texts) -> pa.Array:
+    arrow = getattr(getattr(texts, "array", texts), "_pa_array", None)
+    if isinstance(arrow, pa.ChunkedArray) and pa.types.is_string(arrow.type):
+        return arrow.combine_chunks().cast(pa.large_string())  # Arrow text already: no objects
+    if isinstance(arrow, pa.ChunkedArray) and pa.types.is_large_string(arrow.type):
+        return arrow.combine_chunks()
+    # from_pandas: None, NaN and pd.NA are all missing
+    return pa.array(np.asarray(texts, dtype=object), type=pa.large_string(), from_pandas=True)
 
 
 def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Series:

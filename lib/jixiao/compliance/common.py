@@ -9,6 +9,7 @@ Chinese sentence saying why, the amount at stake and the place in the raw files
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
@@ -39,6 +40,11 @@ FLAG_COLUMNS = (
 
 
 def empty_flags() -> pd.DataFrame:
+    # Most rules find nothing: a copy of one empty frame costs a fraction of building it.
+    return _EMPTY_FLAGS.copy()
+
+
+def _empty_flags() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "rule": pd.Series(dtype="str"),
@@ -55,6 +61,9 @@ def empty_flags() -> pd.DataFrame:
             "source_row": pd.Series(dtype="Int64"),
         }
     )
+
+
+_EMPTY_FLAGS = _empty_flags()
 
 
 def _repeated(text: str, n: int) -> pd.Series:
@@ -187,10 +196,19 @@ def date_text(dates) -> pd.Series:
     known = days[~missing]
     if not len(known) or known.max() - known.min() > _MAX_DAY_SPAN:
         return per_distinct(d, _date_text_distinct).fillna("").astype("str")
-    first = known.min()
-    calendar = np.arange(first, known.max() + 1).astype("datetime64[D]")
+    first, last = int(known.min()), int(known.max())
+    texts = _calendar_text(first, last)
+    return spread_text(np.where(missing, len(texts) - 1, days - first), texts)
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar_text(first: int, last: int) -> np.ndarray:
+    """The text of every day from ``first`` to ``last`` (days since 1970), then "" (missing).
+    Every check writes dates over the same ledger period: the calendar is written once."""
+    calendar = np.arange(first, last + 1).astype("datetime64[D]")
     texts = np.append(_date_text_distinct(pd.Series(calendar)).to_numpy(dtype=object), "")
-    return spread_text(np.where(missing, len(calendar), days - first), texts)
+    texts.flags.writeable = False
+    return texts
 
 
 def line_opening(lines: pd.DataFrame, amount_fen) -> tuple:

@@ -57,7 +57,9 @@ def text_of(values: pd.Series) -> pd.Series:
     """A column as ``str`` text (missing stays NA); a coded column is spread from its categories
     with Arrow's ``take``, without one Python object per line."""
     if is_coded(values):
-        categories = values.cat.categories.astype("str").to_numpy(dtype=object)
+        categories = values.cat.categories
+        if categories.dtype != "str":
+            categories = categories.astype("str")
         return spread_text(values.cat.codes.to_numpy(), categories, index=values.index)
     return values.astype("str")
 
