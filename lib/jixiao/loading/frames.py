@@ -304,8 +304,11 @@ def _dropped_rows(frame: Frame, positions: np.ndarray, kind: np.ndarray) -> pd.D
     if not len(positions):
         return empty_dropped()
     # The whole sheet row (mapped and unmapped cells), so the evaluator sees what was dropped.
+    # A body is labelled by sheet row from its first row on: rows are taken by position.
     bodies = [
-        frame.parts[k].body.loc[frame.row[positions[frame.part[positions] == k]]]
+        frame.parts[k].body.take(
+            frame.row[positions[frame.part[positions] == k]] - frame.parts[k].body.index[0]
+        )
         for k in np.unique(frame.part[positions])
     ]
     text = _row_text(pd.concat(bodies, ignore_index=True))

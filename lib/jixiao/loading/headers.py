@@ -130,9 +130,9 @@ def find_header(
     if n == 0:
         return None
     area = _fill_merged(grid.cells, grid.merged, min(n + 1, len(grid.cells)))
-    # Column by column (a row of Arrow-backed text columns is a slow cross-section).
-    columns = [area.iloc[:, j].to_numpy(dtype=object) for j in range(area.shape[1])]
-    texts = [[cell_text(column[i]) for column in columns] for i in range(len(area))]
+    # The header area as one block of objects (a row of Arrow-backed text columns is a slow
+    # cross-section, and a column at a time is one pandas call per column).
+    texts = [[cell_text(v) for v in row] for row in area.to_numpy(dtype=object)]
     best: HeaderMatch | None = None
     for i in range(n):
         repeated: dict[int, tuple[str, str]] = {}

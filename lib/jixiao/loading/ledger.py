@@ -142,7 +142,7 @@ def parse_vouchers(
 
 def _title_unit(title: pd.DataFrame) -> tuple[str, str] | None:
     """(unit, label as written) from the first title line naming the unit, or None."""
-    for _, row in title.iterrows():  # a handful of title lines, not data rows
+    for row in title.to_numpy(dtype=object):  # a handful of title lines, not data rows
         cells = [nfkc(cell_text(v)) for v in row]
         for j, cell in enumerate(cells):
             for m in _UNIT_LINE.finditer(cell):
