@@ -410,3 +410,40 @@ def test_workbook_pieces_judged_while_read_stack_as_when_judged_at_stacking(with
     at_stacking = stack_pieces(pieces)
     assert at_stacking.dtype == (object if with_numbers else "str")
     pd.testing.assert_series_equal(stack_pieces(pieces, judged), at_stacking)
+
+
+@pytest.mark.parametrize("blank_is_zero", [False, True])
+def test_amount_pieces_of_csv_text_and_workbook_cells_convert_as_their_stack(blank_is_zero):
+    from jixiao.loading.columns import as_text_piece, money_column, money_pieces, stack_pieces
+
+    csv_a = pd.Series(
+        ["1,234.50", "", " 12.30 ", "¥8.00", "(5.00)", "１２", "abc", "0.295", "7", "-3.10"],
+        dtype="str",
+    )
+    workbook = pd.Series(
+        [12.5, 0.295, 1e-05, 3, True, "", None, "  45.60", float("nan"), 1e14, -0.0, "=A1"],
+        dtype=object,
+    )
+    text_only = pd.Series(["2,000.00", "", "9.99"], dtype=object)  # judged text while read
+    missing = pd.Series([None, None], dtype=object)  # a file without the column
+    csv_b = pd.Series(["100", "1,00", "", "12.345"], dtype="str")
+    pieces = [csv_a, workbook, text_only, missing, csv_b]
+    judged = [None, as_text_piece(workbook), as_text_piece(text_only), None, None]
+    stacked = stack_pieces(pieces, judged)
+    assert stacked.dtype == object  # workbook numbers beside CSV text: a stack of objects
+    expected, expected_empty = money_column(stacked, blank_is_zero=blank_is_zero)
+    converted, empty, text = money_pieces(pieces, judged, blank_is_zero)
+    pd.testing.assert_series_equal(converted.values, expected.values)
+    pd.testing.assert_series_equal(converted.bad, expected.bad)
+    if isinstance(expected.reason, str):
+        assert converted.reason == expected.reason
+    else:
+        pd.testing.assert_series_equal(converted.reason, expected.reason)
+    assert list(converted.actions) == list(expected.actions)
+    for action, mask in expected.actions.items():
+        pd.testing.assert_series_equal(converted.actions[action], mask, check_names=False)
+    assert (empty == expected_empty).all()
+    assert converted.bad.any() and converted.values.isna().any()  # the case holds bad cells
+    from jixiao.loading.cells import as_text
+
+    pd.testing.assert_series_equal(text(), as_text(stacked))

@@ -105,15 +105,89 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
     boolean) goes through :func:`.cells.as_text` and :func:`.cells.parse_money` as before; both
     work cell by cell, so the parts put together are the whole column's result.
     """
-    n = len(cells)
-    index = pd.RangeIndex(n)
-    fen = np.zeros(n, dtype=np.int64)
-    done = np.zeros(n, dtype=bool)  # converted without text
-    grouped = np.zeros(n, dtype=bool)
-    empty = np.zeros(n, dtype=bool)  # known empty without text
+    amounts = _Amounts(len(cells))
     arrow = getattr(cells.array, "_pa_array", None)
+    everywhere = np.arange(len(cells))
+    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
+        amounts.from_text(arrow.combine_chunks(), everywhere)
+    else:
+        amounts.from_objects(cells.to_numpy(dtype=object), everywhere)
+    rest = amounts.rest()
+    return amounts.finish(cells.iloc[rest].set_axis(rest), rest, blank_is_zero)
 
-    def plain_text(text: pa.Array, filled: np.ndarray) -> None:
+
+def money_pieces(
+    pieces: list[pd.Series], judged: list, blank_is_zero: bool
+) -> tuple[Converted, np.ndarray, Callable[[], pd.Series]]:
+    """:func:`money_column` of the stacked ``pieces`` (as :func:`stack_pieces` stacks them), and a
+    function building the stack's text. Where CSV text meets workbook numbers the stack would
+    be Python objects, every CSV cell one of them; here each piece is read as it is (text on
+    its Arrow array, numbers as numbers) and only the cells needing the full clean-up are
+    gathered: the same result, without the stack."""
+    judged = judged or [None] * len(pieces)
+    texts = [_arrow_text(piece, known) for piece, known in zip(pieces, judged, strict=True)]
+
+    def stacked() -> pd.Series:
+        return stack_pieces(pieces, judged)
+
+    if all(t is not None for t in texts) or all(t is None for t in texts) or len(pieces) < 2:
+        cells = stacked()
+        cells = cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object)
+        converted, empty = money_column(cells, blank_is_zero=blank_is_zero)
+        return converted, empty, lambda: as_text(cells)
+    lengths = np.array([len(piece) for piece in pieces], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+
+    def positions(which: list[int]) -> np.ndarray:
+        return np.concatenate([np.arange(starts[k], starts[k] + lengths[k]) for k in which])
+
+    in_text = [k for k, t in enumerate(texts) if t is not None]
+    in_objects = [k for k, t in enumerate(texts) if t is None]
+    amounts = _Amounts(int(lengths.sum()))
+    text = pa.chunked_array([texts[k] for k in in_text], type=pa.large_string()).combine_chunks()
+    text_at = positions(in_text)
+    amounts.from_text(text, text_at)
+    objects = np.concatenate([pieces[k].to_numpy(dtype=object) for k in in_objects])
+    object_at = positions(in_objects)
+    amounts.from_objects(objects, object_at)
+    rest = amounts.rest()
+    # The cells the full clean-up reads, as the stack of Python objects would hold them.
+    cells = np.empty(amounts.n, dtype=object)
+    text_rest = rest[amounts.is_text[rest]]
+    where = np.searchsorted(text_at, text_rest)
+    cells[text_rest] = text.take(pa.array(where)).to_numpy(zero_copy_only=False)
+    object_rest = rest[~amounts.is_text[rest]]
+    cells[object_rest] = objects[np.searchsorted(object_at, object_rest)]
+    converted, empty = amounts.finish(
+        pd.Series(cells[rest], index=rest, dtype=object), rest, blank_is_zero
+    )
+    return converted, empty, lambda: as_text(stacked().astype(object))
+
+
+def _arrow_text(piece: pd.Series, known) -> pa.Array | None:
+    """A piece's cells as Arrow text when it holds text only (a CSV's, or a workbook's column
+    judged text while read), else None."""
+    if known is not None and known[1] is not None:
+        piece = known[1]
+    arrow = getattr(piece.array, "_pa_array", None)
+    if isinstance(piece.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
+        return arrow.combine_chunks().cast(pa.large_string())
+    return None
+
+
+class _Amounts:
+    """Fen per stacked cell, filled in by the fast routes; the rest go through
+    :func:`.cells.parse_money` (:meth:`finish`)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.fen = np.zeros(n, dtype=np.int64)
+        self.done = np.zeros(n, dtype=bool)  # converted without text
+        self.grouped = np.zeros(n, dtype=bool)
+        self.empty = np.zeros(n, dtype=bool)  # known empty without text
+        self.is_text = np.zeros(n, dtype=bool)
+
+    def _plain_text(self, text: pa.Array, filled: np.ndarray) -> None:
         """Text cells (at ``filled``, none empty) that are a plain amount as they stand."""
         fast = pc.fill_null(pc.match_substring_regex(text, _FAST_AMOUNT), False)
         at = filled[fast.to_numpy(zero_copy_only=False)]
@@ -121,62 +195,80 @@ def money_column(cells: pd.Series, *, blank_is_zero: bool) -> tuple[Converted, n
         commas = pc.match_substring(plain, ",").to_numpy(zero_copy_only=False)
         digits = pc.replace_substring(plain, ",", "") if commas.any() else plain
         # ≤ 13 integer digits, ≤ 2 decimals: rint(x * 100) is the exact fen (see parse_money).
-        fen[at] = np.rint(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False) * 100)
-        done[at] = True
-        grouped[at] = commas
+        self.fen[at] = np.rint(pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False) * 100)
+        self.done[at] = True
+        self.grouped[at] = commas
 
-    if isinstance(cells.dtype, pd.StringDtype) and isinstance(arrow, pa.ChunkedArray):
-        arr = pc.fill_null(arrow.combine_chunks(), "")
-        empty = pc.equal(arr, "").to_numpy(zero_copy_only=False)
+    def from_text(self, text: pa.Array, at: np.ndarray) -> None:
+        """Arrow text cells at stacked positions ``at``."""
+        text = pc.fill_null(text, "")
+        empty = pc.equal(text, "").to_numpy(zero_copy_only=False)
+        self.empty[at] = empty
+        self.is_text[at] = True
         filled = np.flatnonzero(~empty)
-        plain_text(arr.take(pa.array(filled)) if len(filled) < n else arr, filled)
-    else:
-        objects = cells.to_numpy(dtype=object)
-        empty = cells.isna().to_numpy(dtype=bool) | (objects == "")  # calamine's empty cell: ""
+        self._plain_text(
+            text.take(pa.array(filled)) if len(filled) < len(text) else text, at[filled]
+        )
+
+    def from_objects(self, objects: np.ndarray, at: np.ndarray) -> None:
+        """Workbook cells (Python objects; CSV text among them) at stacked positions ``at``."""
+        empty = pd.isna(objects) | (objects == "")  # calamine's empty cell: ""
+        self.empty[at] = empty
         types = _type_of(objects)
         number = np.equal(types, float).astype(bool)  # floats, not subclasses
         # Text cells beside the numbers (a CSV's, stacked with workbooks): as in a CSV column.
         texts = np.flatnonzero(np.equal(types, str).astype(bool) & ~empty)
         if len(texts):
-            plain_text(pa.array(objects[texts], type=pa.large_string()), texts)
-        at = np.flatnonzero(number)
-        x = objects[at].astype(np.float64)
+            self._plain_text(pa.array(objects[texts], type=pa.large_string()), at[texts])
+        local = np.flatnonzero(number)
+        x = objects[local].astype(np.float64)
         with np.errstate(invalid="ignore", over="ignore"):
             cents = np.rint(x * 100)
             exact = (np.abs(x) < _FLOAT_LIMIT) & (cents / 100 == x)
-        fen[at[exact]] = cents[exact]
-        done[at[exact]] = True
-    rest = np.flatnonzero(~done & ~empty)
-    text = as_text(cells.iloc[rest].set_axis(rest))
-    slow = parse_money(text, blank_is_zero=False)
-    empty[rest] = text.isna().to_numpy(dtype=bool)
-    known = done.copy()
-    known[rest] = slow.values.notna().to_numpy(dtype=bool)
-    fen[rest] = slow.values.fillna(0).to_numpy(dtype=np.int64)
-    if blank_is_zero:
-        known |= empty  # fen is 0 there
-    values = pd.Series(pd.arrays.IntegerArray(fen, ~known), index=index)
-    bad = np.zeros(n, dtype=bool)
-    bad[rest] = slow.bad.to_numpy(dtype=bool)
-    reason: pd.Series | str = ""
-    if bad.any():
-        reason = pd.Series("", index=index, dtype="str")
-        reason.iloc[rest] = slow.reason.to_numpy()
-    # The order parse_money records its actions in: the full clean-up's, then thousands
-    # separators (when only fast cells had them), then blank amounts.
-    actions: dict[str, pd.Series] = {}
-    for action, mask in slow.actions.items():
-        spread_back = np.zeros(n, dtype=bool)
-        spread_back[rest] = mask.to_numpy(dtype=bool)
-        actions[action] = pd.Series(spread_back, index=index)
-    if grouped.any():
-        actions[_THOUSANDS] = pd.Series(
-            grouped | actions[_THOUSANDS].to_numpy() if _THOUSANDS in actions else grouped,
-            index=index,
-        )
-    if blank_is_zero:
-        actions[_BLANK_AS_ZERO] = pd.Series(empty, index=index)
-    return Converted(values, pd.Series(bad, index=index), reason, actions), empty
+        self.fen[at[local[exact]]] = cents[exact]
+        self.done[at[local[exact]]] = True
+
+    def rest(self) -> np.ndarray:
+        return np.flatnonzero(~self.done & ~self.empty)
+
+    def finish(
+        self, rest_cells: pd.Series, rest: np.ndarray, blank_is_zero: bool
+    ) -> tuple[Converted, np.ndarray]:
+        """Parse the ``rest`` cells' text and put every cell's result together."""
+        n, fen, empty = self.n, self.fen, self.empty
+        index = pd.RangeIndex(n)
+        text = as_text(rest_cells)
+        slow = parse_money(text, blank_is_zero=False)
+        empty[rest] = text.isna().to_numpy(dtype=bool)
+        known = self.done.copy()
+        known[rest] = slow.values.notna().to_numpy(dtype=bool)
+        fen[rest] = slow.values.fillna(0).to_numpy(dtype=np.int64)
+        if blank_is_zero:
+            known |= empty  # fen is 0 there
+        values = pd.Series(pd.arrays.IntegerArray(fen, ~known), index=index)
+        bad = np.zeros(n, dtype=bool)
+        bad[rest] = slow.bad.to_numpy(dtype=bool)
+        reason: pd.Series | str = ""
+        if bad.any():
+            reason = pd.Series("", index=index, dtype="str")
+            reason.iloc[rest] = slow.reason.to_numpy()
+        # The order parse_money records its actions in: the full clean-up's, then thousands
+        # separators (when only fast cells had them), then blank amounts.
+        actions: dict[str, pd.Series] = {}
+        for action, mask in slow.actions.items():
+            spread_back = np.zeros(n, dtype=bool)
+            spread_back[rest] = mask.to_numpy(dtype=bool)
+            actions[action] = pd.Series(spread_back, index=index)
+        if self.grouped.any():
+            actions[_THOUSANDS] = pd.Series(
+                self.grouped | actions[_THOUSANDS].to_numpy()
+                if _THOUSANDS in actions
+                else self.grouped,
+                index=index,
+            )
+        if blank_is_zero:
+            actions[_BLANK_AS_ZERO] = pd.Series(empty, index=index)
+        return Converted(values, pd.Series(bad, index=index), reason, actions), empty
 
 
 def take_converted(conv: Converted, keep: np.ndarray, index: pd.Index) -> Converted:
@@ -283,17 +375,19 @@ def stack_pieces(
     return pd.concat(pieces, ignore_index=True)
 
 
-def clean_column(stacked: pd.Series, money: bool, blank_is_zero: bool) -> tuple[str, tuple]:
-    """One stacked column → ("text", (text,)), ("coded", (positions, distinct texts)) or
-    ("money", (converted amounts, where empty, a function building the text))."""
+def clean_money(pieces: list[pd.Series], judged, blank_is_zero: bool) -> tuple[str, tuple]:
+    """One amount column's pieces → ("money", (converted amounts, where empty, a function
+    building the text)); amounts hardly repeat: converted from the cells at once, their text
+    built only for a reject. No cells: ("text", (empty text,)) as :func:`clean_column`."""
+    if not sum(len(piece) for piece in pieces):
+        return "text", (pd.Series(dtype=TEXT_DTYPE),)
+    return "money", money_pieces(pieces, judged, blank_is_zero)
+
+
+def clean_column(stacked: pd.Series) -> tuple[str, tuple]:
+    """One stacked column → ("text", (text,)) or ("coded", (positions, distinct texts))."""
     if not len(stacked):
         return "text", (pd.Series(dtype=TEXT_DTYPE),)
-    if money:
-        # Amounts hardly repeat: converted from the cells at once, their text built only
-        # for a reject.
-        cells = stacked if isinstance(stacked.dtype, pd.StringDtype) else stacked.astype(object)
-        converted, empty = money_column(cells, blank_is_zero=blank_is_zero)
-        return "money", (converted, empty, lambda: as_text(cells))
     if isinstance(stacked.dtype, pd.StringDtype):
         # Text cells (a CSV): cleaned once per distinct value where they repeat, and the
         # positions kept for the conversions.

@@ -28,7 +28,14 @@ from .cells import (
     excel_display,
     shortest_text,
 )
-from .columns import Texts, as_text_piece, clean_column, stack_pieces, take_converted
+from .columns import (
+    Texts,
+    as_text_piece,
+    clean_column,
+    clean_money,
+    stack_pieces,
+    take_converted,
+)
 from .headers import HeaderMatch, header_lookup, require_header
 from .result import (
     MASKED_VALUE,
@@ -208,14 +215,16 @@ class Frame:
 _THREADED_ROWS = 200_000
 
 
-def _stacked(parts: list[Part], lengths: list[int], name: str) -> pd.Series:
+def _pieces(parts: list[Part], lengths: list[int], name: str) -> tuple[list, list]:
+    """Column ``name`` of each part (a part without it: its rows as ``None``), and how each
+    piece was judged while read (see :func:`.columns.stack_pieces`)."""
     pieces, judged = [], []
     for p, n in zip(parts, lengths, strict=True):
         j = next((j for j, (cname, _) in p.header.columns.items() if cname == name), None)
         present = j is not None and j in p.body.columns
         pieces.append(p.body[j] if present else pd.Series([None] * n, dtype=object))
         judged.append(p.judged.get(j) if present else None)
-    return stack_pieces(pieces, judged)
+    return pieces, judged
 
 
 def stack(parts: list[Part], table: schema.Table) -> Frame:
@@ -226,15 +235,18 @@ def stack(parts: list[Part], table: schema.Table) -> Frame:
     encoded: dict[str, tuple[np.ndarray, pd.Series]] = {}
     converted: dict[str, Converted] = {}
     money = {c.name for c in table.columns if c.type == "money"}
-    stacked = [_stacked(parts, lengths, name) for name in names]
-    jobs = [
-        (cells, name in money, name in ("debit_fen", "credit_fen"))
-        for cells, name in zip(stacked, names, strict=True)
-    ]
+    jobs = []
+    for name in names:
+        pieces, judged = _pieces(parts, lengths, name)
+        if name in money:  # converted piece by piece: never one stack of Python objects
+            blank_is_zero = name in ("debit_fen", "credit_fen")
+            jobs.append(partial(clean_money, pieces, judged, blank_is_zero))
+        else:
+            jobs.append(partial(clean_column, stack_pieces(pieces, judged)))
     if sum(lengths) >= _THREADED_ROWS:
-        cleaned = side_by_side(*(partial(clean_column, *job) for job in jobs))
+        cleaned = side_by_side(*jobs)
     else:
-        cleaned = [clean_column(*job) for job in jobs]
+        cleaned = [job() for job in jobs]
     for name, (kind, result) in zip(names, cleaned, strict=True):
         if kind == "money":
             converted[name], empty, build = result
