@@ -177,40 +177,47 @@ def sampling_population(
     expense = on_accounts(ledger, definition.expense_accounts) & ~closing_lines(
         ledger, definition.closing_accounts
     )
-    project_account = on_accounts(ledger, definition.project_expense_accounts) & expense
+    project_account = (on_accounts(ledger, definition.project_expense_accounts) & expense).to_numpy(
+        dtype=bool
+    )
+    expense = expense.to_numpy(dtype=bool)
     if definition.name == WHOLE_LEDGER:
         keep = expense
-        basis = pd.Series(_BASIS_EXPENSE, index=ledger.index, dtype="str").where(
-            ~project_account, _BASIS_PROJECT_ACCOUNT
-        )
+        basis = np.where(project_account[keep], _BASIS_PROJECT_ACCOUNT, _BASIS_EXPENSE)
     elif definition.name == PROJECT_ACCOUNTS:
         keep = project_account
-        basis = pd.Series(_BASIS_PROJECT_ACCOUNT, index=ledger.index, dtype="str")
+        basis = np.full(int(keep.sum()), _BASIS_PROJECT_ACCOUNT)
     else:
         if fund_lines is None:
             raise ParameterError(
                 f"抽样总体“{SPECIAL_FUND}”需要合规检查认定的专项资金支出分录（专项支出记入基本支出），未给出"
             )
-        aux = (
-            ~(ledger["project"].isna() | (ledger["project"].astype("str").str.strip() == ""))
+        aux = expense & (
+            ~(
+                ledger["project"].isna() | (ledger["project"].astype("str").str.strip() == "")
+            ).to_numpy(dtype=bool)
             if "project" in ledger.columns
-            else pd.Series(False, index=ledger.index)
-        ) & expense
-        keys = list(PROVENANCE_COLUMNS)
-        found = fund_lines.loc[:, keys].drop_duplicates().assign(_fund=True)
-        marked = ledger.loc[:, keys].merge(found, how="left", on=keys)["_fund"].eq(True).to_numpy()
-        compliance = pd.Series(marked, index=ledger.index) & expense
-        keep = project_account | aux | compliance
-        basis = (
-            pd.Series(_BASIS_COMPLIANCE, index=ledger.index, dtype="str")
-            .where(~aux, _BASIS_PROJECT_AUX)
-            .where(~project_account, _BASIS_PROJECT_ACCOUNT)
+            else np.zeros(len(ledger), dtype=bool)
         )
-    lines = ledger[keep.to_numpy()]
+        # Only expense lines not in the population already are looked up among the fund lines.
+        compliance = np.zeros(len(ledger), dtype=bool)
+        candidates = np.flatnonzero(expense & ~project_account & ~aux)
+        if len(candidates) and len(fund_lines):
+            keys = list(PROVENANCE_COLUMNS)
+            found = fund_lines.loc[:, keys].drop_duplicates().assign(_fund=True)
+            looked_up = ledger.iloc[candidates].loc[:, keys].merge(found, how="left", on=keys)
+            compliance[candidates] = looked_up["_fund"].eq(True).to_numpy()
+        keep = project_account | aux | compliance
+        basis = np.where(
+            project_account[keep],
+            _BASIS_PROJECT_ACCOUNT,
+            np.where(aux[keep], _BASIS_PROJECT_AUX, _BASIS_COMPLIANCE),
+        )
+    lines = ledger[keep]
     return lines.assign(
         **{
             amount_column: (lines["debit_fen"] - lines["credit_fen"]).astype("int64"),
-            BASIS_COLUMN: basis[keep.to_numpy()].to_numpy(),
+            BASIS_COLUMN: pd.Series(basis.astype(object), index=lines.index, dtype="str"),
         }
     )
 
