@@ -237,3 +237,17 @@ def test_duplicate_source_row_names_the_place():
 def test_seed_must_be_given():
     with pytest.raises(ParameterError, match="seed"):
         select_random(population(), 3, None)
+
+
+def test_ids_are_looked_up_as_pandas_isin_would():
+    from jixiao.distinct import text_in
+
+    ids = pd.Series(
+        [f"明细账_{i % 50}.xlsx|明细账|{i}" for i in range(2_000)] + [None], dtype="str"
+    )
+    wanted = pd.Index(
+        pd.array(["明细账_3.xlsx|明细账|3", "不在总体|x|1", "明细账_7.xlsx|明细账|57"], dtype="str")
+    )
+    assert text_in(ids, wanted).tolist() == ids.isin(wanted).tolist()
+    assert text_in(wanted, ids).tolist() == [True, False, True]
+    assert text_in(ids, []).sum() == 0

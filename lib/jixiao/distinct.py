@@ -40,6 +40,14 @@ def _arrow_dictionary(texts) -> pa.Array:
     return pa.array(np.asarray(texts, dtype=object), type=pa.large_string(), from_pandas=True)
 
 
+def text_in(values, value_set) -> np.ndarray:
+    """``values.isin(value_set)`` for text (item ids, keys), as a bool array, on Arrow: pandas'
+    ``isin`` of Arrow text turns the whole value set into Python objects (seconds for a few
+    hundred thousand ids). A missing value is in the set only when the set has a missing value."""
+    found = pc.is_in(_arrow_dictionary(values), value_set=_arrow_dictionary(value_set))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
 def per_distinct(values: pd.Series, fn, *, missing=None, dtype="str") -> pd.Series:
     """``fn`` (a vectorised function of a Series) applied to each distinct value of ``values``
     once and spread back by position; missing values give ``missing`` (NA for text)."""

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from jixiao.distinct import text_in
 from jixiao.errors import ParameterError
 
 from ._common import check_count, yuan_short
@@ -49,13 +50,13 @@ def select_key_items(
 def _lookup(frame: pd.DataFrame, ids: Iterable[str], what: str) -> np.ndarray:
     wanted = pd.Index(pd.array(list(ids), dtype="str")).drop_duplicates()
     ids = frame_ids(frame)
-    known = wanted.isin(ids)
+    known = text_in(wanted, ids)
     if not known.all():
         unknown = ", ".join(wanted[~known][:5])
         raise ParameterError(
             f"{what}中的项目在抽样总体中不存在：{unknown} / item id(s) not in the population: {unknown}"
         )
-    return ids.isin(wanted).to_numpy()
+    return text_in(ids, wanted)
 
 
 def select_flagged(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from jixiao import paths
 from jixiao.account_codes import as_prefixes
+from jixiao.distinct import text_in
 from jixiao.errors import ParameterError
 from jixiao.export import yuan_to_fen
 from jixiao.metrics import Metric
@@ -174,7 +175,7 @@ def plan_and_select(
     if settings.key_item_threshold_fen is not None:
         remaining = remaining[remaining["amount_fen"] < settings.key_item_threshold_fen]
     if not flagged.empty:
-        remaining = remaining[~item_ids(remaining).isin(item_ids(flagged)).to_numpy()]
+        remaining = remaining[~text_in(item_ids(remaining), item_ids(flagged))]
     plan = plan_for(remaining, settings)
     selection = select_sample(
         population,
