@@ -130,7 +130,7 @@ def money_pieces(
     def stacked() -> pd.Series:
         return stack_pieces(pieces, judged)
 
-    if all(t is not None for t in texts) or all(t is None for t in texts) or len(pieces) < 2:
+    if all(t is not None for t in texts) or all(t is None for t in texts):  # no mix: one stack
         cells = stacked()
         cells = cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object)
         converted, empty = money_column(cells, blank_is_zero=blank_is_zero)

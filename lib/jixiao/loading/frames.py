@@ -316,10 +316,10 @@ def _dropped_rows(frame: Frame, positions: np.ndarray, kind: np.ndarray) -> pd.D
     if not len(positions):
         return empty_dropped()
     # The whole sheet row (mapped and unmapped cells), so the evaluator sees what was dropped.
-    # A body is labelled by sheet row from its first row on: rows are taken by position.
+    # Rows are found by position in each body's sheet-row labels (a range: arithmetic, no hash).
     bodies = [
         frame.parts[k].body.take(
-            frame.row[positions[frame.part[positions] == k]] - frame.parts[k].body.index[0]
+            frame.parts[k].body.index.get_indexer(frame.row[positions[frame.part[positions] == k]])
         )
         for k in np.unique(frame.part[positions])
     ]
